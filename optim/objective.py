@@ -1,0 +1,93 @@
+"""The :class:`Objective` type: a 2-D function with its analytic gradient.
+
+An objective carries everything a page needs to draw it and a run needs to
+descend it: the function and its exact gradient (both vectorized over a
+trailing axis of size 2), a plot domain, a default start, its known minima and
+a LaTeX formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Domain = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Minimum:
+    """A known local minimum: location, value, and whether it is global."""
+
+    x: float
+    y: float
+    value: float
+    is_global: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class Objective:
+    """A 2-D objective with an analytic gradient.
+
+    ``value(x, y)`` and ``gradient(x, y)`` take coordinate arrays of any
+    matching shape; :meth:`f` and :meth:`grad` take points with a trailing axis
+    of size 2, as the rest of the project passes them.
+
+    Example:
+        >>> import optim
+        >>> bowl = optim.get_objective("quadratic", a=1.0, b=10.0)
+        >>> float(bowl.f([1.0, 1.0]))
+        11.0
+        >>> bowl.grad([[1.0, 1.0], [0.0, -1.0]]).tolist()
+        [[2.0, 20.0], [0.0, -20.0]]
+    """
+
+    name: str
+    title: str
+    latex: str
+    value: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    gradient: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    domain: Domain
+    start: tuple[float, float]
+    minima: tuple[Minimum, ...] = ()
+    params: dict = field(default_factory=dict)
+    param_specs: dict = field(default_factory=dict)
+    log_contours: bool = False
+
+    def f(self, p) -> np.ndarray:
+        """Function value at points ``p`` of shape ``(..., 2)``."""
+        p = np.asarray(p, dtype=np.float64)
+        return self.value(p[..., 0], p[..., 1])
+
+    def grad(self, p) -> np.ndarray:
+        """Analytic gradient at points ``p`` of shape ``(..., 2)``; same shape out."""
+        p = np.asarray(p, dtype=np.float64)
+        gx, gy = self.gradient(p[..., 0], p[..., 1])
+        return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
+
+    @property
+    def f_min(self) -> float | None:
+        """The lowest known minimum value, or None if the function has no minimum."""
+        return min((m.value for m in self.minima), default=None)
+
+    @property
+    def global_minima(self) -> tuple[Minimum, ...]:
+        return tuple(m for m in self.minima if m.is_global)
+
+    def nearest_minimum(self, p) -> tuple[np.ndarray, np.ndarray]:
+        """Index of, and distance to, the nearest known minimum for points ``(..., 2)``.
+
+        Example:
+            >>> import optim
+            >>> idx, dist = optim.get_objective("himmelblau").nearest_minimum([3.0, 2.5])
+            >>> int(idx), float(dist)
+            (0, 0.5)
+        """
+        if not self.minima:
+            raise ValueError(f"{self.name} has no known minima.")
+        p = np.asarray(p, dtype=np.float64)
+        locs = np.array([(m.x, m.y) for m in self.minima])
+        d = np.sqrt(((p[..., None, :] - locs) ** 2).sum(-1))
+        idx = np.argmin(np.where(np.isnan(d), np.inf, d), axis=-1)
+        return idx, np.take_along_axis(d, idx[..., None], -1)[..., 0]

@@ -1,0 +1,153 @@
+"""Adam, AMSGrad and AdamW: momentum on the gradient, RMSprop on its square, both bias-corrected."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp, pick
+
+
+class AdamState(NamedTuple):
+    t: int
+    m: np.ndarray
+    v: np.ndarray
+    v_max: np.ndarray
+
+
+def init(p):
+    z = np.zeros_like(p)
+    return AdamState(0, z, z, z)
+
+
+def textbook(lr, beta1, beta2, eps, amsgrad, weight_decay=0.0) -> Rule:
+    """Kingma and Ba (2015): x <- x - lr m_hat / (sqrt(v_hat) + eps); AdamW decays x by lr wd."""
+
+    def v_used(s):
+        return pick(amsgrad, lambda: s.v_max, lambda: s.v)
+
+    def step(p, g, s):
+        t = s.t + 1
+        if not is_zero(weight_decay):
+            p = p - lr * weight_decay * p
+        m = beta1 * s.m + (1 - beta1) * g
+        v = beta2 * s.v + (1 - beta2) * g**2
+        new = AdamState(t, m, v, np.maximum(s.v_max, v))
+        m_hat = m / (1 - beta1**t)
+        v_hat = v_used(new) / (1 - beta2**t)
+        return p - lr * m_hat / (np.sqrt(v_hat) + eps), new
+
+    return Rule(init, step, lambda s: lr / (np.sqrt(v_used(s) / (1 - beta2**s.t)) + eps))
+
+
+def torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=False) -> Rule:
+    """torch.optim.Adam (weight decay coupled) and AdamW (decoupled: x <- x (1 - lr wd))."""
+
+    def denom(v, t):
+        return np.sqrt(v) / np.sqrt(1 - beta2**t) + eps
+
+    def step(p, g, s):
+        t = s.t + 1
+        if not is_zero(weight_decay):
+            if decoupled:
+                p = p * (1 - lr * weight_decay)
+            else:
+                g = g + weight_decay * p
+        m = lerp(s.m, g, 1 - beta1)
+        v = s.v * beta2 + (1 - beta2) * g * g
+        new = AdamState(t, m, v, np.maximum(s.v_max, v))
+        d = denom(pick(amsgrad, lambda: new.v_max, lambda: v), t)
+        return p + -(lr / (1 - beta1**t)) * m / d, new
+
+    def effective_lr(s):
+        return lr / denom(pick(amsgrad, lambda: s.v_max, lambda: s.v), s.t)
+
+    return Rule(init, step, effective_lr)
+
+
+def torch_adamw(lr, beta1, beta2, eps, amsgrad, weight_decay) -> Rule:
+    return torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=True)
+
+
+def keras(lr, beta1, beta2, eps, amsgrad, weight_decay) -> Rule:
+    """keras.optimizers.Adam/AdamW: epsilon-hat (eps added to sqrt(v), not sqrt(v_hat)).
+
+    Keras applies weight decay, always decoupled, before the step: x <- x - x wd lr.
+    """
+
+    def v_used(s):
+        return pick(amsgrad, lambda: s.v_max, lambda: s.v)
+
+    def alpha(t):
+        return lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+
+    def step(p, g, s):
+        t = s.t + 1
+        if not is_zero(weight_decay):
+            p = p - p * weight_decay * lr
+        m = s.m + (g - s.m) * (1 - beta1)
+        v = s.v + (g**2 - s.v) * (1 - beta2)
+        new = AdamState(t, m, v, np.maximum(s.v_max, v))
+        return p - m * alpha(t) / (np.sqrt(v_used(new)) + eps), new
+
+    return Rule(init, step, lambda s: alpha(s.t) * (1 - beta1**s.t) / (np.sqrt(v_used(s)) + eps))
+
+
+def optax(lr, beta1, beta2, eps, amsgrad, weight_decay=0.0) -> Rule:
+    """optax.adam / optax.amsgrad (max over bias-corrected v_hat) / optax.adamw.
+
+    optax.adamw adds wd x to the Adam direction before scaling by -lr.
+    """
+
+    def v_hat_used(s):
+        return pick(amsgrad, lambda: s.v_max, lambda: s.v / (1 - beta2**s.t))
+
+    def step(p, g, s):
+        t = s.t + 1
+        m = (1 - beta1) * g + beta1 * s.m
+        v = (1 - beta2) * g**2 + beta2 * s.v
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        new = AdamState(t, m, v, np.maximum(s.v_max, v_hat))
+        u = m_hat / (np.sqrt(pick(amsgrad, lambda: new.v_max, lambda: v_hat)) + eps)
+        if not is_zero(weight_decay):
+            u = u + weight_decay * p
+        return p + u * -lr, new
+
+    return Rule(init, step, lambda s: lr / (np.sqrt(v_hat_used(s)) + eps))
+
+
+_ADAM_PARAMS = ("lr", "beta1", "beta2", "eps", "amsgrad")
+
+ADAM = OptimizerSpec(
+    "adam", "Adam",
+    "Momentum (first moment) divided by the root of the second moment, both bias-corrected.",
+    {
+        "textbook": Flavor(textbook, _ADAM_PARAMS, {"lr": 0.001}),
+        "torch": Flavor(torch, _ADAM_PARAMS + ("weight_decay",), {"lr": 0.001},
+                        "torch.optim.Adam; weight decay coupled (added to the gradient)"),
+        "keras": Flavor(keras, _ADAM_PARAMS + ("weight_decay",), {"lr": 0.001, "eps": 1e-7},
+                        "keras.optimizers.Adam; epsilon-hat; weight decay decoupled"),
+        "optax": Flavor(optax, _ADAM_PARAMS, {"lr": 0.001},
+                        "optax.adam, or optax.amsgrad when amsgrad is on"),
+    },
+)
+
+ADAMW = OptimizerSpec(
+    "adamw", "AdamW",
+    "Adam with decoupled weight decay: the parameters shrink by lr * weight_decay each step.",
+    {
+        "textbook": Flavor(textbook, _ADAM_PARAMS + ("weight_decay",),
+                           {"lr": 0.001, "weight_decay": 0.01}),
+        "torch": Flavor(torch_adamw, _ADAM_PARAMS + ("weight_decay",),
+                        {"lr": 0.001, "weight_decay": 0.01}, "torch.optim.AdamW"),
+        "keras": Flavor(keras, _ADAM_PARAMS + ("weight_decay",),
+                        {"lr": 0.001, "eps": 1e-7, "weight_decay": 0.004},
+                        "keras.optimizers.AdamW; epsilon-hat"),
+        "optax": Flavor(lambda lr, beta1, beta2, eps, weight_decay: optax(
+                            lr, beta1, beta2, eps, False, weight_decay),
+                        ("lr", "beta1", "beta2", "eps", "weight_decay"),
+                        {"lr": 0.001, "weight_decay": 1e-4}, "optax.adamw"),
+    },
+)

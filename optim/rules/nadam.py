@@ -1,0 +1,101 @@
+"""NAdam: Adam with Nesterov momentum, in the three forms the libraries ship."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp
+
+
+class NadamState(NamedTuple):
+    t: int
+    m: np.ndarray
+    v: np.ndarray
+    mu_product: np.ndarray | float
+
+
+def _init(p):
+    z = np.zeros_like(p)
+    return NadamState(0, z, z, 1.0)
+
+
+def torch(lr, beta1, beta2, eps, weight_decay, momentum_decay) -> Rule:
+    """torch.optim.NAdam and Dozat (2016): mu_t = beta1 (1 - 0.96^(t psi) / 2)."""
+
+    def mu(t):
+        return beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
+
+    def denom(s):
+        return np.sqrt(s.v / (1 - beta2**s.t)) + eps
+
+    def step(p, g, s):
+        t = s.t + 1
+        if not is_zero(weight_decay):
+            g = g + weight_decay * p
+        mu_t, mu_next = mu(t), mu(t + 1)
+        mu_product = s.mu_product * mu_t
+        m = lerp(s.m, g, 1 - beta1)
+        v = s.v * beta2 + (1 - beta2) * g * g
+        new = NadamState(t, m, v, mu_product)
+        d = denom(new)
+        p = p + (-lr * (1.0 - mu_t) / (1.0 - mu_product)) * g / d
+        p = p + (-lr * mu_next / (1.0 - mu_product * mu_next)) * m / d
+        return p, new
+
+    return Rule(_init, step, lambda s: lr / denom(s))
+
+
+def keras(lr, beta1, beta2, eps, weight_decay) -> Rule:
+    """keras.optimizers.Nadam: mu_t = beta1 (1 - 0.96^t / 2), no psi; epsilon-hat."""
+
+    def mu(t):
+        return beta1 * (1.0 - 0.5 * 0.96**t)
+
+    def step(p, g, s):
+        t = s.t + 1
+        if not is_zero(weight_decay):
+            p = p - p * weight_decay * lr
+        u_t, u_next = mu(t), mu(t + 1)
+        u_product = s.mu_product * u_t
+        m = s.m + (g - s.m) * (1 - beta1)
+        v = s.v + (g**2 - s.v) * (1 - beta2)
+        m_hat = u_next * m / (1 - u_product * u_next) + (1 - u_t) * g / (1 - u_product)
+        v_hat = v / (1 - beta2**t)
+        return p - m_hat * lr / (np.sqrt(v_hat) + eps), NadamState(t, m, v, u_product)
+
+    return Rule(_init, step, lambda s: lr / (np.sqrt(s.v / (1 - beta2**s.t)) + eps))
+
+
+def optax(lr, beta1, beta2, eps) -> Rule:
+    """optax.nadam: Adam with m_hat = beta1 m / (1 - beta1^(t+1)) + (1 - beta1) g / (1 - beta1^t)."""
+
+    def step(p, g, s):
+        t = s.t + 1
+        m = (1 - beta1) * g + beta1 * s.m
+        v = (1 - beta2) * g**2 + beta2 * s.v
+        m_hat = beta1 * (m / (1 - beta1 ** (t + 1))) + (1 - beta1) * (g / (1 - beta1**t))
+        v_hat = v / (1 - beta2**t)
+        return p + m_hat / (np.sqrt(v_hat) + eps) * -lr, NadamState(t, m, v, 1.0)
+
+    return Rule(_init, step, lambda s: lr / (np.sqrt(s.v / (1 - beta2**s.t)) + eps))
+
+
+NADAM = OptimizerSpec(
+    "nadam", "NAdam",
+    "Adam with Nesterov momentum: the step looks ahead along the first moment.",
+    {
+        "textbook": Flavor(lambda lr, beta1, beta2, eps, momentum_decay: torch(
+                               lr, beta1, beta2, eps, 0.0, momentum_decay),
+                           ("lr", "beta1", "beta2", "eps", "momentum_decay"), {"lr": 0.002},
+                           "Dozat (2016) with the momentum schedule, as torch implements it"),
+        "torch": Flavor(torch, ("lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay"),
+                        {"lr": 0.002}, "torch.optim.NAdam; weight decay coupled"),
+        "keras": Flavor(keras, ("lr", "beta1", "beta2", "eps", "weight_decay"),
+                        {"lr": 0.001, "eps": 1e-7},
+                        "keras.optimizers.Nadam: schedule 0.96^t; epsilon-hat; weight decay decoupled"),
+        "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps"), {"lr": 0.002},
+                        "optax.nadam: no momentum schedule"),
+    },
+)

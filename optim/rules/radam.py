@@ -1,0 +1,73 @@
+"""RAdam: Adam whose adaptive step is switched on, and rectified, once its variance is tractable."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp
+from .adam import AdamState, init
+
+
+def _rho(beta2, t):
+    rho_inf = 2 / (1 - beta2) - 1
+    return rho_inf, rho_inf - 2 * t * beta2**t / (1 - beta2**t)
+
+
+def _rect(rho_inf, rho_t):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+
+
+def torch(lr, beta1, beta2, eps, weight_decay) -> Rule:
+    """torch.optim.RAdam (and Liu et al. 2020): rectify when rho_t > 5, else plain momentum."""
+
+    def factor(s):
+        rho_inf, rho_t = _rho(beta2, s.t)
+        adaptive = np.sqrt(1 - beta2**s.t) / (np.sqrt(s.v) + eps)
+        return np.where(rho_t > 5.0, adaptive * _rect(rho_inf, rho_t), 1.0)
+
+    def step(p, g, s):
+        t = s.t + 1
+        if not is_zero(weight_decay):
+            g = g + weight_decay * p
+        m = lerp(s.m, g, 1 - beta1)
+        v = s.v * beta2 + (1 - beta2) * g * g
+        new = AdamState(t, m, v, s.v_max)
+        m_hat = m / (1 - beta1**t)
+        return p - m_hat * lr * factor(new), new
+
+    return Rule(init, step, lambda s: lr * factor(s))
+
+
+def optax(lr, beta1, beta2, eps) -> Rule:
+    """optax.radam: rectify when rho_t >= 5; eps added to sqrt(v_hat)."""
+
+    def factor(s):
+        rho_inf, rho_t = _rho(beta2, s.t)
+        v_hat = s.v / (1 - beta2**s.t)
+        return np.where(rho_t >= 5.0, _rect(rho_inf, rho_t) / (np.sqrt(v_hat) + eps), 1.0)
+
+    def step(p, g, s):
+        t = s.t + 1
+        m = (1 - beta1) * g + beta1 * s.m
+        v = (1 - beta2) * g**2 + beta2 * s.v
+        new = AdamState(t, m, v, s.v_max)
+        m_hat = m / (1 - beta1**t)
+        return p + factor(new) * m_hat * -lr, new
+
+    return Rule(init, step, lambda s: lr * factor(s))
+
+
+RADAM = OptimizerSpec(
+    "radam", "RAdam",
+    "Rectified Adam: plain momentum for the first steps, then Adam scaled by a variance rectifier.",
+    {
+        "textbook": Flavor(lambda lr, beta1, beta2, eps: torch(lr, beta1, beta2, eps, 0.0),
+                           ("lr", "beta1", "beta2", "eps"), {"lr": 0.001},
+                           "Liu et al. (2020), as torch implements it"),
+        "torch": Flavor(torch, ("lr", "beta1", "beta2", "eps", "weight_decay"), {"lr": 0.001},
+                        "torch.optim.RAdam; weight decay coupled"),
+        "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps"), {"lr": 0.001},
+                        "optax.radam: threshold rho_t >= 5, eps added to sqrt(v_hat)"),
+    },
+)

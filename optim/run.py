@@ -1,0 +1,326 @@
+"""Running an optimizer on an objective: batched trajectories and their summaries.
+
+One call runs B trajectories in one vectorized loop: the start points ``x0`` of
+shape ``(B, 2)`` and any array-valued hyperparameter of shape ``(B,)`` share the
+batch axis. Internally points are laid out coordinate-first, ``(2, B)``, so
+``x`` and ``y`` are contiguous and per-run hyperparameters broadcast for free.
+
+Divergence: a run diverges at step k when x_k has a coordinate whose magnitude
+exceeds ``bound`` (default :data:`DIVERGENCE_BOUND`) or is not finite, or f(x_k)
+is not finite. Everything from step k on is masked with NaN.
+
+Convergence (only when ``tol`` is given): a run converges at the first step k
+where the true gradient norm ||grad f(x_k)|| <= tol (``criterion="grad_norm"``)
+or where f(x_k) - f_min <= tol (``criterion="loss_gap"``, for objectives with a
+known minimum). The run goes on afterwards; only the step is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .objective import Objective
+from .objectives import get_objective
+from .optimizers import Optimizer
+
+DIVERGENCE_BOUND = 1e8
+"""Largest coordinate magnitude a run may reach before it counts as diverged."""
+
+MAX_STEPS = 1_000_000
+CRITERIA = ("grad_norm", "loss_gap")
+RECORDS = ("path", "final")
+
+
+@dataclass(frozen=True, eq=False)
+class Summary:
+    """Per-run outcome. Scalars for a single run, arrays of shape ``(B,)`` for a batch.
+
+    ``converged_at`` and ``diverged_at`` are -1 where it did not happen.
+    """
+
+    optimizer: Optimizer
+    objective: Objective
+    steps: int
+    final_x: np.ndarray
+    final_loss: Any
+    best_loss: Any
+    converged_at: Any
+    diverged_at: Any
+
+    @property
+    def diverged(self):
+        return np.asarray(self.diverged_at) >= 0 if np.ndim(self.diverged_at) else self.diverged_at >= 0
+
+    @property
+    def converged(self):
+        return np.asarray(self.converged_at) >= 0 if np.ndim(self.converged_at) else self.converged_at >= 0
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectory(Summary):
+    """A whole path: points, losses, gradients and the optimizer's memory at every step.
+
+    Shapes, for ``S`` steps (drop the ``B`` axis for a single run):
+    ``xs`` (S+1, B, 2); ``losses`` (S+1, B); ``grads`` (S, B, 2), the gradient the
+    optimizer received at each step (noise included); ``state`` maps each of the
+    optimizer's per-coordinate buffers (for example ``sq_avg`` for RMSprop, ``m``
+    and ``v`` for Adam) to its value after each step, (S, B, 2), leaving out
+    buffers the configuration never used (all zero);
+    ``effective_lr`` (S, B, 2) is the per-coordinate learning rate after each
+    step: lr / sqrt(v + eps) for RMSprop, the factor applied to the bias-corrected
+    first moment for the Adam family, lr for methods that do not adapt.
+    """
+
+    xs: np.ndarray = None
+    losses: np.ndarray = None
+    grads: np.ndarray = None
+    state: dict[str, np.ndarray] = field(default_factory=dict)
+    effective_lr: np.ndarray = None
+
+    @property
+    def updates(self) -> np.ndarray:
+        """The step actually taken at each step, x_{k+1} - x_k, shape like ``grads``."""
+        return np.diff(self.xs, axis=0)
+
+
+def run(
+    optimizer: Optimizer,
+    objective: Objective | str,
+    x0=None,
+    steps: int = 100,
+    *,
+    tol: float | None = None,
+    criterion: str = "grad_norm",
+    noise: float = 0.0,
+    seed: int | None = None,
+    record: str = "path",
+    bound: float = DIVERGENCE_BOUND,
+) -> Trajectory | Summary:
+    """Run ``optimizer`` on ``objective`` for ``steps`` steps from ``x0``.
+
+    Args:
+        optimizer: from :func:`optim.make_optimizer`; array hyperparameters batch the run.
+        objective: an :class:`Objective` or a registry name (default parameters).
+        x0: start point ``(2,)`` or start points ``(B, 2)``; default: the objective's start.
+        steps: number of updates.
+        tol: convergence tolerance (see ``criterion``); None records no convergence.
+        criterion: ``"grad_norm"`` or ``"loss_gap"``.
+        noise: standard deviation of Gaussian noise added to every gradient component.
+        seed: seed for the noise; the same seed and batch size give the same noise.
+        record: ``"path"`` keeps everything (:class:`Trajectory`); ``"final"`` keeps only
+            the per-run :class:`Summary`, so 10^5 runs fit in memory.
+        bound: coordinate magnitude beyond which a run counts as diverged.
+
+    Example:
+        >>> import optim
+        >>> gd = optim.make_optimizer("gd", lr=0.2)
+        >>> t = optim.run(gd, "quadratic", x0=[1.0, 1.0], steps=20)
+        >>> t.diverged_at, t.xs.shape
+        (17, (21, 2))
+        >>> runs = optim.run(optim.make_optimizer("gd", lr=[0.01, 0.05, 0.2]), "quadratic",
+        ...                  x0=[1.0, 1.0], steps=100, tol=1e-3, record="final")
+        >>> runs.converged_at.tolist(), runs.diverged_at.tolist()
+        ([-1, 73, -1], [-1, -1, 17])
+    """
+    obj = get_objective(objective) if isinstance(objective, str) else objective
+    P, single = _start(optimizer, obj, x0, bound)
+    steps = _check_steps(steps)
+    tol2 = _check_tol(tol, criterion, obj)
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}.")
+    if record not in RECORDS:
+        raise ValueError(f"record must be one of {', '.join(RECORDS)}, got {record!r}.")
+    rng = np.random.default_rng(seed) if noise else None
+    loop = _run_path if record == "path" else _run_final
+    with np.errstate(all="ignore"):
+        return loop(optimizer, obj, P, steps, tol2, criterion, noise, rng, bound, single)
+
+
+def _start(optimizer: Optimizer, obj: Objective, x0, bound) -> tuple[np.ndarray, bool]:
+    x0 = obj.start if x0 is None else x0
+    try:
+        x0 = np.array(x0, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"x0 must be numbers, shape (2,) or (B, 2); got {x0!r}.") from None
+    if x0.ndim not in (1, 2) or x0.shape[-1] != 2:
+        raise ValueError(f"x0 must have shape (2,) or (B, 2), got {x0.shape}.")
+    if not (np.abs(x0) <= bound).all():
+        raise ValueError(f"x0 must be finite with coordinates within +-{bound:g}.")
+    batch = optimizer.batch_size
+    if x0.ndim == 2 and batch is not None and x0.shape[0] != batch:
+        raise ValueError(
+            f"x0 has {x0.shape[0]} start points but the hyperparameters have {batch} values; "
+            "they must match."
+        )
+    single = x0.ndim == 1 and batch is None
+    P = np.ascontiguousarray(np.broadcast_to(x0.reshape(-1, 2), (batch or len(x0.reshape(-1, 2)), 2)).T)
+    with np.errstate(all="ignore"):
+        f0 = obj.value(P[0], P[1])
+    if not np.isfinite(f0).all():
+        raise ValueError(f"{obj.name} is not finite at the start point.")
+    return P, single
+
+
+def _check_steps(steps) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise ValueError(f"steps must be a whole number, got {steps!r}.")
+    if not 0 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be from 0 to {MAX_STEPS:,}, got {steps}.")
+    return int(steps)
+
+
+def _check_tol(tol, criterion, obj: Objective):
+    if criterion not in CRITERIA:
+        raise ValueError(f"criterion must be one of {', '.join(CRITERIA)}, got {criterion!r}.")
+    if tol is None:
+        return None
+    if not (isinstance(tol, (int, float, np.floating)) and np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a positive number, got {tol!r}.")
+    if criterion == "loss_gap":
+        if obj.f_min is None:
+            raise ValueError(f"{obj.name} has no known minimum; use criterion='grad_norm'.")
+        return float(tol)
+    return float(tol) ** 2
+
+
+def _grad(obj: Objective, P: np.ndarray) -> np.ndarray:
+    gx, gy = obj.gradient(P[0], P[1])
+    if np.shape(gx) == np.shape(gy) == P.shape[1:]:
+        return np.stack((gx, gy))
+    return np.stack(np.broadcast_arrays(gx, gy, P[0])[:2])
+
+
+def _run_final(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) -> Summary:
+    B = P.shape[1]
+    rule = opt.rule
+    state = rule.init(P)
+    best = np.full(B, np.inf)
+    alive = np.ones(B, dtype=bool)
+    n_alive = np.zeros(B, dtype=np.int64)
+    unconverged = np.ones(B, dtype=bool)
+    n_unconverged = np.zeros(B, dtype=np.int64)
+    f_min = obj.f_min
+    for k in range(steps + 1):
+        f = obj.value(P[0], P[1])
+        G = _grad(obj, P)
+        alive &= np.abs(P).max(axis=0) <= bound
+        alive &= np.abs(f) < np.inf
+        n_alive += alive
+        np.minimum(best, np.where(alive, f, np.inf), out=best)
+        if tol2 is not None:
+            crit = (f - f_min) if criterion == "loss_gap" else (G[0] * G[0] + G[1] * G[1])
+            unconverged &= ~((crit <= tol2) & alive)
+            n_unconverged += unconverged
+        if k == steps:
+            break
+        if noise:
+            G = G + noise * rng.standard_normal(G.shape)
+        P, state = rule.step(P, G, state)
+    final_x = np.where(alive, P, np.nan).T
+    final_loss = np.where(alive, f, np.nan)
+    return _summary(
+        Summary, single, opt, obj, steps, final_x, final_loss, best,
+        np.where(unconverged, -1, n_unconverged) if tol2 is not None else np.full(B, -1),
+        np.where(alive, -1, n_alive),
+    )
+
+
+def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) -> Trajectory:
+    rule = opt.rule
+    state = rule.init(P)
+    xs, grads, states, true_grads = [P], [], [], []
+    for _ in range(steps):
+        G = _grad(obj, P)
+        true_grads.append(G)
+        if noise:
+            G = G + noise * rng.standard_normal(G.shape)
+        P, state = rule.step(P, G, state)
+        xs.append(P)
+        grads.append(G)
+        states.append(state)
+    X = np.stack(xs)  # (S+1, 2, B)
+    losses = obj.value(X[:, 0], X[:, 1])
+    bad = ~((np.abs(X).max(axis=1) <= bound) & (np.abs(losses) < np.inf))
+    diverged_at = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
+    step_index = np.arange(steps + 1)[:, None]
+    masked = (diverged_at >= 0) & (step_index >= diverged_at)  # (S+1, B)
+    X = np.where(masked[:, None, :], np.nan, X)
+    losses = np.where(masked, np.nan, losses)
+
+    if tol2 is not None:
+        if criterion == "loss_gap":
+            crit = losses - obj.f_min
+        else:
+            TG = np.stack(true_grads + [_grad(obj, P)])
+            crit = (TG * TG).sum(axis=1)
+        hit = (crit <= tol2) & ~masked
+        converged_at = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
+    else:
+        converged_at = np.full(P.shape[1], -1)
+
+    per_step = masked[1:, None, :]  # a step is masked when the point it produced is
+    G = np.where(per_step, np.nan, np.stack(grads)) if steps else np.empty((0,) + P.shape)
+    stacked = _stack_states(states)
+    buffers = {
+        name: np.where(per_step, np.nan, value)
+        for name, value in stacked._asdict().items()
+        if np.ndim(value) == 3 and value.shape[1:] == P.shape and value.any()
+    } if steps else {}
+    lr_eff = _effective_lr(opt, stacked, steps, P.shape)
+    lr_eff = np.where(per_step, np.nan, lr_eff)
+
+    best = np.nanmin(losses, axis=0)
+    out = _summary(Trajectory, single, opt, obj, steps, X[-1].T, losses[-1], best, converged_at,
+                   diverged_at)
+    return _with_path(out, single, X, losses, G, buffers, lr_eff)
+
+
+def _stack_states(states):
+    """Stack a list of state NamedTuples into one with a leading step axis, shaped to broadcast."""
+    if not states:
+        return None
+    stacked = {}
+    for name in states[0]._fields:
+        value = np.array([getattr(s, name) for s in states], dtype=np.float64)
+        if value.ndim == 1:
+            value = value[:, None, None]
+        elif value.ndim == 2:
+            value = value[:, None, :]
+        stacked[name] = value
+    return type(states[0])(**stacked)
+
+
+def _effective_lr(opt: Optimizer, stacked, steps: int, shape) -> np.ndarray:
+    out_shape = (steps,) + shape
+    if not steps:
+        return np.empty(out_shape)
+    if opt.rule.effective_lr is None:
+        return np.broadcast_to(np.asarray(opt.hyperparameters["lr"], dtype=np.float64), out_shape).copy()
+    return np.broadcast_to(opt.rule.effective_lr(stacked), out_shape).copy()
+
+
+def _summary(cls, single, opt, obj, steps, final_x, final_loss, best, converged_at, diverged_at):
+    if single:
+        return cls(opt, obj, steps, final_x[0], float(final_loss[0]), float(best[0]),
+                   int(converged_at[0]), int(diverged_at[0]))
+    return cls(opt, obj, steps, final_x, final_loss, best, converged_at, diverged_at)
+
+
+def _with_path(summary: Trajectory, single, X, losses, G, buffers, lr_eff) -> Trajectory:
+    from dataclasses import replace
+
+    def points(a):  # (S, 2, B) -> (S, B, 2) or (S, 2)
+        a = np.ascontiguousarray(a.transpose(0, 2, 1))
+        return a[:, 0, :] if single else a
+
+    return replace(
+        summary,
+        xs=points(X),
+        losses=losses[:, 0] if single else losses,
+        grads=points(G),
+        state={k: points(v) for k, v in buffers.items()},
+        effective_lr=points(lr_eff),
+    )
