@@ -70,7 +70,8 @@ ADADELTA = OptimizerSpec(
     "adadelta", "Adadelta",
     "RMSprop with units fixed: the step is sqrt(avg of past squared steps) / sqrt(avg of squared gradients).",
     {
-        "textbook": Flavor(torch, ("lr", "decay", "eps"), {"lr": 1.0, "decay": 0.95, "eps": 1e-6},
+        "textbook": Flavor(lambda lr, decay, eps: torch(lr, decay, eps, 0.0), ("lr", "decay", "eps"),
+                           {"lr": 1.0, "decay": 0.95, "eps": 1e-6},
                            "Zeiler (2012): rho 0.95, eps 1e-6, no learning rate (lr = 1)"),
         "torch": Flavor(torch, ("lr", "decay", "eps", "weight_decay"),
                         {"lr": 1.0, "decay": 0.9, "eps": 1e-6},

@@ -33,7 +33,7 @@ def textbook(lr, beta1, beta2, eps, amsgrad, weight_decay=0.0) -> Rule:
             p = p - lr * weight_decay * p
         m = beta1 * s.m + (1 - beta1) * g
         v = beta2 * s.v + (1 - beta2) * g**2
-        new = AdamState(t, m, v, np.maximum(s.v_max, v))
+        new = AdamState(t, m, v, s.v_max if amsgrad is False else np.maximum(s.v_max, v))
         m_hat = m / (1 - beta1**t)
         v_hat = v_used(new) / (1 - beta2**t)
         return p - lr * m_hat / (np.sqrt(v_hat) + eps), new
@@ -56,7 +56,7 @@ def torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=False) -> Rule
                 g = g + weight_decay * p
         m = lerp(s.m, g, 1 - beta1)
         v = s.v * beta2 + (1 - beta2) * g * g
-        new = AdamState(t, m, v, np.maximum(s.v_max, v))
+        new = AdamState(t, m, v, s.v_max if amsgrad is False else np.maximum(s.v_max, v))
         d = denom(pick(amsgrad, lambda: new.v_max, lambda: v), t)
         return p + -(lr / (1 - beta1**t)) * m / d, new
 
@@ -88,7 +88,7 @@ def keras(lr, beta1, beta2, eps, amsgrad, weight_decay) -> Rule:
             p = p - p * weight_decay * lr
         m = s.m + (g - s.m) * (1 - beta1)
         v = s.v + (g**2 - s.v) * (1 - beta2)
-        new = AdamState(t, m, v, np.maximum(s.v_max, v))
+        new = AdamState(t, m, v, s.v_max if amsgrad is False else np.maximum(s.v_max, v))
         return p - m * alpha(t) / (np.sqrt(v_used(new)) + eps), new
 
     return Rule(init, step, lambda s: alpha(s.t) * (1 - beta1**s.t) / (np.sqrt(v_used(s)) + eps))
@@ -109,7 +109,7 @@ def optax(lr, beta1, beta2, eps, amsgrad, weight_decay=0.0) -> Rule:
         v = (1 - beta2) * g**2 + beta2 * s.v
         m_hat = m / (1 - beta1**t)
         v_hat = v / (1 - beta2**t)
-        new = AdamState(t, m, v, np.maximum(s.v_max, v_hat))
+        new = AdamState(t, m, v, s.v_max if amsgrad is False else np.maximum(s.v_max, v_hat))
         u = m_hat / (np.sqrt(pick(amsgrad, lambda: new.v_max, lambda: v_hat)) + eps)
         if not is_zero(weight_decay):
             u = u + weight_decay * p
