@@ -53,6 +53,9 @@ HYPERPARAMETERS: dict[str, Param] = {
               "Learning-rate decay: lr / (1 + (t - 1) lr_decay)."),
         Param("bias_correction", True, scale="bool",
               help="Bias correction: divide the average by (1 - beta^t) so early steps are not too small."),
+        Param("decoupled_weight_decay", False, scale="bool",
+              help="Decoupled weight decay: shrink the parameters by lr * weight_decay instead of adding "
+                   "weight_decay * x to the gradient."),
         Param("momentum_decay", 0.004, 0.0, 1.0, "linear",
               "NAdam's momentum schedule: mu_t = beta1 (1 - 0.96^(t psi) / 2)."),
     ]

@@ -41,8 +41,8 @@ def textbook(lr, beta1, beta2, eps, amsgrad, weight_decay=0.0) -> Rule:
     return Rule(init, step, lambda s: lr / (np.sqrt(v_used(s) / (1 - beta2**s.t)) + eps))
 
 
-def torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=False) -> Rule:
-    """torch.optim.Adam (weight decay coupled) and AdamW (decoupled: x <- x (1 - lr wd))."""
+def torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled_weight_decay=False) -> Rule:
+    """torch.optim.Adam (weight decay coupled unless decoupled) and AdamW (x <- x (1 - lr wd) first)."""
 
     def denom(v, t):
         return np.sqrt(v) / np.sqrt(1 - beta2**t) + eps
@@ -50,10 +50,7 @@ def torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=False) -> Rule
     def step(p, g, s):
         t = s.t + 1
         if not is_zero(weight_decay):
-            if decoupled:
-                p = p * (1 - lr * weight_decay)
-            else:
-                g = g + weight_decay * p
+            p, g = decay_weights_torch(p, g, lr, weight_decay, decoupled_weight_decay)
         m = lerp(s.m, g, 1 - beta1)
         v = s.v * beta2 + (1 - beta2) * g * g
         new = AdamState(t, m, v, s.v_max if amsgrad is False else np.maximum(s.v_max, v))
@@ -66,8 +63,24 @@ def torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=False) -> Rule
     return Rule(init, step, effective_lr)
 
 
+def decay_weights_torch(p, g, lr, weight_decay, decoupled):
+    """torch's two weight decays: shrink the parameters (decoupled) or add wd p to the gradient."""
+    if decoupled is True or decoupled is False:
+        return (p * (1 - lr * weight_decay), g) if decoupled else (p, g + weight_decay * p)
+    return np.where(decoupled, p * (1 - lr * weight_decay), p), np.where(decoupled, g, g + weight_decay * p)
+
+
 def torch_adamw(lr, beta1, beta2, eps, amsgrad, weight_decay) -> Rule:
-    return torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled=True)
+    return torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled_weight_decay=True)
+
+
+def optax_m_hat(m, g, beta1, t, nesterov):
+    """optax's bias-corrected first moment; with nesterov, its look-ahead form (optax.nadam)."""
+    return pick(
+        nesterov,
+        lambda: beta1 * (m / (1 - beta1 ** (t + 1))) + (1 - beta1) * (g / (1 - beta1**t)),
+        lambda: m / (1 - beta1**t),
+    )
 
 
 def keras(lr, beta1, beta2, eps, amsgrad, weight_decay) -> Rule:
@@ -94,8 +107,8 @@ def keras(lr, beta1, beta2, eps, amsgrad, weight_decay) -> Rule:
     return Rule(init, step, lambda s: alpha(s.t) * (1 - beta1**s.t) / (np.sqrt(v_used(s)) + eps))
 
 
-def optax(lr, beta1, beta2, eps, amsgrad, weight_decay=0.0) -> Rule:
-    """optax.adam / optax.amsgrad (max over bias-corrected v_hat) / optax.adamw.
+def optax(lr, beta1, beta2, eps, amsgrad=False, weight_decay=0.0, nesterov=False) -> Rule:
+    """optax.adam / optax.amsgrad (max over bias-corrected v_hat) / optax.adamw; nesterov: optax.nadam(w).
 
     optax.adamw adds wd x to the Adam direction before scaling by -lr.
     """
@@ -107,7 +120,7 @@ def optax(lr, beta1, beta2, eps, amsgrad, weight_decay=0.0) -> Rule:
         t = s.t + 1
         m = (1 - beta1) * g + beta1 * s.m
         v = (1 - beta2) * g**2 + beta2 * s.v
-        m_hat = m / (1 - beta1**t)
+        m_hat = optax_m_hat(m, g, beta1, t, nesterov)
         v_hat = v / (1 - beta2**t)
         new = AdamState(t, m, v, s.v_max if amsgrad is False else np.maximum(s.v_max, v_hat))
         u = m_hat / (np.sqrt(pick(amsgrad, lambda: new.v_max, lambda: v_hat)) + eps)
@@ -125,12 +138,12 @@ ADAM = OptimizerSpec(
     "Momentum (first moment) divided by the root of the second moment, both bias-corrected.",
     {
         "textbook": Flavor(textbook, _ADAM_PARAMS, {"lr": 0.001}),
-        "torch": Flavor(torch, _ADAM_PARAMS + ("weight_decay",), {"lr": 0.001},
-                        "torch.optim.Adam; weight decay coupled (added to the gradient)"),
+        "torch": Flavor(torch, _ADAM_PARAMS + ("weight_decay", "decoupled_weight_decay"), {"lr": 0.001},
+                        "torch.optim.Adam; weight decay coupled (added to the gradient) unless decoupled"),
         "keras": Flavor(keras, _ADAM_PARAMS + ("weight_decay",), {"lr": 0.001, "eps": 1e-7},
                         "keras.optimizers.Adam; epsilon-hat; weight decay decoupled"),
-        "optax": Flavor(optax, _ADAM_PARAMS, {"lr": 0.001},
-                        "optax.adam, or optax.amsgrad when amsgrad is on"),
+        "optax": Flavor(optax, _ADAM_PARAMS + ("nesterov",), {"lr": 0.001},
+                        "optax.adam, or optax.amsgrad when amsgrad is on; nesterov is optax.nadam"),
     },
 )
 
@@ -145,9 +158,7 @@ ADAMW = OptimizerSpec(
         "keras": Flavor(keras, _ADAM_PARAMS + ("weight_decay",),
                         {"lr": 0.001, "eps": 1e-7, "weight_decay": 0.004},
                         "keras.optimizers.AdamW; epsilon-hat"),
-        "optax": Flavor(lambda lr, beta1, beta2, eps, weight_decay: optax(
-                            lr, beta1, beta2, eps, False, weight_decay),
-                        ("lr", "beta1", "beta2", "eps", "weight_decay"),
-                        {"lr": 0.001, "weight_decay": 1e-4}, "optax.adamw"),
+        "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps", "weight_decay", "nesterov"),
+                        {"lr": 0.001, "weight_decay": 1e-4}, "optax.adamw; nesterov is optax.nadamw"),
     },
 )

@@ -60,14 +60,17 @@ def keras(lr, beta1, beta2, eps, weight_decay) -> Rule:
     return Rule(_init, step, lambda s: lr / (s.u + eps))
 
 
-def optax(lr, beta1, beta2, eps) -> Rule:
-    """optax.adamax: u <- max(|g| + eps, beta2 u); x <- x - lr m_hat / u."""
+def optax(lr, beta1, beta2, eps, weight_decay) -> Rule:
+    """optax.adamax: u <- max(|g| + eps, beta2 u); x <- x - lr m_hat / u; optax.adamaxw adds wd x."""
 
     def step(p, g, s):
         t = s.t + 1
         m = (1 - beta1) * g + beta1 * s.m
         u = np.maximum(np.abs(g) + eps, beta2 * s.u)
-        return p + m / (1 - beta1**t) / u * -lr, AdamaxState(t, m, u)
+        d = m / (1 - beta1**t) / u
+        if not is_zero(weight_decay):
+            d = d + weight_decay * p
+        return p + d * -lr, AdamaxState(t, m, u)
 
     return Rule(_init, step, lambda s: lr / s.u)
 
@@ -83,6 +86,7 @@ ADAMAX = OptimizerSpec(
                         "torch.optim.Adamax; weight decay coupled"),
         "keras": Flavor(keras, _PARAMS + ("weight_decay",), {"lr": 0.001, "eps": 1e-7},
                         "keras.optimizers.Adamax; weight decay decoupled"),
-        "optax": Flavor(optax, _PARAMS, {"lr": 0.002}, "optax.adamax (no default lr)"),
+        "optax": Flavor(optax, _PARAMS + ("weight_decay",), {"lr": 0.002},
+                        "optax.adamax, or optax.adamaxw with weight decay (no default lr)"),
     },
 )

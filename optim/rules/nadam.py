@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp
+from .adam import decay_weights_torch
 
 
 class NadamState(NamedTuple):
@@ -21,7 +22,7 @@ def _init(p):
     return NadamState(0, z, z, 1.0)
 
 
-def torch(lr, beta1, beta2, eps, weight_decay, momentum_decay) -> Rule:
+def torch(lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay=False) -> Rule:
     """torch.optim.NAdam and Dozat (2016): mu_t = beta1 (1 - 0.96^(t psi) / 2)."""
 
     def mu(t):
@@ -33,7 +34,7 @@ def torch(lr, beta1, beta2, eps, weight_decay, momentum_decay) -> Rule:
     def step(p, g, s):
         t = s.t + 1
         if not is_zero(weight_decay):
-            g = g + weight_decay * p
+            p, g = decay_weights_torch(p, g, lr, weight_decay, decoupled_weight_decay)
         mu_t, mu_next = mu(t), mu(t + 1)
         mu_product = s.mu_product * mu_t
         m = lerp(s.m, g, 1 - beta1)
@@ -90,8 +91,9 @@ NADAM = OptimizerSpec(
                                lr, beta1, beta2, eps, 0.0, momentum_decay),
                            ("lr", "beta1", "beta2", "eps", "momentum_decay"), {"lr": 0.002},
                            "Dozat (2016) with the momentum schedule, as torch implements it"),
-        "torch": Flavor(torch, ("lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay"),
-                        {"lr": 0.002}, "torch.optim.NAdam; weight decay coupled"),
+        "torch": Flavor(torch, ("lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay",
+                                "decoupled_weight_decay"),
+                        {"lr": 0.002}, "torch.optim.NAdam; weight decay coupled unless decoupled"),
         "keras": Flavor(keras, ("lr", "beta1", "beta2", "eps", "weight_decay"),
                         {"lr": 0.001, "eps": 1e-7},
                         "keras.optimizers.Nadam: schedule 0.96^t; epsilon-hat; weight decay decoupled"),

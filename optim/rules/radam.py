@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp
-from .adam import AdamState, init
+from .adam import AdamState, decay_weights_torch, init, optax_m_hat
 
 
 def _rho(beta2, t):
-    rho_inf = 2 / (1 - beta2) - 1
+    rho_inf = np.float64(2 / (1 - beta2) - 1)
     return rho_inf, rho_inf - 2 * t * beta2**t / (1 - beta2**t)
 
 
@@ -18,7 +18,7 @@ def _rect(rho_inf, rho_t):
         return np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
 
 
-def torch(lr, beta1, beta2, eps, weight_decay) -> Rule:
+def torch(lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay=False) -> Rule:
     """torch.optim.RAdam (and Liu et al. 2020): rectify when rho_t > 5, else plain momentum."""
 
     def factor(s):
@@ -29,7 +29,7 @@ def torch(lr, beta1, beta2, eps, weight_decay) -> Rule:
     def step(p, g, s):
         t = s.t + 1
         if not is_zero(weight_decay):
-            g = g + weight_decay * p
+            p, g = decay_weights_torch(p, g, lr, weight_decay, decoupled_weight_decay)
         m = lerp(s.m, g, 1 - beta1)
         v = s.v * beta2 + (1 - beta2) * g * g
         new = AdamState(t, m, v, s.v_max)
@@ -39,7 +39,7 @@ def torch(lr, beta1, beta2, eps, weight_decay) -> Rule:
     return Rule(init, step, lambda s: lr * factor(s))
 
 
-def optax(lr, beta1, beta2, eps) -> Rule:
+def optax(lr, beta1, beta2, eps, nesterov) -> Rule:
     """optax.radam: rectify when rho_t >= 5; eps added to sqrt(v_hat)."""
 
     def factor(s):
@@ -52,8 +52,7 @@ def optax(lr, beta1, beta2, eps) -> Rule:
         m = (1 - beta1) * g + beta1 * s.m
         v = (1 - beta2) * g**2 + beta2 * s.v
         new = AdamState(t, m, v, s.v_max)
-        m_hat = m / (1 - beta1**t)
-        return p + factor(new) * m_hat * -lr, new
+        return p + factor(new) * optax_m_hat(m, g, beta1, t, nesterov) * -lr, new
 
     return Rule(init, step, lambda s: lr * factor(s))
 
@@ -65,9 +64,9 @@ RADAM = OptimizerSpec(
         "textbook": Flavor(lambda lr, beta1, beta2, eps: torch(lr, beta1, beta2, eps, 0.0),
                            ("lr", "beta1", "beta2", "eps"), {"lr": 0.001},
                            "Liu et al. (2020), as torch implements it"),
-        "torch": Flavor(torch, ("lr", "beta1", "beta2", "eps", "weight_decay"), {"lr": 0.001},
-                        "torch.optim.RAdam; weight decay coupled"),
-        "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps"), {"lr": 0.001},
+        "torch": Flavor(torch, ("lr", "beta1", "beta2", "eps", "weight_decay", "decoupled_weight_decay"),
+                        {"lr": 0.001}, "torch.optim.RAdam; weight decay coupled unless decoupled"),
+        "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps", "nesterov"), {"lr": 0.001},
                         "optax.radam: threshold rho_t >= 5, eps added to sqrt(v_hat)"),
     },
 )
