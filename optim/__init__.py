@@ -10,15 +10,19 @@ Example:
     -0.10352260359924752
 """
 
+from .basins import DIVERGED, NOT_CONVERGED, BasinMap, basins
 from .objective import Minimum, Objective
 from .objectives import OBJECTIVES, get_objective
 from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from .params import Param
 from .run import DIVERGENCE_BOUND, Summary, Trajectory, run
 from .spec import FLAVORS, HYPERPARAMETERS, OptimizerSpec
+from .sweep import MAX_RUN_STEPS, Sweep, sweep
+from .tuning import Tuning, tune
 
 __all__ = [
-    "DIVERGENCE_BOUND", "FLAVORS", "HYPERPARAMETERS", "OBJECTIVES", "OPTIMIZERS", "Minimum",
-    "Objective", "Optimizer", "OptimizerSpec", "Param", "Summary", "Trajectory",
-    "get_objective", "make_optimizer", "run",
+    "DIVERGED", "DIVERGENCE_BOUND", "FLAVORS", "HYPERPARAMETERS", "MAX_RUN_STEPS", "NOT_CONVERGED",
+    "OBJECTIVES", "OPTIMIZERS", "BasinMap", "Minimum", "Objective", "Optimizer", "OptimizerSpec", "Param",
+    "Summary", "Sweep", "Trajectory", "Tuning", "basins", "get_objective", "make_optimizer", "run", "sweep",
+    "tune",
 ]

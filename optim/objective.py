@@ -78,6 +78,8 @@ class Objective:
     def nearest_minimum(self, p) -> tuple[np.ndarray, np.ndarray]:
         """Index of, and distance to, the nearest known minimum for points ``(..., 2)``.
 
+        NaN points get index 0 and distance NaN.
+
         Example:
             >>> import optim
             >>> idx, dist = optim.get_objective("himmelblau").nearest_minimum([3.0, 2.5])
@@ -87,7 +89,11 @@ class Objective:
         if not self.minima:
             raise ValueError(f"{self.name} has no known minima.")
         p = np.asarray(p, dtype=np.float64)
-        locs = np.array([(m.x, m.y) for m in self.minima])
-        d = np.sqrt(((p[..., None, :] - locs) ** 2).sum(-1))
-        idx = np.argmin(np.where(np.isnan(d), np.inf, d), axis=-1)
-        return idx, np.take_along_axis(d, idx[..., None], -1)[..., 0]
+        best = np.full(p.shape[:-1], np.inf)
+        idx = np.zeros(p.shape[:-1], dtype=np.int64)
+        for i, m in enumerate(self.minima):  # one pass per minimum keeps memory at O(points)
+            d2 = (p[..., 0] - m.x) ** 2 + (p[..., 1] - m.y) ** 2
+            closer = d2 < best
+            best = np.where(closer, d2, best)
+            idx = np.where(closer, i, idx)
+        return idx, np.where(np.isinf(best), np.nan, np.sqrt(best))

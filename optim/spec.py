@@ -97,6 +97,8 @@ class OptimizerSpec:
     title: str
     summary: str
     flavors: dict[str, Flavor]
+    second: str | None = None
+    """The hyperparameter that matters most after lr; sweeps and fair tuning vary the two."""
 
     def params(self, flavor: str = "textbook") -> dict[str, Param]:
         """The hyperparameters ``flavor`` offers, with that flavor's defaults."""

@@ -83,4 +83,5 @@ ADADELTA = OptimizerSpec(
                         {"lr": 1.0, "decay": 0.9, "eps": 1e-6},
                         "optax.adadelta (no default lr; rho is decay); weight decay coupled"),
     },
+    second="decay",
 )

@@ -145,6 +145,7 @@ ADAM = OptimizerSpec(
         "optax": Flavor(optax, _ADAM_PARAMS + ("nesterov",), {"lr": 0.001},
                         "optax.adam, or optax.amsgrad when amsgrad is on; nesterov is optax.nadam"),
     },
+    second="beta1",
 )
 
 ADAMW = OptimizerSpec(
@@ -161,4 +162,5 @@ ADAMW = OptimizerSpec(
         "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps", "weight_decay", "nesterov"),
                         {"lr": 0.001, "weight_decay": 1e-4}, "optax.adamw; nesterov is optax.nadamw"),
     },
+    second="beta1",
 )

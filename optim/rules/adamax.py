@@ -89,4 +89,5 @@ ADAMAX = OptimizerSpec(
         "optax": Flavor(optax, _PARAMS + ("weight_decay",), {"lr": 0.002},
                         "optax.adamax, or optax.adamaxw with weight decay (no default lr)"),
     },
+    second="beta1",
 )

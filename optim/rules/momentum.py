@@ -132,6 +132,7 @@ SGD = OptimizerSpec(
         "optax": Flavor(sgd_optax, ("lr", "momentum", "nesterov"), {"lr": 0.01},
                         "optax.sgd (no default lr)"),
     },
+    second="momentum",
 )
 
 EWMA_MOMENTUM = OptimizerSpec(
@@ -143,4 +144,5 @@ EWMA_MOMENTUM = OptimizerSpec(
         "optax": Flavor(ewma_momentum_optax, ("lr", "momentum", "bias_correction"),
                         {"lr": 0.1, "momentum": 0.9}, "optax.ema(debias) then optax.scale(-lr)"),
     },
+    second="momentum",
 )

@@ -100,4 +100,5 @@ NADAM = OptimizerSpec(
         "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps"), {"lr": 0.002},
                         "optax.nadam: no momentum schedule"),
     },
+    second="beta1",
 )

@@ -69,4 +69,5 @@ RADAM = OptimizerSpec(
         "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps", "nesterov"), {"lr": 0.001},
                         "optax.radam: threshold rho_t >= 5, eps added to sqrt(v_hat)"),
     },
+    second="beta1",
 )

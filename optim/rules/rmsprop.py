@@ -127,4 +127,5 @@ RMSPROP = OptimizerSpec(
                         {"lr": 0.01, "decay": 0.9, "bias_correction": False},
                         "optax.rmsprop (no default lr; initial_scale is initial_accumulator)"),
     },
+    second="decay",
 )

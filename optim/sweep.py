@@ -1,0 +1,142 @@
+"""Sweeps: one optimizer's outcome over a grid of learning rate x a second hyperparameter.
+
+The whole grid is one batched :func:`optim.run` with ``record="final"``, so a
+60 x 60 grid of 500-step runs costs about as much as a few hundred Python
+steps. The work a request may ask for is bounded by :data:`MAX_RUN_STEPS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .objective import Objective
+from .objectives import get_objective
+from .optimizers import OPTIMIZERS, make_optimizer
+from .run import Summary, run
+
+MAX_RUN_STEPS = 25_000_000
+"""Largest number of runs x steps one sweep, basin map or tuning may compute."""
+
+
+def check_budget(runs: int, steps: int, what: str) -> None:
+    """Refuse work beyond :data:`MAX_RUN_STEPS` with a sentence giving the limit.
+
+    Example:
+        >>> check_budget(300 * 300, 1000, "a 300 x 300 sweep")
+        Traceback (most recent call last):
+        ...
+        ValueError: a 300 x 300 sweep of 1,000 steps is 90,000,000 run-steps; the limit is 25,000,000 ...
+    """
+    if runs < 1:
+        raise ValueError(f"{what} is empty; it needs at least one run.")
+    if runs * steps > MAX_RUN_STEPS:
+        raise ValueError(
+            f"{what} of {steps:,} steps is {runs * steps:,} run-steps; the limit is {MAX_RUN_STEPS:,} "
+            f"(for example 200 x 200 x {MAX_RUN_STEPS // 40_000:,} steps)."
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep:
+    """Outcomes on a grid: rows follow ``y_values`` (the second hyperparameter), columns ``x_values`` (lr).
+
+    ``final_loss``, ``best_loss``, ``converged_at`` and ``diverged_at`` have shape
+    ``(len(y_values), len(x_values))``.
+    """
+
+    name: str
+    flavor: str
+    objective: Objective
+    x_name: str
+    x_values: np.ndarray
+    y_name: str | None
+    y_values: np.ndarray
+    summary: Summary
+    fixed: dict
+
+    def _grid(self, a):
+        return np.asarray(a).reshape(len(self.y_values), len(self.x_values), *np.shape(a)[1:])
+
+    @property
+    def final_loss(self):
+        return self._grid(self.summary.final_loss)
+
+    @property
+    def best_loss(self):
+        return self._grid(self.summary.best_loss)
+
+    @property
+    def converged_at(self):
+        return self._grid(self.summary.converged_at)
+
+    @property
+    def diverged_at(self):
+        return self._grid(self.summary.diverged_at)
+
+    def config(self, row: int, col: int) -> dict:
+        """The hyperparameters of one cell, ready for :func:`optim.make_optimizer`."""
+        hp = dict(self.fixed, **{self.x_name: float(self.x_values[col])})
+        if self.y_name is not None:
+            hp[self.y_name] = float(self.y_values[row])
+        return hp
+
+
+def sweep(
+    name: str,
+    objective: Objective | str,
+    *,
+    flavor: str = "textbook",
+    lr=None,
+    second=None,
+    second_name: str | None = None,
+    x0=None,
+    steps: int = 500,
+    tol: float | None = None,
+    criterion: str = "grad_norm",
+    **fixed,
+) -> Sweep:
+    """Run optimizer ``name`` over the grid ``lr`` x ``second`` in one batched call.
+
+    Args:
+        name, flavor: the optimizer, as for :func:`optim.make_optimizer`.
+        objective: an :class:`Objective` or a registry name.
+        lr: learning rates (default: 60 log-spaced from 1e-4 to 1).
+        second: values of the second hyperparameter (default: 60 values of the
+            optimizer's ``spec.second`` spaced so that 1 - value is log-spaced from 1 to 1e-3);
+            ignored for optimizers without one.
+        second_name: which hyperparameter ``second`` sets (default: ``spec.second``).
+        x0, steps, tol, criterion: as for :func:`optim.run`.
+        **fixed: further hyperparameters shared by every cell.
+
+    Example:
+        >>> import optim
+        >>> s = optim.sweep("rmsprop", "rosenbrock", lr=[1e-3, 1e-2, 1e-1], second=[0.5, 0.9], steps=200)
+        >>> s.final_loss.shape
+        (2, 3)
+        >>> s.config(1, 2)
+        {'lr': 0.1, 'decay': 0.9}
+    """
+    obj = get_objective(objective) if isinstance(objective, str) else objective
+    if name not in OPTIMIZERS:
+        make_optimizer(name, flavor)  # raises the standard message
+    second_name = second_name or OPTIMIZERS[name].second
+    x_values = np.geomspace(1e-4, 1.0, 60) if lr is None else np.atleast_1d(np.asarray(lr, dtype=np.float64))
+    if second_name is None:
+        y_values = np.array([np.nan])
+    elif second is None:
+        y_values = 1 - np.geomspace(1.0, 1e-3, 60)
+    else:
+        y_values = np.atleast_1d(np.asarray(second, dtype=np.float64))
+    if x_values.ndim != 1 or y_values.ndim != 1:
+        raise ValueError("lr and second must be 1-D lists of values.")
+    check_budget(x_values.size * y_values.size, steps,
+                 f"a {y_values.size} x {x_values.size} sweep")
+    X, Y = np.meshgrid(x_values, y_values)
+    hp = dict(fixed, lr=X.ravel())
+    if second_name is not None:
+        hp[second_name] = Y.ravel()
+    opt = make_optimizer(name, flavor, **hp)
+    summary = run(opt, obj, x0, steps, tol=tol, criterion=criterion, record="final")
+    return Sweep(name, flavor, obj, "lr", x_values, second_name, y_values, summary, dict(fixed))
