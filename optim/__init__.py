@@ -11,6 +11,7 @@ Example:
 """
 
 from .basins import DIVERGED, NOT_CONVERGED, BasinMap, basins
+from .equations import equations, latex
 from .formula import parse_objective
 from .objective import Minimum, Objective
 from .objectives import OBJECTIVES, get_objective
@@ -24,6 +25,6 @@ from .tuning import Tuning, tune
 __all__ = [
     "DIVERGED", "DIVERGENCE_BOUND", "FLAVORS", "HYPERPARAMETERS", "MAX_RUN_STEPS", "NOT_CONVERGED",
     "OBJECTIVES", "OPTIMIZERS", "BasinMap", "Minimum", "Objective", "Optimizer", "OptimizerSpec", "Param",
-    "Summary", "Sweep", "Trajectory", "Tuning", "basins", "get_objective", "make_optimizer", "parse_objective",
-    "run", "sweep", "tune",
+    "Summary", "Sweep", "Trajectory", "Tuning", "basins", "equations", "get_objective", "latex",
+    "make_optimizer", "parse_objective", "run", "sweep", "tune",
 ]

@@ -1,4 +1,4 @@
-"""Turn a SymPy expression in x and y into a NumPy function, by walking its tree.
+"""Turn a SymPy expression into a NumPy function, by walking its tree.
 
 SymPy's ``lambdify`` generates Python source and runs it with ``exec``; walking
 the tree into closures needs neither, so nothing a person typed is ever
@@ -13,7 +13,8 @@ from collections.abc import Callable
 import numpy as np
 import sympy
 
-Fn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+Env = dict[str, np.ndarray]
+Fn = Callable[[Env], np.ndarray]
 
 _UNARY = {
     sympy.sin: np.sin, sympy.cos: np.cos, sympy.tan: np.tan,
@@ -23,7 +24,7 @@ _UNARY = {
 }
 
 
-def to_numpy(expr: sympy.Expr) -> Fn:
+def to_numpy(expr: sympy.Expr) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """A vectorized ``f(x, y)`` for ``expr`` (a constant broadcasts to the shape of x).
 
     Example:
@@ -33,57 +34,63 @@ def to_numpy(expr: sympy.Expr) -> Fn:
         >>> float(f(np.array(1.0), np.array(0.0)))
         3.0
     """
-    fn = _compile(expr)
-    return lambda x, y: np.asarray(fn(x, y) + np.zeros_like(x, dtype=np.float64))
+    fn = compile_expr(expr)
+    return lambda x, y: np.asarray(fn({"x": x, "y": y}) + np.zeros_like(x, dtype=np.float64))
 
 
-def _compile(expr: sympy.Expr) -> Fn:
+def compile_expr(expr: sympy.Expr) -> Fn:
+    """A function of an environment (symbol name -> value) that evaluates ``expr``."""
     if expr.is_Symbol:
-        if expr.name == "x":
-            return lambda x, y: x
-        if expr.name == "y":
-            return lambda x, y: y
-        raise ValueError(f"unknown symbol {expr.name!r}.")
+        name = expr.name
+        return lambda env: env[name]
     if expr.is_number:
         value = complex(expr.evalf())
         if value.imag:
             raise ValueError("the formula has a complex constant.")
         c = value.real
-        return lambda x, y: c
+        return lambda env: c
     if expr.is_Add:
-        parts = [_compile(a) for a in expr.args]
-        return lambda x, y: sum(p(x, y) for p in parts)
+        parts = [compile_expr(a) for a in expr.args]
+        return lambda env: sum(p(env) for p in parts)
     if expr.is_Mul:
-        parts = [_compile(a) for a in expr.args]
+        parts = [compile_expr(a) for a in expr.args]
 
-        def product(x, y):
-            out = parts[0](x, y)
+        def product(env):
+            out = parts[0](env)
             for p in parts[1:]:
-                out = out * p(x, y)
+                out = out * p(env)
             return out
 
         return product
     if expr.is_Pow:
         return _power(*expr.args)
+    if isinstance(expr, sympy.Max | sympy.Min):
+        parts = [compile_expr(a) for a in expr.args]
+        np_fn = np.maximum if isinstance(expr, sympy.Max) else np.minimum
+
+        def extreme(env):
+            out = parts[0](env)
+            for p in parts[1:]:
+                out = np_fn(out, p(env))
+            return out
+
+        return extreme
     for fn, np_fn in _UNARY.items():
         if isinstance(expr, fn):
-            inner = _compile(expr.args[0])
-            return lambda x, y: np_fn(inner(x, y))
+            inner = compile_expr(expr.args[0])
+            return lambda env: np_fn(inner(env))
     raise ValueError(f"cannot evaluate {type(expr).__name__} numerically.")
 
 
 def _power(base: sympy.Expr, exponent: sympy.Expr) -> Fn:
-    b = _compile(base)
-    if exponent.is_Integer and abs(int(exponent)) <= 4:
-        n = int(exponent)
-        if n == 2:
-            return lambda x, y: np.square(b(x, y))
-        if n == -1:
-            return lambda x, y: 1.0 / b(x, y)
-        return lambda x, y: np.power(b(x, y), float(n))
+    b = compile_expr(base)
+    if exponent == 2:
+        return lambda env: np.square(b(env))
+    if exponent == -1:
+        return lambda env: 1.0 / b(env)
     if exponent == sympy.Rational(1, 2):
-        return lambda x, y: np.sqrt(b(x, y))
+        return lambda env: np.sqrt(b(env))
     if exponent == sympy.Rational(-1, 2):
-        return lambda x, y: 1.0 / np.sqrt(b(x, y))
-    e = _compile(exponent)
-    return lambda x, y: np.power(b(x, y), e(x, y))
+        return lambda env: 1.0 / np.sqrt(b(env))
+    e = compile_expr(exponent)
+    return lambda env: np.power(b(env), e(env))

@@ -92,8 +92,12 @@ def parse_objective(text: str, domain: Domain | None = None) -> Objective:
     return obj
 
 
-def parse_expression(text: str) -> sympy.Expr:
-    """The SymPy expression for ``text``, built node by node from its checked syntax tree."""
+def parse_expression(text: str, names: dict[str, sympy.Expr] | None = None, binary: dict | None = None) -> sympy.Expr:
+    """The SymPy expression for ``text``, built node by node from its checked syntax tree.
+
+    ``names`` replaces the allowed names (default: x, y, pi, e); ``binary`` allows
+    extra two-argument functions (the update-rule equations use ``max``).
+    """
     if not isinstance(text, str):
         raise ValueError("the formula must be text.")
     if not text.strip():
@@ -122,7 +126,7 @@ def parse_expression(text: str) -> sympy.Expr:
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_NODES:
         raise ValueError(f"the formula has {nodes} parts; the limit is {MAX_NODES}.")
-    return _Builder(columns).build(tree.body, 0)[0]
+    return _Builder(columns, NAMES if names is None else names, binary).build(tree.body, 0)[0]
 
 
 def _paren_depth(text: str) -> int:
@@ -150,8 +154,10 @@ def _caret_to_power(text: str) -> tuple[str, list[int]]:
 class _Builder:
     """Builds SymPy from checked AST nodes, tracking each subtree's value when it is a constant."""
 
-    def __init__(self, columns: list[int]):
+    def __init__(self, columns: list[int], names: dict[str, sympy.Expr], binary: dict | None = None):
         self.columns = columns
+        self.names = names
+        self.binary = binary or {}
 
     def col(self, node: ast.AST) -> int:
         return self.columns[min(getattr(node, "col_offset", 0), len(self.columns) - 1)]
@@ -165,12 +171,12 @@ class _Builder:
         if isinstance(node, ast.Constant):
             return self.number(node)
         if isinstance(node, ast.Name):
-            if node.id not in NAMES:
+            if node.id not in self.names:
                 hint = "; it is a function, call it like sin(x)" if node.id in FUNCTIONS else ""
                 raise ValueError(
-                    f"unknown name {node.id!r} at column {self.col(node)}; allowed: x, y, pi, e{hint}."
+                    f"unknown name {node.id!r} at column {self.col(node)}; allowed: {', '.join(self.names)}{hint}."
                 )
-            sym = NAMES[node.id]
+            sym = self.names[node.id]
             return sym, (float(sym) if sym.is_number else None)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             expr, const = self.build(node.operand, depth + 1)
@@ -224,6 +230,10 @@ class _Builder:
         return expr, const
 
     def call(self, node: ast.Call, depth: int):
+        if isinstance(node.func, ast.Name) and node.func.id in self.binary and len(node.args) == 2:
+            a, _ = self.build(node.args[0], depth + 1)
+            b, _ = self.build(node.args[1], depth + 1)
+            return self.binary[node.func.id](a, b), None
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = node.func.id if isinstance(node.func, ast.Name) else None
             what = f"the function {name!r}" if name else "calling " + _describe(node.func)
