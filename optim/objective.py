@@ -54,6 +54,8 @@ class Objective:
     params: dict = field(default_factory=dict)
     param_specs: dict = field(default_factory=dict)
     log_contours: bool = False
+    step_gradient: Callable[[int, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
+    """The gradient an optimizer sees at step k when it differs from ``gradient`` (mini-batches)."""
 
     def f(self, p) -> np.ndarray:
         """Function value at points ``p`` of shape ``(..., 2)``."""

@@ -193,6 +193,11 @@ def _grad(obj: Objective, P: np.ndarray) -> np.ndarray:
     return np.stack(np.broadcast_arrays(gx, gy, P[0])[:2])
 
 
+def _step_grad(obj: Objective, k: int, P: np.ndarray) -> np.ndarray:
+    gx, gy = obj.step_gradient(k, P[0], P[1])
+    return np.stack(np.broadcast_arrays(gx, gy, P[0])[:2])
+
+
 def _run_final(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) -> Summary:
     B = P.shape[1]
     rule = opt.rule
@@ -216,6 +221,8 @@ def _run_final(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) -
             n_unconverged += unconverged
         if k == steps:
             break
+        if obj.step_gradient is not None:
+            G = _step_grad(obj, k, P)
         if noise:
             G = G + noise * rng.standard_normal(G.shape)
         P, state = rule.step(P, G, state)
@@ -232,9 +239,11 @@ def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) ->
     rule = opt.rule
     state = rule.init(P)
     xs, grads, states, true_grads = [P], [], [], []
-    for _ in range(steps):
+    for k in range(steps):
         G = _grad(obj, P)
         true_grads.append(G)
+        if obj.step_gradient is not None:
+            G = _step_grad(obj, k, P)
         if noise:
             G = G + noise * rng.standard_normal(G.shape)
         P, state = rule.step(P, G, state)
