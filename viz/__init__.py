@@ -1,0 +1,33 @@
+"""Descent Lab's figures: pure functions from trajectories to Plotly figures (no Streamlit here).
+
+Every chart takes the same list of :class:`Series` (label, colour, single-run trajectory), so one
+optimizer configuration wears one colour everywhere, and the same optional ``step`` so one step
+control moves a marker on every chart.
+
+Example:
+    >>> import optim, viz
+    >>> bowl = optim.get_objective("quadratic", a=1.0, b=10.0)
+    >>> runs = {"GD · lr=0.1": optim.make_optimizer("gd", lr=0.1),
+    ...         "RMSprop · lr=0.1": optim.make_optimizer("rmsprop", lr=0.1, decay=0.9)}
+    >>> series = [viz.Series(label, color, optim.run(opt, bowl, x0=[1.5, 1.5], steps=100))
+    ...           for (label, opt), color in zip(runs.items(), viz.palette(len(runs)))]
+    >>> figs = [viz.contour_figure(bowl, series, step=5), viz.surface_figure(bowl, series, step=5),
+    ...         viz.loss_figure(series, step=5)]
+    >>> [sum(t.meta == "step-marker" for t in f.data) for f in figs]
+    [2, 2, 2]
+"""
+
+from .colors import palette
+from .contour import contour_figure
+from .domain import fit_domain
+from .losses import loss_figure
+from .multiples import small_multiples
+from .selection import clicked_point
+from .series import Series
+from .surface import surface_figure
+from .traces import CLICK_GRID
+
+__all__ = [
+    "CLICK_GRID", "Series", "clicked_point", "contour_figure", "fit_domain", "loss_figure", "palette",
+    "small_multiples", "surface_figure",
+]

@@ -1,0 +1,146 @@
+"""Loss curves: loss against step for every series, log-scaled when losses span decades.
+
+Rule for the y-axis: with ``f_min`` given, the curve is ``f - f_min`` (axis "f − f*"), values within
+round-off of zero or below are floored at 1e-16 x max(1, |f*|) so a run that reached the minimum
+exactly still shows on a log axis. The axis is logarithmic when every drawn value is positive and
+they span more than :data:`LOG_SPAN` (two decades), linear otherwise.
+
+A diverged run is drawn up to its last finite loss, which gets an "x" and an annotation
+"diverged at step k"; nothing is clipped, so the blow-up is visible on the log axis. A run that
+converged (``converged_at >= 0``) gets a small ring at that step. The step control's step is a
+dashed vertical line plus a ``meta="step-marker"`` diamond on each curve.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from . import colors
+from .layout import base_layout
+from .series import MAX_MARKED_POINTS, diverged, drawn_indices, esc, f32, fmt, last_finite, step_index
+
+LOG_SPAN = 100.0
+"""max / min of the drawn values beyond which the y-axis goes logarithmic."""
+
+
+def loss_figure(
+    series,
+    step: int | None = None,
+    *,
+    height: int = 460,
+    f_min: float | None = None,
+    log: bool | None = None,
+    title: str = "Loss",
+) -> go.Figure:
+    """Loss (or ``f - f_min``) against step for each series.
+
+    Args:
+        series: list of :class:`viz.Series`.
+        step: when given, a dashed vertical line at ``step`` (layout shape named ``"step-line"``) and a
+            ``meta="step-marker"`` diamond per series at ``(k, loss[k])``, ``k = min(step, last finite)``.
+        height: figure height in pixels.
+        f_min: the objective's minimum value; when given the curves show ``f - f_min`` ("f − f*").
+        log: force a log (True) or linear (False) y-axis; None applies the rule above.
+        title: figure title.
+
+    Returns:
+        A ``go.Figure``: per series a ``"loss"`` line (named after the label), then ``"diverged"`` and
+        ``"converged"`` markers where they happened, then ``"step-marker"`` diamonds.
+
+    Example:
+        >>> import optim, viz
+        >>> rosen = optim.get_objective("rosenbrock")
+        >>> t = optim.run(optim.make_optimizer("adam", lr=0.05), rosen, x0=[-1.5, 2.0], steps=1000)
+        >>> fig = viz.loss_figure([viz.Series("Adam", "#0072b2", t)], step=10, f_min=rosen.f_min)
+        >>> fig.layout.yaxis.type, fig.layout.yaxis.title.text
+        ('log', 'f − f*')
+    """
+    ys = {id(s): _values(s, f_min) for s in series}
+    drawn = np.concatenate([v[np.isfinite(v)] for v in ys.values()]) if series else np.empty(0)
+    if log is None:
+        log = bool(drawn.size) and bool((drawn > 0).all()) and drawn.max() / drawn.min() > LOG_SPAN
+    ylabel = "f − f*" if f_min is not None else "loss"
+    fig = go.Figure()
+    annotations, extra = [], []
+    for s in series:
+        y = ys[id(s)]
+        last = last_finite(s.traj)
+        idx = drawn_indices(last + 1)
+        losses = np.asarray(s.traj.losses)[idx]
+        fig.add_trace(go.Scatter(
+            x=idx.astype(np.int32), y=y[idx], customdata=f32(losses), name=s.label, legendgroup=s.label,
+            meta="loss",
+            mode="lines+markers" if len(idx) <= MAX_MARKED_POINTS // 2 else "lines",
+            line=dict(color=s.color, width=2), marker=dict(color=s.color, size=3.5),
+            hovertemplate=f"<b>{esc(s.label)}</b><br>step %{{x}}<br>{ylabel} = %{{y:.4g}}"
+                          + ("<br>f = %{customdata:.6g}" if f_min is not None else "") + "<extra></extra>",
+        ))
+        if diverged(s.traj):
+            k = int(s.traj.diverged_at)
+            extra.append(_marker(s, last, y[last], "diverged", "x", 13,
+                                 f"diverged at step {k}<br>last finite {ylabel} = {fmt(y[last])}", ylabel))
+            annotations.append(dict(
+                x=last, y=float(np.log10(y[last])) if log else float(y[last]), xref="x", yref="y",
+                text=f"diverged at step {k}", showarrow=True, arrowhead=2, arrowsize=0.8, arrowcolor=s.color,
+                ax=-40, ay=-22, font=dict(color=s.color, size=11), bgcolor="rgba(255,255,255,0.8)",
+            ))
+        c = int(np.asarray(s.traj.converged_at))
+        if 0 <= c <= last:
+            extra.append(_marker(s, c, y[c], "converged", "circle-open", 11, f"converged at step {c}",
+                                 ylabel))
+    fig.add_traces(extra)
+    shapes = []
+    if step is not None and series:
+        for s in series:
+            k = step_index(s.traj, step)
+            fig.add_trace(_marker(s, k, ys[id(s)][k], "step-marker", "diamond", 11, f"step {k}", ylabel,
+                                  line=dict(color=colors.OUTLINE, width=1.5)))
+        longest = max(len(s.traj.losses) - 1 for s in series)
+        x = int(min(max(step, 0), longest))
+        shapes.append(dict(type="line", name="step-line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper",
+                           line=dict(color=colors.STEP_LINE_COLOR, width=1.5, dash="dash"), layer="below"))
+
+    layout = base_layout(title, height, uirevision=f"losses:{f_min is not None}", legend=bool(series))
+    layout.update(
+        xaxis=dict(title=dict(text="step", standoff=4), zeroline=False, ticks="outside", rangemode="tozero"),
+        yaxis=dict(title=dict(text=ylabel, standoff=4), type="log" if log else "linear", ticks="outside",
+                   exponentformat="power" if log else "B", **_log_ticks(drawn if log else None)),
+        annotations=annotations, shapes=shapes,
+    )
+    fig.update_layout(**layout)
+    return fig
+
+
+def _log_ticks(drawn) -> dict:
+    """One labelled tick per decade (or per few decades on very wide ranges), no 2 and 5 in between."""
+    if drawn is None:
+        return {}
+    pos = drawn[drawn > 0]
+    if not pos.size:
+        return {}
+    decades = np.log10(pos.max() / pos.min())
+    if decades < 2:
+        return {}
+    return dict(dtick=int(np.ceil(decades / 9)), minor=dict(ticks="", showgrid=False))
+
+
+def _values(s, f_min: float | None) -> np.ndarray:
+    """What is drawn for ``s``: losses, or ``losses - f_min`` floored just above zero."""
+    y = np.asarray(s.traj.losses, dtype=float)
+    if f_min is None:
+        return y
+    floor = 1e-16 * max(1.0, abs(float(f_min)))
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(y), np.maximum(y - float(f_min), floor), np.nan)
+
+
+def _marker(s, k: int, y: float, meta: str, symbol: str, size: float, hover: str, ylabel: str,
+            line: dict | None = None) -> go.Scatter:
+    return go.Scatter(
+        x=[k], y=[y], mode="markers", name=s.label, legendgroup=s.label, showlegend=False, meta=meta,
+        marker=dict(symbol=symbol, size=size, color=s.color,
+                    line=line or dict(color=colors.OUTLINE if symbol == "x" else s.color, width=1.5)),
+        hovertemplate=f"<b>{esc(s.label)}</b><br>{hover}<br>step %{{x}}<br>{ylabel} = %{{y:.4g}}"
+                      "<extra></extra>",
+    )

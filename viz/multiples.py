@@ -1,0 +1,104 @@
+"""Small multiples: one contour panel per series, same domain, levels and colours in every panel.
+
+When several paths overlap on one map they hide each other; side by side panels show each alone.
+All panels share one colour axis (one colourbar) and one domain (:func:`viz.fit_domain` over all
+series), so panels compare at a glance; each panel's title is its series label. Panels use a
+coarser grid (:data:`PANEL_GRID`) and no hover on the map itself (paths and markers keep theirs),
+so six panels stay about as heavy as one contour map.
+"""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from . import colors
+from .domain import Domain, check_domain, equal_aspect, fit_domain
+from .layout import base_layout
+from .levels import grid_values, map_levels
+from .traces import contour_trace, endpoint_traces, minima_traces, path_trace, step_marker_trace
+
+PANEL_GRID = 64
+"""Contour grid points per axis in each panel (panels are small; keeps the figure light)."""
+
+
+def small_multiples(
+    objective,
+    series,
+    *,
+    cols: int = 3,
+    domain: Domain | None = None,
+    height_per_row: int = 300,
+    step: int | None = None,
+    log: bool | None = None,
+    grid: int = PANEL_GRID,
+) -> go.Figure:
+    """One contour panel per series, with the same levels, colours and domain; titles are the labels.
+
+    Args:
+        objective: an :class:`optim.Objective`.
+        series: list of :class:`viz.Series`; an empty list gives one panel with the bare map.
+        cols: panels per row (fewer when there are fewer series).
+        domain: ``((xmin, xmax), (ymin, ymax))``; default :func:`viz.fit_domain` over all series.
+        height_per_row: pixels per row of panels.
+        step: when given, each panel gets its series' ``meta="step-marker"`` diamond.
+        log: force log (True) or linear (False) levels; None picks as the contour map does.
+        grid: contour grid points per axis in each panel.
+
+    Returns:
+        A ``go.Figure`` with ``max(1, len(series))`` panels; each has a ``"contour"`` trace (sharing
+        ``coloraxis``), the minima, and its series' ``"path"``, ``"start"`` and ``"end"``/``"diverged"``.
+
+    Example:
+        >>> import optim, viz
+        >>> bowl = optim.get_objective("quadratic")
+        >>> runs = [optim.run(optim.make_optimizer("gd", lr=lr), bowl, x0=[1.5, 1.5], steps=50)
+        ...         for lr in (0.01, 0.05, 0.09, 0.1)]
+        >>> fig = viz.small_multiples(bowl, [viz.Series(f"lr={r.optimizer.hyperparameters['lr']}", c, r)
+        ...                                  for r, c in zip(runs, viz.palette(4))])
+        >>> sum(tr.meta == "contour" for tr in fig.data), len(fig.layout.annotations)
+        (4, 4)
+    """
+    if cols < 1 or height_per_row < 50:
+        raise ValueError("small_multiples needs cols >= 1 and height_per_row >= 50.")
+    domain = fit_domain(objective, series) if domain is None else check_domain(domain)
+    g = grid_values(objective, domain, grid)
+    levels = map_levels(objective, domain, log=log)
+    equal = equal_aspect(domain)
+    n = max(1, len(series))
+    cols = min(cols, n)
+    rows = math.ceil(n / cols)
+    titles = [s.label for s in series] or [objective.title]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
+                        horizontal_spacing=0.04 + 0.02 / cols, vertical_spacing=min(0.12, 0.3 / rows))
+    minima = minima_traces(objective, domain)
+    for i in range(n):
+        r, c = divmod(i, cols)
+        panel = [contour_trace(g, levels, coloraxis="coloraxis", hover=False), *minima]
+        if series:
+            s = series[i]
+            panel += [path_trace(s, domain, showlegend=False), *endpoint_traces(s, domain, equal_scale=equal)]
+            if step is not None:
+                panel.append(step_marker_trace(s, step))
+        for tr in panel:
+            fig.add_trace(tr, row=r + 1, col=c + 1)
+        suffix = "" if i == 0 else str(i + 1)
+        (x0, x1), (y0, y1) = domain
+        fig.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False, zeroline=False,
+                         title=dict(text="x", standoff=2) if r == rows - 1 else None, row=r + 1, col=c + 1)
+        yax = dict(range=[y0, y1], constrain="domain", showgrid=False, zeroline=False,
+                   title=dict(text="y", standoff=2) if c == 0 else None)
+        if equal:
+            yax.update(scaleanchor=f"x{suffix}", scaleratio=1)
+        fig.update_yaxes(row=r + 1, col=c + 1, **yax)
+
+    layout = base_layout(objective.title, rows * height_per_row + 40,
+                         uirevision=f"multiples:{objective.name}:{domain}", legend=False)
+    layout["margin"] = dict(l=45, r=10, t=56, b=40)
+    layout.update(coloraxis=dict(colorscale=colors.MAP_COLORSCALE, cmin=levels.zmin, cmax=levels.zmax,
+                                 colorbar=levels.colorbar(x=1.01, xpad=4)))
+    fig.update_layout(**layout)
+    fig.update_annotations(font=dict(size=12))
+    return fig

@@ -1,0 +1,265 @@
+"""Trace builders shared by the 2-D figures (the contour map and the small multiples).
+
+Each function returns plain Plotly traces tagged with ``meta`` so pages and tests can find them:
+
+==================  ===========================================================================
+``meta``            what
+==================  ===========================================================================
+``"contour"``       the filled contour of the objective
+``"click-grid"``    invisible but selectable points: a click on the map picks a start point
+``"minima-global"`` gold stars at the known global minima
+``"minima-local"``  white stars at local minima inside the view (only when 30 or fewer in all)
+``"path"``          one series' path (legend entry; ``name`` = label, ``legendgroup`` = label);
+                    it stops where a path that ends off the map leaves it for good
+``"start"``         the path's first point: a circle in the series colour, white outline
+``"end"``           the last point of a run that did not diverge: a square
+``"diverged"``      the last finite point of a diverged run: a large "x" with a "diverged" label
+``"exit"``          the segment where such a path leaves the map, ending in an arrow on the edge
+``"step-marker"``   the current position at the step control's step: a diamond, black outline
+==================  ===========================================================================
+
+Every series trace carries ``legendgroup = label``, so a click on the legend hides the whole series.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from . import colors
+from .domain import Domain, within
+from .levels import Grid, Levels
+from .series import MAX_MARKED_POINTS, Series, diverged, drawn_indices, esc, f32, last_finite, step_index
+
+MAX_MINIMA = 30
+"""Most minima drawn; above this only the global ones are (Rastrigin has 121 local minima)."""
+
+CLICK_GRID = "click-grid"
+"""``meta`` and ``legendgroup`` of the click grid trace (the legendgroup reaches selection events)."""
+
+# Points of every selectable trace keep full opacity when some other point is selected.
+_KEEP = dict(marker=dict(opacity=1.0))
+
+
+def contour_trace(g: Grid, levels: Levels, *, coloraxis: str | None = None, hover: bool = True) -> go.Contour:
+    """Filled contour of the grid ``g`` with ``levels``; hover shows x, y and the real f.
+
+    Log levels draw each cell's lowest value (``g.low``, so narrow valleys stay continuous) and carry
+    the node values as ``customdata`` for the hover; linear levels draw the node values themselves.
+    ``hover=False`` leaves the hover (and its data) out, for small panels.
+    """
+    if not hover:
+        data = dict(z=f32(levels.transform(g.low) if levels.log else g.Z), hoverinfo="skip")
+    elif levels.log:
+        data = dict(z=f32(levels.transform(g.low)), customdata=f32(g.Z),
+                    hovertemplate="(%{x:.3g}, %{y:.3g})<br>f = %{customdata:.4g}<extra></extra>")
+    else:
+        data = dict(z=f32(g.Z), hovertemplate="(%{x:.3g}, %{y:.3g})<br>f = %{z:.4g}<extra></extra>")
+    common = dict(
+        x=g.gx, y=g.gy, **data,
+        contours=dict(coloring="fill", showlines=True, **levels.contours()),
+        line=dict(width=0.6, color=colors.CONTOUR_LINE),
+        name="f", showlegend=False, meta="contour",
+    )
+    if coloraxis:
+        return go.Contour(coloraxis=coloraxis, **common)
+    return go.Contour(
+        colorscale=colors.MAP_COLORSCALE, zmin=levels.zmin, zmax=levels.zmax, zauto=False,
+        colorbar=levels.colorbar(x=1.01, xpad=4), **common,
+    )
+
+
+def drawn_minima(objective, domain: Domain, max_minima: int = MAX_MINIMA) -> tuple[list, list]:
+    """The minima to draw: ``(global, local)``.
+
+    Global minima are always drawn; local minima inside the view too, unless that would make more
+    than ``max_minima`` stars, in which case only the global ones are (the map stays readable).
+    """
+    glob = [m for m in objective.minima if m.is_global]
+    loc = [m for m in objective.minima if not m.is_global and within(domain, np.array([m.x, m.y]))]
+    if len(glob) + len(loc) > max_minima:
+        loc = []
+    return glob, loc
+
+
+def minima_traces(objective, domain: Domain) -> list[go.Scatter]:
+    """Star markers at the known minima: gold and larger for global, white and smaller for local."""
+    glob, loc = drawn_minima(objective, domain)
+    out = []
+    for group, meta, name, size, color in (
+        (glob, "minima-global", "global minimum", 17, colors.GLOBAL_MIN_COLOR),
+        (loc, "minima-local", "local minimum", 11, colors.LOCAL_MIN_COLOR),
+    ):
+        if not group:
+            continue
+        out.append(go.Scatter(
+            x=[m.x for m in group], y=[m.y for m in group], customdata=[m.value for m in group],
+            mode="markers", name=name, meta=meta, showlegend=False,
+            marker=dict(symbol="star", size=size, color=color, line=dict(color=colors.OUTLINE, width=1)),
+            hovertemplate=f"{name}<br>(%{{x:.4g}}, %{{y:.4g}})<br>f = %{{customdata:.6g}}<extra></extra>",
+            unselected=_KEEP,
+        ))
+    return out
+
+
+def path_trace(s: Series, domain: Domain | None = None, *, showlegend: bool = True) -> go.Scatter:
+    """The path of ``s`` as a line with small markers on each step.
+
+    It runs to the last finite point, or, when that point lies outside ``domain``, to the last point
+    before the path leaves the map for good: the straight segments between far-off points of a
+    diverging run would otherwise streak across the map. The ``"exit"`` trace continues it to the edge.
+    """
+    traj = s.traj
+    last = last_finite(traj)
+    if domain is not None:
+        exit_ = _exit_point(np.asarray(traj.xs)[: last + 1], domain)
+        if exit_ is not None:
+            last = exit_[0] - 1
+    idx = drawn_indices(last + 1)
+    xs, losses = np.asarray(traj.xs)[idx], np.asarray(traj.losses)[idx]
+    mode = "lines+markers" if len(idx) <= MAX_MARKED_POINTS else "lines"
+    return go.Scatter(
+        x=f32(xs[:, 0]), y=f32(xs[:, 1]), customdata=f32(np.column_stack([idx, losses])),
+        mode=mode, name=s.label, legendgroup=s.label, showlegend=showlegend, meta="path",
+        line=dict(color=s.color, width=2.2), marker=dict(color=s.color, size=4.5),
+        hovertemplate=f"<b>{esc(s.label)}</b><br>step %{{customdata[0]:d}}<br>"
+                      "(%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.4g}<extra></extra>",
+        unselected=_KEEP,
+    )
+
+
+def _point(s: Series, k: int, *, meta: str, symbol: str, size: float, line: dict, hover: str,
+           **extra) -> go.Scatter:
+    x, y = np.asarray(s.traj.xs)[k]
+    loss = float(np.asarray(s.traj.losses)[k])
+    marker = dict(symbol=symbol, size=size, color=s.color, line=line)
+    marker.update(extra.pop("marker", {}))
+    return go.Scatter(
+        x=[x], y=[y], customdata=[[k, loss]], mode=extra.pop("mode", "markers"), name=s.label,
+        legendgroup=s.label, showlegend=False, meta=meta, marker=marker,
+        hovertemplate=f"<b>{esc(s.label)}</b><br>{hover}<br>(%{{x:.4g}}, %{{y:.4g}})<br>"
+                      "f = %{customdata[1]:.4g}<extra></extra>",
+        unselected=_KEEP, **extra,
+    )
+
+
+def endpoint_traces(s: Series, domain: Domain, *, equal_scale: bool = True) -> list[go.Scatter]:
+    """Start marker, end (or diverged) marker, and an exit arrow when the end lies off the map."""
+    traj = s.traj
+    last = last_finite(traj)
+    out = [_point(s, 0, meta="start", symbol="circle", size=11, line=dict(color="white", width=2),
+                  hover="start")]
+    if diverged(traj):
+        k = int(traj.diverged_at)
+        out.append(_point(
+            s, last, meta="diverged", symbol="x", size=15, line=dict(color=colors.OUTLINE, width=1),
+            hover=f"diverged at step {k}<br>last finite point: step {last}",
+            mode="markers+text", text=["diverged"], textposition="top center",
+            textfont=dict(color=s.color, size=11),
+        ))
+    else:
+        out.append(_point(s, last, meta="end", symbol="square", size=9, line=dict(color="white", width=1.5),
+                          hover=f"end, step {last}"))
+    exit_ = _exit_point(np.asarray(traj.xs)[: last + 1], domain)
+    if exit_ is not None:
+        out.append(_exit_trace(s, exit_, domain, equal_scale))
+    return out
+
+
+def _exit_trace(s: Series, exit_, domain: Domain, equal_scale: bool) -> go.Scatter:
+    """The last segment up to the map's edge, with an arrow pointing the way the path went."""
+    traj = s.traj
+    j, (ex, ey), (dx, dy) = exit_
+    (x0, x1), (y0, y1) = domain
+    if not equal_scale:
+        dx, dy = dx / (x1 - x0), dy / (y1 - y0)
+    px, py = np.asarray(traj.xs)[j - 1]
+    if diverged(traj):
+        what, text = f"diverged at step {int(traj.diverged_at)}", f"diverged at step {int(traj.diverged_at)}"
+    else:
+        what, text = f"ends at step {last_finite(traj)}", "continues off the map"
+    tol = 1e-9 * max(x1 - x0, y1 - y0)
+    position = ("bottom right" if abs(ey - y1) < tol else "top right" if abs(ey - y0) < tol
+                else "middle left" if abs(ex - x1) < tol else "middle right")
+    return go.Scatter(
+        x=[px, ex], y=[py, ey], customdata=[[j], [j]], mode="lines+markers+text", name=s.label,
+        legendgroup=s.label, showlegend=False, meta="exit", cliponaxis=False,
+        line=dict(color=s.color, width=2.2),
+        marker=dict(symbol="arrow", size=[0, 15], angle=float(np.degrees(np.arctan2(dx, dy))),
+                    color=s.color, line=dict(color=colors.OUTLINE, width=1)),
+        text=["", text], textposition=position, textfont=dict(color=s.color, size=11),
+        hovertemplate=f"<b>{esc(s.label)}</b><br>leaves the map at step %{{customdata[0]:d}}<br>"
+                      f"{what} (off the map)<extra></extra>",
+        unselected=_KEEP,
+    )
+
+
+def _exit_point(xs: np.ndarray, domain: Domain):
+    """``(step, point, direction)`` where the path last crosses out of ``domain``, if it ends outside."""
+    if len(xs) < 2:
+        return None
+    inside = within(domain, xs)
+    if inside[-1] or not inside.any():
+        return None
+    j = int(len(inside) - 1 - np.argmax(inside[::-1])) + 1  # first point of the final outside stretch
+    p0, p1 = xs[j - 1], xs[j]
+    d = p1 - p0
+    t = 1.0
+    for axis, (lo, hi) in enumerate(domain):
+        if p1[axis] > hi and d[axis] != 0:
+            t = min(t, (hi - p0[axis]) / d[axis])
+        elif p1[axis] < lo and d[axis] != 0:
+            t = min(t, (lo - p0[axis]) / d[axis])
+    return j, tuple(p0 + t * d), tuple(d)
+
+
+def step_marker_trace(s: Series, step: int) -> go.Scatter:
+    """The current position of ``s`` at ``step`` (clamped to its last finite step)."""
+    k = step_index(s.traj, step)
+    note = f"step {k}" if k == step else f"step {k} (last finite; asked {step})"
+    return _point(s, k, meta="step-marker", symbol="diamond", size=14,
+                  line=dict(color=colors.OUTLINE, width=2), hover=note)
+
+
+def click_grid_trace(objective, domain: Domain, series=(), n: int = 40) -> go.Scatter:
+    """An ``n`` x ``n`` grid of invisible, selectable points over ``domain``: click one to start there.
+
+    Points are cell centres, rounded to a tidy precision (they become start points). Grid points
+    nearest to each path point are left out so hovering a path shows the path, not "start here".
+    Points where the objective is not finite are left out too.
+    """
+    (x0, x1), (y0, y1) = domain
+    dx, dy = (x1 - x0) / n, (y1 - y0) / n
+    gx = _tidy_round(x0 + (np.arange(n) + 0.5) * dx, dx)
+    gy = _tidy_round(y0 + (np.arange(n) + 0.5) * dy, dy)
+    keep = np.ones((n, n), dtype=bool)  # [j (y), i (x)]
+    for s in series:
+        xs = np.asarray(s.traj.xs, dtype=float)
+        xs = xs[np.isfinite(xs).all(axis=1)]
+        i = np.floor((xs[:, 0] - x0) / dx).astype(int)
+        j = np.floor((xs[:, 1] - y0) / dy).astype(int)
+        ok = (i >= 0) & (i < n) & (j >= 0) & (j < n)
+        keep[j[ok], i[ok]] = False
+    X, Y = np.meshgrid(gx, gy)
+    with np.errstate(all="ignore"):
+        F = np.broadcast_to(np.asarray(objective.value(X, Y), dtype=float), X.shape)
+    keep &= np.isfinite(F)
+    return go.Scatter(
+        x=X[keep], y=Y[keep], customdata=f32(F[keep]), mode="markers",
+        name="start here", legendgroup=CLICK_GRID, meta=CLICK_GRID, showlegend=False,
+        marker=dict(size=9, color="#111111", opacity=0.0),
+        selected=dict(marker=dict(opacity=0.85, color="#111111", size=11)),
+        unselected=dict(marker=dict(opacity=0.0)),
+        hovertemplate="start here (%{x}, %{y})<br>f = %{customdata:.4g}<extra></extra>",
+    )
+
+
+def _tidy_round(v: np.ndarray, spacing: float) -> np.ndarray:
+    digits = max(0, int(-np.floor(np.log10(spacing))) + 1)
+    return np.round(v, digits)
+
+
+__all__ = [
+    "CLICK_GRID", "MAX_MINIMA", "click_grid_trace", "contour_trace", "drawn_minima", "endpoint_traces",
+    "minima_traces", "path_trace", "step_marker_trace",
+]
