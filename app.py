@@ -1,0 +1,19 @@
+"""Descent Lab: the router. Page config, navigation between the pages, and the shared sidebar.
+
+Run with ``make run`` (or ``streamlit run app.py``). The pages live in ``pages/``; what they
+share (state, URL encoding, widgets, cached runs) lives in ``ui/``, the figures in ``viz/``
+and the numerical core in ``optim/``.
+"""
+
+import streamlit as st
+
+from ui.router import mark_routed, pages
+
+st.set_page_config(page_title="Descent Lab", page_icon=":material/landscape:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+page = st.navigation(pages())
+st.sidebar.caption("**Descent Lab** · see how gradient-based optimizers move. Every setting is "
+                   "kept in the page address, so a copied link reopens the same view.")
+mark_routed()
+page.run()

@@ -1,0 +1,133 @@
+"""Compare: up to six optimizer configurations on one function, with a leaderboard and a link."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+import optim
+from ui import state
+from ui.compute import trajectory
+from ui.model import MAX_CONFIGS, CompareState, OptConfig, default_compare, describe, make_config, with_flavor
+from ui.panels import objective_header, objective_panel, run_panel
+from ui.report import leaderboard, leaderboard_display, trajectories_csv
+from ui.router import ensure_routed
+from ui.urlstate import decode_compare, encode_compare
+from ui.widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title
+from viz import Series, loss_figure, palette, small_multiples
+
+PAGE = "cmp"
+UIDS = f"_{PAGE}.uids"
+CHART_CONFIG = {"displaylogo": False}
+
+ensure_routed()
+st.title("Compare")
+st.caption("Put up to six optimizer configurations side by side on one function: different "
+           "optimizers, or the same one with other settings or another library's flavor. The page "
+           "address always holds the whole comparison, so the link below reopens it exactly.")
+message_slot = st.empty()
+
+current: CompareState = state.load(PAGE, decode_compare, default_compare)
+ss = st.session_state
+if ss.get(f"_{PAGE}.uids_for") is not ss[f"_{PAGE}.loaded"]:
+    ss[UIDS] = list(range(len(current.configs)))
+    ss[f"_{PAGE}.uids_for"] = ss[f"_{PAGE}.loaded"]
+
+
+def _add() -> None:
+    """Callback: a new configuration, copied from the last one so one setting can be changed."""
+    latest: CompareState = ss[f"_{PAGE}.state"]
+    uids = ss[UIDS]
+    if len(uids) >= MAX_CONFIGS:
+        return
+    copy = latest.configs[-1] if latest.configs else make_config("gd")
+    ss[f"_{PAGE}.state"] = CompareState(latest.setup, latest.configs + (copy,))
+    ss[UIDS] = uids + [max(uids, default=-1) + 1]
+
+
+def _remove(uid: int) -> None:
+    latest: CompareState = ss[f"_{PAGE}.state"]
+    uids = ss[UIDS]
+    if uid not in uids or len(uids) <= 1:
+        return
+    i = uids.index(uid)
+    ss[f"_{PAGE}.state"] = CompareState(latest.setup, latest.configs[:i] + latest.configs[i + 1:])
+    ss[UIDS] = uids[:i] + uids[i + 1:]
+
+
+# ---------------------------------------------------------------- sidebar: the shared set-up
+with st.sidebar:
+    setup = objective_panel(PAGE, current.setup)
+    obj = optim.get_objective(setup.objective, **dict(setup.objective_params))
+    setup = run_panel(PAGE, setup, obj, expanded=True)
+
+objective_header(obj, setup)
+
+# ---------------------------------------------------------------- configurations, side by side
+colors = palette(MAX_CONFIGS)
+configs: list[OptConfig] = []
+uids = ss[UIDS]
+canonical = ss[f"_{PAGE}.state"].configs
+head, add_col = st.columns([5, 1], vertical_alignment="bottom")
+head.subheader("Configurations")
+add_col.button("Add configuration", on_click=_add, disabled=len(uids) >= MAX_CONFIGS,
+               icon=":material/add:", width="stretch",
+               help=f"Adds a copy of the last configuration (at most {MAX_CONFIGS}).")
+for i, (col, uid) in enumerate(zip(st.columns(len(uids)), uids, strict=True)):
+    base = canonical[i] if i < len(canonical) else make_config("gd")
+    key = f"{PAGE}.{uid}"
+    with col.container(border=True):
+        state.seed(f"{key}.name", base.name)
+        name = st.selectbox(f"Configuration {i + 1}", list(optim.OPTIMIZERS), key=f"{key}.name",
+                            format_func=optimizer_title, help="The optimizer of this configuration.")
+        flavors = list(optim.OPTIMIZERS[name].flavors)
+        state.seed(f"{key}.flavor", base.flavor)
+        if ss[f"{key}.flavor"] not in flavors:
+            ss[f"{key}.flavor"] = "textbook"
+        flavor = st.selectbox("Flavor", flavors, key=f"{key}.flavor", format_func=FLAVOR_TITLES.get,
+                              help=FLAVOR_HELP)
+        cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)
+        configs.append(hyperparameter_widgets(cfg, f"{key}.{name}", more="More settings"))
+        st.button("Remove", key=f"{key}.remove", on_click=_remove, args=(uid,), disabled=len(uids) <= 1,
+                  icon=":material/delete:", type="tertiary")
+
+new_state = CompareState(setup, tuple(configs))
+state.commit(PAGE, new_state, encode_compare)
+
+# ---------------------------------------------------------------- results
+labels = [f"{i + 1}. {describe(c, tuple(configs))}" for i, c in enumerate(configs)]
+try:
+    series = [Series(lab, colors[i], trajectory(c, setup))
+              for i, (lab, c) in enumerate(zip(labels, configs, strict=True))]
+except ValueError as e:
+    st.error(f"Could not run this comparison: {e}")
+    st.stop()
+
+st.subheader("Paths")
+st.plotly_chart(small_multiples(obj, series, cols=3), config=CHART_CONFIG)
+st.subheader("Loss curves")
+st.plotly_chart(loss_figure(series, f_min=obj.f_min, height=380), config=CHART_CONFIG)
+st.subheader("Leaderboard")
+board = leaderboard(labels, [s.traj for s in series], setup)
+crit = "loss above the minimum" if setup.criterion_for(obj) == "loss_gap" else "gradient norm"
+st.caption(f"Best final loss first. Steps to tolerance: the first step where the {crit} is at most "
+           f"{setup.tol:g}; empty if never. Diverged runs are listed last with the step they blew up.")
+styled = leaderboard_display(board).style.apply(
+    lambda col: [f"background-color: {colors[n - 1]}; color: white" for n in col], subset=["#"])
+st.dataframe(styled, hide_index=True, width="stretch")
+st.download_button("Download the trajectories (CSV)", trajectories_csv(labels, [s.traj for s in series]),
+                   file_name="descent-lab-comparison.csv", mime="text/csv", on_click="ignore",
+                   icon=":material/download:")
+
+st.subheader("Link to this comparison")
+base_url = urlsplit(st.context.url or "")
+path = base_url.path.rstrip("/")
+if not path.endswith("/compare"):
+    path += "/compare"
+origin = f"{base_url.scheme}://{base_url.netloc}" if base_url.netloc else ""
+st.caption("Copy it with the button at its right; opening it shows exactly this comparison.")
+st.code(f"{origin}{path}?{urlencode(encode_compare(new_state), doseq=True)}", language=None, wrap_lines=True)
+
+with message_slot:
+    state.show_messages(PAGE)

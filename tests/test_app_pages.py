@@ -1,0 +1,280 @@
+"""AppTest for every page: renders cleanly, widgets change results, bad links give one message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.model import default_compare, default_playground
+from ui.urlstate import encode_compare, encode_playground
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+
+
+def app(query: dict | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    if page:
+        at.switch_page(page)
+    return at.run()
+
+
+def compare(query: dict | None = None) -> AppTest:
+    return app(query, "pages/compare.py")
+
+
+def results(at: AppTest) -> list[str]:
+    """The Playground's per-optimizer result lines."""
+    return [m.value for m in at.markdown
+            if "Final" in m.value or m.value.startswith(":") or m.value.startswith("**")]
+
+
+def q(at: AppTest, key: str) -> list[str]:
+    """A query parameter's values (AppTest gives a string for one value, a list for several)."""
+    v = at.query_params[key]
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+def link(at: AppTest) -> dict[str, list[str]]:
+    return {k: q(at, k) for k in at.query_params}
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def charts(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+# ---------------------------------------------------------------- Playground
+
+
+def test_playground_default_view_is_seed_000():
+    at = app()
+    ok(at)
+    assert not at.warning
+    assert charts(at) == 3
+    lines = results(at)
+    text = "\n".join(lines)
+    assert "**Gradient descent**" in text and "**RMSprop**" in text
+    # GD with lr 0.1 on x^2 + 10 y^2 bounces between y = +-1.5 forever; RMSprop settles.
+    assert "Final loss 22.5" in text
+    assert "Converged at step" in text and "Not converged in 100 steps" in text
+    assert q(at, "opt") == ["gd", "rmsprop"]
+    assert q(at, "rmsprop.eps_in_sqrt") == ["false"] and q(at, "gd.lr") == ["0.1"]
+    assert at.get("download_button")
+
+
+def test_playground_changing_an_optimizer_changes_results():
+    at = app()
+    before = results(at)
+    at.multiselect(key="pg.optimizers").set_value(["gd", "adam"]).run()
+    ok(at)
+    after = results(at)
+    assert after != before
+    assert any("**Adam**" in line for line in after)
+    assert q(at, "opt") == ["gd", "adam"]
+
+
+def test_playground_learning_rate_too_large_diverges_honestly():
+    at = app()
+    at.select_slider(key="pg.opt.gd.lr").set_value(0.2).run()
+    ok(at)
+    assert any("Diverged at step" in line and "learning rate too large?" in line for line in results(at))
+    assert q(at, "gd.lr") == ["0.2"]
+
+
+def test_playground_changing_the_objective_moves_start_and_results():
+    at = app()
+    before = results(at)
+    at.selectbox(key="pg.objective").set_value("himmelblau").run()
+    ok(at)
+    assert results(at) != before
+    assert at.number_input(key="pg.x0").value == -0.5  # Himmelblau's own start point
+    assert q(at, "objective") == ["himmelblau"]
+
+
+def test_playground_flavor_and_objective_parameter_change_results():
+    at = app()
+    before = results(at)
+    at.select_slider(key="pg.objective.quadratic.b").set_value(2.0).run()
+    ok(at)
+    mid = results(at)
+    assert mid != before
+    at.segmented_control(key="pg.flavor").set_value("torch").run()
+    ok(at)
+    assert results(at) != mid
+    assert q(at, "flavor") == ["torch"]
+
+
+def test_playground_step_slider_moves_without_error():
+    at = app()
+    at.slider(key="pg.step").set_value(10).run()
+    ok(at)
+    assert q(at, "step") == ["10"]
+    assert charts(at) == 3
+
+
+def test_playground_zero_learning_rate_in_link_gives_one_message_and_defaults():
+    at = app({"gd.lr": "0"})
+    ok(at)
+    assert len(at.warning) == 1
+    assert "gd.lr=0" in at.warning[0].value and "out of range" in at.warning[0].value
+    assert at.select_slider(key="pg.opt.gd.lr").value == 0.1
+    assert "Final loss 22.5" in "\n".join(results(at))
+    # The page still works: change something and the message goes away.
+    at.select_slider(key="pg.opt.gd.lr").set_value(0.05).run()
+    ok(at)
+    assert not at.warning
+
+
+def test_playground_garbage_link_opens_with_defaults():
+    at = app({"objective": "nope", "steps": "abc", "x0": "1e9", "opt": ["gd", "zzz"], "flavor": "jax",
+              "rmsprop.lr": "-1", "foo": "bar"})
+    ok(at)
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    for bit in ("objective=nope", "steps=abc", "x0=1e9", "opt=zzz", "flavor=jax", "foo"):
+        assert bit in text, bit
+    assert at.selectbox(key="pg.objective").value == "quadratic"
+    assert at.number_input(key="pg.steps").value == 100
+    assert at.multiselect(key="pg.optimizers").value == ["gd"]
+
+
+def test_playground_link_reopens_the_same_view():
+    state = default_playground()
+    at = app()
+    at.multiselect(key="pg.optimizers").set_value(["gd", "rmsprop", "adam"]).run()
+    at.select_slider(key="pg.opt.adam.lr").set_value(0.05).run()
+    at.number_input(key="pg.x0").set_value(-2.0).run()
+    at.slider(key="pg.step").set_value(42).run()
+    again = app(link(at))
+    ok(again)
+    assert not again.warning
+    assert again.multiselect(key="pg.optimizers").value == ["gd", "rmsprop", "adam"]
+    assert again.select_slider(key="pg.opt.adam.lr").value == 0.05
+    assert again.number_input(key="pg.x0").value == -2.0
+    assert again.slider(key="pg.step").value == 42
+    assert results(again) == results(at)
+    assert encode_playground(state)["opt"] == ["gd", "rmsprop"]
+
+
+# ---------------------------------------------------------------- Compare
+
+
+def board(at: AppTest):
+    return at.dataframe[0].value
+
+
+def test_compare_default_renders_leaderboard_and_link():
+    at = compare()
+    ok(at)
+    assert not at.warning
+    df = board(at)
+    assert len(df) == 4
+    assert list(df.columns[:6]) == ["#", "configuration", "final loss", "distance to nearest minimum",
+                                    "steps to tolerance", "diverged at step"]
+    assert charts(at) == 2
+    link = at.code[0].value
+    assert "/compare?" in link and "c2.decay=0.99" in link
+    assert q(at, "c3.flavor") == ["torch"]
+
+
+def test_compare_changing_a_setting_changes_the_leaderboard():
+    at = compare()
+    before = board(at)
+    at.number_input(key="cmp.0.rmsprop.decay").set_value(0.5).run()
+    ok(at)
+    after = board(at)
+    assert not after.equals(before)
+    assert q(at, "c1.decay") == ["0.5"]
+
+
+def test_compare_changing_optimizer_and_flavor():
+    at = compare()
+    before = board(at)
+    at.selectbox(key="cmp.1.name").set_value("adam").run()
+    ok(at)
+    mid = board(at)
+    assert not mid.equals(before)
+    assert q(at, "c2") == ["adam"]
+    at.selectbox(key="cmp.2.flavor").set_value("keras").run()
+    ok(at)
+    assert not board(at).equals(mid)
+    assert q(at, "c3.flavor") == ["keras"]
+
+
+def test_compare_objective_change_changes_results():
+    at = compare()
+    before = board(at)
+    at.selectbox(key="cmp.objective").set_value("beale").run()
+    ok(at)
+    assert not board(at).equals(before)
+
+
+def test_compare_add_and_remove_configurations():
+    at = compare()
+    add = next(b for b in at.button if b.label == "Add configuration")
+    add.click().run()
+    ok(at)
+    assert len(board(at)) == 5
+    assert q(at, "c5") == ["rmsprop"]
+    add = next(b for b in at.button if b.label == "Add configuration")
+    add.click().run()
+    assert len(board(at)) == 6
+    add = next(b for b in at.button if b.label == "Add configuration")
+    assert add.disabled
+    at.button(key="cmp.0.remove").click().run()
+    ok(at)
+    assert len(board(at)) == 5
+    assert q(at, "c1.decay") == ["0.99"]  # the old second configuration moved up
+
+
+def test_compare_zero_learning_rate_in_link_gives_one_message():
+    at = compare({"c1": "rmsprop", "c1.lr": "0", "c2": "gd"})
+    ok(at)
+    assert len(at.warning) == 1
+    assert "c1.lr=0" in at.warning[0].value
+    assert len(board(at)) == 2
+    assert at.select_slider(key="cmp.0.rmsprop.lr").value == 0.01  # the flavor's default
+
+
+def test_compare_garbage_link_opens_default_comparison():
+    at = compare({"c1": "nope", "c9": "gd", "tol": "-3", "objective": "rotated_quadratic",
+                  "objective.condition": "1e12"})
+    ok(at)
+    assert len(at.warning) == 1
+    assert len(board(at)) == 4
+    text = at.warning[0].value
+    assert "c1=nope" in text and "tol=-3" in text and "objective.condition=1e12" in text
+
+
+def test_compare_link_reopens_the_exact_comparison():
+    at = compare()
+    at.number_input(key="cmp.0.rmsprop.decay").set_value(0.5).run()
+    at.selectbox(key="cmp.3.flavor").set_value("optax").run()
+    again = compare(link(at))
+    ok(again)
+    assert not again.warning
+    assert again.number_input(key="cmp.0.rmsprop.decay").value == 0.5
+    assert again.selectbox(key="cmp.3.flavor").value == "optax"
+    assert board(again).equals(board(at))
+    assert encode_compare(default_compare())["c2.decay"] == ["0.99"]
+
+
+@pytest.mark.parametrize("page", [None, "pages/compare.py"])
+def test_switching_pages_keeps_each_pages_state(page):
+    at = app()
+    at.select_slider(key="pg.opt.gd.lr").set_value(0.05).run()
+    at.switch_page("pages/compare.py").run()
+    ok(at)
+    assert not at.warning  # the Playground's address is not a bad link to Compare
+    at.switch_page("pages/playground.py").run()
+    ok(at)
+    assert at.select_slider(key="pg.opt.gd.lr").value == 0.05

@@ -1,0 +1,157 @@
+"""URL state: every shareable value round-trips, and no link, however garbled, raises."""
+
+from __future__ import annotations
+
+import doctest
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import optim
+import ui.model
+import ui.report
+import ui.urlstate
+import ui.widgets
+from ui.model import MAX_CONFIGS, RUN_PARAMS, CompareState, OptConfig, PlaygroundState, Setup, make_config
+from ui.urlstate import decode_compare, decode_playground, encode_compare, encode_playground, fmt
+
+
+@pytest.mark.parametrize("module", [ui.model, ui.urlstate, ui.widgets, ui.report])
+def test_doctests(module):
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+def values(p: optim.Param):
+    if p.is_bool:
+        return st.booleans()
+    if p.scale == "log":
+        lo, hi = math.log10(p.low), math.log10(p.high)
+        return st.floats(lo, hi).map(lambda e: min(max(10**e, p.low), p.high))
+    return st.floats(p.low, p.high)
+
+
+@st.composite
+def configs(draw, flavor=None):
+    name = draw(st.sampled_from(list(optim.OPTIMIZERS)))
+    spec = optim.OPTIMIZERS[name]
+    fl = flavor if flavor in spec.flavors else ("textbook" if flavor else draw(st.sampled_from(list(spec.flavors))))
+    hp = {n: draw(values(p)) for n, p in spec.params(fl).items()}
+    return make_config(name, fl, **hp)
+
+
+@st.composite
+def setups(draw):
+    name = draw(st.sampled_from(list(optim.OBJECTIVES)))
+    params = tuple((n, draw(values(p))) for n, p in optim.OBJECTIVES[name].param_specs.items())
+    obj = optim.get_objective(name)
+    (x0, x1), (y0, y1) = obj.domain
+    return Setup(
+        objective=name, objective_params=params,
+        x0=draw(st.floats(x0, x1)), y0=draw(st.floats(y0, y1)),
+        steps=draw(st.integers(1, RUN_PARAMS["steps"].high)),
+        noise=draw(values(RUN_PARAMS["noise"])), seed=draw(st.integers(0, 2**31 - 1)),
+        tol=draw(values(RUN_PARAMS["tol"])), criterion=draw(st.sampled_from(["loss_gap", "grad_norm"])),
+    )
+
+
+@st.composite
+def playgrounds(draw):
+    setup = draw(setups())
+    flavor = draw(st.sampled_from(optim.FLAVORS))
+    names = draw(st.lists(st.sampled_from(list(optim.OPTIMIZERS)), min_size=1, max_size=MAX_CONFIGS,
+                          unique=True))
+    opts = []
+    for name in names:
+        spec = optim.OPTIMIZERS[name]
+        fl = flavor if flavor in spec.flavors else "textbook"
+        opts.append(make_config(name, fl, **{n: draw(values(p)) for n, p in spec.params(fl).items()}))
+    step = draw(st.none() | st.integers(0, setup.steps))
+    return PlaygroundState(setup, flavor, tuple(opts), step)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_numbers_round_trip_exactly(x):
+    assert float(fmt(x)) == x
+
+
+@settings(max_examples=120, deadline=None)
+@given(playgrounds())
+def test_playground_state_round_trips(state):
+    query = encode_playground(state)
+    back, messages = decode_playground(query)
+    assert messages == []
+    assert back == state
+
+
+@settings(max_examples=120, deadline=None)
+@given(setups(), st.lists(configs(), min_size=1, max_size=MAX_CONFIGS))
+def test_compare_state_round_trips(setup, cfgs):
+    state = CompareState(setup, tuple(cfgs))
+    back, messages = decode_compare(encode_compare(state))
+    assert messages == []
+    assert back == state
+
+
+KEYS = st.sampled_from(["objective", "objective.a", "objective.b", "objective.A", "x0", "y0", "steps", "noise",
+                        "seed", "tol", "criterion", "flavor", "opt", "gd.lr", "rmsprop.decay", "adam.eps",
+                        "sgd.nesterov", "step", "c1", "c1.flavor", "c1.lr", "c2", "c2.momentum", "c7"]) | st.text(
+    max_size=12)
+VALUES = st.sampled_from(["0", "-1", "1e9", "nan", "inf", "true", "maybe", "", "rmsprop", "gd", "keras", "jax",
+                          "rosenbrock", "saddle", "0.5", "1e-300", "100000"]) | st.text(max_size=20)
+QUERIES = st.dictionaries(KEYS, st.lists(VALUES, min_size=1, max_size=3), max_size=12)
+
+
+def usable(setup: Setup, cfgs: tuple[OptConfig, ...]) -> None:
+    obj = setup.build_objective()
+    assert math.isfinite(float(obj.f([setup.x0, setup.y0])))
+    assert 1 <= setup.steps <= RUN_PARAMS["steps"].high
+    assert cfgs
+    for c in cfgs:
+        optim.make_optimizer(c.name, c.flavor, **c.hyperparameters)
+
+
+@settings(max_examples=300, deadline=None)
+@given(QUERIES)
+def test_any_link_opens_a_usable_playground(query):
+    state, messages = decode_playground(query)
+    usable(state.setup, state.optimizers)
+    assert all(isinstance(m, str) and m for m in messages)
+    assert len({c.name for c in state.optimizers}) == len(state.optimizers) <= MAX_CONFIGS
+
+
+@settings(max_examples=300, deadline=None)
+@given(QUERIES)
+def test_any_link_opens_a_usable_comparison(query):
+    state, messages = decode_compare(query)
+    usable(state.setup, state.configs)
+    assert len(state.configs) <= MAX_CONFIGS
+
+
+def test_one_message_per_bad_parameter():
+    state, messages = decode_playground({"gd.lr": ["0"], "steps": ["abc"], "opt": ["gd", "zzz"]})
+    assert len(messages) == 3
+    assert [c.name for c in state.optimizers] == ["gd"]
+    assert state.optimizers[0].get("lr") == 0.1 and state.setup.steps == 100
+    assert any("gd.lr=0" in m and "out of range" in m for m in messages)
+
+
+def test_a_parameter_the_flavor_lacks_is_named():
+    _, messages = decode_compare({"c1": ["rmsprop"], "c1.flavor": ["torch"], "c1.eps_in_sqrt": ["false"]})
+    assert len(messages) == 1 and "c1.eps_in_sqrt" in messages[0] and "PyTorch" not in messages[0]
+
+
+def test_messages_do_not_echo_markdown_or_long_text():
+    _, messages = decode_playground({"objective": ["`**x**`" + "a" * 200]})
+    assert len(messages) == 1
+    assert "`**x**" not in messages[0] and len(messages[0]) < 300
+
+
+def test_an_objective_without_a_minimum_falls_back_to_the_gradient_norm():
+    setup = Setup(objective="saddle", objective_params=(), x0=-1.8, y0=0.01)
+    assert setup.criterion_for(setup.build_objective()) == "grad_norm"
+    t = optim.run(optim.make_optimizer("gd", lr=0.1), setup.build_objective(), x0=[-1.8, 0.01], steps=5)
+    assert "gradient norm" in ui.report.status(t, setup)

@@ -1,0 +1,203 @@
+"""What a page shows, as plain immutable data: the run set-up and optimizer configurations.
+
+Pages keep one of these states per session; the URL encodes it (``ui.urlstate``) and the
+widgets edit it (``ui.widgets``). Everything here is hashable so it can key caches, and
+free of Streamlit so it can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import optim
+from optim import Param
+
+MAX_CONFIGS = 6
+"""Most optimizer configurations one view compares (colours stay distinct, pages stay fast)."""
+
+MAX_STEPS = 2000
+START_BOUND = 100.0
+
+# The run's own settings, described like the optimizers' hyperparameters so the same
+# widget and validation code serves them.
+RUN_PARAMS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        Param("x0", 1.5, -START_BOUND, START_BOUND, "linear", "Start point, x coordinate."),
+        Param("y0", 1.5, -START_BOUND, START_BOUND, "linear", "Start point, y coordinate."),
+        Param("steps", 100, 1, MAX_STEPS, "linear", "How many updates each optimizer makes."),
+        Param("noise", 0.0, 0.0, 10.0, "linear",
+              "Standard deviation of Gaussian noise added to every gradient component: 0 gives "
+              "exact gradients, more imitates the jitter of minibatch gradients."),
+        Param("seed", 0, 0, 2**31 - 1, "linear",
+              "Seed of the gradient noise: the same seed gives the same noise, so runs are repeatable."),
+        Param("tol", 1e-4, 1e-12, 1e3, "log",
+              "Tolerance for 'converged': the first step where the chosen criterion falls to this value."),
+    ]
+}
+INT_PARAMS = frozenset({"steps", "seed"})
+
+CRITERIA = {
+    "loss_gap": "loss above the minimum",
+    "grad_norm": "gradient norm",
+}
+
+
+@dataclass(frozen=True)
+class OptConfig:
+    """One optimizer configuration: name, flavor and every hyperparameter, in spec order."""
+
+    name: str
+    flavor: str
+    hp: tuple[tuple[str, Any], ...]
+
+    @property
+    def hyperparameters(self) -> dict[str, Any]:
+        return dict(self.hp)
+
+    @property
+    def title(self) -> str:
+        return optim.OPTIMIZERS[self.name].title
+
+    def get(self, param: str, default=None):
+        return self.hyperparameters.get(param, default)
+
+
+def make_config(name: str, flavor: str = "textbook", **overrides) -> OptConfig:
+    """A configuration with ``flavor``'s defaults, overridden by ``overrides`` (names must exist)."""
+    params = optim.OPTIMIZERS[name].params(flavor)
+    unknown = set(overrides) - set(params)
+    if unknown:
+        raise ValueError(f"{name} ({flavor}) has no parameter {sorted(unknown)[0]!r}.")
+    return OptConfig(name, flavor, tuple((n, overrides.get(n, p.default)) for n, p in params.items()))
+
+
+def with_flavor(cfg: OptConfig, flavor: str) -> OptConfig:
+    """``cfg`` in another flavor: shared hyperparameters keep their values, the rest get defaults."""
+    if flavor == cfg.flavor:
+        return cfg
+    params = optim.OPTIMIZERS[cfg.name].params(flavor)
+    old = cfg.hyperparameters
+    return OptConfig(cfg.name, flavor, tuple((n, old.get(n, p.default)) for n, p in params.items()))
+
+
+def effective_flavor(name: str, flavor: str) -> str:
+    """``flavor`` if optimizer ``name`` has it, else textbook (every optimizer has textbook)."""
+    return flavor if flavor in optim.OPTIMIZERS[name].flavors else "textbook"
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The objective and the run settings every configuration on a page shares."""
+
+    objective: str = "quadratic"
+    objective_params: tuple[tuple[str, float], ...] = (("a", 1.0), ("b", 10.0))
+    x0: float = 1.5
+    y0: float = 1.5
+    steps: int = 100
+    noise: float = 0.0
+    seed: int = 0
+    tol: float = 1e-4
+    criterion: str = "loss_gap"
+
+    @property
+    def start(self) -> tuple[float, float]:
+        return (self.x0, self.y0)
+
+    def build_objective(self) -> optim.Objective:
+        return optim.get_objective(self.objective, **dict(self.objective_params))
+
+    def criterion_for(self, objective: optim.Objective) -> str:
+        """The convergence criterion actually used: the loss gap needs a known minimum."""
+        return self.criterion if objective.f_min is not None else "grad_norm"
+
+
+def objective_defaults(name: str) -> tuple[tuple[str, float], ...]:
+    return tuple((n, p.default) for n, p in optim.OBJECTIVES[name].param_specs.items())
+
+
+def setup_for_objective(setup: Setup, name: str) -> Setup:
+    """``setup`` moved to objective ``name``: its default parameters and start point."""
+    obj = optim.OBJECTIVES[name]
+    return replace(setup, objective=name, objective_params=objective_defaults(name),
+                   x0=float(obj.start[0]), y0=float(obj.start[1]))
+
+
+@dataclass(frozen=True)
+class PlaygroundState:
+    """The Playground: one flavor, one configuration per chosen optimizer, the step shown."""
+
+    setup: Setup = field(default_factory=Setup)
+    flavor: str = "textbook"
+    optimizers: tuple[OptConfig, ...] = ()
+    step: int | None = None  # None: the last step
+
+
+@dataclass(frozen=True)
+class CompareState:
+    """The Compare page: up to :data:`MAX_CONFIGS` configurations on one objective."""
+
+    setup: Setup = field(default_factory=Setup)
+    configs: tuple[OptConfig, ...] = ()
+
+
+def default_playground() -> PlaygroundState:
+    """Seed article 000's experiment: GD and RMSprop on the bowl x^2 + 10 y^2 from (1.5, 1.5).
+
+    The article's RMSprop adds epsilon outside the square root, hence ``eps_in_sqrt=False``.
+    """
+    return PlaygroundState(
+        setup=Setup(),
+        flavor="textbook",
+        optimizers=(
+            make_config("gd", lr=0.1),
+            make_config("rmsprop", lr=0.1, decay=0.9, eps=1e-8, eps_in_sqrt=False),
+        ),
+    )
+
+
+def default_compare() -> CompareState:
+    """RMSprop four ways on an ill-conditioned valley: decay 0.9 vs 0.99, and the torch and Keras flavors.
+
+    With lr 0.1 the slow average (0.99, torch's default) settles to 1e-11 in 300 steps while the
+    fast one (0.9, Keras's default) keeps rattling around the minimum.
+    """
+    valley = setup_for_objective(Setup(), "rotated_quadratic")
+    return CompareState(
+        setup=replace(valley, steps=300),
+        configs=(
+            make_config("rmsprop", lr=0.1, decay=0.9),
+            make_config("rmsprop", lr=0.1, decay=0.99),
+            make_config("rmsprop", "torch", lr=0.1),
+            make_config("rmsprop", "keras", lr=0.1),
+        ),
+    )
+
+
+def describe(cfg: OptConfig, others: tuple[OptConfig, ...] = ()) -> str:
+    """A short label: title, flavor, and the settings that tell ``cfg`` apart from ``others``.
+
+    Differences that only come from two flavors' own defaults (Keras's epsilon 1e-7 against
+    PyTorch's 1e-8, say) are left out: the flavor in the label already says so.
+
+    Example:
+        >>> a = make_config("rmsprop", lr=0.01, decay=0.9)
+        >>> b = make_config("rmsprop", lr=0.01, decay=0.99)
+        >>> k = make_config("rmsprop", "keras", lr=0.01)
+        >>> describe(a, (a, b, k)), describe(k, (a, b, k))
+        ('RMSprop (textbook) decay=0.9', 'RMSprop (keras) decay=0.9')
+    """
+    mine = cfg.hyperparameters
+    my_defaults = make_config(cfg.name, cfg.flavor).hyperparameters
+    parts = []
+    for n, v in cfg.hp:
+        for o in others:
+            if o is cfg or o.name != cfg.name or n not in o.hyperparameters or o.get(n) == v:
+                continue
+            by_flavor = (o.flavor != cfg.flavor and v == my_defaults[n]
+                         and o.get(n) == make_config(o.name, o.flavor).get(n))
+            if not by_flavor:
+                parts.append(f"{n}={'on' if v else 'off'}" if isinstance(v, bool) else f"{n}={mine[n]:g}")
+                break
+    return f"{cfg.title} ({cfg.flavor}) {', '.join(parts)}".strip()

@@ -1,0 +1,95 @@
+"""The sidebar panel both pages share: objective, start point and run settings.
+
+Keys are prefixed per page (``pg.``, ``cmp.``) so each page keeps its own choices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+import optim
+
+from .model import CRITERIA, INT_PARAMS, RUN_PARAMS, Setup
+from .state import seed
+from .widgets import help_text, log_options, objective_param_widgets, objective_title
+
+OBJECTIVE_HELP = "The 2-D function the optimizers minimize. Its formula is shown below the list."
+START_HELP = "Where every optimizer starts. Tip: click the contour map to start from there."
+
+
+def _reset_start(prefix: str) -> None:
+    """Callback: a new objective starts from its own default point."""
+    name = st.session_state[f"{prefix}.objective"]
+    x0, y0 = optim.OBJECTIVES[name].start
+    st.session_state[f"{prefix}.x0"] = float(x0)
+    st.session_state[f"{prefix}.y0"] = float(y0)
+
+
+def objective_panel(prefix: str, setup: Setup) -> Setup:
+    """Objective picker, its parameters and the start point; returns the edited set-up."""
+    seed(f"{prefix}.objective", setup.objective)
+    name = st.selectbox("Function to minimize", list(optim.OBJECTIVES), key=f"{prefix}.objective",
+                        format_func=objective_title, help=OBJECTIVE_HELP,
+                        on_change=_reset_start, args=(prefix,))
+    given = dict(setup.objective_params) if name == setup.objective else {}
+    params = objective_param_widgets(name, given, f"{prefix}.objective")
+    obj = optim.get_objective(name, **params)
+    if name == setup.objective:
+        x0, y0 = setup.x0, setup.y0
+    else:
+        x0, y0 = obj.start
+    seed(f"{prefix}.x0", float(x0))
+    seed(f"{prefix}.y0", float(y0))
+    cx, cy = st.columns(2)
+    lo, hi = RUN_PARAMS["x0"].low, RUN_PARAMS["x0"].high
+    x0 = cx.number_input("Start x", lo, hi, step=0.1, format="%g", key=f"{prefix}.x0", help=START_HELP)
+    y0 = cy.number_input("Start y", lo, hi, step=0.1, format="%g", key=f"{prefix}.y0", help=START_HELP)
+    return replace(setup, objective=name, objective_params=tuple(params.items()),
+                   x0=float(x0), y0=float(y0))
+
+
+def run_panel(prefix: str, setup: Setup, objective: optim.Objective, *, expanded: bool = False) -> Setup:
+    """Steps, gradient noise, its seed and the convergence test; returns the edited set-up."""
+    values = {}
+    with st.expander("Run settings: steps, noise, tolerance", expanded=expanded):
+        for name, text, step in (("steps", "Steps", 10), ("noise", "Gradient noise (std)", 0.01),
+                                 ("seed", "Noise seed", 1)):
+            p = RUN_PARAMS[name]
+            key = f"{prefix}.{name}"
+            if name in INT_PARAMS:
+                seed(key, int(getattr(setup, name)))
+                values[name] = int(st.number_input(text, int(p.low), int(p.high), step=int(step), key=key,
+                                                   help=help_text(p)))
+            else:
+                seed(key, float(getattr(setup, name)))
+                values[name] = float(st.number_input(text, float(p.low), float(p.high), step=step,
+                                                     format="%g", key=key, help=help_text(p)))
+        p = RUN_PARAMS["tol"]
+        seed(f"{prefix}.tol", float(setup.tol))
+        values["tol"] = float(st.select_slider(
+            "Tolerance", options=log_options(p.low, p.high, st.session_state[f"{prefix}.tol"]),
+            key=f"{prefix}.tol", format_func=lambda v: f"{v:g}", help=help_text(p)))
+        seed(f"{prefix}.criterion", setup.criterion)
+        has_min = objective.f_min is not None
+        values["criterion"] = st.radio(
+            "Converged when this is below the tolerance", list(CRITERIA), key=f"{prefix}.criterion",
+            format_func=CRITERIA.get, horizontal=True,
+            help="Loss above the minimum: f(x) − f(min), for functions with a known minimum. "
+                 "Gradient norm: |∇f(x)|, which works everywhere."
+                 + ("" if has_min else " This function has no minimum, so the gradient norm is used."))
+    return replace(setup, **values)
+
+
+def objective_header(objective: optim.Objective, setup: Setup) -> None:
+    """The function being minimized, its formula and where the runs start, in one line."""
+    minima = objective.global_minima
+    if minima:
+        where = ", ".join(f"({m.x:.4g}, {m.y:.4g})" for m in minima[:4]) + (" …" if len(minima) > 4 else "")
+        known = f"Lowest value {objective.f_min:.4g} at {where}."
+    else:
+        known = "No minimum: it falls away forever."
+    text, formula = st.columns([2, 3], vertical_alignment="center")
+    text.markdown(f"**{objective.title}**, every run starting at ({setup.x0:g}, {setup.y0:g}). {known}")
+    formula.latex(objective.latex)

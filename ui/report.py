@@ -1,0 +1,112 @@
+"""Words and tables about finished runs: status lines, the leaderboard and the CSV download."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+import optim
+
+from .compute import nearest_minimum_distance
+from .model import CRITERIA, Setup
+
+
+def status(traj: optim.Trajectory, setup: Setup) -> str:
+    """One honest sentence about how a run ended.
+
+    Example:
+        >>> import optim
+        >>> from ui.model import Setup
+        >>> t = optim.run(optim.make_optimizer("gd", lr=0.2), "quadratic", x0=[1.0, 1.0], steps=20)
+        >>> status(t, Setup(steps=20))
+        'Diverged at step 17 (learning rate too large?)'
+    """
+    if traj.diverged_at >= 0:
+        return f"Diverged at step {traj.diverged_at} (learning rate too large?)"
+    criterion = setup.criterion_for(traj.objective)
+    crit = CRITERIA[criterion]
+    if traj.converged_at >= 0:
+        if settled(traj, criterion, setup.tol):
+            return f"Converged at step {traj.converged_at} ({crit} ≤ {setup.tol:g})"
+        return (f"Reached {crit} ≤ {setup.tol:g} at step {traj.converged_at}, "
+                "but did not stay there")
+    return f"Not converged in {traj.steps} steps ({crit} stayed above {setup.tol:g})"
+
+
+def settled(traj: optim.Trajectory, criterion: str, tol: float) -> bool:
+    """Whether the run ends within the tolerance (it may have reached it and left again)."""
+    x = np.asarray(traj.final_x, dtype=float)
+    if not np.isfinite(x).all():
+        return False
+    if criterion == "loss_gap":
+        return float(traj.final_loss) - traj.objective.f_min <= tol
+    return float(np.linalg.norm(traj.objective.grad(x))) <= tol
+
+
+def fmt_point(p) -> str:
+    p = np.asarray(p, dtype=float)
+    if not np.isfinite(p).all():
+        return "—"
+    return f"({p[0]:.4g}, {p[1]:.4g})"
+
+
+def fmt_loss(v) -> str:
+    return "—" if v is None or not math.isfinite(float(v)) else f"{float(v):.4g}"
+
+
+def leaderboard(labels: list[str], trajs: list[optim.Trajectory], setup: Setup) -> pd.DataFrame:
+    """One row per configuration, best final loss first; diverged runs last."""
+    rows = []
+    for i, (lab, t) in enumerate(zip(labels, trajs, strict=True)):
+        rows.append({
+            "#": i + 1,
+            "configuration": lab,
+            "final loss": t.final_loss if t.diverged_at < 0 else np.nan,
+            "distance to nearest minimum": nearest_minimum_distance(t.objective, t.final_x),
+            "steps to tolerance": float(t.converged_at) if t.converged_at >= 0 else np.nan,
+            "diverged at step": float(t.diverged_at) if t.diverged_at >= 0 else np.nan,
+            "best loss": t.best_loss,
+        })
+    df = pd.DataFrame(rows)  # step columns are floats so "never" can be NaN and show as a dash
+    df = df.sort_values(["final loss", "#"], na_position="last", kind="stable")
+    return df.reset_index(drop=True)
+
+
+def trajectories_csv(labels: list[str], trajs: list[optim.Trajectory]) -> bytes:
+    """Every path as CSV, one row per optimizer and step: optimizer, step, x, y, loss.
+
+    Steps from divergence on have empty x, y and loss.
+    """
+    frames = []
+    for lab, t in zip(labels, trajs, strict=True):
+        frames.append(pd.DataFrame({
+            "optimizer": lab,
+            "flavor": t.optimizer.flavor,
+            "step": np.arange(len(t.losses)),
+            "x": t.xs[:, 0],
+            "y": t.xs[:, 1],
+            "loss": t.losses,
+        }))
+    return pd.concat(frames, ignore_index=True).to_csv(index=False, float_format="%.17g").encode()
+
+
+def leaderboard_display(board: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard as text for people: 4 significant digits, words where a value is missing.
+
+    (Streamlit shows a missing number as "None"; "never" and "diverged" say what it means.)
+    """
+    def num(v, missing):
+        return missing if pd.isna(v) else f"{v:.4g}"
+
+    def step(v, missing):
+        return missing if pd.isna(v) else f"{int(v)}"
+
+    return board.assign(**{
+        "final loss": [num(v, "diverged") for v in board["final loss"]],
+        "distance to nearest minimum": [num(v, "—") for v in board["distance to nearest minimum"]],
+        "steps to tolerance": [step(v, "never") for v in board["steps to tolerance"]],
+        "diverged at step": [step(v, "no") for v in board["diverged at step"]],
+        "best loss": [num(v, "—") for v in board["best loss"]],
+    })

@@ -1,0 +1,83 @@
+"""One canonical state per page and session, kept in step with the widgets and the URL.
+
+Why this exists: Streamlit forgets a widget's value when the widget is not drawn (for
+example while the person is on another page), and a shared link must win over whatever
+the widgets held. So each page keeps its state object in ``st.session_state``; on every
+run :func:`load` decides where the truth is (a new link, or the session's state), the
+widgets are seeded from it with :func:`seed` (only when they have no value yet), and
+:func:`commit` stores what the widgets now say and writes it back to the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from .urlstate import read_query_params
+
+
+def _k(page: str, what: str) -> str:
+    return f"_{page}.{what}"
+
+
+def load(page: str, decode: Callable[[dict], tuple[Any, list[str]]], default: Callable[[], Any]):
+    """The page's state for this run, and the messages about the link it came from.
+
+    A link (query parameters the app did not write itself) is decoded and replaces the
+    session's state and every widget value on the page; otherwise the session's state stays.
+    """
+    ss = st.session_state
+    query = read_query_params()
+    by, last = ss.get("_written", (None, None))
+    if query and by != page and query == last:
+        query = {}  # the address still holds the page we came from: not a link to this page
+    fresh = _k(page, "state") not in ss
+    if (query and query != ss.get(_k(page, "written"))) or fresh:
+        state, messages = decode(query) if query else (default(), [])
+        for key in [k for k in ss if isinstance(k, str) and k.startswith(page + ".")]:
+            del ss[key]
+        ss[_k(page, "state")] = state
+        ss[_k(page, "loaded")] = state
+        ss[_k(page, "messages")] = messages
+    return ss[_k(page, "state")]
+
+
+def messages(page: str) -> list[str]:
+    """Messages about the link, shown until the person changes something."""
+    ss = st.session_state
+    if ss.get(_k(page, "state")) != ss.get(_k(page, "loaded")):
+        ss[_k(page, "messages")] = []
+    return ss.get(_k(page, "messages"), [])
+
+
+def seed(key: str, value) -> None:
+    """Give widget ``key`` a starting value unless it already has one."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def commit(page: str, state, encode: Callable[[Any], dict[str, list[str]]]) -> None:
+    """Keep ``state`` as the page's state and make the URL say the same."""
+    ss = st.session_state
+    ss[_k(page, "state")] = state
+    query = encode(state)
+    if query != read_query_params():
+        st.query_params.from_dict(query)
+    ss[_k(page, "written")] = query
+    ss["_written"] = (page, query)
+
+
+def show_messages(page: str) -> None:
+    """At most one warning box listing what was wrong with the link."""
+    msgs = messages(page)
+    if not msgs:
+        return
+    if len(msgs) == 1:
+        st.warning(f"This link had a value the app cannot use, so it opened with a default instead. "
+                   f"{msgs[0]}", icon=":material/link_off:")
+    else:
+        items = "\n".join(f"- {m}" for m in msgs)
+        st.warning("This link had values the app cannot use, so it opened with defaults for them:\n\n"
+                   + items, icon=":material/link_off:")

@@ -1,0 +1,361 @@
+"""The URL is the shareable state: encode a page's state as query parameters and read it back.
+
+Every value a person would share round-trips through ``st.query_params``, so a copied link
+reopens the exact view. Reading never raises: each unusable parameter (unknown name, not a
+number, out of range, an optimizer without that flavor) adds one sentence to a list of
+messages and falls back to the default, so a garbled link still opens a working page.
+
+Layout (``N`` is 1..6 on the Compare page)::
+
+    objective=rosenbrock  objective.a=1  objective.b=100   the objective and its parameters
+    x0=-1.5  y0=2  steps=500  noise=0  seed=0              the run
+    tol=0.0001  criterion=loss_gap                         what counts as converged
+    flavor=textbook  opt=gd  opt=rmsprop  gd.lr=0.1 ...    Playground: flavor, optimizers, settings
+    step=40                                                Playground: the step on show
+    cN=rmsprop  cN.flavor=torch  cN.lr=0.01 ...            Compare: configuration N
+
+This module is plain Python; ``read_query_params`` is the one function touching Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+
+import optim
+from optim import Param
+
+from .model import (
+    CRITERIA,
+    INT_PARAMS,
+    MAX_CONFIGS,
+    RUN_PARAMS,
+    CompareState,
+    OptConfig,
+    PlaygroundState,
+    Setup,
+    default_compare,
+    default_playground,
+    effective_flavor,
+    make_config,
+    objective_defaults,
+)
+
+QueryDict = Mapping[str, list[str]]
+TRUE = {"true", "1", "yes", "on"}
+FALSE = {"false", "0", "no", "off"}
+
+
+def read_query_params() -> dict[str, list[str]]:
+    """The current ``st.query_params`` as ``{name: [values]}`` (repeated names keep every value)."""
+    import streamlit as st
+
+    return {k: list(st.query_params.get_all(k)) for k in st.query_params}
+
+
+def fmt(value) -> str:
+    """A value as it appears in a URL: shortest round-trip repr for floats, 'true'/'false' for flags.
+
+    Example:
+        >>> fmt(0.1), fmt(1e-08), fmt(10.0), fmt(True), fmt(500)
+        ('0.1', '1e-08', '10', 'true', '500')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+class _Reader:
+    """Pulls values out of a query dict, remembering which names it used and what went wrong."""
+
+    def __init__(self, query: QueryDict):
+        self.query = {k: list(v) if not isinstance(v, str) else [v] for k, v in query.items()}
+        self.used: set[str] = set()
+        self.messages: list[str] = []
+
+    def has(self, name: str) -> bool:
+        return name in self.query
+
+    def raw(self, name: str) -> str | None:
+        """The last value given for ``name`` (a later duplicate wins), or None."""
+        if name not in self.query:
+            return None
+        self.used.add(name)
+        values = self.query[name]
+        return values[-1].strip() if values else ""
+
+    def all(self, name: str) -> list[str]:
+        self.used.add(name)
+        return [v.strip() for v in self.query.get(name, [])]
+
+    def bad(self, text: str) -> None:
+        self.messages.append(text)
+
+    def value(self, name: str, param: Param, default, *, integer: bool = False, default_text: str = ""):
+        """Parse ``name`` as ``param`` says; on trouble add one message and return ``default``."""
+        text = self.raw(name)
+        if text is None:
+            return default
+        try:
+            parsed = parse_value(text, param, integer=integer)
+        except ValueError as e:
+            self.bad(f"`{name}={_show(text)}`: {e} Using {default_text or fmt(default)} instead.")
+            return default
+        return parsed
+
+    def unused(self) -> list[str]:
+        return [k for k in self.query if k not in self.used]
+
+
+def _show(text: str, limit: int = 40) -> str:
+    """User text, shortened and stripped of Markdown-active characters, for a message."""
+    text = "".join(c for c in text if c.isprintable())
+    text = text.replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_value(text: str, param: Param, *, integer: bool = False):
+    """``text`` as a value ``param`` accepts; raises ValueError with one sentence otherwise.
+
+    Example:
+        >>> from optim import Param
+        >>> lr = Param("lr", 0.01, 1e-6, 10.0, "log")
+        >>> parse_value("0.5", lr)
+        0.5
+        >>> parse_value("0", lr)
+        Traceback (most recent call last):
+        ...
+        ValueError: 0 is out of range; allowed: a number from 1e-06 to 10.
+    """
+    if param.is_bool:
+        low = text.lower()
+        if low in TRUE:
+            return True
+        if low in FALSE:
+            return False
+        raise ValueError("not true or false.")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"not a number; allowed: {param.describe_range()}.") from None
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number; allowed: {param.describe_range()}.")
+    if integer:
+        if number != int(number):
+            raise ValueError(f"not a whole number; allowed: a whole number from {param.low:g} "
+                             f"to {param.high:g}.")
+        number = int(number)
+    if not param.low <= number <= param.high:
+        kind = "a whole number" if integer else "a number"
+        raise ValueError(f"{fmt(number)} is out of range; allowed: {kind} from {param.low:g} "
+                         f"to {param.high:g}.")
+    return number
+
+
+# ----------------------------------------------------------------------------- set-up
+
+
+def encode_setup(s: Setup) -> dict[str, list[str]]:
+    out = {"objective": [s.objective]}
+    out.update({f"objective.{n}": [fmt(v)] for n, v in s.objective_params})
+    out.update(x0=[fmt(s.x0)], y0=[fmt(s.y0)], steps=[fmt(s.steps)], noise=[fmt(s.noise)])
+    if s.noise or s.seed:
+        out["seed"] = [fmt(s.seed)]
+    out.update(tol=[fmt(s.tol)], criterion=[s.criterion])
+    return out
+
+
+def _decode_setup(r: _Reader, default: Setup) -> Setup:
+    name = r.raw("objective")
+    if name is not None and name not in optim.OBJECTIVES:
+        r.bad(f"`objective={_show(name)}` is not an objective this app knows "
+              f"(for example {', '.join(list(optim.OBJECTIVES)[:4])}). Using {default.objective} instead.")
+        name = None
+    if name is None or name == default.objective:
+        name, params = default.objective, dict(default.objective_params)
+        x0, y0 = default.x0, default.y0
+    else:
+        params = dict(objective_defaults(name))
+        x0, y0 = optim.OBJECTIVES[name].start
+    for pname, spec in optim.OBJECTIVES[name].param_specs.items():
+        params[pname] = r.value(f"objective.{pname}", spec, params[pname])
+    x0 = r.value("x0", RUN_PARAMS["x0"], float(x0))
+    y0 = r.value("y0", RUN_PARAMS["y0"], float(y0))
+    values = {
+        n: r.value(n, RUN_PARAMS[n], getattr(default, n), integer=n in INT_PARAMS)
+        for n in ("steps", "noise", "seed", "tol")
+    }
+    criterion = r.raw("criterion")
+    if criterion is not None and criterion not in CRITERIA:
+        r.bad(f"`criterion={_show(criterion)}` is not allowed; allowed: {', '.join(CRITERIA)}. "
+              f"Using {default.criterion} instead.")
+        criterion = None
+    setup = Setup(name, tuple(params.items()), float(x0), float(y0), criterion=criterion or default.criterion,
+                  **values)
+    try:
+        obj = setup.build_objective()
+        f0 = obj.f([setup.x0, setup.y0])
+        if not math.isfinite(float(f0)):
+            raise ValueError(f"{obj.title} is not finite at the start point.")
+    except ValueError as e:
+        r.bad(f"{e} Using the default objective settings instead.")
+        setup = replace(setup, objective_params=objective_defaults(name),
+                        x0=float(optim.OBJECTIVES[name].start[0]), y0=float(optim.OBJECTIVES[name].start[1]))
+    return setup
+
+
+# ----------------------------------------------------------------------------- configurations
+
+
+def _encode_hp(prefix: str, cfg: OptConfig) -> dict[str, list[str]]:
+    return {f"{prefix}.{n}": [fmt(v)] for n, v in cfg.hp}
+
+
+def _decode_hp(r: _Reader, prefix: str, base: OptConfig) -> OptConfig:
+    """Read ``prefix.<param>`` for every hyperparameter ``base``'s flavor offers."""
+    specs = optim.OPTIMIZERS[base.name].params(base.flavor)
+    hp = base.hyperparameters
+    values = {n: r.value(f"{prefix}.{n}", p, hp[n]) for n, p in specs.items()}
+    cfg = OptConfig(base.name, base.flavor, tuple(values.items()))
+    try:
+        optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters)
+    except ValueError as e:  # a combination the core refuses
+        r.bad(f"{e} Using the defaults for {prefix}.")
+        return make_config(base.name, base.flavor)
+    return cfg
+
+
+def _flavor_hint(r: _Reader, prefix: str, name: str, flavor: str) -> None:
+    """Note parameters given for ``name`` that its ``flavor`` does not have."""
+    specs = optim.OPTIMIZERS[name].params(flavor)
+    for key in list(r.query):
+        if key.startswith(prefix + ".") and key not in r.used:
+            pname = key[len(prefix) + 1:]
+            if pname in optim.HYPERPARAMETERS and pname not in specs:
+                r.used.add(key)
+                r.bad(f"`{key}`: {optim.OPTIMIZERS[name].title} ({flavor}) has no {pname} setting; "
+                      "ignored.")
+
+
+def _unknown(r: _Reader) -> None:
+    extra = r.unused()
+    if extra:
+        names = ", ".join(f"`{_show(k, 30)}`" for k in extra[:5]) + (" …" if len(extra) > 5 else "")
+        r.bad(f"Ignored unknown link parameter{'s' if len(extra) > 1 else ''} {names}.")
+
+
+# ----------------------------------------------------------------------------- Playground
+
+
+def encode_playground(state: PlaygroundState) -> dict[str, list[str]]:
+    """The Playground's state as query parameters (see the module docstring)."""
+    out = encode_setup(state.setup)
+    out["flavor"] = [state.flavor]
+    out["opt"] = [c.name for c in state.optimizers]
+    for cfg in state.optimizers:
+        out.update(_encode_hp(cfg.name, cfg))
+    if state.step is not None:
+        out["step"] = [fmt(state.step)]
+    return out
+
+
+def decode_playground(query: QueryDict) -> tuple[PlaygroundState, list[str]]:
+    """Read a Playground state from query parameters: (state, one message per unusable parameter).
+
+    Example:
+        >>> state, messages = decode_playground({"opt": ["gd"], "gd.lr": ["0"]})
+        >>> state.optimizers[0].get("lr"), messages
+        (0.1, ['`gd.lr=0`: 0 is out of range; allowed: a number from 1e-06 to 10. Using 0.1 instead.'])
+    """
+    default = default_playground()
+    r = _Reader(query)
+    setup = _decode_setup(r, default.setup)
+    flavor = r.raw("flavor")
+    if flavor is not None and flavor not in optim.FLAVORS:
+        r.bad(f"`flavor={_show(flavor)}` is not allowed; allowed: {', '.join(optim.FLAVORS)}. "
+              "Using textbook instead.")
+        flavor = None
+    flavor = flavor or default.flavor
+
+    defaults = {c.name: c for c in default.optimizers}
+    if r.has("opt"):
+        names = []
+        for name in r.all("opt"):
+            if name not in optim.OPTIMIZERS:
+                r.bad(f"`opt={_show(name)}` is not an optimizer this app knows; allowed: "
+                      f"{', '.join(optim.OPTIMIZERS)}. Left out.")
+            elif name not in names:
+                names.append(name)
+        if len(names) > MAX_CONFIGS:
+            r.bad(f"The link names {len(names)} optimizers; the Playground shows at most {MAX_CONFIGS}. "
+                  f"Kept the first {MAX_CONFIGS}.")
+            names = names[:MAX_CONFIGS]
+        if not names:
+            names = list(defaults)
+    else:
+        names = list(defaults)
+    configs = []
+    for name in names:
+        fl = effective_flavor(name, flavor)
+        base = defaults[name] if name in defaults and defaults[name].flavor == fl else make_config(name, fl)
+        configs.append(_decode_hp(r, name, base))
+        _flavor_hint(r, name, name, fl)
+    step = r.value("step", Param("step", 0, 0, setup.steps), None, integer=True, default_text="the last step")
+    _unknown(r)
+    return PlaygroundState(setup, flavor, tuple(configs), step), r.messages
+
+
+# ----------------------------------------------------------------------------- Compare
+
+
+def encode_compare(state: CompareState) -> dict[str, list[str]]:
+    """The Compare page's state as query parameters (see the module docstring)."""
+    out = encode_setup(state.setup)
+    for i, cfg in enumerate(state.configs, 1):
+        out[f"c{i}"] = [cfg.name]
+        out[f"c{i}.flavor"] = [cfg.flavor]
+        out.update(_encode_hp(f"c{i}", cfg))
+    return out
+
+
+def decode_compare(query: QueryDict) -> tuple[CompareState, list[str]]:
+    """Read a Compare state from query parameters: (state, one message per unusable parameter).
+
+    Example:
+        >>> state, messages = decode_compare({"c1": ["adam"], "c1.flavor": ["keras"], "c1.lr": ["0.05"]})
+        >>> [(c.name, c.flavor, c.get("lr"), c.get("eps")) for c in state.configs], messages
+        ([('adam', 'keras', 0.05, 1e-07)], [])
+    """
+    default = default_compare()
+    r = _Reader(query)
+    setup = _decode_setup(r, default.setup)
+    configs = []
+    given = any(r.has(f"c{i}") for i in range(1, MAX_CONFIGS + 1))
+    for i in range(1, MAX_CONFIGS + 1):
+        prefix = f"c{i}"
+        name = r.raw(prefix)
+        if name is None:
+            continue
+        if name not in optim.OPTIMIZERS:
+            r.bad(f"`{prefix}={_show(name)}` is not an optimizer this app knows; allowed: "
+                  f"{', '.join(optim.OPTIMIZERS)}. Left out.")
+            r.used.update(k for k in r.query if k.startswith(prefix + "."))
+            continue
+        spec = optim.OPTIMIZERS[name]
+        flavor = r.raw(f"{prefix}.flavor")
+        if flavor is not None and flavor not in spec.flavors:
+            r.bad(f"`{prefix}.flavor={_show(flavor)}`: {spec.title} has no such flavor; allowed: "
+                  f"{', '.join(spec.flavors)}. Using textbook instead.")
+            flavor = None
+        configs.append(_decode_hp(r, prefix, make_config(name, flavor or "textbook")))
+        _flavor_hint(r, prefix, name, flavor or "textbook")
+    if not configs:
+        if given:
+            r.bad("No usable configuration in the link; showing the default comparison.")
+        configs = list(default.configs)
+    _unknown(r)
+    return CompareState(setup, tuple(configs)), r.messages

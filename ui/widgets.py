@@ -1,0 +1,172 @@
+"""Widgets generated from parameter specs (``optim.Param``), so the UI only offers valid values.
+
+Log-scale parameters (learning rates, epsilon, curvatures) get a slider over log-spaced
+values; linear ones a number box bounded by the spec's range; flags a checkbox. Each
+widget's help is the spec's help plus its range, and every widget is keyed so the page's
+state (``ui.state``) can seed it from a link.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+import optim
+from optim import Param
+
+from .model import OptConfig
+from .state import seed
+
+# Roughly geometric steps within a decade (ten per decade), and a coarser set for wide ranges.
+FINE = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
+COARSE = (1, 3)
+
+LABELS = {
+    "lr": "Learning rate",
+    "momentum": "Momentum",
+    "dampening": "Dampening",
+    "nesterov": "Nesterov momentum",
+    "decay": "Decay (β)",
+    "eps": "Epsilon",
+    "eps_in_sqrt": "Epsilon inside the square root",
+    "centered": "Centered",
+    "beta1": "β₁ (first-moment decay)",
+    "beta2": "β₂ (second-moment decay)",
+    "amsgrad": "AMSGrad",
+    "weight_decay": "Weight decay",
+    "initial_accumulator": "Initial accumulator",
+    "lr_decay": "Learning-rate decay",
+    "bias_correction": "Bias correction",
+    "momentum_decay": "Momentum decay (ψ)",
+    "a": "a", "b": "b", "A": "A",
+    "condition": "Condition number",
+    "angle": "Angle (degrees)",
+}
+
+
+def label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def fmt_number(v: float) -> str:
+    """A number for people: up to 6 significant digits.
+
+    Example:
+        >>> fmt_number(0.1), fmt_number(1e-08), fmt_number(0.0123456789)
+        ('0.1', '1e-08', '0.0123457')
+    """
+    return f"{v:.6g}"
+
+
+def log_options(low: float, high: float, value: float | None = None) -> list[float]:
+    """Log-spaced values from ``low`` to ``high`` (both included), plus ``value`` if off the grid.
+
+    Example:
+        >>> log_options(1e-3, 1)[:5]
+        [0.001, 0.0012, 0.0015, 0.002, 0.0025]
+        >>> 0.0123 in log_options(1e-3, 1, 0.0123)
+        True
+    """
+    lo, hi = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    mantissas = FINE if hi - lo <= 8 else COARSE
+    grid = {float(f"{m}e{e}") for e in range(lo, hi + 1) for m in mantissas}
+    grid = {v for v in grid if low <= v <= high} | {float(low), float(high)}
+    if value is not None and low <= value <= high:
+        grid.add(float(value))
+    out: dict[str, float] = {}
+    for v in sorted(grid):  # one option per label, the exact value winning
+        out.setdefault(fmt_number(v), v)
+    if value is not None:
+        out[fmt_number(value)] = float(value)
+    return sorted(out.values())
+
+
+def help_text(p: Param) -> str:
+    rng = "" if p.is_bool else f" Range: {p.low:g} to {p.high:g}{' (log scale)' if p.scale == 'log' else ''}."
+    return f"{p.help}{rng}"
+
+
+def param_widget(p: Param, key: str, value, *, text: str | None = None):
+    """One widget for ``p``, seeded with ``value`` unless the person already set it; returns its value."""
+    seed(key, value)
+    caption = text or label(p.name)
+    if p.is_bool:
+        return bool(st.checkbox(caption, key=key, help=help_text(p)))
+    if p.scale == "log":
+        current = st.session_state[key]
+        if not (isinstance(current, (int, float)) and p.low <= current <= p.high):
+            st.session_state[key] = current = p.default
+        options = log_options(p.low, p.high, current)
+        return float(st.select_slider(caption, options=options, key=key,
+                                             format_func=fmt_number, help=help_text(p)))
+    step = _step(p)
+    return float(st.number_input(caption, min_value=float(p.low), max_value=float(p.high),
+                                        step=step, format="%g", key=key, help=help_text(p)))
+
+
+def _step(p: Param) -> float:
+    if p.high <= 1.0:
+        return 0.01
+    span = p.high - p.low
+    return float(10 ** math.floor(math.log10(span / 100)))
+
+
+PRIMARY = frozenset({"lr", "decay", "beta1", "beta2"})
+MOMENTUM_METHODS = frozenset({"sgd", "ewma_momentum"})
+
+
+def is_primary(optimizer: str, param: str) -> bool:
+    """The settings people reach for first; the rest can sit behind "More settings"."""
+    return param in PRIMARY or (param == "momentum" and optimizer in MOMENTUM_METHODS)
+
+
+def hyperparameter_widgets(cfg: OptConfig, key_prefix: str, *, more: str | None = None) -> OptConfig:
+    """Widgets for every hyperparameter of ``cfg``'s optimizer and flavor; returns the edited config.
+
+    Values live under ``{key_prefix}.{param}``, so they survive a change of flavor when
+    the new flavor has the same setting. With ``more`` (a label), secondary settings go into
+    an expander with that label (not possible inside another expander).
+    """
+    params = optim.OPTIMIZERS[cfg.name].params(cfg.flavor)
+    current = cfg.hyperparameters
+    order = [n for n, p in params.items() if not p.is_bool] + [n for n, p in params.items() if p.is_bool]
+    first = [n for n in order if more is None or is_primary(cfg.name, n)]
+    rest = [n for n in order if n not in first]
+    values = {}
+
+    def draw(names):
+        for name in names:
+            values[name] = param_widget(params[name], f"{key_prefix}.{name}",
+                                        current.get(name, params[name].default))
+
+    draw(first)
+    if rest:
+        with st.expander(more):
+            draw(rest)
+    return OptConfig(cfg.name, cfg.flavor, tuple((n, values[n]) for n in params))
+
+
+def objective_param_widgets(name: str, params: dict, key_prefix: str) -> dict:
+    """Widgets for objective ``name``'s parameters (none for most functions)."""
+    specs = optim.OBJECTIVES[name].param_specs
+    return {
+        pname: param_widget(spec, f"{key_prefix}.{name}.{pname}", params.get(pname, spec.default))
+        for pname, spec in specs.items()
+    }
+
+
+def optimizer_title(name: str) -> str:
+    return optim.OPTIMIZERS[name].title
+
+
+def objective_title(name: str) -> str:
+    return optim.OBJECTIVES[name].title
+
+
+FLAVOR_HELP = (
+    "Whose semantics to follow: textbook (the seed articles' formulas), or PyTorch, Keras or "
+    "Optax. Libraries differ in details that change a path, such as where epsilon sits and the "
+    "accumulator's first value; the defaults change with the flavor too."
+)
+FLAVOR_TITLES = {"textbook": "Textbook", "torch": "PyTorch", "keras": "Keras", "optax": "Optax"}
