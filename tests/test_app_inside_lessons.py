@@ -1,0 +1,298 @@
+"""AppTest for the Inside RMSprop and Lessons pages: every view renders, widgets change results, links
+reopen views, and every lesson's button opens its page with exactly the lesson's settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.inside import default_inside, encode_inside
+from ui.lessons import LESSONS, PAGES, computed_numbers
+from ui.model import PlaygroundState
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 90
+
+
+def app(page: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page(page)
+    return at.run()
+
+
+def inside(query: dict | None = None) -> AppTest:
+    return app("pages/inside.py", query)
+
+
+def lessons() -> AppTest:
+    return app("pages/lessons.py")
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def link(at: AppTest) -> dict[str, list[str]]:
+    return {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in at.query_params.items()}
+
+
+def latex(at: AppTest) -> list[str]:
+    """Every st.latex body (AppTest gives them wrapped in $$ lines)."""
+    return [m.value.strip().removeprefix("$$").removesuffix("$$").strip() for m in at.latex]
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def traces(fig: dict, meta: str) -> list[dict]:
+    return [t for t in fig["data"] if t.get("meta") == meta]
+
+
+def widget(at: AppTest, key: str):
+    """The value of the widget with ``key``, whatever its kind."""
+    for kind in ("select_slider", "number_input", "checkbox", "selectbox", "multiselect", "segmented_control",
+                 "slider"):
+        for w in getattr(at, kind):
+            if w.key == key:
+                return w.value
+    raise KeyError(key)
+
+
+# ---------------------------------------------------------------- Inside RMSprop
+
+
+def test_inside_default_view_looks_inside_adagrad_rmsprop_and_adam():
+    at = inside()
+    ok(at)
+    assert not at.warning
+    assert at.title[0].value == "Inside RMSprop"
+    anatomy, contour, loss = figures(at)
+    assert {t["name"] for t in traces(anatomy, "lr")} == {"AdaGrad", "RMSprop", "Adam"}
+    assert anatomy["layout"]["yaxis5"]["type"] == "log"
+    assert link(at)["view"] == ["anatomy"] and link(at)["opt"] == ["adagrad", "rmsprop", "adam"]
+    # the update rules, rendered from optim.latex, one block per optimizer
+    lines = latex(at)
+    assert r"v_t = v_{t-1} + g_t^{2}" in lines  # AdaGrad's running sum
+    assert any(r"\hat{v}_t" in line for line in lines)  # Adam's bias correction
+    assert sum(line.startswith("g_t =") for line in lines) == 3
+
+
+def test_inside_widgets_change_the_charts_and_the_link():
+    at = inside()
+    before = figures(at)[0]
+    at.select_slider(key="in.opt.rmsprop.lr").set_value(0.05).run()
+    ok(at)
+    assert figures(at)[0] != before
+    assert link(at)["rmsprop.lr"] == ["0.05"]
+    at.segmented_control(key="in.scale").set_value("signed").run()
+    ok(at)
+    assert figures(at)[0]["layout"]["yaxis"]["type"] == "linear"
+    assert link(at)["scale"] == ["signed"]
+    at.multiselect(key="in.optimizers").set_value(["rmsprop"]).run()
+    ok(at)
+    assert {t["name"] for t in traces(figures(at)[0], "grad")} == {"RMSprop"}
+    assert link(at)["opt"] == ["rmsprop"]
+    at.segmented_control(key="in.flavor").set_value("torch").run()
+    ok(at)
+    assert any(r"\sqrt{v_t} + \epsilon" in line for line in latex(at))  # torch: epsilon outside the root
+
+
+@pytest.mark.parametrize(("view", "charts"), [("zigzag", 2), ("epsilon", 2), ("decay", 4)])
+def test_every_view_renders(view, charts):
+    at = inside()
+    at.segmented_control(key="in.view").set_value(view).run()
+    ok(at)
+    assert len(figures(at)) == charts
+    assert link(at)["view"] == [view]
+
+
+def test_zigzag_view_names_the_coordinates_and_reacts_to_the_learning_rate():
+    at = inside({"view": "zigzag"})
+    ok(at)
+    texts = "\n".join(m.value for m in at.markdown)
+    assert "**W**" in texts and "**b**" in texts and "horizontal" in texts and "vertical" in texts
+    steps = figures(at)[1]
+    assert [t["name"] for t in traces(steps, "step")] == ["Gradient descent", "RMSprop"] * 2
+    table = at.dataframe[0].value
+    assert list(table["optimizer"]) == ["Gradient descent", "RMSprop"]
+    before = table.copy()
+    at.select_slider(key="in.zz.lr").set_value(0.0005).run()
+    ok(at)
+    assert not at.dataframe[0].value.equals(before)
+    assert link(at)["zz.lr"] == ["0.0005"]
+    at.select_slider(key="in.zz.lr").set_value(0.002).run()  # 2 c lr > 2: gradient descent diverges
+    ok(at)
+    assert "diverges" in "\n".join(m.value for m in at.markdown)
+
+
+def test_epsilon_view_shows_the_plain_and_both_forms():
+    at = inside({"view": "epsilon"})
+    ok(at)
+    table = at.dataframe[0].value
+    assert list(table["left the plain (f < 0.5) at step"])[0] == "never"
+    assert list(table["left the plain (f < 0.5) at step"])[1] != "never"
+    anatomy = figures(at)[1]
+    assert {s["name"] for s in anatomy["layout"]["shapes"]} == {"floor:sqrt", "floor:eps"}
+    at.segmented_control(key="in.eps.form").set_value("outside").run()
+    ok(at)
+    assert len(at.dataframe[0].value) == 1 and link(at)["eps.form"] == ["outside"]
+    assert any(r"\sqrt{v_t} + \epsilon" in line for line in latex(at))
+
+
+def test_decay_view_reacts_to_decay_and_bias_correction():
+    at = inside({"view": "decay"})
+    ok(at)
+    memory = figures(at)[0]
+    assert [t["name"] for t in traces(memory, "weights") if t["line"]["width"] > 2] == ["β = 0.9"]
+    at.select_slider(key="in.dk.decay").set_value(0.99).run()
+    ok(at)
+    assert [t["name"] for t in traces(figures(at)[0], "weights") if t["line"]["width"] > 2] == ["β = 0.99"]
+    assert link(at)["dk.decay"] == ["0.99"]
+    at.segmented_control(key="in.dk.bias").set_value("off").run()
+    ok(at)
+    assert {t["name"] for t in traces(figures(at)[2], "step")} == {"EWMA momentum, bias correction off"}
+
+
+def test_inside_link_reopens_the_same_view():
+    at = inside()
+    at.segmented_control(key="in.view").set_value("zigzag").run()
+    at.select_slider(key="in.zz.lr").set_value(0.0005).run()
+    again = inside(link(at))
+    ok(again)
+    assert not again.warning
+    assert again.segmented_control(key="in.view").value == "zigzag"
+    assert again.select_slider(key="in.zz.lr").value == 0.0005
+    assert again.dataframe[0].value.equals(at.dataframe[0].value)
+
+
+def test_inside_bad_link_gives_one_message_and_a_working_page():
+    at = inside({"view": "sideways", "rmsprop.lr": "0", "zz.steps": "lots"})
+    ok(at)
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    assert "view=sideways" in text and "rmsprop.lr=0" in text and "zz.steps=lots" in text
+    assert len(figures(at)) == 3
+
+
+# ---------------------------------------------------------------- Lessons
+
+
+def test_lessons_page_shows_every_lesson_and_the_seed_001_numbers():
+    at = lessons()
+    ok(at)
+    keys = [b.key for b in at.button]
+    for seed in LESSONS:
+        assert f"lesson{seed}.open" in keys
+        assert any(f"Seed {seed}" in m.value for m in at.markdown)
+    assert len(at.table) == 1
+    table = at.table[0].value
+    article = {row["quantity"]: float(row["article printed"]) for _, row in table.iterrows()}
+    app_nums = {row["quantity"]: float(row["app computed"]) for _, row in table.iterrows()}
+    for name, text, value in LESSONS["001"].printed:
+        assert article[text] == value
+        assert app_nums[text] == pytest.approx(value, abs=1e-12)
+        assert computed_numbers(LESSONS["001"])[name] == app_nums[text]
+
+
+def test_seed_000_card_points_at_the_chart():
+    at = lessons()
+    look = [m.value for m in at.markdown if "Chart to look at" in m.value]
+    assert "loss chart" in look[0] and "22.5" in look[0]
+
+
+def click(seed: str, which: str = "open") -> AppTest:
+    at = lessons()
+    at.button(key=f"lesson{seed}.{which}").click().run()
+    ok(at)
+    assert not at.warning, [w.value for w in at.warning]
+    return at
+
+
+def assert_playground_shows(at: AppTest, state: PlaygroundState) -> None:
+    s = state.setup
+    assert widget(at, "pg.objective") == s.objective
+    for name, value in s.objective_params:
+        assert widget(at, f"pg.objective.{s.objective}.{name}") == value
+    assert (widget(at, "pg.x0"), widget(at, "pg.y0"), widget(at, "pg.steps")) == (s.x0, s.y0, s.steps)
+    assert widget(at, "pg.flavor") == state.flavor
+    assert widget(at, "pg.optimizers") == [c.name for c in state.optimizers]
+    for cfg in state.optimizers:
+        for name, value in cfg.hp:
+            assert widget(at, f"pg.opt.{cfg.name}.{name}") == value, (cfg.name, name)
+
+
+@pytest.mark.parametrize("seed", [s for s, lesson in LESSONS.items() if lesson.page == "playground"])
+def test_a_lesson_opens_the_playground_with_exactly_its_settings(seed):
+    lesson = LESSONS[seed]
+    at = click(seed)
+    assert at.title[0].value == "Playground"
+    assert link(at) == lesson.query()
+    assert_playground_shows(at, lesson.state)
+    names = {t["name"] for fig in figures(at) for t in fig["data"] if t.get("meta") == "path"}
+    assert names == {c.title for c in lesson.state.optimizers}
+
+
+def test_seed_004_opens_compare_with_exactly_its_three_configurations():
+    lesson = LESSONS["004"]
+    at = click("004")
+    assert at.title[0].value == "Compare"
+    assert link(at) == lesson.query()
+    s = lesson.state.setup
+    assert widget(at, "cmp.objective") == "quadratic"
+    assert widget(at, "cmp.objective.quadratic.a") == 0.1 and widget(at, "cmp.objective.quadratic.b") == 5.0
+    assert (widget(at, "cmp.x0"), widget(at, "cmp.y0"), widget(at, "cmp.steps")) == (s.x0, s.y0, s.steps)
+    for i, cfg in enumerate(lesson.state.configs):
+        assert widget(at, f"cmp.{i}.name") == cfg.name and widget(at, f"cmp.{i}.flavor") == cfg.flavor
+        for name, value in cfg.hp:
+            assert widget(at, f"cmp.{i}.{cfg.name}.{name}") == value, (cfg.name, name)
+    assert len(at.dataframe[0].value) == 3
+
+
+@pytest.mark.parametrize("seed", [s for s, lesson in LESSONS.items() if lesson.inside is not None])
+def test_look_inside_opens_the_inside_page_on_the_lesson(seed):
+    lesson = LESSONS[seed]
+    at = click(seed, "inside")
+    assert at.title[0].value == "Inside RMSprop"
+    assert link(at) == encode_inside(lesson.inside)
+    assert widget(at, "in.view") == lesson.inside.view
+    if lesson.inside.view == "anatomy":
+        assert widget(at, "in.optimizers") == [c.name for c in lesson.inside.optimizers]
+
+
+def test_pages_are_registered_with_the_router():
+    from ui.router import ROOT as APP_ROOT
+
+    for path in PAGES.values():
+        assert (APP_ROOT / path).is_file()
+    assert default_inside().view == "anatomy"
+
+
+def test_playground_settings_show_each_optimizers_update_rule():
+    at = app("pages/playground.py")
+    ok(at)
+    lines = latex(at)
+    assert r"x_t = x_{t-1} - \eta g_t" in lines  # gradient descent
+    assert any(r"\sqrt{v_t} + \epsilon" in line for line in lines)  # seed 000's RMSprop: epsilon outside
+    at.checkbox(key="pg.opt.rmsprop.eps_in_sqrt").check().run()
+    ok(at)
+    assert any(r"\sqrt{v_t + \epsilon}" in line for line in latex(at))
+
+
+def test_inside_survives_diverging_runs_and_a_single_step():
+    at = inside({"objective": "rosenbrock", "opt": ["rmsprop", "sgd"], "rmsprop.lr": "10", "sgd.lr": "1",
+                 "steps": "400"})
+    ok(at)
+    assert not at.warning
+    assert len(figures(at)) == 3
+    at.number_input(key="in.steps").set_value(1).run()
+    ok(at)
+    at = inside({"view": "zigzag", "zz.lr": "0.01", "zz.steps": "2000"})
+    ok(at)
+    assert "diverges" in "\n".join(m.value for m in at.markdown)

@@ -1,0 +1,227 @@
+"""The seed articles' experiments as one-click lessons: exact settings, a short explanation, where to look.
+
+Each :class:`Lesson` holds the state of the page that reproduces an article's experiment (a
+``PlaygroundState`` or a ``CompareState`` built with ``ui.model``), so loading a lesson is encoding
+that state into the page's query parameters (``ui.urlstate``) and switching to the page. Where an
+article printed numbers, the lesson keeps them next to the quantity they are, and
+:func:`computed_numbers` runs the core to get the app's own.
+
+Plain Python (no Streamlit): the lessons page lays the cards out, the tests check every lesson.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+import optim
+
+from .inside import VALLEY_004, InsideState, default_inside, zigzag_configs, zigzag_setup
+from .model import CompareState, PlaygroundState, Setup, make_config
+from .urlstate import encode_compare, encode_playground
+
+PAGES = {"playground": "pages/playground.py", "compare": "pages/compare.py", "inside": "pages/inside.py"}
+"""Page files, as ``st.switch_page`` takes them (relative to ``app.py``)."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One seed article's experiment.
+
+    Attributes:
+        seed: the article's number, "000" to "004".
+        title: what the experiment shows, in a few words.
+        article: which article it comes from, in a few words.
+        explanation: two to four plain sentences written for this app.
+        look: where to look once the page opens (Markdown), naming the chart.
+        state: the Playground or Compare state that reproduces the experiment.
+        inside: the Inside RMSprop view that shows why, or None.
+        inside_look: what to look at there (Markdown).
+        printed: numbers the article printed, as (name, what it is, value).
+    """
+
+    seed: str
+    title: str
+    article: str
+    explanation: str
+    look: str
+    state: PlaygroundState | CompareState
+    inside: InsideState | None = None
+    inside_look: str = ""
+    printed: tuple[tuple[str, str, float], ...] = ()
+
+    @property
+    def page(self) -> str:
+        return "playground" if isinstance(self.state, PlaygroundState) else "compare"
+
+    @property
+    def key(self) -> str:
+        return f"lesson{self.seed}"
+
+    def query(self) -> dict[str, list[str]]:
+        """The target page's query parameters for this lesson."""
+        if isinstance(self.state, PlaygroundState):
+            return encode_playground(self.state)
+        return encode_compare(self.state)
+
+    @property
+    def configs(self):
+        return self.state.optimizers if isinstance(self.state, PlaygroundState) else self.state.configs
+
+
+def computed_numbers(lesson: Lesson) -> dict[str, float]:
+    """The app's own values of the quantities the article printed: the final x1, x2 and loss y.
+
+    The lesson's first configuration is run by the core on the lesson's exact set-up.
+
+    Example:
+        >>> nums = computed_numbers(LESSONS["001"])
+        >>> print(f"{nums['x1']:.17g}")
+        -0.10352260359924752
+    """
+    setup, cfg = lesson.state.setup, lesson.configs[0]
+    t = optim.run(optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters), setup.build_objective(),
+                  x0=list(setup.start), steps=setup.steps)
+    x = np.asarray(t.xs[-1], dtype=float)
+    return {"x1": float(x[0]), "x2": float(x[1]), "y": float(t.losses[-1])}
+
+
+def _lessons() -> dict[str, Lesson]:
+    bowl = Setup()  # x^2 + 10 y^2 from (1.5, 1.5), 100 steps
+    gd_000 = make_config("gd", lr=0.1)
+    rms_000 = make_config("rmsprop", lr=0.1, decay=0.9, eps=1e-8, eps_in_sqrt=False)
+    valley = replace(VALLEY_004, steps=300)
+    ada_002 = make_config("adagrad", lr=0.1)
+    rms_002 = make_config("rmsprop", lr=0.1, decay=0.9, eps=1e-8)
+    zz = dict(default_inside().zigzag)
+    zz_setup = zigzag_setup(zz["steep"], zz["steps"])
+    out = [
+        Lesson(
+            "000", "Gradient descent against RMSprop on a bowl",
+            "RMSprop, with a from-scratch implementation next to vanilla gradient descent",
+            "The bowl x² + 10y² is ten times steeper in y than in x. With learning rate 0.1, gradient "
+            "descent's y-step is 0.1 × 20y = 2y, so every step throws y to −y: it bounces between 1.5 and "
+            "−1.5 forever and the loss never drops below 22.5. RMSprop divides each coordinate's gradient by "
+            "the root of its recent squares, so its y-step stays near 0.1 in size whatever the slope, and it "
+            "reaches the bottom within about 40 steps. The article adds epsilon outside the square root, as here.",
+            "**Chart to look at: the loss chart, on the right of the Playground.** Gradient descent's line "
+            "stays flat at 22.5 while RMSprop's drops by many decades within 40 steps. On the contour map "
+            "(left) gradient descent's path is the vertical line at x ≈ 0 jumping between y = 1.5 and −1.5.",
+            PlaygroundState(setup=bowl, flavor="textbook", optimizers=(gd_000, rms_000)),
+            inside=replace(default_inside(), setup=bowl, optimizers=(gd_000, rms_000)),
+            inside_look="The **y coordinate** column: gradient descent's gradient stays at 30 and its step at "
+                        "3 for all 100 steps, while RMSprop's step falls from 0.3 to under 0.001 within 30 steps.",
+        ),
+        Lesson(
+            "001", "RMSprop on 5x₁² + 7x₂², and the numbers the article printed",
+            "RMSprop implemented from scratch on a simple quadratic",
+            "RMSprop with learning rate 0.1, decay 0.9 and epsilon 1e-8 inside the square root runs 50 "
+            "steps from (−4, 3). Dividing by the root of each coordinate's own recent squared gradients "
+            "makes every step about 0.1 long in each coordinate, whatever the slope, so x₁ (4 away) and x₂ "
+            "(3 away) close in at the same speed and the run ends just short of the minimum. The app's core "
+            "reproduces the article's printed end point and loss to the last digit.",
+            "**Chart to look at: the contour map, on the left of the Playground**: the path comes in "
+            "diagonally, not along the steepest slope. This card compares the printed numbers with the app's.",
+            PlaygroundState(setup=Setup(objective_params=(("a", 5.0), ("b", 7.0)), x0=-4.0, y0=3.0, steps=50),
+                            flavor="textbook",
+                            optimizers=(make_config("rmsprop", lr=0.1, decay=0.9, eps=1e-8, eps_in_sqrt=True),)),
+            printed=(("x1", "final x₁", -0.10352260359924752), ("x2", "final x₂", 0.0025296212056016548),
+                     ("y", "final loss y", 0.05362944016394148)),
+        ),
+        Lesson(
+            "002", "AdaGrad stalls where RMSprop keeps going",
+            "RMSprop explained: a dynamic learning rate (AdaGrad's problem, RMSprop's fix)",
+            "AdaGrad divides by the root of the sum of every squared gradient so far. That sum only grows, "
+            "so its steps only shrink: after 300 steps on the valley 0.1x² + 5y² it is still near x = 6, "
+            "barely moving. RMSprop averages recent squared gradients instead, forgets the steep start, "
+            "and its steps grow back as the gradients shrink, so it reaches the minimum.",
+            "**Chart to look at: the contour map, on the left of the Playground**: AdaGrad's path stops "
+            "short along the flat x direction; the loss chart (right) shows it levelling off near 5.",
+            PlaygroundState(setup=valley, flavor="textbook", optimizers=(ada_002, rms_002)),
+            inside=replace(default_inside(), setup=valley, optimizers=(ada_002, rms_002)),
+            inside_look="The **effective learning rate** row: AdaGrad's falls without end while RMSprop's "
+                        "climbs back up.",
+        ),
+        Lesson(
+            "003", "RMSprop damps the zig-zag across a valley",
+            "RMSProp (Coding Ninjas): slow the vertical direction, keep the horizontal one fast",
+            f"A narrow valley {zz_setup.objective_params[0][1]:g}W² + {zz['steep']:g}b², weight W along it and "
+            "bias b across it, at the article's learning rate 0.001 and decay 0.9. Gradient descent's "
+            "b-step overshoots the valley floor every time, so it zig-zags across the valley for hundreds "
+            "of steps while crawling along W. RMSprop scales each step by its coordinate's gradient "
+            f"history: it walks straight down without the zig-zag and keeps its W-step as large as its "
+            f"b-step. With a learning rate this small both take many steps, so the lesson runs "
+            f"{zz['steps']}.",
+            "**Chart to look at: the contour map, on the left of the Playground** (zoom in around the "
+            "start, at the left of the valley): gradient descent's path is a fan of zig-zags, RMSprop's a "
+            "straight line. The loss chart shows RMSprop ahead by the end.",
+            PlaygroundState(setup=zz_setup, flavor="textbook", optimizers=zigzag_configs(zz["lr"], zz["decay"])),
+            inside=replace(default_inside(), view="zigzag"),
+            inside_look="The **zig-zag view**: each step split into W and b, gradient descent's b-step "
+                        "flipping sign every time against RMSprop's steady one.",
+        ),
+        Lesson(
+            "004", "EWMA momentum, AdaGrad and RMSprop on one valley",
+            "The RMSProp notebook: RMSprop as EWMA momentum plus AdaGrad",
+            "The three optimizers from the notebook on 0.1x₁² + 5x₂² from (9, −3), 100 steps each: EWMA "
+            "momentum (β 0.9, lr 0.1, with bias correction), AdaGrad (lr 0.9) and RMSprop (decay 0.9, lr 0.1). "
+            "Momentum carries its velocity past the valley floor in the steep x₂ direction (up to x₂ ≈ 1.8) "
+            "before it settles. AdaGrad and RMSprop both scale each coordinate by its gradient history and "
+            "take similar, direct paths; on a simple bowl like this they behave alike, as the notebook says.",
+            "**Chart to look at: the paths, one panel per optimizer, under the configurations in Compare**, "
+            "then the loss curves below them.",
+            CompareState(setup=VALLEY_004, configs=(
+                make_config("ewma_momentum", lr=0.1, momentum=0.9, bias_correction=True),
+                make_config("adagrad", lr=0.9, eps=1e-8),
+                make_config("rmsprop", lr=0.1, decay=0.9, eps=1e-8),
+            )),
+            inside=replace(default_inside(), view="decay"),
+            inside_look="The **decay and bias correction view**: how long RMSprop remembers, and what "
+                        "EWMA momentum's bias correction does to its first steps.",
+        ),
+    ]
+    return {lesson.seed: lesson for lesson in out}
+
+
+LESSONS: dict[str, Lesson] = _lessons()
+"""Every lesson by seed number, in the articles' order."""
+
+
+SHOWN = ("lr", "momentum", "decay", "beta1", "beta2", "eps", "eps_in_sqrt", "bias_correction")
+"""Settings a lesson card lists (the page it opens has every setting)."""
+_NAMES = {"lr": "lr", "momentum": "momentum", "decay": "decay", "beta1": "β₁", "beta2": "β₂", "eps": "ε"}
+
+
+def describe_config(cfg) -> str:
+    """A configuration in a few words for a card, e.g. "RMSprop: lr 0.1, decay 0.9, ε 1e-08 outside the root".
+
+    Example:
+        >>> describe_config(make_config("ewma_momentum", lr=0.1, momentum=0.9))
+        'EWMA momentum: lr 0.1, β 0.9, with bias correction'
+    """
+    hp = cfg.hyperparameters
+    parts = []
+    for name in SHOWN:
+        if name not in hp:
+            continue
+        v = hp[name]
+        if name == "momentum" and cfg.name != "sgd":
+            if cfg.name == "ewma_momentum":
+                parts.append(f"β {v:g}")
+            elif v:
+                parts.append(f"momentum {v:g}")
+            continue
+        if name == "eps_in_sqrt":
+            parts[-1] += " inside the root" if v else " outside the root"
+        elif name == "bias_correction":
+            parts.append("with bias correction" if v else "without bias correction")
+        else:
+            parts.append(f"{_NAMES[name]} {v:g}")
+    flavor = "" if cfg.flavor == "textbook" else f" ({cfg.flavor})"
+    return f"{cfg.title}{flavor}: {', '.join(parts)}"
+
+
+def describe_setup(setup: Setup) -> str:
+    """The run in a few words: start and steps (the formula is shown beside it)."""
+    return f"from ({setup.x0:g}, {setup.y0:g}), {setup.steps} steps"

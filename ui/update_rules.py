@@ -1,0 +1,49 @@
+"""An optimizer's update equations on the page, rendered from the core's own definitions.
+
+``optim.latex`` writes each optimizer, flavor and setting as LaTeX from the same equations the
+core's tests run numerically against its update rules (tests/test_equations.py), so the formula
+a person reads is the one that was computed. Used by the Inside RMSprop page (a block per
+optimizer) and the Playground (a small popover in each optimizer's settings).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import optim
+
+from .model import OptConfig
+
+
+def _fmt(v) -> str:
+    return ("on" if v else "off") if isinstance(v, bool) else f"{v:g}"
+
+
+def update_rules(cfg: OptConfig, *, title: str | None = None, settings: bool = True) -> None:
+    """The configuration's update equations, one ``st.latex`` per line, then its initial values.
+
+    A setting the core refuses gets one sentence instead of equations.
+    """
+    try:
+        opt = optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters)
+        lines = optim.latex(opt)
+        notes = optim.equations(opt).notes
+    except ValueError as e:
+        st.warning(f"No equations for this setting: {e}")
+        return
+    if title:
+        st.markdown(f"**{title}**")
+    for line in lines:
+        st.latex(line)
+    text = " ".join(notes)
+    if settings:
+        text += " Settings: " + ", ".join(f"{n} = {_fmt(v)}" for n, v in cfg.hp) + "."
+    st.caption(text)
+
+
+def update_rules_popover(cfg: OptConfig, key: str) -> None:
+    """A small "Update rule" button opening ``cfg``'s equations (fits inside a settings expander)."""
+    with st.popover("Update rule", icon=":material/function:", key=key,
+                    help="The update equations for these settings, written from the same definitions the "
+                         "computation uses."):
+        update_rules(cfg, settings=False)

@@ -1,0 +1,442 @@
+"""Inside an optimizer: per-coordinate time series of what it sees, keeps and does at every step.
+
+Why a separate view: a path on the contour map shows *where* an optimizer went, not *why*. These
+figures split each step into its two coordinates and show, step by step, the gradient the
+optimizer received, what it remembers of past gradients (RMSprop's average of squared gradients,
+AdaGrad's running sum, Adam's bias-corrected moments), the effective learning rate that memory
+gives, and the step actually taken against the plain gradient-descent step ``-lr * g``.
+
+:func:`inside` pulls those quantities out of a trajectory (``traj.grads``, ``traj.state``,
+``traj.effective_lr``, ``traj.updates``); :func:`anatomy_figure` draws any subset of them as a grid
+of rows (quantities) by two columns (coordinates), one colour per series as everywhere else.
+:func:`memory_weights_figure` shows how much a gradient from ``k`` steps ago still counts for a
+given decay rate. Every data trace carries ``meta`` (its quantity) for tests and pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .layout import base_layout
+from .series import esc, f32
+
+ROWS: dict[str, str] = {
+    "grad": "gradient",
+    "second": "memory of g²",
+    "lr": "effective lr",
+    "denominator": "denominator",
+    "step": "step",
+}
+"""Row kinds :func:`anatomy_figure` draws, with their short y-axis titles."""
+
+ROW_TITLES: dict[str, str] = {
+    "grad": "Gradient g (solid) and the optimizer's running average of it (dotted)",
+    "second": "What it remembers of squared gradients: RMSprop's v, AdaGrad's sum Σg², Adam's v̂",
+    "lr": "Effective learning rate: η / √(v + ε), or η / (√v + ε) with ε outside the root (Adam: the factor on m̂)",
+    "denominator": "What the gradient is divided by: √(v + ε) inside, √v + ε outside",
+    "step": "Step actually taken (solid) against plain gradient descent's step −η·g (dotted)",
+}
+"""The subplot title over each row's two panels (one sentence saying what the row shows)."""
+
+DOTTED = "dot"
+G2_COLOR = "rgba(80, 80, 80, 0.55)"
+FLOOR_COLOR = "rgba(60, 60, 60, 0.8)"
+LOG_FLOOR = 1e-300
+"""Magnitudes at or below this are not drawn on a log axis (exact zeros leave a gap, not a cliff)."""
+
+_ADAM_FIRST = {"adam", "adamw", "radam", "adamax"}
+_ADAM_SECOND = {"adam", "adamw", "radam", "nadam"}
+
+
+@dataclass(frozen=True)
+class Inside:
+    """One run's per-coordinate quantities, each of shape (S, 2) for steps t = 1..S.
+
+    Attributes:
+        lr: the configured learning rate η.
+        grad: the gradient the optimizer received at step t.
+        first: its running average of gradients (momentum, Adam's m-hat), or None if it keeps none.
+        first_label: the symbol of ``first`` as the update equations write it.
+        second: its memory of squared gradients (RMSprop's v, AdaGrad's sum, Adam's v-hat), or None.
+        second_label: the symbol of ``second``.
+        effective_lr: the per-coordinate learning rate after step t (``traj.effective_lr``).
+        step: the step actually taken, x_t - x_{t-1}.
+    """
+
+    lr: float
+    grad: np.ndarray
+    first: np.ndarray | None
+    first_label: str
+    second: np.ndarray | None
+    second_label: str
+    effective_lr: np.ndarray
+    step: np.ndarray
+
+    @property
+    def plain_step(self) -> np.ndarray:
+        """The step plain gradient descent with the same learning rate would take: -lr * g_t."""
+        return -self.lr * self.grad
+
+    @property
+    def denominator(self) -> np.ndarray:
+        """lr / effective_lr: what the gradient (Adam: m-hat) is divided by, e.g. sqrt(v + eps)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.lr / self.effective_lr
+
+
+def inside(traj) -> Inside:
+    """The per-coordinate quantities of a single-run trajectory (see :class:`Inside`).
+
+    Adam-family moments are bias-corrected as the update uses them: m-hat = m / (1 - beta1^t),
+    v-hat = v / (1 - beta2^t) with t = 1..S. Adamax's u (the largest recent |g|) is squared so it
+    shares the units of the other optimizers' memories. EWMA momentum with bias correction shows
+    m / (1 - beta^t), the velocity it steps along; without, the raw m.
+
+    Example:
+        >>> import optim
+        >>> t = optim.run(optim.make_optimizer("adam", lr=0.1), "quadratic", x0=[1.0, 1.0], steps=3)
+        >>> q = inside(t)
+        >>> q.first_label, q.second_label, q.grad.shape
+        ('m̂', 'v̂', (3, 2))
+        >>> bool(np.allclose(q.first[0], q.grad[0]))  # m-hat after one step is the first gradient
+        True
+    """
+    opt = traj.optimizer
+    hp = opt.hyperparameters
+    name = opt.name
+    state = traj.state
+    grads = np.asarray(traj.grads, dtype=float)
+    if grads.ndim != 2 or grads.shape[-1] != 2:
+        raise ValueError("inside() needs a single run: grads of shape (steps, 2).")
+    t = np.arange(1, len(grads) + 1, dtype=float)[:, None]
+
+    first, first_label, second, second_label = None, "", None, ""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if name in _ADAM_FIRST and "m" in state:
+            first, first_label = state["m"] / (1 - float(hp["beta1"]) ** t), "m̂"
+        elif name == "nadam" and "m" in state:
+            first, first_label = state["m"], "m"
+        elif name == "ewma_momentum" and "velocity" in state:
+            if hp.get("bias_correction", False):
+                first, first_label = state["velocity"] / (1 - float(hp["momentum"]) ** t), "m̂"
+            else:
+                first, first_label = state["velocity"], "m"
+        elif name == "sgd" and "velocity" in state:
+            first, first_label = state["velocity"], "b"
+        elif name == "rmsprop" and "grad_avg" in state:
+            first, first_label = state["grad_avg"], "ḡ"
+
+        if name in _ADAM_SECOND and "v" in state:
+            second, second_label = state["v"] / (1 - float(hp["beta2"]) ** t), "v̂"
+        elif name == "adamax" and "u" in state:
+            second, second_label = state["u"] ** 2, "u²"
+        elif name == "adagrad" and "sum_sq" in state:
+            second, second_label = state["sum_sq"], "Σg²"
+        elif name in ("rmsprop", "adadelta") and "sq_avg" in state:
+            second, second_label = state["sq_avg"], "v"
+
+    def arr(a):
+        return None if a is None else np.asarray(a, dtype=float)
+
+    return Inside(float(hp.get("lr", 1.0)), grads, arr(first), first_label, arr(second), second_label,
+                  np.asarray(traj.effective_lr, dtype=float), np.asarray(traj.updates, dtype=float))
+
+
+def _curve(values: np.ndarray, log: bool) -> np.ndarray:
+    """What a row draws: magnitudes (zeros and non-finite values as gaps) on log axes, values otherwise."""
+    v = np.asarray(values, dtype=float)
+    if not log:
+        return v
+    a = np.abs(v)
+    return np.where(np.isfinite(a) & (a > LOG_FLOOR), a, np.nan)
+
+
+def _lines(kind: str, q: Inside, *, plain: bool) -> list[tuple[str, np.ndarray, str, str]]:
+    """(meta, values, dash, symbol) for every line row ``kind`` draws for one series."""
+    if kind == "grad":
+        out = [("grad", q.grad, "solid", "g")]
+        if q.first is not None:
+            out.append(("first", q.first, DOTTED, q.first_label))
+        return out
+    if kind == "second":
+        return [("second", q.second, "solid", q.second_label)] if q.second is not None else []
+    if kind == "lr":
+        return [("lr", q.effective_lr, "solid", "η_eff")]
+    if kind == "denominator":
+        return [("denominator", q.denominator, "solid", "η / η_eff")]
+    if kind == "step":
+        out = [("step", q.step, "solid", "Δx")]
+        if plain:
+            out.append(("plain-step", q.plain_step, DOTTED, "−η·g"))
+        return out
+    raise ValueError(f"unknown row {kind!r}; allowed: {', '.join(ROWS)}.")
+
+
+def anatomy_figure(
+    series,
+    rows=("grad", "second", "lr", "step"),
+    *,
+    log: bool = True,
+    coords: tuple[str, str] = ("x", "y"),
+    plain: bool = True,
+    g2: bool = False,
+    floors: dict[str, tuple[float, str]] | None = None,
+    row_titles: dict[str, str] | None = None,
+    height_per_row: int = 210,
+    title: str = "",
+) -> go.Figure:
+    """Per-coordinate time series of each series' run: one row per quantity, one column per coordinate.
+
+    Args:
+        series: list of :class:`viz.Series` (single runs); each keeps its colour and label.
+        rows: row kinds from :data:`ROWS`, top to bottom. ``"grad"`` also draws the optimizer's running
+            average of gradients (dotted) where it keeps one; ``"step"`` also the plain step ``−η·g``
+            (dotted) when ``plain``; ``"second"`` also ``g²`` (grey dots) when ``g2``.
+        log: magnitudes on log axes (values span decades; signs are in the hover) when True; signed
+            values on linear axes (to see zig-zags) when False.
+        coords: the two column titles, e.g. ``("W (weight, horizontal)", "b (bias, vertical)")``.
+        plain: draw the plain gradient-descent step in the ``"step"`` row.
+        g2: draw ``g²`` under the memory in the ``"second"`` row (how closely the memory follows it).
+        floors: ``{name: (value, text)}``: horizontal dashed lines drawn in the ``"denominator"`` row
+            (for example the floors sqrt(eps) and eps), each labelled with its text.
+        row_titles: replace :data:`ROW_TITLES` for some rows.
+        height_per_row: pixels per row.
+        title: figure title.
+
+    Returns:
+        A ``go.Figure``. Data traces have ``meta`` in ``grad``, ``first``, ``second``, ``g2``, ``lr``,
+        ``denominator``, ``step``, ``plain-step``; ``name`` is the series label; ``x`` is the step
+        t = 1..S; ``customdata`` holds the signed value for the hover. Floors are layout shapes
+        named ``floor:<name>``.
+
+    Example:
+        >>> import optim, viz
+        >>> bowl = optim.get_objective("quadratic", a=0.1, b=5)
+        >>> t = optim.run(optim.make_optimizer("adagrad", lr=0.1), bowl, x0=[9.0, -3.0], steps=50)
+        >>> fig = anatomy_figure([viz.Series("AdaGrad", "#0072b2", t)])
+        >>> sorted({tr.meta for tr in fig.data})
+        ['grad', 'lr', 'plain-step', 'second', 'step']
+    """
+    rows = tuple(rows)
+    for kind in rows:
+        if kind not in ROWS:
+            raise ValueError(f"unknown row {kind!r}; allowed: {', '.join(ROWS)}.")
+    if not rows:
+        raise ValueError("anatomy_figure needs at least one row.")
+    titles = {**ROW_TITLES, **(row_titles or {})}
+    fig = make_subplots(rows=len(rows), cols=2, shared_xaxes=True, horizontal_spacing=0.09,
+                        vertical_spacing=min(0.12, 0.4 / len(rows)))
+    quantities = [(s, inside(s.traj)) for s in series]
+    legend_done: set[str] = set()
+    for r, kind in enumerate(rows, 1):
+        for c in range(2):
+            for s, q in quantities:
+                steps = np.arange(1, len(q.grad) + 1, dtype=np.int32)
+                if kind == "second" and g2:
+                    fig.add_trace(_scatter(s, steps, q.grad[:, c] ** 2, "g2", "g²", log, marker=True,
+                                           color=G2_COLOR, legend=False), row=r, col=c + 1)
+                for meta, values, dash, symbol in _lines(kind, q, plain=plain):
+                    show = s.label not in legend_done and meta in ("grad", "second", "lr", "denominator", "step")
+                    if show:
+                        legend_done.add(s.label)
+                    fig.add_trace(_scatter(s, steps, values[:, c], meta, symbol, log, dash=dash, legend=show),
+                                  row=r, col=c + 1)
+            axis = dict(type="log" if log else "linear", ticks="outside", exponentformat="power",
+                        showexponent="all", zeroline=not log)
+            if log:
+                axis.update(dtick=_log_dtick([s_q[1] for s_q in quantities], kind, c, plain=plain,
+                                             g2=g2 and kind == "second"))
+            fig.update_yaxes(title=dict(text=ROWS[kind] if c == 0 else "", standoff=2), row=r, col=c + 1,
+                             **axis)
+        if kind == "denominator" and floors:
+            for name, (value, text) in floors.items():
+                for c in range(2):
+                    fig.add_hline(y=value, line=dict(color=FLOOR_COLOR, width=1.2, dash="dash"), row=r,
+                                  col=c + 1, name=f"floor:{name}")
+                    sub = fig.get_subplot(r, c + 1)
+                    # Annotations on a log axis take log10 of the value (shapes take the value itself).
+                    fig.add_annotation(text=esc(text), x=1, xref=f"{_ref(sub.xaxis)} domain",
+                                       y=float(np.log10(value)) if log else value, yref=_ref(sub.yaxis),
+                                       xanchor="right", yanchor="bottom", showarrow=False, name=f"floor:{name}",
+                                       font=dict(size=10, color=FLOOR_COLOR), bgcolor="rgba(255,255,255,0.75)")
+    fig.update_xaxes(ticks="outside", rangemode="tozero", showticklabels=True)
+    fig.update_xaxes(title=dict(text="step t"), row=len(rows))
+    _row_headers(fig, rows, titles, coords)
+    layout = base_layout(title, height_per_row * len(rows) + 90,
+                         uirevision=f"anatomy:{rows}:{log}:{coords}", legend=bool(series))
+    layout["margin"] = dict(l=70, r=10, t=60 if title else 40, b=10)
+    layout["hovermode"] = "x"
+    fig.update_layout(**layout)
+    return fig
+
+
+def _ref(axis) -> str:
+    """"x2" for layout.xaxis2 (the reference traces and annotations use)."""
+    return axis.plotly_name.replace("axis", "")
+
+
+def _row_headers(fig: go.Figure, rows, titles: dict[str, str], coords: tuple[str, str]) -> None:
+    """One sentence over each row (across both panels) and the coordinate names over the columns."""
+    for r, kind in enumerate(rows, 1):
+        top = fig.get_subplot(r, 1).yaxis.domain[1]
+        fig.add_annotation(text=f"<b>{esc(titles[kind])}</b>", x=0.0, xref="paper", xanchor="left", y=top,
+                           yref="paper", yanchor="bottom", yshift=2, showarrow=False, font=dict(size=12),
+                           name=f"row:{kind}")
+    for c in range(2):
+        x0, x1 = fig.get_subplot(1, c + 1).xaxis.domain
+        fig.add_annotation(text=f"<i>{esc(coords[c])}</i>", x=(x0 + x1) / 2, xref="paper", xanchor="center",
+                           y=1.0, yref="paper", yanchor="bottom", yshift=22, showarrow=False,
+                           font=dict(size=13, color="#333"), name=f"column:{c}")
+
+
+def _log_dtick(quantities: list[Inside], kind: str, c: int, *, plain: bool, g2: bool = False):
+    """One labelled tick per decade, or per few decades on very wide ranges (as the loss chart does)."""
+    vals = []
+    for q in quantities:
+        for _, values, _, _ in _lines(kind, q, plain=plain):
+            vals.append(_curve(values[:, c], True))
+        if g2:
+            vals.append(_curve(q.grad[:, c] ** 2, True))
+    if not vals:
+        return None
+    v = np.concatenate(vals)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    decades = np.log10(v.max() / v.min()) if v.min() > 0 else 0
+    return int(max(1, np.ceil(decades / 6)))
+
+
+def _scatter(s, steps, values, meta: str, symbol: str, log: bool, *, dash: str = "solid", marker: bool = False,
+             color: str | None = None, legend: bool = False) -> go.Scatter:
+    y = _curve(values, log)
+    many = len(steps) > 150
+    return go.Scatter(
+        x=steps, y=f32(y), customdata=f32(values), name=s.label, legendgroup=s.label, showlegend=legend,
+        meta=meta,
+        mode="markers" if marker else ("lines" if many else "lines+markers"),
+        line=dict(color=color or s.color, width=1.8 if dash == "solid" else 1.6, dash=dash),
+        marker=dict(color=color or s.color, size=3 if marker or not many else 2),
+        hovertemplate=f"<b>{esc(s.label)}</b> {esc(symbol)} = %{{customdata:.4g}}<extra></extra>",
+    )
+
+
+def memory_weights_figure(decays, chosen: float | None = None, *, horizon: int = 200, height: int = 330,
+                          adagrad: bool = True) -> go.Figure:
+    """How much the squared gradient from ``k`` steps ago counts in v_t, for each decay rate β.
+
+    RMSprop's v_t = β v_{t-1} + (1 - β) g_t² gives the gradient from k steps ago the weight
+    (1 - β) β^k: memory fades by half every ln(1/2)/ln β steps and lasts about 1/(1 - β) steps.
+    AdaGrad's sum gives every past gradient weight 1, forever.
+
+    Args:
+        decays: the decay rates β to draw (each in (0, 1)).
+        chosen: the decay the page's control is on: drawn thick and labelled with its half-life.
+        horizon: ages k = 0..horizon.
+        height: figure height in pixels.
+        adagrad: also draw AdaGrad's constant weight 1.
+
+    Returns:
+        A ``go.Figure`` with one ``meta="weights"`` line per decay (``name`` "β = …"), a
+        ``meta="adagrad"`` line, and a ``meta="half-life"`` marker on the chosen decay's line.
+
+    Example:
+        >>> fig = memory_weights_figure([0.5, 0.9, 0.99], chosen=0.9, horizon=100)
+        >>> [tr.name for tr in fig.data if tr.meta == "weights"]
+        ['β = 0.5', 'β = 0.9', 'β = 0.99']
+    """
+    k = np.arange(horizon + 1)
+    fig = go.Figure()
+    palette = ["#9aa5b1", "#6b7a8a", "#3d4c5c", "#1b2836"]
+    shown = sorted({float(d) for d in decays} | ({float(chosen)} if chosen is not None else set()))
+    for i, beta in enumerate(shown):
+        if not 0 < beta < 1:
+            raise ValueError(f"decay rates must be between 0 and 1 (exclusive), got {beta:g}.")
+        w = (1 - beta) * beta ** k.astype(float)
+        w = np.where(w > 1e-300, w, np.nan)
+        mine = chosen is not None and beta == float(chosen)
+        fig.add_trace(go.Scatter(
+            x=k, y=f32(w), name=f"β = {beta:g}", meta="weights", mode="lines",
+            line=dict(color="#d55e00" if mine else palette[i % len(palette)], width=3.2 if mine else 1.6),
+            hovertemplate=f"β = {beta:g}: the gradient from %{{x}} steps ago has weight %{{y:.3g}}<extra></extra>",
+        ))
+        if mine:
+            half = np.log(0.5) / np.log(beta)
+            if half <= horizon:
+                fig.add_trace(go.Scatter(
+                    x=[half], y=[(1 - beta) * 0.5], mode="markers+text", meta="half-life", showlegend=False,
+                    marker=dict(color="#d55e00", size=9, line=dict(color="white", width=1)),
+                    text=[f"half after {half:.3g} steps"], textposition="top right",
+                    textfont=dict(color="#d55e00", size=11), hoverinfo="skip",
+                ))
+    if adagrad:
+        fig.add_trace(go.Scatter(
+            x=k, y=np.ones_like(k, dtype=np.float32), name="AdaGrad: every gradient, weight 1", meta="adagrad",
+            mode="lines", line=dict(color="#0072b2", width=2, dash="dash"),
+            hovertemplate="AdaGrad keeps the gradient from %{x} steps ago at weight 1<extra></extra>",
+        ))
+    layout = base_layout("Weight of a past squared gradient in v_t", height, uirevision="memory")
+    layout["margin"] = dict(l=80, r=10, t=34, b=10)
+    layout.update(
+        xaxis=dict(title=dict(text="age k (steps ago)", standoff=4), ticks="outside", rangemode="tozero"),
+        yaxis=dict(title=dict(text="weight (1 − β) β^k", standoff=10), type="log", ticks="outside",
+                   exponentformat="power", range=[-6, 0.3]),
+    )
+    fig.update_layout(**layout)
+    return fig
+
+
+def path_box(series, *, include=(), margin: float = 0.08, min_span: float = 1e-6):
+    """The smallest box holding every finite path point (and ``include``), padded by ``margin`` per side.
+
+    For a close-up map of paths much smaller than the objective's plot domain (a zig-zag of
+    amplitude 0.5 on a map 10 wide is a smudge). Spans below ``min_span`` are widened to it.
+    Diverged runs (which reach 1e8 before the core stops them) count only by their start point
+    while any run did not diverge: their paths leave the close-up at its edge.
+
+    Example:
+        >>> import optim, viz
+        >>> t = optim.run(optim.make_optimizer("gd", lr=0.1), "quadratic", x0=[1.0, 0.5], steps=30)
+        >>> path_box([viz.Series("GD", "#0072b2", t)], include=[(0.0, 0.0)], margin=0.0)
+        ((0.0, 1.0), (-0.5, 0.5))
+    """
+    settled = [s for s in series if int(np.asarray(s.traj.diverged_at)) < 0] or list(series)
+    pts = [np.asarray(s.traj.xs, dtype=float).reshape(-1, 2) for s in settled]
+    starts = [np.asarray(s.traj.xs, dtype=float).reshape(-1, 2)[:1] for s in series]
+    pts = np.concatenate([*pts, *starts, np.asarray(include, dtype=float).reshape(-1, 2)])
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    if not len(pts):
+        raise ValueError("path_box needs at least one finite path point.")
+    box = []
+    for axis in range(2):
+        lo, hi = float(pts[:, axis].min()), float(pts[:, axis].max())
+        span = max(hi - lo, min_span)
+        mid = (lo + hi) / 2
+        lo, hi = mid - span / 2, mid + span / 2
+        box.append((round(lo - margin * span, 12), round(hi + margin * span, 12)))
+    return tuple(box)
+
+
+def valley_map(objective, series, coords: tuple[str, str] = ("x", "y"), *, title: str | None = None,
+               height: int = 420, margin: float = 0.08) -> go.Figure:
+    """A close-up contour map of the paths and the global minima (:func:`path_box`), axes named ``coords``.
+
+    Example:
+        >>> import optim, viz
+        >>> bowl = optim.get_objective("quadratic", a=0.2, b=990)
+        >>> t = optim.run(optim.make_optimizer("gd", lr=0.001), bowl, x0=[-1.2, 0.5], steps=50)
+        >>> fig = valley_map(bowl, [viz.Series("GD", "#0072b2", t)], ("W", "b"))
+        >>> fig.layout.xaxis.title.text, fig.layout.yaxis.title.text
+        ('W', 'b')
+    """
+    from .contour import contour_figure
+
+    minima = [(m.x, m.y) for m in objective.global_minima]
+    fig = contour_figure(objective, series, domain=path_box(series, include=minima, margin=margin), click_grid=False,
+                         height=height, title=title)
+    fig.update_layout(xaxis_title_text=coords[0], yaxis_title_text=coords[1])
+    return fig
