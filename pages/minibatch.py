@@ -1,0 +1,98 @@
+"""Mini-batch: train y = W x + b (or a logistic regression) on data, and watch W and b move."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import optim
+from ui import minibatch as mb
+from ui import state
+from ui.minibatch_panel import learning_rates, sidebar
+from ui.router import ensure_routed
+from ui.training import contour, problem, trajectory
+from viz import Fit, Series, epoch_loss_figure, fit_figure, palette, parameter_contour_figure
+
+PAGE = "mb"
+COLORS = dict(zip(optim.OPTIMIZERS, palette(len(optim.OPTIMIZERS)), strict=True))
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+ensure_routed()
+st.title("Mini-batch training")
+st.caption("The seed articles motivate RMSprop with learning a weight W and a bias b from mini-batches. Here "
+           "gradient descent sees all the data at every step, while SGD, RMSprop and Adam see one shuffled "
+           "mini-batch per step; the map shows the exact loss over (W, b) with their paths from (0, 0).")
+message_slot = st.empty()
+
+current: mb.MiniBatchState = state.load(PAGE, mb.decode_minibatch, mb.MiniBatchState)
+
+with st.sidebar:
+    choice = sidebar(PAGE, current)
+
+columns = st.columns(len(mb.OPTIMIZERS))
+batch_note = f"batch {choice.state.batch}, one step per batch"
+s = learning_rates(PAGE, choice.state, columns, {
+    "gd": "all the data every step", "sgd": batch_note, "rmsprop": batch_note, "adam": batch_note})
+state.commit(PAGE, s, mb.encode_minibatch)
+
+try:
+    p = problem(choice.source, s.batch, s.epochs, s.shuffle)
+    series = [Series(mb.TITLES[name], COLORS[name], trajectory(choice.source, s.batch, s.epochs, s.shuffle, name, lr))
+              for name, lr in s.lrs]
+except ValueError as e:
+    st.error(f"Cannot train on this: {e}")
+    with message_slot:
+        state.show_messages(PAGE)
+    st.stop()
+
+if choice.waiting_for_file:
+    st.info("Choose a CSV file in the sidebar. Until then the page trains on the generated data.",
+            icon=":material/upload_file:")
+elif choice.upload_error:
+    st.caption("The file could not be used (see the sidebar), so the page trains on the generated data.")
+
+# ---------------------------------------------------------------- what is being fitted
+n = len(p.data)
+minimum = p.full.minima[0] if p.full.minima else None
+left, right = st.columns([3, 2], vertical_alignment="center")
+fit_name = "Least-squares fit" if s.model == "linear" else "Best fit (Newton's method)"
+if minimum is not None:
+    best = f"{fit_name}: W = {minimum.x:.4g}, b = {minimum.y:.4g}, loss {minimum.value:.4g}."
+else:
+    best = "A threshold separates the two classes perfectly, so the loss has no minimum: it keeps falling as W grows."
+batches = (f"{p.steps_per_epoch} mini-batches of {s.batch} per epoch" if p.steps_per_epoch > 1 else
+           f"a batch of {s.batch} holds all {n} samples, so every optimizer takes full-batch steps")
+left.markdown(f"**{mb.MODELS[s.model]}** on {n:,} samples, {s.epochs} epochs, {batches}. {best}")
+right.latex(p.full.latex)
+
+# ---------------------------------------------------------------- charts
+a, b = st.columns(2)
+with a:
+    loss_map, summarized = contour(choice.source)
+    with st.spinner("Drawing the loss over (W, b)…", show_time=True):
+        st.plotly_chart(parameter_contour_figure(loss_map, series), config=CHART_CONFIG)
+    if summarized:
+        st.caption(f"The map of the logistic loss is drawn from {mb.SUMMARY_GROUPS} quantile groups per class; "
+                   "paths and losses use every sample.")
+with b:
+    per_epoch = [1 if name == "gd" else p.steps_per_epoch for name, _ in s.lrs]
+    f_min = minimum.value if minimum is not None else None
+    st.plotly_chart(epoch_loss_figure(series, per_epoch, f_min=f_min), config=CHART_CONFIG)
+
+c, d = st.columns(2)
+with c:
+    fits = [Fit(sr.label, sr.color, *map(float, sr.traj.final_x)) for sr in series]
+    if minimum is not None:
+        fits.append(Fit("least-squares fit" if s.model == "linear" else "best fit", "#000000", minimum.x, minimum.y,
+                        "dash"))
+    st.plotly_chart(fit_figure(p.data.x, p.data.y, fits, logistic=s.model == "logistic"), config=CHART_CONFIG)
+with d:
+    gd = series[0].traj
+    curv = mb.curvature(s.model, p.data, minimum)
+    st.markdown(mb.explanation(s.model, curv, s.lr("gd"), gd.xs, gd.diverged_at >= 0))
+
+# ---------------------------------------------------------------- where each optimizer ended
+st.dataframe(mb.results_table([sr.label for sr in series], s.lrs, [sr.traj for sr in series], minimum),
+             hide_index=True, width="stretch")
+
+with message_slot:
+    state.show_messages(PAGE)
