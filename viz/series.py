@@ -108,8 +108,8 @@ def fmt(v: float) -> str:
     """Short human number for ticks and hover: ``0.001``, ``12.5``, ``10000``, ``3.2e6``.
 
     Example:
-        >>> [fmt(v) for v in (0, 0.001, 3.01, 10000, 1e5, 3.2e6, 1.5e-5)]
-        ['0', '0.001', '3.01', '10000', '1e5', '3.2e6', '1.5e-5']
+        >>> [fmt(v) for v in (0, 0.001, 3.01, 10000, 1e5, 3.2e6, 1.5e-5, 2e-4, 9.99e-4)]
+        ['0', '0.001', '3.01', '10000', '1e5', '3.2e6', '1.5e-5', '2e-4', '1e-3']
     """
     v = float(v)
     if v == 0 or not np.isfinite(v):
@@ -117,5 +117,5 @@ def fmt(v: float) -> str:
     a = abs(v)
     if 1e-3 <= a < 1e5:
         return f"{v:.5g}"
-    mant, exp = f"{v:.2g}".split("e") if "e" in f"{v:.2g}" else (f"{v:.2g}", "0")
-    return f"{mant}e{int(exp)}"
+    mant, exp = f"{v:.1e}".split("e")
+    return f"{mant.rstrip('0').rstrip('.')}e{int(exp)}"

@@ -1,0 +1,65 @@
+"""Basin maps: from every start point of a grid, which minimum does each optimizer reach?"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from ui import state
+from ui.basinpanel import config_columns, settings_panel, share_display, share_table, view_picker
+from ui.basinstate import BasinState, decode_basins, default_basins, encode_basins
+from ui.manyruns import basin_map, check_basins
+from ui.model import describe
+from ui.router import ensure_routed
+from viz.basinmap import BasinPanel, basin_figure
+
+PAGE = "bs"
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+ensure_routed()
+st.title("Basin maps")
+st.caption("On a function with several minima, where a run ends depends on where it starts, and each "
+           "optimizer carves up the plane its own way. Every pixel below is one run from that start point, "
+           "coloured by the minimum it reached (stars mark the minima); grey runs ended nowhere near one, "
+           "black ones diverged.")
+message_slot = st.empty()
+
+current: BasinState = state.load(PAGE, decode_basins, default_basins)
+
+with st.sidebar:
+    edited = settings_panel(PAGE, current)
+
+obj = edited.build_objective()
+text, formula = st.columns([2, 3], vertical_alignment="center")
+n = edited.resolution
+text.markdown(f"**{obj.title}**: {len(obj.minima)} known minima. Each map is {n} x {n} = {n * n:,} runs of "
+              f"{edited.steps} steps over x in [{obj.domain[0][0]:g}, {obj.domain[0][1]:g}], "
+              f"y in [{obj.domain[1][0]:g}, {obj.domain[1][1]:g}].")
+formula.latex(obj.latex)
+
+configs = config_columns(PAGE, edited.configs)
+view = view_picker(PAGE, current)
+new_state = replace(edited, configs=configs, view=view)
+state.commit(PAGE, new_state, encode_basins)
+
+labels = [f"{i + 1}. {describe(c, configs)}" for i, c in enumerate(configs)]
+try:
+    check_basins(new_state)
+    maps = [basin_map(new_state, c) for c in configs]
+except ValueError as e:
+    st.error(f"Cannot draw these maps: {e} Use fewer start points per axis or fewer steps.", icon=":material/error:")
+    maps = None
+
+if maps is not None:
+    panels = [BasinPanel(lab, m["labels"], m["steps"]) for lab, m in zip(labels, maps, strict=True)]
+    fig = basin_figure(panels, maps[0]["xs"], maps[0]["ys"], obj.minima, view=view, max_steps=new_state.steps,
+                       height=560 if len(panels) <= 2 else 440)
+    st.plotly_chart(fig, key=f"{PAGE}.chart", config=CHART_CONFIG)
+    st.subheader("Where the runs ended")
+    st.caption("Share of start points reaching each minimum; the median counts only runs that converged "
+               f"(gradient norm ≤ {new_state.tol:g}).")
+    st.dataframe(share_display(share_table(labels, maps, obj.minima)), hide_index=True, width="stretch")
+
+with message_slot:
+    state.show_messages(PAGE)

@@ -1,0 +1,96 @@
+"""Tune: the same search budget for every optimizer, scored the same way, then a race on Compare."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ui import state
+from ui.compute import objective_for
+from ui.manyruns import check_tuning, tuning
+from ui.model import effective_flavor
+from ui.panels import objective_panel
+from ui.router import ensure_routed
+from ui.tunepanel import budget_panel, candidates_csv, candidates_table, leaderboard, leaderboard_display
+from ui.tunestate import TuneState, decode_tune, default_tune, encode_tune
+from ui.urlstate import encode_compare
+from ui.widgets import optimizer_title
+from viz import palette
+from viz.tuning import TuningResult, tuning_figure
+
+PAGE = "tn"
+CHART_CONFIG = {"displaylogo": False}
+
+ensure_routed()
+st.title("Tune")
+st.caption("A fair comparison tunes every optimizer with the same budget: the same number of configurations "
+           "over its learning rate and its second hyperparameter, run from the same random starts for the same "
+           "number of steps, and scored the same way. The winners then race on the Compare page.")
+message_slot = st.empty()
+
+current: TuneState = state.load(PAGE, decode_tune, default_tune)
+
+with st.sidebar:
+    setup = objective_panel(PAGE, current.setup)
+    obj = objective_for(setup)
+    new_state = budget_panel(PAGE, current, setup)
+state.commit(PAGE, new_state, encode_tune)
+
+setup = new_state.setup
+gap = "f − f*" if obj.f_min is not None else "f"
+text, formula = st.columns([2, 3], vertical_alignment="center")
+text.markdown(f"**{obj.title}**. Each optimizer: {new_state.budget} configurations x {new_state.starts} random "
+              f"starts x {setup.steps} steps. Score: the median final {gap} over the starts (lower is better); a "
+              "configuration that diverges from half the starts or more scores ∞.")
+formula.latex(obj.latex)
+
+if not new_state.names:
+    st.info("Pick at least one optimizer in the sidebar.")
+    st.stop()
+
+colors = palette(len(new_state.names))
+results: dict[str, dict] = {}
+try:
+    check_tuning(new_state)
+    for name in new_state.names:
+        fl = effective_flavor(name, new_state.flavor)
+        results[name] = dict(tuning(new_state, name, fl), flavor=fl)
+except ValueError as e:
+    st.error(f"Cannot run this tuning: {e} Use fewer configurations, starts or steps.", icon=":material/error:")
+    results = {}
+
+if results:
+    st.subheader("Tuned, side by side")
+    board = leaderboard(new_state, results)
+    st.caption("Best score first. The default settings score is the same optimizer untuned, on the same starts "
+               "and steps: what tuning bought.")
+    styled = leaderboard_display(board).style.apply(
+        lambda col: [f"background-color: {colors[n - 1]}; color: white" for n in col], subset=["#"])
+    st.dataframe(styled, hide_index=True, width="stretch")
+    race = new_state.race({n: r["candidates"][r["best"]] for n, r in results.items()})
+    left, right = st.columns(2)
+    left.page_link("pages/compare.py", label="Race the tuned configurations on Compare",
+                   icon=":material/sports_score:", query_params=encode_compare(race),
+                   help=f"Opens Compare with each optimizer's chosen settings, from ({setup.x0:g}, {setup.y0:g}) "
+                        f"for {setup.steps} steps.")
+    right.download_button("Download every candidate and its score (CSV)", candidates_csv(new_state, results),
+                          file_name="descent-lab-tuning.csv", mime="text/csv", on_click="ignore",
+                          icon=":material/download:")
+    views = []
+    for i, name in enumerate(new_state.names):
+        r = results[name]
+        second = r["second"]
+        views.append(TuningResult(
+            optimizer_title(name), colors[i], np.array([c["lr"] for c in r["candidates"]]),
+            np.array([c[second] for c in r["candidates"]]) if second else None, second, r["scores"],
+            r["diverged_share"], r["best"], default=(r["default_lr"], r["default_score"])))
+    st.plotly_chart(tuning_figure(views, score_label=f"median final {gap}"), config=CHART_CONFIG)
+    st.caption("Stars: the chosen configurations. Open diamonds: each optimizer at its default settings. "
+               "Crosses in the top strip diverged.")
+    with st.expander(f"Every candidate ({len(new_state.names) * new_state.budget})"):
+        st.dataframe(candidates_table(new_state, results), hide_index=True, width="stretch")
+    st.caption(f"Every optimizer ran from the same {new_state.starts} random starts: " + ", ".join(
+                   f"({x:.3g}, {y:.3g})" for x, y in results[new_state.names[0]]["starts"]) + ".")
+
+with message_slot:
+    state.show_messages(PAGE)

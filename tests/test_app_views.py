@@ -1,0 +1,298 @@
+"""AppTest for the many-runs pages (Sweep, Tune, Basin maps) and Compare's noise bands.
+
+Each page renders without exception, widgets change the result and the URL, links reopen the exact
+view (a sweep cell in the Playground, tuned winners on Compare), and bad settings get one clear
+sentence with the allowed limits while the page keeps working.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from streamlit.testing.v1 import AppTest
+
+from ui.basinstate import decode_basins
+from ui.sweepstate import decode_sweep
+from ui.tunestate import decode_tune
+from ui.urlstate import decode_compare, decode_playground
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 90
+
+
+def app(page: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page(page)
+    return at.run()
+
+
+def link(at: AppTest) -> dict[str, list[str]]:
+    return {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in
+            ((k, at.query_params[k]) for k in at.query_params)}
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def metas(fig: dict) -> list:
+    return [t.get("meta") for t in fig["data"]]
+
+
+def page_links(at: AppTest) -> list[dict[str, list[str]]]:
+    return [parse_qs(p.proto.query_string, keep_blank_values=True) for p in at.get("page_link")]
+
+
+def button(at: AppTest, text: str):
+    return next(b for b in at.button if b.label == text)
+
+
+# ---------------------------------------------------------------------------------------- Sweep
+
+
+def sweep(query: dict | None = None) -> AppTest:
+    return app("pages/sweep.py", query)
+
+
+def test_sweep_default_is_a_60_by_60_heatmap_with_diverged_cells():
+    at = sweep()
+    ok(at)
+    assert not at.warning
+    (fig,) = figures(at)
+    kinds = metas(fig)
+    assert kinds.count("outcome") == 1 and "diverged" in kinds and "stability-edge" in kinds
+    assert fig["layout"]["xaxis"]["type"] == "log"
+    assert "Momentum" in fig["layout"]["yaxis"]["title"]["text"]
+    assert any(t.get("name") == "diverged" and t.get("showlegend") for t in fig["data"])
+    assert link(at)["lr.n"] == ["60"] and link(at)["second.n"] == ["60"] and link(at)["opt"] == ["sgd"]
+    assert any("runs diverged" in c.value for c in at.caption)
+
+
+def test_sweep_outcome_and_grid_widgets_change_chart_and_link():
+    at = sweep()
+    before = figures(at)[0]
+    at.segmented_control(key="sw.outcome").set_value("steps").run()
+    ok(at)
+    after = figures(at)[0]
+    assert "never" in metas(after) and after != before
+    assert link(at)["outcome"] == ["steps"]
+    at.number_input(key="sw.lr_n").set_value(20).run()
+    ok(at)
+    assert link(at)["lr.n"] == ["20"]
+    assert "60 x 20" in figures(at)[0]["layout"]["title"]["text"]
+
+
+def test_sweep_cell_opens_exactly_that_run_in_the_playground():
+    at = sweep()
+    button(at, "Pick the best cell").click().run()
+    ok(at)
+    state, _ = decode_sweep(link(at))
+    assert state.cell is not None
+    (query,) = page_links(at)
+    expected = state.playground(*state.cell)
+    decoded, messages = decode_playground(query)
+    assert messages == [] and decoded == expected
+    pg = app("pages/playground.py", query)
+    ok(pg)
+    assert not pg.warning
+    cfg = expected.optimizers[0]
+    assert pg.multiselect(key="pg.optimizers").value == ["sgd"]
+    assert pg.select_slider(key="pg.opt.sgd.lr").value == cfg.get("lr")
+    assert pg.number_input(key="pg.opt.sgd.momentum").value == cfg.get("momentum")
+    assert pg.session_state["_pg.state"] == expected  # exactly, to the last bit
+
+
+def test_sweep_link_with_a_cell_reopens_it():
+    at = sweep({"cell": "10,20", "outcome": "best_loss"})
+    ok(at)
+    assert not at.warning
+    assert at.segmented_control(key="sw.outcome").value == "best_loss"
+    assert page_links(at) and "selected-cell" in metas(figures(at)[0])
+    assert link(at)["cell"] == ["10,20"]
+    at.number_input(key="sw.steps").set_value(300).run()  # a new grid forgets the cell
+    ok(at)
+    assert "cell" not in link(at) and not page_links(at)
+
+
+def test_sweep_too_large_a_grid_says_the_limit_and_the_page_keeps_working():
+    at = sweep({"lr.n": "200", "second.n": "200", "steps": "1000"})
+    assert not at.exception
+    assert len(at.error) == 1
+    text = at.error[0].value
+    assert "200 x 200" in text and "40,000,000" in text and "the limit is 25,000,000" in text
+    assert not at.get("plotly_chart")
+    at.number_input(key="sw.steps").set_value(500).run()
+    ok(at)
+    assert len(figures(at)) == 1
+
+
+def test_sweep_empty_or_out_of_range_grid_in_a_link_gives_one_message():
+    at = sweep({"lr.min": "0.5", "lr.max": "0.01", "second.n": "0"})
+    ok(at)
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    assert "range is empty" in text and "second.n=0" in text and "from 1 to 200" in text
+    assert len(figures(at)) == 1
+
+
+def test_sweep_optimizer_without_second_hyperparameter_is_one_row():
+    at = sweep()
+    at.selectbox(key="sw.opt").set_value("gd").run()
+    ok(at)
+    assert link(at)["second"] == ["none"] and "second.n" not in link(at)
+    fig = figures(at)[0]
+    assert "1 x 60" in fig["layout"]["title"]["text"]
+    assert any("no momentum, decay or β₁" in c.value for c in at.caption)
+
+
+def test_sweep_second_hyperparameter_choice():
+    at = sweep({"opt": "adam", "second": "beta2", "lr.min": "0.001", "lr.max": "1"})
+    ok(at)
+    assert at.selectbox(key="sw.second").value == "beta2"
+    assert "β₂" in figures(at)[0]["layout"]["yaxis"]["title"]["text"]
+
+
+# ---------------------------------------------------------------------------------------- Basin maps
+
+
+def basins(query: dict | None = None) -> AppTest:
+    return app("pages/basins.py", query)
+
+
+def test_basins_default_two_maps_and_share_table():
+    at = basins()
+    ok(at)
+    assert not at.warning
+    (fig,) = figures(at)
+    assert metas(fig).count("basins") == 2 and metas(fig).count("minima") == 2
+    legend = [t["name"] for t in fig["data"] if t.get("meta") == "legend"]
+    assert len(legend) == 4 + 2 and "0 · not converged" in legend and "−1 · diverged" in legend
+    df = at.dataframe[0].value
+    assert len(df) == 2 and "not converged" in df.columns and "diverged" in df.columns
+    assert link(at)["res"] == ["200"] and link(at)["c2"] == ["sgd"]
+
+
+def test_basins_more_maps_view_and_settings_change_the_link():
+    at = basins()
+    at.segmented_control(key="bs.maps").set_value(4).run()
+    ok(at)
+    assert metas(figures(at)[0]).count("basins") == 4 and len(at.dataframe[0].value) == 4
+    assert link(at)["c4"] == ["adam"]
+    at.segmented_control(key="bs.view").set_value("steps").run()
+    ok(at)
+    heat = next(t for t in figures(at)[0]["data"] if t.get("meta") == "basins")
+    assert heat["zmin"] == -2 and link(at)["view"] == ["steps"]
+    before = at.dataframe[0].value
+    at.select_slider(key="bs.0.gd.lr").set_value(0.05).run()
+    ok(at)
+    assert link(at)["c1.lr"] == ["0.05"] and not at.dataframe[0].value.equals(before)
+
+
+def test_basins_link_reopens_the_same_maps():
+    query = {"objective": "six_hump_camel", "res": "100", "steps": "200", "c1": "adam", "c1.lr": "0.05",
+             "c2": "rmsprop", "c2.flavor": "torch", "c2.lr": "0.02", "c3": "gd", "c3.lr": "0.02"}
+    at = basins(query)
+    ok(at)
+    assert not at.warning
+    state, _ = decode_basins(link(at))
+    again = basins(link(at))
+    ok(again)
+    assert decode_basins(link(again))[0] == state
+    assert again.dataframe[0].value.equals(at.dataframe[0].value)
+    assert again.selectbox(key="bs.1.flavor").value == "torch"
+
+
+def test_basins_bad_settings_give_a_message_with_the_limits():
+    at = basins({"res": "300", "steps": "300"})
+    assert not at.exception
+    assert len(at.error) == 1 and "300 x 300" in at.error[0].value and "25,000,000" in at.error[0].value
+    at.number_input(key="bs.steps").set_value(200).run()
+    ok(at)
+    assert len(figures(at)) == 1
+    bad = basins({"objective": "rosenbrock", "c1": "nope"})
+    ok(bad)
+    assert len(bad.warning) == 1
+    assert "fewer than two known minima" in bad.warning[0].value and "c1=nope" in bad.warning[0].value
+
+
+# ---------------------------------------------------------------------------------------- Tune
+
+
+def tune(query: dict | None = None) -> AppTest:
+    return app("pages/tune.py", query)
+
+
+def test_tune_default_leaderboard_chart_and_downloads():
+    at = tune()
+    ok(at)
+    assert not at.warning
+    board = at.dataframe[0].value
+    assert len(board) == 3 and list(board.columns[:4]) == ["#", "optimizer", "chosen lr", "chosen second"]
+    assert set(metas(figures(at)[0])) >= {"candidates", "chosen", "default"}
+    assert len(at.dataframe[1].value) == 75  # every candidate
+    assert at.get("download_button")
+    assert link(at)["opt"] == ["sgd", "rmsprop", "adam"] and link(at)["budget"] == ["25"]
+
+
+def test_tune_race_opens_the_chosen_configurations_on_compare():
+    at = tune()
+    (query,) = page_links(at)
+    state, _ = decode_tune(link(at))
+    race, messages = decode_compare(query)
+    assert messages == []
+    cands = at.dataframe[1].value
+    chosen = cands[cands["chosen"]]
+    assert [c.name for c in race.configs] == list(state.names)
+    for cfg in race.configs:
+        row = chosen[chosen["optimizer"] == cfg.name].iloc[0]
+        assert cfg.get("lr") == row["lr"]
+    cmp = app("pages/compare.py", query)
+    ok(cmp)
+    assert not cmp.warning
+    assert cmp.session_state["_cmp.state"] == race
+    assert len(cmp.dataframe[0].value) == 3
+    assert cmp.select_slider(key="cmp.2.adam.lr").value == race.configs[2].get("lr")
+
+
+def test_tune_settings_change_results_and_bad_budget_is_refused():
+    at = tune()
+    before = at.dataframe[0].value
+    at.number_input(key="tn.steps").set_value(400).run()
+    ok(at)
+    assert link(at)["steps"] == ["400"] and not at.dataframe[0].value.equals(before)
+    at.multiselect(key="tn.optimizers").set_value(["adam", "adagrad"]).run()
+    ok(at)
+    assert len(at.dataframe[0].value) == 2 and link(at)["opt"] == ["adam", "adagrad"]
+    big = tune({"budget": "200", "starts": "100", "steps": "2000"})
+    assert not big.exception
+    assert len(big.error) == 1 and "the limit is 25,000,000" in big.error[0].value
+    bad = tune({"budget": "0", "lr.min": "1", "lr.max": "0.01"})
+    ok(bad)
+    assert len(bad.warning) == 1 and "budget=0" in bad.warning[0].value and "range is empty" in bad.warning[0].value
+
+
+# ---------------------------------------------------------------------------------------- Compare: noise bands
+
+
+def test_compare_noise_shows_median_and_iqr_bands_with_k_in_the_link():
+    at = app("pages/compare.py", {"noise": "0.5", "seeds": "8", "steps": "100"})
+    ok(at)
+    assert not at.warning
+    loss = figures(at)[1]
+    assert metas(loss).count("median") == 4 and metas(loss).count("band-lower") == 4
+    assert "8 noise seeds" in loss["layout"]["title"]["text"]
+    assert link(at)["seeds"] == ["8"]
+    at.number_input(key="cmp.seeds").set_value(12).run()
+    ok(at)
+    assert link(at)["seeds"] == ["12"] and "12 noise seeds" in figures(at)[1]["layout"]["title"]["text"]
+    quiet = app("pages/compare.py")
+    assert "seeds" not in link(quiet) and "median" not in metas(figures(quiet)[1])

@@ -1,0 +1,242 @@
+"""The many-runs views without a browser: URL state round trips and the figures' traces.
+
+States: every Sweep, Basin maps and Tune state survives encode -> decode unchanged (a link reopens
+the exact view), and bad values fall back with one sentence each. Figures: heatmaps colour losses
+on a log scale with a real-valued colourbar, mark diverged cells with their own colour and legend
+entry, and basin maps give each minimum its own colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import optim
+from ui.basinstate import BasinState, basin_objectives, decode_basins, default_basins, encode_basins
+from ui.model import make_config
+from ui.sweepstate import SweepState, decode_sweep, default_sweep, encode_sweep, second_choices
+from ui.tunestate import TuneState, decode_tune, default_tune, encode_tune
+from ui.urlstate import decode_playground, encode_playground
+from viz.bands import Band, band_figure, quantiles
+from viz.basinmap import BASIN_COLORS, DIVERGED_COLOR, NOT_CONVERGED_COLOR, BasinPanel, basin_colors, basin_figure
+from viz.sweepmap import DIVERGED_COLOR as SWEEP_DIVERGED
+from viz.sweepmap import SweepGrid, log_edges, selected_cell, sweep_figure
+from viz.tuning import TuningResult, tuning_figure
+
+# ---------------------------------------------------------------------------------------- state round trips
+
+floats01 = st.floats(0.0, 0.9999, allow_nan=False)
+lrs = st.floats(1e-6, 10.0, allow_nan=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(sorted(optim.OPTIMIZERS)), flavor=st.sampled_from(list(optim.FLAVORS)),
+       lr=st.tuples(lrs, lrs), sec=st.tuples(floats01, floats01), n=st.tuples(st.integers(1, 200), st.integers(1, 200)),
+       outcome=st.sampled_from(["final_loss", "best_loss", "steps", "diverged"]), steps=st.integers(1, 2000))
+def test_sweep_state_round_trips(name, flavor, lr, sec, n, outcome, steps):
+    flavor = flavor if flavor in optim.OPTIMIZERS[name].flavors else "textbook"
+    choices = second_choices(name, flavor)
+    state = SweepState(replace(default_sweep().setup, steps=steps), make_config(name, flavor),
+                       choices[0] if choices else None, min(lr), max(lr), n[0], min(sec), max(sec), n[1], outcome)
+    rows, cols = state.shape
+    state = replace(state, cell=(rows - 1, cols // 2))
+    decoded, messages = decode_sweep(encode_sweep(state))
+    assert messages == []
+    if state.second is None:  # the second range is not in the link; its defaults come back
+        decoded = replace(decoded, second_min=state.second_min, second_max=state.second_max,
+                          second_n=state.second_n)
+    assert decoded == state
+
+
+def test_sweep_cell_playground_state_round_trips_exactly():
+    state = replace(default_sweep(), cell=(7, 41))
+    pg = state.playground(*state.cell)
+    cfg = pg.optimizers[0]
+    assert cfg.get("lr") == state.lr_values()[41] and cfg.get("momentum") == state.second_values()[7]
+    decoded, messages = decode_playground(encode_playground(pg))
+    assert messages == [] and decoded == pg
+
+
+def test_sweep_second_values_are_dense_towards_one():
+    s = default_sweep()
+    v = s.second_values()
+    assert v[0] == 0.0 and v[-1] == pytest.approx(0.999) and len(v) == 60
+    assert np.allclose(np.diff(np.log(1 - v)), np.log(1 - v[1]))  # 1 - value log-spaced
+
+
+def test_sweep_grid_matches_the_core_default():
+    s = default_sweep()
+    core = optim.sweep("sgd", "rosenbrock", lr=s.lr_values(), steps=10)
+    assert np.allclose(core.y_values, s.second_values(), rtol=1e-12, atol=1e-15)
+
+
+def test_basin_state_round_trips():
+    state = BasinState("rastrigin", (("A", 5.0),), (make_config("adam", "keras", lr=0.05), make_config("gd", lr=0.002),
+                                                    make_config("sgd", "torch", lr=0.001, momentum=0.5)),
+                       150, 250, 1e-4, "steps")
+    assert decode_basins(encode_basins(state)) == (state, [])
+    assert decode_basins(encode_basins(default_basins())) == (default_basins(), [])
+    assert "rastrigin" in basin_objectives() and "rosenbrock" not in basin_objectives()
+
+
+def test_tune_state_round_trips_and_races():
+    state = TuneState(replace(default_tune().setup, steps=321, x0=0.5), "torch", ("adam", "adadelta"), 40, 7, 3,
+                      1e-3, 0.5)
+    assert decode_tune(encode_tune(state)) == (state, [])
+    race = state.race({"adam": {"lr": 0.0123, "beta1": 0.8}, "adadelta": {"lr": 0.7, "decay": 0.5}})
+    assert [(c.name, c.flavor, c.get("lr")) for c in race.configs] == [("adam", "torch", 0.0123),
+                                                                          ("adadelta", "torch", 0.7)]
+    assert race.setup.steps == 321 and race.setup.x0 == 0.5
+
+
+@pytest.mark.parametrize(("decode", "query", "bits"), [
+    (decode_sweep, {"lr.n": "500", "opt": "zz", "second": "beta2", "cell": "99,99"},
+     ["lr.n=500", "opt=zz", "second=beta2", "cell=99,99"]),
+    (decode_basins, {"res": "1", "view": "3d", "c1": "adam", "c1.lr": "0"}, ["res=1", "view=3d", "c1.lr=0"]),
+    (decode_tune, {"starts": "1000", "flavor": "jax", "opt": ["gd", "gd", "x"]},
+     ["starts=1000", "flavor=jax", "opt=x"]),
+])
+def test_bad_links_fall_back_with_one_sentence_each(decode, query, bits):
+    state, messages = decode(query)
+    text = " ".join(messages)
+    for bit in bits:
+        assert bit in text, bit
+    assert all(m.endswith(".") for m in messages)
+
+
+# ---------------------------------------------------------------------------------------- sweep figure
+
+
+def grid(**kw) -> SweepGrid:
+    s = optim.sweep("sgd", "rosenbrock", lr=np.geomspace(1e-4, 1e-2, 12), second=[0.0, 0.5, 0.9, 0.99], steps=200,
+                    tol=1e-3, criterion="loss_gap")
+    args = dict(lr=s.x_values, second=s.y_values, second_name="momentum", final_loss=s.final_loss,
+                best_loss=s.best_loss, converged_at=s.converged_at, diverged_at=s.diverged_at, steps=200, f_min=0.0,
+                tol_text="f − f* ≤ 0.001")
+    args.update(kw)
+    return SweepGrid(**args)
+
+
+def test_sweep_figure_log_colours_real_ticks_and_diverged_legend():
+    g = grid()
+    assert (g.diverged_at >= 0).any() and (g.diverged_at < 0).any()
+    fig = sweep_figure(g, "final_loss")
+    heat = next(t for t in fig.data if t.meta == "outcome")
+    bar = heat.colorbar
+    assert all(isinstance(v, int) for v in bar.tickvals)  # whole decades of f − f*
+    assert all("e" in t or float(t) == 10.0 ** v for t, v in zip(bar.ticktext, bar.tickvals, strict=True))
+    div = next(t for t in fig.data if t.meta == "diverged")
+    assert div.colorscale[0][1] == SWEEP_DIVERGED
+    assert np.array_equal(np.isfinite(np.asarray(div.z, dtype=float)), g.diverged_at >= 0)
+    swatch = next(t for t in fig.data if t.meta == "legend" and t.name == "diverged")
+    assert swatch.marker.color == SWEEP_DIVERGED and swatch.showlegend
+    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+    assert fig.layout.yaxis.ticktext[0] == "0" and "momentum" in fig.layout.yaxis.title.text.lower()
+    assert len(heat.x) == 13 and len(heat.y) == 5  # cell edges
+
+
+def test_sweep_stability_edge_follows_the_first_diverging_column():
+    g = grid()
+    fig = sweep_figure(g, "steps")
+    edge = next(t for t in fig.data if t.meta == "stability-edge")
+    first = [np.flatnonzero(row)[0] for row in (g.diverged_at >= 0) if row.any()]
+    xs = [x for x in edge.x if x is not None][::2]
+    assert np.allclose(xs, log_edges(g.lr)[first])
+
+
+def test_sweep_cells_carry_row_and_column_for_clicks():
+    g = grid()
+    fig = sweep_figure(g, "diverged", selected=(2, 5))
+    cells = [t for t in fig.data if t.meta == "cell"]
+    assert sum(len(t.x) for t in cells) == 4 * 12
+    seen = {(int(r), int(c)) for t in cells for r, c, *_ in t.customdata}
+    assert seen == {(r, c) for r in range(4) for c in range(12)}
+    point = dict(x=cells[0].x[0], y=cells[0].y[0], customdata=list(cells[0].customdata[0]))
+    assert selected_cell({"selection": {"points": [point]}}) == tuple(int(v) for v in point["customdata"][:2])
+    assert sum(t.meta == "selected-cell" for t in fig.data) == 2
+
+
+def test_sweep_without_second_hyperparameter_is_one_row():
+    s = optim.sweep("gd", "booth", lr=np.geomspace(1e-3, 1, 9), steps=50)
+    g = SweepGrid(s.x_values, s.y_values, None, s.final_loss, s.best_loss, s.converged_at, s.diverged_at, 50, 0.0)
+    fig = sweep_figure(g)
+    assert fig.layout.yaxis.showticklabels is False and len(fig.data[0].y) == 2
+
+
+# ---------------------------------------------------------------------------------------- basin figure
+
+
+def test_basin_figure_colours_each_minimum_and_the_outcomes():
+    obj = optim.get_objective("himmelblau")
+    m = optim.basins(optim.make_optimizer("sgd", lr=0.01, momentum=0.9), obj, resolution=40, steps=200)
+    panel = BasinPanel("SGD", m.labels, m.steps_to_converge)
+    fig = basin_figure([panel, panel], m.xs, m.ys, obj.minima)
+    heat = next(t for t in fig.data if t.meta == "basins")
+    z = np.asarray(heat.z)
+    assert z.dtype == np.int8 and set(np.unique(z)) <= {-1, 0, 1, 2, 3, 4}
+    scale = [c for _, c in heat.colorscale]
+    assert scale[0] == DIVERGED_COLOR and scale[2] == NOT_CONVERGED_COLOR and scale[4:] == [
+        c for c in BASIN_COLORS[:4] for _ in range(2)]
+    stars = [t for t in fig.data if t.meta == "minima"]
+    assert len(stars) == 2 and len(stars[0].x) == 4
+    steps_fig = basin_figure([panel], m.xs, m.ys, obj.minima, view="steps", max_steps=200)
+    heat = next(t for t in steps_fig.data if t.meta == "basins")
+    assert heat.zmin == -2 and heat.colorscale[0][1] == DIVERGED_COLOR
+
+
+def test_basin_colours_keep_neighbours_apart_on_rastrigin():
+    obj = optim.get_objective("rastrigin")
+    colours = basin_colors(obj.minima)
+    pts = np.array([[m.x, m.y] for m in obj.minima])
+    d = np.hypot(*(pts[:, None] - pts[None]).transpose(2, 0, 1))
+    np.fill_diagonal(d, np.inf)
+    for i in range(len(pts)):
+        for j in np.flatnonzero(d[i] < 1.5):
+            assert colours[i] != colours[j]
+    g = next(i for i, m in enumerate(obj.minima) if m.is_global)
+    assert colours.count(colours[g]) == 1
+
+
+# ---------------------------------------------------------------------------------------- bands and tuning
+
+
+def test_bands_from_a_batched_noisy_run():
+    k = 16
+    t = optim.run(optim.make_optimizer("sgd", lr=0.05, momentum=0.9), "quadratic", np.tile([1.5, 1.5], (k, 1)), 80,
+                  noise=0.5, seed=3)
+    losses = np.asarray(t.losses)
+    assert losses.shape == (81, k) and not np.allclose(losses[:, 0], losses[:, 1])  # independent noise
+    q1, med, q3, div = quantiles(losses, 0.0)
+    assert np.all(q1 <= med) and np.all(med <= q3) and div.sum() == 0
+    fig = band_figure([Band("SGD", "#0072b2", losses)], f_min=0.0)
+    median = next(tr for tr in fig.data if tr.meta == "median")
+    assert np.allclose(median.y, np.maximum(np.median(losses, axis=1), 1e-16), rtol=1e-6)
+
+
+def test_bands_count_diverged_seeds_as_infinite():
+    losses = np.array([[1.0, 1.0, 1.0, 1.0], [0.5, 0.4, np.nan, np.nan], [0.1, np.nan, np.nan, np.nan]])
+    q1, med, q3, div = quantiles(losses)
+    assert div.tolist() == [0, 2, 3] and np.isinf(med[2]) and np.isinf(q3[1])
+    fig = band_figure([Band("x", "#d55e00", losses)], log=False)
+    assert any(t.meta == "median-diverged" for t in fig.data)
+    assert "3 of 4 diverged" in next(t for t in fig.data if t.meta == "median").name
+
+
+def test_tuning_figure_puts_diverged_candidates_in_a_strip():
+    t = optim.tune("sgd", "rosenbrock", budget=12, n_starts=3, steps=100)
+    r = TuningResult("SGD", "#0072b2", np.array([c["lr"] for c in t.candidates]),
+                     np.array([c["momentum"] for c in t.candidates]), "momentum", t.scores, t.diverged_share,
+                     t.best_index)
+    fig = tuning_figure([r])
+    assert np.isinf(t.scores).any()
+    cand = next(tr for tr in fig.data if tr.meta == "candidates")
+    strip = next(tr for tr in fig.data if tr.meta == "diverged")
+    assert len(cand.x) + len(strip.x) == 12
+    assert min(strip.y) > max(cand.y)
+    chosen = next(tr for tr in fig.data if tr.meta == "chosen")
+    assert chosen.x[0] == r.lr[t.best_index]
+

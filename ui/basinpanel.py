@@ -1,0 +1,139 @@
+"""The Basin maps page's widgets and table: objective and grid in the sidebar, one column per optimizer.
+
+Keys sit under the page prefix and are seeded from the page's state (``ui.state``), so a link
+restores every widget; optimizer columns are keyed by position (1 to 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import optim
+
+from .basinstate import (
+    BASIN_PARAMS,
+    MAX_MAPS,
+    MIN_MAPS,
+    RESOLUTIONS,
+    VIEWS,
+    BasinState,
+    basin_objectives,
+    default_configs,
+)
+from .model import OptConfig, make_config, with_flavor
+from .state import seed
+from .widgets import (
+    FLAVOR_HELP,
+    FLAVOR_TITLES,
+    help_text,
+    hyperparameter_widgets,
+    log_options,
+    objective_param_widgets,
+    objective_title,
+    optimizer_title,
+)
+
+
+def settings_panel(prefix: str, current: BasinState) -> BasinState:
+    """Objective (with several minima), start grid, steps and tolerance; returns the edited state."""
+    names = basin_objectives()
+    seed(f"{prefix}.objective", current.objective)
+    name = st.selectbox("Function to map", names, key=f"{prefix}.objective", format_func=objective_title,
+                        help="Functions with several known minima. Each start point of the grid is coloured by "
+                             "the minimum its run reaches.")
+    given = dict(current.objective_params) if name == current.objective else {}
+    params = objective_param_widgets(name, given, f"{prefix}.objective")
+    seed(f"{prefix}.maps", len(current.configs))
+    maps = st.segmented_control("Optimizers side by side", list(range(MIN_MAPS, MAX_MAPS + 1)), key=f"{prefix}.maps",
+                                required=True, help="How many basin maps to draw, each for its own optimizer.")
+    with st.expander("Grid and run settings", expanded=True):
+        p = BASIN_PARAMS["res"]
+        seed(f"{prefix}.res", current.resolution)
+        options = sorted(set(RESOLUTIONS) | {int(st.session_state[f"{prefix}.res"])})
+        res = int(st.select_slider("Start points per axis", options=options, key=f"{prefix}.res",
+                                   help=help_text(p) + f" Each map may hold at most {optim.MAX_RUN_STEPS:,} "
+                                                       "run-steps (points x steps)."))
+        p = BASIN_PARAMS["steps"]
+        seed(f"{prefix}.steps", current.steps)
+        steps = int(st.number_input("Steps per run", int(p.low), int(p.high), step=50, key=f"{prefix}.steps",
+                                    help=help_text(p)))
+        p = BASIN_PARAMS["tol"]
+        seed(f"{prefix}.tol", current.tol)
+        tol = float(st.select_slider("Tolerance (gradient norm)",
+                                     options=log_options(p.low, p.high, st.session_state[f"{prefix}.tol"]),
+                                     key=f"{prefix}.tol", format_func=lambda v: f"{v:g}", help=help_text(p)))
+    configs = list(current.configs)[: int(maps or MIN_MAPS)]
+    spare = [c for c in default_configs() if c not in configs]
+    while len(configs) < int(maps or MIN_MAPS):
+        configs.append(spare.pop(0))
+    return replace(current, objective=name, objective_params=tuple(params.items()), configs=tuple(configs),
+                   resolution=res, steps=steps, tol=tol)
+
+
+def config_columns(prefix: str, configs: tuple[OptConfig, ...]) -> tuple[OptConfig, ...]:
+    """One bordered column per optimizer: its name, flavor and settings; returns the edited configurations."""
+    out = []
+    for i, (col, base) in enumerate(zip(st.columns(len(configs)), configs, strict=True)):
+        key = f"{prefix}.{i}"
+        with col.container(border=True):
+            seed(f"{key}.name", base.name)
+            name = st.selectbox(f"Map {i + 1}", list(optim.OPTIMIZERS), key=f"{key}.name",
+                                format_func=optimizer_title, help="The optimizer run from every start point.")
+            flavors = list(optim.OPTIMIZERS[name].flavors)
+            seed(f"{key}.flavor", base.flavor)
+            if st.session_state[f"{key}.flavor"] not in flavors:
+                st.session_state[f"{key}.flavor"] = "textbook"
+            flavor = st.selectbox("Flavor", flavors, key=f"{key}.flavor", format_func=FLAVOR_TITLES.get,
+                                  help=FLAVOR_HELP)
+            cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)
+            out.append(hyperparameter_widgets(cfg, f"{key}.{name}", more="More settings"))
+    return tuple(out)
+
+
+def view_picker(prefix: str, current: BasinState) -> str:
+    seed(f"{prefix}.view", current.view)
+    return st.segmented_control("Colour by", list(VIEWS), key=f"{prefix}.view", required=True,
+                                format_func=lambda v: VIEWS[v].capitalize(),
+                                help="Which minimum: one colour per minimum, grey for runs that ended nowhere "
+                                     "near one, black for runs that diverged. Steps to converge: how many steps "
+                                     "until the gradient norm fell to the tolerance.") or "basin"
+
+
+def share_table(labels: list[str], maps: list[dict], minima) -> pd.DataFrame:
+    """Per optimizer: the share of start points reaching each minimum, not converging and diverging."""
+    rows = []
+    many = len(minima) > 6
+    for lab, m in zip(labels, maps, strict=True):
+        share = m["share"]
+        row = {"optimizer": lab}
+        if many:
+            g = [k for k, mm in enumerate(minima) if mm.is_global]
+            row["global minimum"] = sum(share.get(k, 0.0) for k in g)
+            row["a local minimum"] = sum(v for k, v in share.items() if k >= 0 and k not in g)
+        else:
+            for k, mm in enumerate(minima):
+                row[f"{k + 1} · ({mm.x:.3g}, {mm.y:.3g})"] = share.get(k, 0.0)
+        row["not converged"] = share.get(-1, 0.0)
+        row["diverged"] = share.get(-2, 0.0)
+        steps = np.asarray(m["steps"])
+        done = steps[steps >= 0]
+        row["median steps to converge"] = float(np.median(done)) if done.size else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def share_display(df: pd.DataFrame) -> pd.DataFrame:
+    """The share table as text for people: percentages, and "never" for a missing median."""
+    out = df.copy()
+    for c in out.columns:
+        if c == "optimizer":
+            continue
+        if c == "median steps to converge":
+            out[c] = ["never" if pd.isna(v) else f"{v:.0f}" for v in out[c]]
+        else:
+            out[c] = [f"{v:.1%}" for v in out[c]]
+    return out

@@ -1,0 +1,221 @@
+"""The Sweep page's state and its URL: which optimizer, which grid, which outcome, which cell.
+
+Plain Python (no Streamlit), like :mod:`ui.urlstate`, whose reader and set-up encoding it reuses:
+reading a link never raises, each unusable parameter adds one sentence and falls back to the
+default. Layout::
+
+    objective=rosenbrock  objective.a=1  x0=-1.5  y0=2  steps=500  tol=1e-06  criterion=loss_gap
+    opt=rmsprop  flavor=torch  rmsprop.eps=1e-08 ...     the optimizer and the settings held fixed
+    second=decay                                          the y-axis hyperparameter (or "none")
+    lr.min=0.0001  lr.max=1  lr.n=60                      learning rates, log-spaced
+    second.min=0  second.max=0.999  second.n=60           second values, 1 - value log-spaced
+    outcome=final_loss  cell=12,40                        what is coloured; the picked cell (row, col)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+import optim
+from optim import Param
+
+from .model import (
+    OptConfig,
+    PlaygroundState,
+    Setup,
+    effective_flavor,
+    make_config,
+    setup_for_objective,
+)
+from .urlstate import QueryDict, _decode_hp, _decode_setup, _flavor_hint, _Reader, _show, _unknown, encode_setup, fmt
+
+AXIS_MAX = 200
+"""Most values per axis; the run-step budget (``optim.MAX_RUN_STEPS``) may refuse less."""
+
+OUTCOMES = ("final_loss", "best_loss", "steps", "diverged")
+SECOND_OPTIONS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999,
+                  0.9995, 0.9999, 0.99999)
+"""Values the second-hyperparameter range slider offers (dense towards 1, where they matter)."""
+
+
+def second_choices(name: str, flavor: str) -> list[str]:
+    """Hyperparameters that can be the y-axis: linear ones in [0, 1), the spec's ``second`` first.
+
+    Example:
+        >>> second_choices("adam", "torch"), second_choices("gd", "textbook")
+        (['beta1', 'beta2'], [])
+    """
+    spec = optim.OPTIMIZERS[name]
+    params = spec.params(flavor)
+    names = [n for n, p in params.items() if p.scale == "linear" and p.low >= 0 and p.high < 1]
+    if spec.second in names:
+        names.remove(spec.second)
+        names.insert(0, spec.second)
+    return names
+
+
+@dataclass(frozen=True)
+class SweepState:
+    """What the Sweep page shows; ``config`` holds the optimizer and the values of the settings held fixed."""
+
+    setup: Setup = field(default_factory=lambda: replace(setup_for_objective(Setup(), "rosenbrock"), steps=500,
+                                                         tol=1e-4, criterion="loss_gap"))
+    config: OptConfig = field(default_factory=lambda: make_config("sgd"))
+    second: str | None = "momentum"
+    lr_min: float = 1e-5
+    lr_max: float = 0.01
+    lr_n: int = 60
+    second_min: float = 0.0
+    second_max: float = 0.999
+    second_n: int = 60
+    outcome: str = "final_loss"
+    cell: tuple[int, int] | None = None
+
+    def lr_values(self) -> np.ndarray:
+        """The learning rates, log-spaced from ``lr_min`` to ``lr_max`` (one value when they are equal)."""
+        n = 1 if self.lr_min == self.lr_max else self.lr_n
+        return np.geomspace(self.lr_min, self.lr_max, n)
+
+    def second_values(self) -> np.ndarray | None:
+        """The second hyperparameter's values (``1 - value`` log-spaced), or None without one."""
+        if self.second is None:
+            return None
+        n = 1 if self.second_min == self.second_max else self.second_n
+        return 1.0 - np.geomspace(1.0 - self.second_min, 1.0 - self.second_max, n)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        s = self.second_values()
+        return (1 if s is None else len(s)), len(self.lr_values())
+
+    def cell_config(self, row: int, col: int) -> OptConfig:
+        """The full configuration of one cell: the fixed settings plus that cell's lr and second value."""
+        hp = dict(self.config.hp)
+        hp["lr"] = float(self.lr_values()[col])
+        second = self.second_values()
+        if second is not None:
+            hp[self.second] = float(second[row])
+        return OptConfig(self.config.name, self.config.flavor, tuple(hp.items()))
+
+    def playground(self, row: int, col: int) -> PlaygroundState:
+        """The Playground state that replays one cell: same objective, start, steps and tolerance."""
+        cfg = self.cell_config(row, col)
+        return PlaygroundState(setup=replace(self.setup, noise=0.0, seed=0), flavor=cfg.flavor, optimizers=(cfg,))
+
+    def fixed(self) -> dict:
+        """Settings every cell shares (all but lr and the swept one)."""
+        return {n: v for n, v in self.config.hp if n not in ("lr", self.second)}
+
+
+def default_sweep() -> SweepState:
+    """Heavy-ball SGD on Rosenbrock, 60 learning rates x 60 momenta, 500 steps.
+
+    Plain momentum shows the classic picture: the largest stable learning rate falls as momentum
+    rises (roughly as 1 - momentum), so the stability edge runs diagonally across the map.
+    """
+    return SweepState()
+
+
+def encode_sweep(state: SweepState) -> dict[str, list[str]]:
+    """The Sweep page's state as query parameters (see the module docstring)."""
+    out = encode_setup(state.setup)
+    out.pop("noise", None)
+    out.pop("seed", None)
+    cfg = state.config
+    out["opt"] = [cfg.name]
+    out["flavor"] = [cfg.flavor]
+    out.update({f"{cfg.name}.{n}": [fmt(v)] for n, v in state.fixed().items()})
+    out["second"] = [state.second or "none"]
+    out.update({"lr.min": [fmt(state.lr_min)], "lr.max": [fmt(state.lr_max)], "lr.n": [fmt(state.lr_n)]})
+    if state.second is not None:
+        out.update({"second.min": [fmt(state.second_min)], "second.max": [fmt(state.second_max)],
+                    "second.n": [fmt(state.second_n)]})
+    out["outcome"] = [state.outcome]
+    if state.cell is not None:
+        out["cell"] = [f"{state.cell[0]},{state.cell[1]}"]
+    return out
+
+
+def _range(r: _Reader, prefix: str, param: Param, lo, hi, n, what: str) -> tuple[float, float, int]:
+    """Read ``prefix.min``, ``prefix.max`` and ``prefix.n``; an empty range falls back to the defaults."""
+    a = r.value(f"{prefix}.min", param, lo)
+    b = r.value(f"{prefix}.max", param, hi)
+    count = r.value(f"{prefix}.n", Param(f"{prefix}.n", n, 1, AXIS_MAX, "linear", ""), n, integer=True)
+    if a > b:
+        r.bad(f"`{prefix}.min={fmt(a)}` is above `{prefix}.max={fmt(b)}`, so the {what} range is empty; "
+              f"it needs min ≤ max. Using {fmt(lo)} to {fmt(hi)} instead.")
+        a, b = lo, hi
+    return float(a), float(b), int(count)
+
+
+def decode_sweep(query: QueryDict) -> tuple[SweepState, list[str]]:
+    """Read a Sweep state from query parameters: (state, one message per unusable parameter).
+
+    Example:
+        >>> state, messages = decode_sweep({"opt": ["adam"], "lr.n": ["0"], "second": ["beta2"]})
+        >>> state.config.name, state.second, state.lr_n, messages
+        ('adam', 'beta2', 60, ['`lr.n=0`: 0 is out of range; allowed: a whole number from 1 to 200. Using 60 instead.'])
+    """
+    default = default_sweep()
+    r = _Reader(query)
+    setup = replace(_decode_setup(r, default.setup), noise=0.0, seed=0)
+    name = r.raw("opt")
+    if name is not None and name not in optim.OPTIMIZERS:
+        r.bad(f"`opt={_show(name)}` is not an optimizer this app knows; allowed: {', '.join(optim.OPTIMIZERS)}. "
+              f"Using {default.config.name} instead.")
+        name = None
+    name = name or default.config.name
+    flavor = r.raw("flavor")
+    if flavor is not None and flavor not in optim.FLAVORS:
+        r.bad(f"`flavor={_show(flavor)}` is not allowed; allowed: {', '.join(optim.FLAVORS)}. Using textbook instead.")
+        flavor = None
+    flavor = effective_flavor(name, flavor or "textbook")
+    same = (name, flavor) == (default.config.name, default.config.flavor)
+    base = default.config if same else make_config(name, flavor)
+    choices = second_choices(name, flavor)
+    second = r.raw("second")
+    if second is None:
+        second = choices[0] if choices else None
+    elif second == "none" and not choices:
+        second = None
+    elif second not in choices:
+        allowed = ", ".join(choices) if choices else "none (this optimizer has no second hyperparameter)"
+        fallback = choices[0] if choices else None
+        r.bad(f"`second={_show(second)}` cannot be swept for {optim.OPTIMIZERS[name].title}; allowed: {allowed}. "
+              f"Using {fallback or 'none'} instead.")
+        second = fallback
+    elif second == "none":
+        second = None
+    # Swept settings are not in the link; keep them from reading as unknown if present.
+    for swept in ("lr", second):
+        if swept is not None:
+            r.raw(f"{name}.{swept}")
+    cfg = _decode_hp(r, name, base)
+    _flavor_hint(r, name, name, flavor)
+    lr_param = optim.OPTIMIZERS[name].params(flavor)["lr"]
+    lr_min, lr_max, lr_n = _range(r, "lr", lr_param, default.lr_min, default.lr_max, default.lr_n,
+                                  "learning-rate")
+    s_min, s_max, s_n = default.second_min, default.second_max, default.second_n
+    if second is not None:
+        s_param = optim.OPTIMIZERS[name].params(flavor)[second]
+        s_min, s_max, s_n = _range(r, "second", s_param, s_min, s_max, s_n, second)
+    outcome = r.raw("outcome")
+    if outcome is not None and outcome not in OUTCOMES:
+        r.bad(f"`outcome={_show(outcome)}` is not allowed; allowed: {', '.join(OUTCOMES)}. Using final_loss instead.")
+        outcome = None
+    state = SweepState(setup, cfg, second, lr_min, lr_max, lr_n, s_min, s_max, s_n, outcome or "final_loss")
+    cell = r.raw("cell")
+    if cell is not None:
+        rows, cols = state.shape
+        try:
+            row, col = (int(v) for v in cell.split(","))
+            if not (0 <= row < rows and 0 <= col < cols):
+                raise ValueError
+            state = replace(state, cell=(row, col))
+        except ValueError:
+            r.bad(f"`cell={_show(cell)}` is not a cell of this {rows} x {cols} grid; allowed: row,column with "
+                  f"row 0 to {rows - 1} and column 0 to {cols - 1}. No cell picked.")
+    _unknown(r)
+    return state, r.messages

@@ -1,0 +1,124 @@
+"""The Tune page's widgets and tables: the shared budget in the sidebar, the leaderboard, the CSV.
+
+Every optimizer gets the same number of configurations, the same random starts and the same step
+budget; the widgets here set those once for all of them. Keys sit under the page prefix and are
+seeded from the page's state (``ui.state``), so a link restores them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import optim
+
+from .model import MAX_CONFIGS, RUN_PARAMS, Setup
+from .state import seed
+from .tunestate import TUNE_PARAMS, TuneState
+from .widgets import FLAVOR_HELP, FLAVOR_TITLES, fmt_number, help_text, label, log_options, optimizer_title
+
+
+def budget_panel(prefix: str, current: TuneState, setup: Setup) -> TuneState:
+    """Flavor, optimizers, budget, starts, steps, seed and learning-rate range; returns the edited state."""
+    seed(f"{prefix}.flavor", current.flavor)
+    flavor = st.segmented_control("Flavor", list(optim.FLAVORS), key=f"{prefix}.flavor", required=True,
+                                  format_func=FLAVOR_TITLES.get, help=FLAVOR_HELP) or "textbook"
+    seed(f"{prefix}.optimizers", list(current.names))
+    names = st.multiselect("Optimizers", list(optim.OPTIMIZERS), key=f"{prefix}.optimizers",
+                           format_func=optimizer_title, max_selections=MAX_CONFIGS,
+                           help=f"Up to {MAX_CONFIGS}. Each is tuned over its learning rate and its main second "
+                                "hyperparameter (momentum, decay or β₁) with the same budget.")
+    values = {}
+    with st.expander("The budget every optimizer shares", expanded=True):
+        for name, text, step in (("budget", "Configurations per optimizer", 5), ("starts", "Random starts", 1)):
+            p = TUNE_PARAMS[name]
+            seed(f"{prefix}.{name}", int(getattr(current, name)))
+            values[name] = int(st.number_input(text, int(p.low), int(p.high), step=step, key=f"{prefix}.{name}",
+                                               help=help_text(p)))
+        p = RUN_PARAMS["steps"]
+        seed(f"{prefix}.steps", int(setup.steps))
+        steps = int(st.number_input("Steps per run", int(p.low), int(p.high), step=50, key=f"{prefix}.steps",
+                                    help="The fixed step budget: every run of every optimizer stops here, and the "
+                                         "score is the loss it ended at."))
+        p = RUN_PARAMS["seed"]
+        seed(f"{prefix}.seed", int(current.seed))
+        values["seed"] = int(st.number_input("Seed", int(p.low), int(p.high), step=1, key=f"{prefix}.seed",
+                                             help="Seed of the random starts and the search: the same seed gives "
+                                                  "every optimizer the same starts."))
+        lr = optim.OPTIMIZERS["gd"].params("textbook")["lr"]
+        span = (current.lr_min, current.lr_max)
+        options = sorted(set(log_options(lr.low, lr.high)) | set(span))
+        lr_min, lr_max = st.select_slider("Learning-rate range searched", options=options, value=span,
+                                          key=f"{prefix}.lr",
+                                          format_func=fmt_number,
+                                          help="Learning rates are drawn log-uniformly from this range.")
+    return replace(current, setup=replace(setup, steps=steps), flavor=flavor, names=tuple(names),
+                   lr_min=float(lr_min), lr_max=float(lr_max), **values)
+
+
+def chosen_text(name: str, best: dict) -> str:
+    """The chosen settings in one short line: ``lr=0.0329, β₁ (first-moment decay)=0.923``."""
+    parts = [f"lr={best['lr']:.3g}"] + [f"{label(k)}={v:.4g}" for k, v in best.items() if k != "lr"]
+    return ", ".join(parts)
+
+
+def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
+    """One row per optimizer, best tuned score first: chosen settings, its score, and the default's score."""
+    rows = []
+    for i, name in enumerate(state.names):
+        r = results[name]
+        b = r["best"]
+        best = r["candidates"][b]
+        second = optim.OPTIMIZERS[name].second
+        rows.append({
+            "#": i + 1,
+            "optimizer": optimizer_title(name),
+            "chosen lr": best["lr"],
+            "chosen second": f"{label(second)} = {best[second]:.4g}" if second else "—",
+            "score": r["scores"][b],
+            "diverged from": r["diverged_share"][b],
+            "default settings score": r["default_score"],
+            "candidates diverged": float(np.isinf(r["scores"]).mean()),
+        })
+    df = pd.DataFrame(rows).sort_values(["score", "#"], kind="stable").reset_index(drop=True)
+    return df
+
+
+def leaderboard_display(df: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard as text: 4 significant digits, "diverged" for an infinite score, percentages."""
+    def score(v):
+        return "diverged" if not np.isfinite(v) else f"{v:.4g}"
+
+    return df.assign(**{
+        "chosen lr": [f"{v:.4g}" for v in df["chosen lr"]],
+        "score": [score(v) for v in df["score"]],
+        "diverged from": [f"{v:.0%} of starts" for v in df["diverged from"]],
+        "default settings score": [score(v) for v in df["default settings score"]],
+        "candidates diverged": [f"{v:.0%}" for v in df["candidates diverged"]],
+    })
+
+
+def candidates_table(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
+    """Every candidate of every optimizer: settings, score, diverged share, whether it was chosen."""
+    frames = []
+    for name in state.names:
+        r = results[name]
+        rows = []
+        for i, cand in enumerate(r["candidates"]):
+            rows.append({"optimizer": name, "flavor": r["flavor"], "candidate": i + 1, **cand,
+                         "score_median_final_gap": float(r["scores"][i]),
+                         "diverged_share": float(r["diverged_share"][i]), "chosen": i == r["best"]})
+        frames.append(pd.DataFrame(rows))
+    df = pd.concat(frames, ignore_index=True)
+    df.insert(0, "objective", state.setup.objective)
+    df["steps"] = state.setup.steps
+    df["starts"] = state.starts
+    df["seed"] = state.seed
+    return df
+
+
+def candidates_csv(state: TuneState, results: dict[str, dict]) -> bytes:
+    return candidates_table(state, results).to_csv(index=False, float_format="%.17g").encode()

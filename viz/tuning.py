@@ -1,0 +1,126 @@
+"""Fair-tuning chart: every candidate configuration's score against its learning rate, per optimizer.
+
+Why: a tuned comparison is only as fair as the search behind it. Showing every candidate (not just
+the winner) lets a reader see that each optimizer got the same budget, how sensitive it is to the
+learning rate, and where it starts to diverge.
+
+Rules: x is the learning rate (log); y the score (median final ``f - f*`` over the shared starts),
+log-scaled when positive and spanning decades. Candidates that diverged from most starts score
+infinity and sit in a strip above the chart's top ("diverged"), drawn as crosses. The chosen
+configuration of each optimizer is a large star; the untuned default, when given, a diamond.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from . import colors
+from .layout import base_layout
+from .series import esc, f32, fmt
+
+
+@dataclass(frozen=True, eq=False)
+class TuningResult:
+    """One optimizer's tuning, as arrays.
+
+    Attributes:
+        label, color: legend text and colour.
+        lr: candidates' learning rates, shape ``(budget,)``.
+        second: candidates' second hyperparameter values, or None when the optimizer has none.
+        second_name: its name, or None.
+        scores: median final ``f - f*`` per candidate; inf when most starts diverged.
+        diverged_share: fraction of starts that diverged, per candidate.
+        best: index of the chosen candidate.
+        default: ``(lr, score)`` of the optimizer at its default settings on the same starts, or None.
+    """
+
+    label: str
+    color: str
+    lr: np.ndarray
+    second: np.ndarray | None
+    second_name: str | None
+    scores: np.ndarray
+    diverged_share: np.ndarray
+    best: int
+    default: tuple[float, float] | None = None
+
+
+def tuning_figure(results: list[TuningResult], *, height: int = 440, score_label: str = "median final f − f*",
+                  title: str = "Every candidate's score (lower is better)") -> go.Figure:
+    """Scatter of score against learning rate for every candidate of every optimizer.
+
+    Example:
+        >>> r = TuningResult("Adam", "#0072b2", np.array([1e-3, 1e-2, 1.0]), np.array([0.9, 0.5, 0.0]), "beta1",
+        ...                  np.array([1e-2, 1e-5, np.inf]), np.array([0.0, 0.0, 1.0]), best=1, default=(1e-3, 0.5))
+        >>> fig = tuning_figure([r])
+        >>> [t.meta for t in fig.data]
+        ['candidates', 'diverged', 'chosen', 'default']
+        >>> fig.layout.xaxis.type, fig.layout.yaxis.type
+        ('log', 'log')
+    """
+    finite = np.concatenate([r.scores[np.isfinite(r.scores)] for r in results]) if results else np.empty(0)
+    if results:
+        defaults = np.array([r.default[1] for r in results if r.default is not None and np.isfinite(r.default[1])])
+        finite = np.concatenate([finite, defaults])
+    log = bool(finite.size) and bool((finite > 0).all()) and finite.max() / finite.min() > 100
+    top = float(finite.max()) if finite.size else 1.0
+    bottom = float(finite.min()) if finite.size else 0.1
+    strip = top * 10 ** 0.8 if log else top + 0.15 * (top - bottom if top > bottom else 1.0)
+    fig = go.Figure()
+    for r in results:
+        ok = np.isfinite(r.scores)
+        sec = r.second if r.second is not None else np.full(len(r.lr), np.nan)
+        data = f32(np.column_stack([sec, r.diverged_share, r.scores]))
+        sline = f"<br>{esc(r.second_name)} = %{{customdata[0]:.4g}}" if r.second_name else ""
+        head = f"<b>{esc(r.label)}</b><br>lr = %{{x:.4g}}{sline}"
+        fig.add_trace(go.Scatter(
+            x=r.lr[ok], y=r.scores[ok], customdata=data[ok], mode="markers", name=r.label, legendgroup=r.label,
+            meta="candidates", marker=dict(color=r.color, size=9, opacity=0.8, line=dict(color="white", width=0.5)),
+            hovertemplate=f"{head}<br>score = %{{y:.4g}}<br>diverged from %{{customdata[1]:.0%}} of starts"
+                          "<extra></extra>"))
+        if (~ok).any():
+            fig.add_trace(go.Scatter(
+                x=r.lr[~ok], y=np.full(int((~ok).sum()), strip), customdata=data[~ok], mode="markers",
+                name=r.label, legendgroup=r.label, showlegend=False, meta="diverged",
+                marker=dict(symbol="x-thin", size=10, color=r.color, line=dict(color=r.color, width=2)),
+                hovertemplate=f"{head}<br><b>diverged</b> from %{{customdata[1]:.0%}} of starts (score ∞)"
+                              "<extra></extra>"))
+        b = int(r.best)
+        by = float(r.scores[b]) if np.isfinite(r.scores[b]) else strip
+        fig.add_trace(go.Scatter(
+            x=[r.lr[b]], y=[by], customdata=data[b:b + 1], mode="markers", name=f"{r.label}: chosen",
+            legendgroup=r.label, showlegend=False, meta="chosen",
+            marker=dict(symbol="star", size=20, color=r.color, line=dict(color=colors.OUTLINE, width=1.5)),
+            hovertemplate=f"<b>chosen</b> · {head}<br>score = %{{customdata[2]:.4g}}<extra></extra>"))
+        if r.default is not None:
+            dlr, dscore = r.default
+            fig.add_trace(go.Scatter(
+                x=[dlr], y=[dscore if np.isfinite(dscore) else strip], mode="markers", name=f"{r.label}: default",
+                legendgroup=r.label, showlegend=False, meta="default",
+                marker=dict(symbol="diamond-open", size=13, color=r.color, line=dict(color=r.color, width=2.5)),
+                hovertemplate=f"<b>{esc(r.label)}</b> at its default settings<br>lr = %{{x:.4g}}<br>score = "
+                              f"{fmt(dscore) if np.isfinite(dscore) else '∞ (diverged)'}<extra></extra>"))
+    layout = base_layout(title, height, uirevision="tuning", legend=bool(results))
+    yaxis = dict(title=dict(text=score_label, standoff=4), type="log" if log else "linear", ticks="outside",
+                 exponentformat="power" if log else "B")
+    shapes, annotations = [], []
+    if any((~np.isfinite(r.scores)).any() or (r.default is not None and not np.isfinite(r.default[1]))
+           for r in results):
+        yaxis["range"] = ([np.log10(bottom) - 0.3, np.log10(strip) + 0.3] if log
+                          else [min(0.0, bottom), strip + 0.08 * (strip - min(0.0, bottom))])
+        shapes.append(dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=np.sqrt(top * strip) if log else
+                           (top + strip) / 2, y1=np.sqrt(top * strip) if log else (top + strip) / 2,
+                           line=dict(color="#999", width=1, dash="dot")))
+        annotations.append(dict(xref="paper", x=0.0, xanchor="left", yref="y",
+                                y=np.log10(strip) if log else strip, yanchor="bottom", showarrow=False,
+                                text="diverged (score ∞)", font=dict(size=11, color="#555")))
+    layout.update(
+        xaxis=dict(type="log", title=dict(text="learning rate (log scale)", standoff=4), ticks="outside",
+                   exponentformat="power"),
+        yaxis=yaxis, shapes=shapes, annotations=annotations,
+    )
+    fig.update_layout(**layout)
+    return fig
