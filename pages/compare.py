@@ -8,14 +8,16 @@ import streamlit as st
 
 import optim
 from ui import state
-from ui.compute import trajectory
-from ui.model import MAX_CONFIGS, CompareState, OptConfig, default_compare, describe, make_config, with_flavor
+from ui.compute import objective_for, trajectory
+from ui.manyruns import band_losses
+from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, default_compare, describe, make_config, with_flavor
 from ui.panels import objective_header, objective_panel, run_panel
 from ui.report import leaderboard, leaderboard_display, trajectories_csv
 from ui.router import ensure_routed
 from ui.urlstate import decode_compare, encode_compare
 from ui.widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title
 from viz import Series, loss_figure, palette, small_multiples
+from viz.bands import Band, band_figure
 
 PAGE = "cmp"
 UIDS = f"_{PAGE}.uids"
@@ -59,8 +61,13 @@ def _remove(uid: int) -> None:
 # ---------------------------------------------------------------- sidebar: the shared set-up
 with st.sidebar:
     setup = objective_panel(PAGE, current.setup)
-    obj = optim.get_objective(setup.objective, **dict(setup.objective_params))
+    obj = objective_for(setup)
     setup = run_panel(PAGE, setup, obj, expanded=True)
+    seeds = current.seeds
+    if setup.noise > 0:  # noisy runs: K seeds per configuration, drawn as median and IQR bands
+        state.seed(f"{PAGE}.seeds", current.seeds)
+        seeds = int(st.number_input("Noise seeds (K) per configuration", int(SEEDS.low), int(SEEDS.high), step=5,
+                                    key=f"{PAGE}.seeds", help=SEEDS.help))
 
 objective_header(obj, setup)
 
@@ -92,7 +99,7 @@ for i, (col, uid) in enumerate(zip(st.columns(len(uids)), uids, strict=True)):
         st.button("Remove", key=f"{key}.remove", on_click=_remove, args=(uid,), disabled=len(uids) <= 1,
                   icon=":material/delete:", type="tertiary")
 
-new_state = CompareState(setup, tuple(configs))
+new_state = CompareState(setup, tuple(configs), seeds)
 state.commit(PAGE, new_state, encode_compare)
 
 # ---------------------------------------------------------------- results
@@ -107,7 +114,13 @@ except ValueError as e:
 st.subheader("Paths")
 st.plotly_chart(small_multiples(obj, series, cols=3), config=CHART_CONFIG)
 st.subheader("Loss curves")
-st.plotly_chart(loss_figure(series, f_min=obj.f_min, height=380), config=CHART_CONFIG)
+if setup.noise > 0:
+    bands = [Band(s.label, s.color, band_losses(c, setup, seeds)) for s, c in zip(series, configs, strict=True)]
+    st.plotly_chart(band_figure(bands, f_min=obj.f_min, height=380), config=CHART_CONFIG)
+    st.caption(f"Gradient noise {setup.noise:g}: each line is the median over {seeds} noise seeds, the shaded band "
+               "the 25th to 75th percentile. The paths and the leaderboard show one seed.")
+else:
+    st.plotly_chart(loss_figure(series, f_min=obj.f_min, height=380), config=CHART_CONFIG)
 st.subheader("Leaderboard")
 board = leaderboard(labels, [s.traj for s in series], setup)
 crit = "loss above the minimum" if setup.criterion_for(obj) == "loss_gap" else "gradient norm"

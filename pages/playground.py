@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 import optim
 from ui import state
-from ui.compute import trajectory
+from ui.compute import objective_for, objective_grids, trajectory
 from ui.model import (
     MAX_CONFIGS,
     RUN_PARAMS,
@@ -22,9 +20,11 @@ from ui.model import with_flavor as in_flavor
 from ui.panels import objective_header, objective_panel, run_panel
 from ui.report import fmt_loss, fmt_point, status, trajectories_csv
 from ui.router import ensure_routed
+from ui.update_rules import update_rules_popover
 from ui.urlstate import decode_playground, encode_playground
 from ui.widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title
-from viz import Series, clicked_point, contour_figure, loss_figure, palette, surface_figure
+from viz import Series, palette
+from viz.linked import clicked_start, linked_figure, panels
 
 PAGE = "pg"
 COLORS = dict(zip(optim.OPTIMIZERS, palette(len(optim.OPTIMIZERS)), strict=True))
@@ -33,8 +33,8 @@ CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "sel
 ensure_routed()
 st.title("Playground")
 st.caption("Watch gradient-based optimizers walk downhill on a 2-D function. Choose the function, "
-           "start point and optimizers in the sidebar, drag **Step** to move every marker at once, "
-           "and click the contour map to start from another point.")
+           "start point and optimizers in the sidebar, drag the **Step** slider under the charts to move "
+           "every marker at once, and click the contour map to start from another point.")
 message_slot = st.empty()
 
 current: PlaygroundState = state.load(PAGE, decode_playground, default_playground)
@@ -42,7 +42,7 @@ current: PlaygroundState = state.load(PAGE, decode_playground, default_playgroun
 # ---------------------------------------------------------------- sidebar: what to run
 with st.sidebar:
     setup = objective_panel(PAGE, current.setup)
-    obj = optim.get_objective(setup.objective, **dict(setup.objective_params))
+    obj = objective_for(setup)
     state.seed(f"{PAGE}.flavor", current.flavor)
     flavor = st.segmented_control("Flavor", list(optim.FLAVORS), key=f"{PAGE}.flavor", required=True,
                                   format_func=FLAVOR_TITLES.get, help=FLAVOR_HELP) or "textbook"
@@ -62,6 +62,7 @@ with st.sidebar:
             if fl != flavor:
                 st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using textbook.")
             configs.append(hyperparameter_widgets(base, f"{PAGE}.opt.{name}"))
+            update_rules_popover(configs[-1], key=f"_{PAGE}.rule.{name}")
     setup = run_panel(PAGE, setup, obj)
 
 objective_header(obj, setup)
@@ -77,54 +78,30 @@ except ValueError as e:
 
 
 def _on_contour_click() -> None:
-    """A click on the contour map moves the start point there (then the whole page reruns)."""
-    point = clicked_point(st.session_state.get(f"{PAGE}.contour"), grid_only=False)
+    """A click on the contour map moves the start point there (then the page reruns)."""
+    ss = st.session_state
+    point = clicked_start(ss.get(f"{PAGE}.charts"), ss.get(f"_{PAGE}.contour_traces", ()))
     if point is None:
         return
     lo, hi = RUN_PARAMS["x0"].low, RUN_PARAMS["x0"].high
     x, y = (min(max(round(v, 4), lo), hi) for v in point)
-    st.session_state[f"{PAGE}.x0"], st.session_state[f"{PAGE}.y0"] = x, y
-    st.session_state[f"_{PAGE}.clicked"] = True
+    ss[f"{PAGE}.x0"], ss[f"{PAGE}.y0"] = x, y
 
 
-@st.fragment
-def charts(objective: optim.Objective, series: list[Series], steps: int) -> None:
-    """Step slider and the three linked charts; moving the slider reruns only this part."""
-    ss = st.session_state
-    if ss.pop(f"_{PAGE}.clicked", False):
-        st.rerun()  # the start point changed: recompute every path
-    key, last = f"{PAGE}.step", ss.get(f"_{PAGE}.step_max")
-    if key not in ss:
-        shown = ss[f"_{PAGE}.state"].step
-        ss[key] = steps if shown is None else shown
-    elif last is not None and last != steps and ss[key] == last:
-        ss[key] = steps  # it showed the last step: keep showing the last step
-    ss[key] = min(int(ss[key]), steps)
-    ss[f"_{PAGE}.step_max"] = steps
-    step = st.slider("Step", 0, steps, key=key,
-                     help="Moves the marker of every optimizer, on every chart, to this step.")
-    left, middle, right = st.columns(3)
-    with left:
-        st.plotly_chart(contour_figure(objective, series, step), key=f"{PAGE}.contour",
-                        on_select=_on_contour_click, selection_mode="points", config=CHART_CONFIG)
-    with middle:
-        st.plotly_chart(surface_figure(objective, series, step), config=CHART_CONFIG)
-    with right:
-        st.plotly_chart(loss_figure(series, step, f_min=objective.f_min), config=CHART_CONFIG)
-    latest = ss.get(f"_{PAGE}.state")
-    if latest is not None:
-        state.commit(PAGE, replace(latest, step=None if step == steps else step), encode_playground)
-
-
+# The step on show: a link's ``step=`` opens the figure there; the step slider inside the figure then
+# moves the markers in the browser, without a rerun (so the address keeps the step the link gave).
+step = current.step if current.step is not None and current.step < setup.steps else None
 if series:
-    charts(obj, series, setup.steps)
+    stacked = st.toggle("Stack the charts", key=f"_{PAGE}.stacked",
+                        help="One chart above the other, each full width: for narrow windows.")
+    fig = linked_figure(obj, series, step, steps=setup.steps, stacked=stacked, grids=objective_grids(setup))
+    st.session_state[f"_{PAGE}.contour_traces"] = panels(fig).contour
+    st.plotly_chart(fig, key=f"{PAGE}.charts", on_select=_on_contour_click, selection_mode="points",
+                    config=CHART_CONFIG)
 else:
     st.info("Pick at least one optimizer in the sidebar.")
 
-step_value = st.session_state.get(f"{PAGE}.step")
-new_state = PlaygroundState(setup, flavor, tuple(configs),
-                            None if step_value is None or step_value == setup.steps else int(step_value))
-state.commit(PAGE, new_state, encode_playground)
+state.commit(PAGE, PlaygroundState(setup, flavor, tuple(configs), step), encode_playground)
 
 # ---------------------------------------------------------------- results
 if series:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,17 @@ def charts(at: AppTest) -> int:
     return len(at.get("plotly_chart"))
 
 
+def figure(at: AppTest, i: int = 0) -> dict:
+    """The ``i``-th Plotly figure on the page, as the browser receives it."""
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def shown_step(at: AppTest) -> int:
+    """The step the Playground's figure opens at: its step slider's active stop."""
+    slider = figure(at)["layout"]["sliders"][0]
+    return int(slider["steps"][slider["active"]]["label"])
+
+
 # ---------------------------------------------------------------- Playground
 
 
@@ -59,7 +71,10 @@ def test_playground_default_view_is_seed_000():
     at = app()
     ok(at)
     assert not at.warning
-    assert charts(at) == 3
+    assert charts(at) == 1  # contour map, 3D surface and loss curves in one figure, with the step slider
+    assert shown_step(at) == 100
+    metas = [t.get("meta") for t in figure(at)["data"]]
+    assert {"contour", "surface", "loss"} <= set(metas) and metas.count("step-marker") == 3 * 2
     lines = results(at)
     text = "\n".join(lines)
     assert "**Gradient descent**" in text and "**RMSprop**" in text
@@ -113,12 +128,16 @@ def test_playground_flavor_and_objective_parameter_change_results():
     assert q(at, "flavor") == ["torch"]
 
 
-def test_playground_step_slider_moves_without_error():
-    at = app()
-    at.slider(key="pg.step").set_value(10).run()
+def test_playground_link_step_opens_the_figure_at_that_step():
+    """The step slider lives in the figure (it moves the markers without a rerun); a link's step
+    is where it opens, and stays in the address."""
+    at = app({"step": "10"})
     ok(at)
+    assert shown_step(at) == 10
     assert q(at, "step") == ["10"]
-    assert charts(at) == 3
+    at.number_input(key="pg.steps").set_value(10).run()  # the step is now the last one: no step= needed
+    ok(at)
+    assert shown_step(at) == 10 and "step" not in at.query_params
 
 
 def test_playground_zero_learning_rate_in_link_gives_one_message_and_defaults():
@@ -153,14 +172,14 @@ def test_playground_link_reopens_the_same_view():
     at.multiselect(key="pg.optimizers").set_value(["gd", "rmsprop", "adam"]).run()
     at.select_slider(key="pg.opt.adam.lr").set_value(0.05).run()
     at.number_input(key="pg.x0").set_value(-2.0).run()
-    at.slider(key="pg.step").set_value(42).run()
+    at = app({**link(at), "step": "42"})
     again = app(link(at))
     ok(again)
     assert not again.warning
     assert again.multiselect(key="pg.optimizers").value == ["gd", "rmsprop", "adam"]
     assert again.select_slider(key="pg.opt.adam.lr").value == 0.05
     assert again.number_input(key="pg.x0").value == -2.0
-    assert again.slider(key="pg.step").value == 42
+    assert shown_step(again) == 42 and q(again, "step") == ["42"]
     assert results(again) == results(at)
     assert encode_playground(state)["opt"] == ["gd", "rmsprop"]
 

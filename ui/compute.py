@@ -13,7 +13,8 @@ import streamlit as st
 
 import optim
 
-from .model import OptConfig, Setup
+from .formula import DEFAULT_DOMAIN
+from .model import OptConfig, Setup, build_objective
 
 _ARRAYS = ("xs", "losses", "grads", "effective_lr")
 
@@ -21,9 +22,9 @@ _ARRAYS = ("xs", "losses", "grads", "effective_lr")
 @st.cache_data(max_entries=64, show_spinner=False)
 def _run(name: str, flavor: str, hp: tuple, objective: str, objective_params: tuple,
          x0: tuple[float, float], steps: int, noise: float, seed: int, tol: float,
-         criterion: str) -> dict:
+         criterion: str, formula: str = "", domain: tuple = DEFAULT_DOMAIN) -> dict:
     opt = optim.make_optimizer(name, flavor, **dict(hp))
-    obj = optim.get_objective(objective, **dict(objective_params))
+    obj = build_objective(objective, objective_params, formula, domain)
     t = optim.run(opt, obj, x0=list(x0), steps=steps, tol=tol, criterion=criterion, noise=noise,
                   seed=seed, record="path")
     out = {k: getattr(t, k) for k in _ARRAYS}
@@ -33,17 +34,27 @@ def _run(name: str, flavor: str, hp: tuple, objective: str, objective_params: tu
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def objective(name: str, params: tuple) -> optim.Objective:
-    """The objective ``name`` with ``params`` (shared: objectives are immutable)."""
-    return optim.get_objective(name, **dict(params))
+def objective(name: str, params: tuple, formula: str = "", domain: tuple = DEFAULT_DOMAIN) -> optim.Objective:
+    """The objective ``name`` with ``params`` (shared: objectives are immutable).
+
+    For ``name == "custom"`` it is the person's ``formula`` on ``domain``; raises ValueError with one
+    sentence when that cannot be used.
+    """
+    return build_objective(name, params, formula, domain)
+
+
+def objective_for(setup: Setup) -> optim.Objective:
+    """The objective a set-up runs on, built-in or the person's own formula (cached)."""
+    return objective(*setup.objective_key)
 
 
 def trajectory(cfg: OptConfig, setup: Setup) -> optim.Trajectory:
     """The path of configuration ``cfg`` on ``setup``; raises ValueError on a rejected setting."""
-    obj = objective(setup.objective, setup.objective_params)
+    obj = objective_for(setup)
     criterion = setup.criterion_for(obj)
-    d = _run(cfg.name, cfg.flavor, cfg.hp, setup.objective, setup.objective_params, setup.start,
-             setup.steps, setup.noise, setup.seed, setup.tol, criterion)
+    name, params, formula, domain = setup.objective_key
+    d = _run(cfg.name, cfg.flavor, cfg.hp, name, params, setup.start,
+             setup.steps, setup.noise, setup.seed, setup.tol, criterion, formula, domain)
     opt = optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters)
     return optim.Trajectory(
         opt, obj, setup.steps, d["final_x"], d["final_loss"], d["best_loss"], d["converged_at"],
@@ -58,3 +69,26 @@ def nearest_minimum_distance(obj: optim.Objective, point) -> float:
     if not obj.minima or not np.isfinite(point).all():
         return float("nan")
     return float(obj.nearest_minimum(point)[1])
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def _grid(objective_key: tuple, domain: tuple, n: int):
+    from viz.levels import grid_values
+
+    return grid_values(objective(*objective_key), domain, n)
+
+
+def objective_grids(setup: Setup):
+    """The set-up's objective evaluated on grids, cached: ``grids(domain, n) -> viz.levels.Grid``.
+
+    For :func:`viz.linked_figure`: the contour and surface grids depend only on the objective and
+    the drawn domain, so a rerun that changes only the paths (a learning rate) skips evaluating
+    them. Bounded like every cache here (24 grids, a few hundred kB each).
+    """
+    key = setup.objective_key
+
+    def grids(domain, n: int):
+        (x0, x1), (y0, y1) = domain
+        return _grid(key, ((float(x0), float(x1)), (float(y0), float(y1))), int(n))
+
+    return grids

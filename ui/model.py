@@ -13,6 +13,8 @@ from typing import Any
 import optim
 from optim import Param
 
+from .formula import CUSTOM, DEFAULT_DOMAIN, Box, custom_objective
+
 MAX_CONFIGS = 6
 """Most optimizer configurations one view compares (colours stay distinct, pages stay fast)."""
 
@@ -37,6 +39,9 @@ RUN_PARAMS: dict[str, Param] = {
     ]
 }
 INT_PARAMS = frozenset({"steps", "seed"})
+SEEDS = Param("seeds", 20, 2, 200, "linear",
+              "K: with gradient noise on, each configuration runs this many noise seeds; the loss chart shows "
+              "their median and the band between the 25th and 75th percentiles.")
 
 CRITERIA = {
     "loss_gap": "loss above the minimum",
@@ -100,26 +105,55 @@ class Setup:
     seed: int = 0
     tol: float = 1e-4
     criterion: str = "loss_gap"
+    formula: str = ""
+    """The person's own function (``objective == CUSTOM``: it parses on ``domain``); else what the box held."""
+    domain: Box = DEFAULT_DOMAIN
+    """The own function's domain: (x min, x max, y min, y max)."""
+    draft: tuple[str, Box] | None = field(default=None, compare=False)
+    """Formula and domain in the box that could not be used; the charts keep the function above.
+
+    Not part of the state's identity (nor of the URL): it only lets the box keep what was typed.
+    """
 
     @property
     def start(self) -> tuple[float, float]:
         return (self.x0, self.y0)
 
+    @property
+    def objective_key(self) -> tuple:
+        """What identifies the objective: name, parameters, and formula and domain for an own function."""
+        if self.objective == CUSTOM:
+            return (CUSTOM, (), self.formula, tuple(self.domain))
+        return (self.objective, self.objective_params, "", DEFAULT_DOMAIN)
+
     def build_objective(self) -> optim.Objective:
-        return optim.get_objective(self.objective, **dict(self.objective_params))
+        return build_objective(*self.objective_key)
 
     def criterion_for(self, objective: optim.Objective) -> str:
         """The convergence criterion actually used: the loss gap needs a known minimum."""
         return self.criterion if objective.f_min is not None else "grad_norm"
 
 
+def build_objective(name: str, params: tuple = (), formula: str = "", domain: Box = DEFAULT_DOMAIN
+                    ) -> optim.Objective:
+    """Objective ``name`` with ``params``, or for :data:`CUSTOM` the formula on its domain (cached)."""
+    if name == CUSTOM:
+        return custom_objective(formula, tuple(domain))
+    return optim.get_objective(name, **dict(params))
+
+
 def objective_defaults(name: str) -> tuple[tuple[str, float], ...]:
+    if name == CUSTOM:
+        return ()
     return tuple((n, p.default) for n, p in optim.OBJECTIVES[name].param_specs.items())
 
 
 def setup_for_objective(setup: Setup, name: str) -> Setup:
-    """``setup`` moved to objective ``name``: its default parameters and start point."""
-    obj = optim.OBJECTIVES[name]
+    """``setup`` moved to objective ``name``: its default parameters and start point.
+
+    For :data:`CUSTOM` the set-up's own formula and domain are used (ValueError if they do not parse).
+    """
+    obj = custom_objective(setup.formula, tuple(setup.domain)) if name == CUSTOM else optim.OBJECTIVES[name]
     return replace(setup, objective=name, objective_params=objective_defaults(name),
                    x0=float(obj.start[0]), y0=float(obj.start[1]))
 
@@ -140,6 +174,8 @@ class CompareState:
 
     setup: Setup = field(default_factory=Setup)
     configs: tuple[OptConfig, ...] = ()
+    seeds: int = 20
+    """K: with gradient noise on, each configuration also runs K noise seeds for the median and IQR band."""
 
 
 def default_playground() -> PlaygroundState:

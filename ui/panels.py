@@ -11,43 +11,56 @@ import streamlit as st
 
 import optim
 
+from .formula import CUSTOM, CUSTOM_TITLE, plain
+from .formula_panel import formula_panel, start_for
 from .model import CRITERIA, INT_PARAMS, RUN_PARAMS, Setup
 from .state import seed
 from .widgets import help_text, log_options, objective_param_widgets, objective_title
 
-OBJECTIVE_HELP = "The 2-D function the optimizers minimize. Its formula is shown below the list."
+OBJECTIVE_HELP = ("The 2-D function the optimizers minimize. Its formula is shown below the list. "
+                  f"Choose “{CUSTOM_TITLE}” (last in the list) to type your own.")
+OBJECTIVE_NAMES = [*optim.OBJECTIVES, CUSTOM]
 START_HELP = "Where every optimizer starts. Tip: click the contour map to start from there."
 
 
-def _reset_start(prefix: str) -> None:
+def _title(name: str) -> str:
+    return CUSTOM_TITLE if name == CUSTOM else objective_title(name)
+
+
+def _reset_start(prefix: str, setup: Setup) -> None:
     """Callback: a new objective starts from its own default point."""
     name = st.session_state[f"{prefix}.objective"]
-    x0, y0 = optim.OBJECTIVES[name].start
+    x0, y0 = start_for(prefix, setup) if name == CUSTOM else optim.OBJECTIVES[name].start
     st.session_state[f"{prefix}.x0"] = float(x0)
     st.session_state[f"{prefix}.y0"] = float(y0)
 
 
 def objective_panel(prefix: str, setup: Setup) -> Setup:
     """Objective picker, its parameters and the start point; returns the edited set-up."""
-    seed(f"{prefix}.objective", setup.objective)
-    name = st.selectbox("Function to minimize", list(optim.OBJECTIVES), key=f"{prefix}.objective",
-                        format_func=objective_title, help=OBJECTIVE_HELP,
-                        on_change=_reset_start, args=(prefix,))
-    given = dict(setup.objective_params) if name == setup.objective else {}
-    params = objective_param_widgets(name, given, f"{prefix}.objective")
-    obj = optim.get_objective(name, **params)
-    if name == setup.objective:
-        x0, y0 = setup.x0, setup.y0
+    seed(f"{prefix}.objective", CUSTOM if setup.draft is not None else setup.objective)
+    name = st.selectbox("Function to minimize", OBJECTIVE_NAMES, key=f"{prefix}.objective",
+                        format_func=_title, help=OBJECTIVE_HELP,
+                        on_change=_reset_start, args=(prefix, setup))
+    if name == CUSTOM:  # the person's own formula (or, while it cannot be used, the last function that worked)
+        setup = formula_panel(prefix, setup)
+        params, (x0, y0) = dict(setup.objective_params), setup.start
     else:
-        x0, y0 = obj.start
+        given = dict(setup.objective_params) if name == setup.objective else {}
+        params = objective_param_widgets(name, given, f"{prefix}.objective")
+        obj = optim.get_objective(name, **params)
+        if name == setup.objective:
+            x0, y0 = setup.x0, setup.y0
+        else:
+            x0, y0 = obj.start
+        formula, domain = setup.draft or (setup.formula, setup.domain)  # the box's text, kept for later
+        setup = replace(setup, objective=name, formula=formula, domain=domain, draft=None)
     seed(f"{prefix}.x0", float(x0))
     seed(f"{prefix}.y0", float(y0))
     cx, cy = st.columns(2)
     lo, hi = RUN_PARAMS["x0"].low, RUN_PARAMS["x0"].high
     x0 = cx.number_input("Start x", lo, hi, step=0.1, format="%g", key=f"{prefix}.x0", help=START_HELP)
     y0 = cy.number_input("Start y", lo, hi, step=0.1, format="%g", key=f"{prefix}.y0", help=START_HELP)
-    return replace(setup, objective=name, objective_params=tuple(params.items()),
-                   x0=float(x0), y0=float(y0))
+    return replace(setup, objective_params=tuple(params.items()), x0=float(x0), y0=float(y0))
 
 
 def run_panel(prefix: str, setup: Setup, objective: optim.Objective, *, expanded: bool = False) -> Setup:
@@ -78,7 +91,7 @@ def run_panel(prefix: str, setup: Setup, objective: optim.Objective, *, expanded
             format_func=CRITERIA.get, horizontal=True,
             help="Loss above the minimum: f(x) − f(min), for functions with a known minimum. "
                  "Gradient norm: |∇f(x)|, which works everywhere."
-                 + ("" if has_min else " This function has no minimum, so the gradient norm is used."))
+                 + ("" if has_min else " This function has no known minimum, so the gradient norm is used."))
     return replace(setup, **values)
 
 
@@ -88,8 +101,10 @@ def objective_header(objective: optim.Objective, setup: Setup) -> None:
     if minima:
         where = ", ".join(f"({m.x:.4g}, {m.y:.4g})" for m in minima[:4]) + (" …" if len(minima) > 4 else "")
         known = f"Lowest value {objective.f_min:.4g} at {where}."
+    elif objective.name == CUSTOM:
+        known = "Its minima are not known in advance, so convergence is judged by the gradient norm."
     else:
         known = "No minimum: it falls away forever."
     text, formula = st.columns([2, 3], vertical_alignment="center")
-    text.markdown(f"**{objective.title}**, every run starting at ({setup.x0:g}, {setup.y0:g}). {known}")
+    text.markdown(f"**{plain(objective.title)}**, every run starting at ({setup.x0:g}, {setup.y0:g}). {known}")
     formula.latex(objective.latex)

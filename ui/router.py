@@ -23,6 +23,13 @@ def pages() -> list:
                 url_path="playground", default=True),
         st.Page(ROOT / "pages" / "compare.py", title="Compare", icon=":material/compare_arrows:",
                 url_path="compare"),
+        st.Page(ROOT / "pages" / "sweep.py", title="Sweep", icon=":material/grid_on:", url_path="sweep"),
+        st.Page(ROOT / "pages" / "tune.py", title="Tune", icon=":material/tune:", url_path="tune"),
+        st.Page(ROOT / "pages" / "basins.py", title="Basin maps", icon=":material/map:", url_path="basins"),
+        st.Page(ROOT / "pages" / "minibatch.py", title="Mini-batch", icon=":material/scatter_plot:",
+                url_path="minibatch"),
+        st.Page(ROOT / "pages" / "inside.py", title="Inside RMSprop", icon=":material/biotech:", url_path="inside"),
+        st.Page(ROOT / "pages" / "lessons.py", title="Lessons", icon=":material/school:", url_path="lessons"),
     ]
 
 

@@ -8,11 +8,13 @@ messages and falls back to the default, so a garbled link still opens a working 
 Layout (``N`` is 1..6 on the Compare page)::
 
     objective=rosenbrock  objective.a=1  objective.b=100   the objective and its parameters
+    objective=custom  formula=x^2+10*y^2  domain=-2,2,-2,2 a person's own function and its domain
     x0=-1.5  y0=2  steps=500  noise=0  seed=0              the run
     tol=0.0001  criterion=loss_gap                         what counts as converged
     flavor=textbook  opt=gd  opt=rmsprop  gd.lr=0.1 ...    Playground: flavor, optimizers, settings
     step=40                                                Playground: the step on show
     cN=rmsprop  cN.flavor=torch  cN.lr=0.01 ...            Compare: configuration N
+    seeds=20                                               Compare, with noise on: K seeds per band
 
 This module is plain Python; ``read_query_params`` is the one function touching Streamlit.
 """
@@ -23,14 +25,18 @@ import math
 from collections.abc import Mapping
 from dataclasses import replace
 
+import numpy as np
+
 import optim
 from optim import Param
 
+from .formula import CUSTOM, DEFAULT_DOMAIN, custom_objective, domain_start, parse_domain, plain
 from .model import (
     CRITERIA,
     INT_PARAMS,
     MAX_CONFIGS,
     RUN_PARAMS,
+    SEEDS,
     CompareState,
     OptConfig,
     PlaygroundState,
@@ -162,6 +168,8 @@ def parse_value(text: str, param: Param, *, integer: bool = False):
 def encode_setup(s: Setup) -> dict[str, list[str]]:
     out = {"objective": [s.objective]}
     out.update({f"objective.{n}": [fmt(v)] for n, v in s.objective_params})
+    if s.objective == CUSTOM:
+        out.update(formula=[s.formula], domain=[",".join(fmt(v) for v in s.domain)])
     out.update(x0=[fmt(s.x0)], y0=[fmt(s.y0)], steps=[fmt(s.steps)], noise=[fmt(s.noise)])
     if s.noise or s.seed:
         out["seed"] = [fmt(s.seed)]
@@ -169,9 +177,40 @@ def encode_setup(s: Setup) -> dict[str, list[str]]:
     return out
 
 
+def _decode_custom(r: _Reader, default: Setup) -> Setup | None:
+    """``formula`` and ``domain`` of ``objective=custom``: a set-up on that function, or None if unusable.
+
+    An unusable formula still travels on as the set-up's draft, so the formula box shows it.
+    """
+    text, domain_text = r.raw("formula"), r.raw("domain")
+    domain = DEFAULT_DOMAIN
+    if domain_text is not None:
+        try:
+            domain = parse_domain(domain_text)
+        except ValueError as e:
+            r.bad(f"`domain={_show(domain_text)}`: {plain(str(e))} Using {','.join(fmt(v) for v in domain)} instead.")
+    if text is None:
+        r.bad(f"`objective=custom` needs a `formula`, for example `formula=x^2+10*y^2`. "
+              f"Showing {optim.OBJECTIVES[default.objective].title} instead.")
+        return None
+    try:
+        obj = custom_objective(text.strip(), domain)
+    except ValueError as e:
+        r.bad(f"`formula={_show(text)}`: {plain(str(e))} Showing {optim.OBJECTIVES[default.objective].title} "
+              "instead; the formula box keeps the text to fix.")
+        return replace(default, draft=(text.strip(), domain))
+    return Setup(CUSTOM, (), float(obj.start[0]), float(obj.start[1]), formula=text.strip(), domain=domain)
+
+
 def _decode_setup(r: _Reader, default: Setup) -> Setup:
     name = r.raw("objective")
-    if name is not None and name not in optim.OBJECTIVES:
+    if name == CUSTOM:
+        custom = _decode_custom(r, default)
+        if custom is None or custom.objective != CUSTOM:
+            name, default = None, (custom or default)
+        else:
+            name, default = CUSTOM, custom
+    if name is not None and name not in optim.OBJECTIVES and name != CUSTOM:
         r.bad(f"`objective={_show(name)}` is not an objective this app knows "
               f"(for example {', '.join(list(optim.OBJECTIVES)[:4])}). Using {default.objective} instead.")
         name = None
@@ -181,7 +220,7 @@ def _decode_setup(r: _Reader, default: Setup) -> Setup:
     else:
         params = dict(objective_defaults(name))
         x0, y0 = optim.OBJECTIVES[name].start
-    for pname, spec in optim.OBJECTIVES[name].param_specs.items():
+    for pname, spec in ({} if name == CUSTOM else optim.OBJECTIVES[name].param_specs).items():
         params[pname] = r.value(f"objective.{pname}", spec, params[pname])
     x0 = r.value("x0", RUN_PARAMS["x0"], float(x0))
     y0 = r.value("y0", RUN_PARAMS["y0"], float(y0))
@@ -195,16 +234,17 @@ def _decode_setup(r: _Reader, default: Setup) -> Setup:
               f"Using {default.criterion} instead.")
         criterion = None
     setup = Setup(name, tuple(params.items()), float(x0), float(y0), criterion=criterion or default.criterion,
-                  **values)
+                  formula=default.formula, domain=default.domain, draft=default.draft, **values)
     try:
         obj = setup.build_objective()
-        f0 = obj.f([setup.x0, setup.y0])
+        with np.errstate(all="ignore"):  # an own formula may be undefined there (sqrt(x) at x < 0)
+            f0 = obj.f([setup.x0, setup.y0])
         if not math.isfinite(float(f0)):
-            raise ValueError(f"{obj.title} is not finite at the start point.")
+            raise ValueError(f"{plain(obj.title)} is not finite at the start point.")
     except ValueError as e:
         r.bad(f"{e} Using the default objective settings instead.")
-        setup = replace(setup, objective_params=objective_defaults(name),
-                        x0=float(optim.OBJECTIVES[name].start[0]), y0=float(optim.OBJECTIVES[name].start[1]))
+        start = domain_start(setup.domain) if name == CUSTOM else optim.OBJECTIVES[name].start
+        setup = replace(setup, objective_params=objective_defaults(name), x0=float(start[0]), y0=float(start[1]))
     return setup
 
 
@@ -319,6 +359,8 @@ def encode_compare(state: CompareState) -> dict[str, list[str]]:
         out[f"c{i}"] = [cfg.name]
         out[f"c{i}.flavor"] = [cfg.flavor]
         out.update(_encode_hp(f"c{i}", cfg))
+    if state.setup.noise:
+        out["seeds"] = [fmt(state.seeds)]
     return out
 
 
@@ -357,5 +399,6 @@ def decode_compare(query: QueryDict) -> tuple[CompareState, list[str]]:
         if given:
             r.bad("No usable configuration in the link; showing the default comparison.")
         configs = list(default.configs)
+    seeds = r.value("seeds", SEEDS, default.seeds, integer=True)
     _unknown(r)
-    return CompareState(setup, tuple(configs)), r.messages
+    return CompareState(setup, tuple(configs), seeds), r.messages

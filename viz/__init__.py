@@ -17,17 +17,27 @@ Example:
     [2, 2, 2]
 """
 
+from .bands import Band, band_figure
+from .basinmap import BasinPanel, basin_figure
 from .colors import palette
 from .contour import contour_figure
 from .domain import fit_domain
+from .linked import linked_figure
 from .losses import loss_figure
 from .multiples import small_multiples
 from .selection import clicked_point
 from .series import Series
 from .surface import surface_figure
+from .sweepmap import SweepGrid, sweep_figure
 from .traces import CLICK_GRID
+from .training import Fit, epoch_loss_figure, fit_figure, parameter_contour_figure
+from .tuning import TuningResult, tuning_figure
 
 __all__ = [
     "CLICK_GRID", "Series", "clicked_point", "contour_figure", "fit_domain", "loss_figure", "palette",
     "small_multiples", "surface_figure",
+    "Fit", "epoch_loss_figure", "fit_figure", "parameter_contour_figure",
+    "linked_figure",
+    "Band", "BasinPanel", "SweepGrid", "TuningResult", "band_figure", "basin_figure", "sweep_figure",
+    "tuning_figure",
 ]

@@ -15,6 +15,21 @@ MARKERS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).m
     (g.data || []).filter(t => t.meta === 'step-marker').map(t => [t.x, t.y, t.z])))"""
 PATHS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify(
     (g.data || []).filter(t => t.meta === 'path').map(t => [t.x, t.y])))"""
+# Each step-marker trace of the Playground's figure (contour, surface and loss panel), one string each.
+EACH_MARKER_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(g =>
+    (g.data || []).filter(t => t.meta === 'step-marker').map(t => t.type + ':' + JSON.stringify([t.x, t.y, t.z])))"""
+# The label of the active stop of the step slider inside the Playground's figure.
+FIGURE_STEP_JS = """() => { const s = document.querySelector('.js-plotly-plot')._fullLayout.sliders[0];
+    return s.steps[s.active].label; }"""
+# Centre of the figure slider's tick ``i`` and the box of the 3D panel, in page pixels.
+TICK_JS = """(i) => { const g = document.querySelector('.js-plotly-plot');
+    const t = g.querySelectorAll('.slider-tick-rect')[i].getBoundingClientRect();
+    const rail = g.querySelector('.slider-rail-rect').getBoundingClientRect();
+    return [t.left + t.width / 2, rail.top + rail.height / 2]; }"""
+SCENE_BOX_JS = """() => { const g = document.querySelector('.js-plotly-plot'), L = g._fullLayout;
+    const r = g.getBoundingClientRect(), d = L.scene.domain, sz = L._size;
+    return {x: r.left + sz.l + d.x[0] * sz.w, y: r.top + sz.t + (1 - d.y[1]) * sz.h,
+            width: (d.x[1] - d.x[0]) * sz.w, height: (d.y[1] - d.y[0]) * sz.h}; }"""
 
 
 def open_app(page, url: str, charts: int) -> None:
@@ -59,10 +74,14 @@ def slider(page, key: str):
     return page.locator(f".st-key-{key} input[type='range']")
 
 
-def test_playground_opens_with_three_charts(page, app_url):
-    open_app(page, app_url, 3)
+def test_playground_opens_with_the_three_linked_views(page, app_url):
+    open_app(page, app_url, 1)
     no_exception(page)
-    assert page.get_by_test_id("stPlotlyChart").count() == 3
+    assert page.get_by_test_id("stPlotlyChart").count() == 1
+    panels = page.evaluate("""() => { const L = document.querySelector('.js-plotly-plot')._fullLayout;
+        return [!!L.xaxis, !!L.scene, !!L.xaxis2, L.sliders.length]; }""")
+    assert panels == [True, True, True, 1]  # contour map, 3D surface, loss curves, step slider
+    assert page.evaluate(FIGURE_STEP_JS) == "100"
     assert page.get_by_text("Where each optimizer ended").is_visible()
     assert query(page)["opt"] == ["gd", "rmsprop"]
     shot(page, "browser_playground")
@@ -79,22 +98,29 @@ def test_compare_opens_with_small_multiples_and_leaderboard(page, app_url):
 
 
 def test_step_slider_moves_every_marker(page, app_url):
-    open_app(page, app_url, 3)
-    before = page.evaluate(MARKERS_JS)
-    step = slider(page, "pg-step")
-    step.focus()
-    for _ in range(60):
-        page.keyboard.press("ArrowLeft")
-    after = wait_change(page, MARKERS_JS, before)
-    assert len(after) == 3 and all(a != b for a, b in zip(after, before, strict=True)), "every chart moves"
-    assert int(step.input_value()) < 100
-    assert query(page)["step"] == [step.input_value()]
+    """The step slider inside the figure moves every optimizer's marker on the contour map, the 3D
+    surface and the loss chart, in the browser: no rerun, the address keeps its step."""
+    open_app(page, app_url, 1)
+    before = page.evaluate(EACH_MARKER_JS)
+    assert len(before) == 3 * 2 and sum(m.startswith("scatter3d:") for m in before) == 2
+    surface = page.screenshot(clip=page.evaluate(SCENE_BOX_JS))
+    address = page.url
+    page.mouse.click(*page.evaluate(TICK_JS, 40))
+    deadline = time.monotonic() + 30
+    while page.evaluate(EACH_MARKER_JS) == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    after = page.evaluate(EACH_MARKER_JS)
+    assert all(a != b for a, b in zip(after, before, strict=True)), "every marker on every panel moves"
+    assert page.evaluate(FIGURE_STEP_JS) == "40"
+    assert page.screenshot(clip=page.evaluate(SCENE_BOX_JS)) != surface, "the 3D panel redraws its markers"
+    assert page.locator(IDLE).count() == 1 and page.url == address  # no rerun
     no_exception(page)
     shot(page, "browser_step_slider")
 
 
 def test_learning_rate_slider_changes_the_paths(page, app_url):
-    open_app(page, app_url, 3)
+    open_app(page, app_url, 1)
     before = page.evaluate(PATHS_JS)
     lr = slider(page, "pg-opt-gd-lr")
     lr.focus()
@@ -105,7 +131,7 @@ def test_learning_rate_slider_changes_the_paths(page, app_url):
 
 
 def test_clicking_the_contour_map_sets_the_start(page, app_url):
-    open_app(page, app_url, 3)
+    open_app(page, app_url, 1)
     x_input = page.locator(".st-key-pg-x0 input")
     y_input = page.locator(".st-key-pg-y0 input")
     assert (x_input.input_value(), y_input.input_value()) == ("1.5", "1.5")
@@ -133,21 +159,21 @@ def test_clicking_the_contour_map_sets_the_start(page, app_url):
 def test_shared_link_reopens_the_same_view(page, app_url, browser):
     link = (f"{app_url}/?objective=himmelblau&x0=-2&y0=1&flavor=torch&opt=gd&opt=adam"
             "&gd.lr=0.005&adam.lr=0.05&steps=200&step=10")
-    open_app(page, link, 3)
+    open_app(page, link, 1)
     no_exception(page)
     assert page.locator(".st-key-pg-warning, [data-testid='stAlert']").count() == 0
     assert page.locator(".st-key-pg-x0 input").input_value() == "-2"
     assert page.locator(".st-key-pg-steps input").input_value() == "200"
-    assert slider(page, "pg-step").input_value() == "10"
+    assert page.evaluate(FIGURE_STEP_JS) == "10"
     assert "Adam" in page.locator(".st-key-pg-optimizers").inner_text()
     assert "0.05" in page.locator(".st-key-pg-opt-adam-lr").inner_text()
     shared = page.url
     markers = page.evaluate(MARKERS_JS)
 
     other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-    open_app(other, shared, 3)
+    open_app(other, shared, 1)
     assert other.locator(".st-key-pg-x0 input").input_value() == "-2"
-    assert slider(other, "pg-step").input_value() == "10"
+    assert other.evaluate(FIGURE_STEP_JS) == "10"
     assert other.evaluate(MARKERS_JS) == markers
     other.context.close()
 
@@ -167,7 +193,7 @@ def test_compare_link_reopens_the_exact_comparison(page, app_url, browser):
 
 
 def test_bad_link_gives_one_message_and_a_working_page(page, app_url):
-    open_app(page, f"{app_url}/?gd.lr=0&steps=lots", 3)
+    open_app(page, f"{app_url}/?gd.lr=0&steps=lots", 1)
     alerts = page.get_by_test_id("stAlert")
     assert alerts.count() == 1
     text = alerts.inner_text()
@@ -178,7 +204,7 @@ def test_bad_link_gives_one_message_and_a_working_page(page, app_url):
 
 
 def test_navigating_between_pages_keeps_each_pages_settings(page, app_url):
-    open_app(page, f"{app_url}/?gd.lr=0.05", 3)
+    open_app(page, f"{app_url}/?gd.lr=0.05", 1)
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Compare").click()
     page.wait_for_url("**/compare**")
     page.get_by_test_id("stDataFrame").wait_for()
@@ -212,3 +238,21 @@ def test_a_compare_link_is_the_first_visit_to_a_fresh_server(browser):
     finally:
         page.context.close()
         stop(proc)
+
+
+def test_stacked_charts_for_a_narrow_window(page, app_url):
+    page.set_viewport_size({"width": 760, "height": 1000})
+    open_app(page, app_url, 1)
+    sidebar = page.get_by_test_id("stSidebar")
+    if sidebar.get_attribute("aria-expanded") == "true" or sidebar.get_attribute("data-collapsed") == "false":
+        sidebar.hover()
+        page.get_by_test_id("stSidebarCollapseButton").locator("button").click()  # it covers a narrow page
+    page.get_by_text("Stack the charts").click()
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout.height > 1000",
+                           timeout=60_000)
+    settle(page)
+    rows = page.evaluate("""() => { const L = document.querySelector('.js-plotly-plot')._fullLayout;
+        return [L.yaxis.domain, L.scene.domain.y, L.yaxis2.domain]; }""")
+    assert rows[0][0] > rows[1][1] and rows[1][0] > rows[2][1]  # contour above surface above loss
+    no_exception(page)
+    shot(page, "browser_stacked_narrow")
