@@ -1,0 +1,163 @@
+"""Issue 7: walk every page's URL parameters with hostile values.
+
+Every bad value (empty, non-numeric, huge, out of range, NaN, an unknown name) must give one
+clear message naming the parameter, and the page must still render its main output.
+
+The parameter list of each page comes from encoding the page's default state, so a new
+parameter is walked automatically; ``EXTRA`` adds the few that the default link leaves out
+(the seed, the Playground's step, an own formula's ``formula`` and ``domain``, ...).
+
+Two levels, to keep the run short:
+
+- the decoders, fast: every (page, parameter, bad value), the full cross product;
+- the app (AppTest): one run per (page, parameter) with one bad value rotating through the
+  list, plus one run per page with every parameter garbage at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.basinstate import decode_basins, default_basins, encode_basins
+from ui.formula import CUSTOM
+from ui.inside import decode_inside, default_inside, encode_inside
+from ui.minibatch import MiniBatchState, decode_minibatch, encode_minibatch
+from ui.model import default_compare, default_playground
+from ui.sweepstate import decode_sweep, default_sweep, encode_sweep
+from ui.tunestate import decode_tune, default_tune, encode_tune
+from ui.urlstate import decode_compare, decode_playground, encode_compare, encode_playground
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+
+BAD = ["", "abc", "1e309", "9" * 400, "-1e9", "nan", "zz-unknown"]
+VALID = {("formula", "-1e9")}  # a constant function is a formula the app can draw
+
+
+def bad_values(name: str) -> list[str]:
+    return [b for b in BAD if (name, b) not in VALID]
+
+
+# An own formula: the context in which ``formula`` and ``domain`` are read.
+OWN = {"objective": [CUSTOM], "formula": ["x^2+10*y^2"], "domain": ["-5,5,-5,5"]}
+SETUP_EXTRA = {"seed": {}, "formula": OWN, "domain": OWN}
+
+# page -> (default state, encode, decode, {parameter the default link omits: context it needs}, main charts)
+Page = tuple[Callable, Callable, Callable, dict[str, dict], int]
+PAGES: dict[str, Page] = {
+    "playground": (default_playground, encode_playground, decode_playground, {**SETUP_EXTRA, "step": {}}, 1),
+    "compare": (default_compare, encode_compare, decode_compare,
+                {**SETUP_EXTRA, "seeds": {"noise": ["0.5"]}}, 2),
+    "sweep": (default_sweep, encode_sweep, decode_sweep, {**SETUP_EXTRA, "outcome": {}, "cell": {}}, 1),
+    "tune": (default_tune, encode_tune, decode_tune, {}, 1),
+    "basins": (default_basins, encode_basins, decode_basins, {}, 1),
+    "minibatch": (MiniBatchState, encode_minibatch, decode_minibatch, {"data": {}}, 3),
+    "inside": (default_inside, encode_inside, decode_inside, SETUP_EXTRA, 3),
+}
+
+
+def default_link(page: str) -> dict[str, list[str]]:
+    default, encode, *_ = PAGES[page]
+    return encode(default())
+
+
+def walk(page: str) -> list[tuple[str, dict[str, list[str]]]]:
+    """Every parameter of ``page`` with the link it is read in (the default link, plus its context)."""
+    base = default_link(page)
+    extra = PAGES[page][3]
+    return [(name, base) for name in base] + [(name, in_context(base, ctx)) for name, ctx in extra.items()
+                                              if name not in base]
+
+
+def in_context(link: dict[str, list[str]], ctx: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``link`` changed as ``ctx`` says; an own formula has no built-in objective's ``objective.*`` settings."""
+    if ctx.get("objective") == [CUSTOM]:
+        link = {k: v for k, v in link.items() if not k.startswith("objective.")}
+    return {**link, **ctx}
+
+
+def with_bad(link: dict[str, list[str]], name: str, bad: str) -> dict[str, list[str]]:
+    return {**link, name: [bad]}
+
+
+def names_it(messages: list[str], name: str) -> bool:
+    """A message quotes the parameter as the link has it (`` `name=value` `` or `` `name` ``)."""
+    return any(f"`{name}=" in m or f"`{name}`" in m for m in messages)
+
+
+CASES = [(page, name, link) for page in PAGES for name, link in walk(page)]
+IDS = [f"{page}-{name}" for page, name, _ in CASES]
+
+
+def test_every_page_has_a_walk_and_new_parameters_join_it():
+    for page in PAGES:
+        names = [n for n, _ in walk(page)]
+        assert len(names) == len(set(names)) and len(names) >= 5, (page, names)
+    assert {"objective", "x0", "steps", "opt", "gd.lr", "step", "seed", "formula", "domain"} <= {
+        n for n, _ in walk("playground")}
+    assert {"c1", "c1.flavor", "c1.lr", "seeds"} <= {n for n, _ in walk("compare")}
+
+
+# ---------------------------------------------------------------- decoders: the full cross product
+
+
+@pytest.mark.parametrize(("page", "name", "link"), CASES, ids=IDS)
+def test_decoder_names_every_bad_value(page, name, link):
+    decode = PAGES[page][2]
+    _, clean = decode(link)
+    assert not clean, (page, name, clean)  # the walk's links are good until one value goes bad
+    for bad in bad_values(name):
+        state, messages = decode(with_bad(link, name, bad))
+        assert state is not None
+        assert names_it(messages, name), (page, name, bad, messages)
+
+
+# ---------------------------------------------------------------- the app
+
+
+def open_page(page: str, query: dict[str, list[str]]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.switch_page(f"pages/{page}.py")
+    return at.run()
+
+
+def still_works(at: AppTest, page: str) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) >= PAGES[page][4], f"{page} lost its main output"
+
+
+@pytest.mark.parametrize(("page", "name", "link"), CASES, ids=IDS)
+def test_page_survives_one_bad_parameter(page, name, link):
+    values = bad_values(name)
+    bad = values[CASES.index((page, name, link)) % len(values)]
+    at = open_page(page, with_bad(link, name, bad))
+    still_works(at, page)
+    shown = [w.value for w in at.warning] + [e.value for e in at.error]
+    assert len(at.warning) == 1, shown  # one box for the link's problems
+    assert names_it(shown, name), (name, bad, shown)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_survives_every_parameter_garbage_at_once(page):
+    names = [name for name, _ in walk(page)]
+    garbage = {name: [bad_values(name)[i % len(bad_values(name))]] for i, name in enumerate(names)}
+    at = open_page(page, garbage)
+    still_works(at, page)
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    assert "cannot use" in text and "default" in text
+    # a garbage objective, optimizer or formula hides the parameters that depend on it; the rest are named
+    named = [n for n in names if f"`{n}" in text]
+    assert len(named) >= min(3, len(names)), text
+
+
+def test_lessons_ignores_a_garbage_link():
+    at = open_page("lessons", {"steps": ["abc"], "objective": ["9" * 400], "": ["nan"]})
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Seed" in m.value for m in at.markdown)
