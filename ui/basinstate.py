@@ -16,7 +16,7 @@ import optim
 from optim import Param
 
 from .model import RUN_PARAMS, OptConfig, make_config, objective_defaults
-from .urlstate import QueryDict, _decode_hp, _flavor_hint, _Reader, _show, _unknown, fmt
+from .urlstate import QueryDict, _Reader, _show, _unknown, decode_numbered_configs, fmt
 
 MIN_MAPS, MAX_MAPS = 2, 4
 VIEWS = {"basin": "which minimum", "steps": "steps to converge"}
@@ -107,25 +107,7 @@ def decode_basins(query: QueryDict) -> tuple[BasinState, list[str]]:
     if view is not None and view not in VIEWS:
         r.bad(f"`view={_show(view)}` is not allowed; allowed: {', '.join(VIEWS)}. Using basin instead.")
         view = None
-    configs = []
-    for i in range(1, MAX_MAPS + 1):
-        prefix = f"c{i}"
-        oname = r.raw(prefix)
-        if oname is None:
-            continue
-        if oname not in optim.OPTIMIZERS:
-            r.bad(f"`{prefix}={_show(oname)}` is not an optimizer this app knows; allowed: "
-                  f"{', '.join(optim.OPTIMIZERS)}. Left out.")
-            r.used.update(k for k in r.query if k.startswith(prefix + "."))
-            continue
-        spec = optim.OPTIMIZERS[oname]
-        flavor = r.raw(f"{prefix}.flavor")
-        if flavor is not None and flavor not in spec.flavors:
-            r.bad(f"`{prefix}.flavor={_show(flavor)}`: {spec.title} has no such flavor; allowed: "
-                  f"{', '.join(spec.flavors)}. Using textbook instead.")
-            flavor = None
-        configs.append(_decode_hp(r, prefix, make_config(oname, flavor or "textbook")))
-        _flavor_hint(r, prefix, oname, flavor or "textbook")
+    configs = decode_numbered_configs(r, MAX_MAPS)
     extra = [k for k in r.query if k.startswith("c") and k[1:].isdigit() and int(k[1:]) > MAX_MAPS]
     if extra:
         r.bad(f"The link names more than {MAX_MAPS} optimizers; the page maps at most {MAX_MAPS}. "

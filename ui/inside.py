@@ -33,6 +33,7 @@ from .urlstate import (
     _Reader,
     _show,
     _unknown,
+    decode_optimizer_names,
     encode_setup,
     fmt,
 )
@@ -218,19 +219,7 @@ def decode_inside(query: QueryDict) -> tuple[InsideState, list[str]]:
     setup = _decode_setup(r, default.setup)
     flavor = _choice(r, "flavor", dict.fromkeys(optim.FLAVORS), default.flavor)
     defaults = {c.name: c for c in default.optimizers}
-    names: list[str] = []
-    for name in r.all("opt") if r.has("opt") else list(defaults):
-        if name not in optim.OPTIMIZERS:
-            r.bad(f"`opt={_show(name)}` is not an optimizer this app knows; allowed: "
-                  f"{', '.join(optim.OPTIMIZERS)}. Left out.")
-        elif name not in names:
-            names.append(name)
-    if len(names) > MAX_INSIDE:
-        r.bad(f"The link names {len(names)} optimizers; this page looks inside at most {MAX_INSIDE}. "
-              f"Kept the first {MAX_INSIDE}.")
-        names = names[:MAX_INSIDE]
-    if not names:
-        names = list(defaults)
+    names = decode_optimizer_names(r, list(defaults), MAX_INSIDE, "this page looks inside")
     configs = []
     for name in names:
         fl = effective_flavor(name, flavor)

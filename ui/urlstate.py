@@ -291,6 +291,47 @@ def _unknown(r: _Reader) -> None:
 # ----------------------------------------------------------------------------- Playground
 
 
+def decode_optimizer_names(r: _Reader, defaults: list[str], limit: int, where: str) -> list[str]:
+    """The optimizers a link names with ``opt=`` (known, unique, at most ``limit``), else ``defaults``."""
+    if not r.has("opt"):
+        return list(defaults)
+    names: list[str] = []
+    for name in r.all("opt"):
+        if name not in optim.OPTIMIZERS:
+            r.bad(f"`opt={_show(name)}` is not an optimizer this app knows; allowed: "
+                  f"{', '.join(optim.OPTIMIZERS)}. Left out.")
+        elif name not in names:
+            names.append(name)
+    if len(names) > limit:
+        r.bad(f"The link names {len(names)} optimizers; {where} at most {limit}. Kept the first {limit}.")
+        names = names[:limit]
+    return names or list(defaults)
+
+
+def decode_numbered_configs(r: _Reader, limit: int) -> list[OptConfig]:
+    """Configurations ``c1=name&c1.flavor=...&c1.<hp>=...`` up to ``c<limit>``; unusable ones are left out."""
+    configs = []
+    for i in range(1, limit + 1):
+        prefix = f"c{i}"
+        name = r.raw(prefix)
+        if name is None:
+            continue
+        if name not in optim.OPTIMIZERS:
+            r.bad(f"`{prefix}={_show(name)}` is not an optimizer this app knows; allowed: "
+                  f"{', '.join(optim.OPTIMIZERS)}. Left out.")
+            r.used.update(k for k in r.query if k.startswith(prefix + "."))
+            continue
+        spec = optim.OPTIMIZERS[name]
+        flavor = r.raw(f"{prefix}.flavor")
+        if flavor is not None and flavor not in spec.flavors:
+            r.bad(f"`{prefix}.flavor={_show(flavor)}`: {spec.title} has no such flavor; allowed: "
+                  f"{', '.join(spec.flavors)}. Using textbook instead.")
+            flavor = None
+        configs.append(_decode_hp(r, prefix, make_config(name, flavor or "textbook")))
+        _flavor_hint(r, prefix, name, flavor or "textbook")
+    return configs
+
+
 def encode_playground(state: PlaygroundState) -> dict[str, list[str]]:
     """The Playground's state as query parameters (see the module docstring)."""
     out = encode_setup(state.setup)
@@ -322,22 +363,7 @@ def decode_playground(query: QueryDict) -> tuple[PlaygroundState, list[str]]:
     flavor = flavor or default.flavor
 
     defaults = {c.name: c for c in default.optimizers}
-    if r.has("opt"):
-        names = []
-        for name in r.all("opt"):
-            if name not in optim.OPTIMIZERS:
-                r.bad(f"`opt={_show(name)}` is not an optimizer this app knows; allowed: "
-                      f"{', '.join(optim.OPTIMIZERS)}. Left out.")
-            elif name not in names:
-                names.append(name)
-        if len(names) > MAX_CONFIGS:
-            r.bad(f"The link names {len(names)} optimizers; the Playground shows at most {MAX_CONFIGS}. "
-                  f"Kept the first {MAX_CONFIGS}.")
-            names = names[:MAX_CONFIGS]
-        if not names:
-            names = list(defaults)
-    else:
-        names = list(defaults)
+    names = decode_optimizer_names(r, list(defaults), MAX_CONFIGS, "the Playground shows")
     configs = []
     for name in names:
         fl = effective_flavor(name, flavor)
@@ -375,26 +401,8 @@ def decode_compare(query: QueryDict) -> tuple[CompareState, list[str]]:
     default = default_compare()
     r = _Reader(query)
     setup = _decode_setup(r, default.setup)
-    configs = []
     given = any(r.has(f"c{i}") for i in range(1, MAX_CONFIGS + 1))
-    for i in range(1, MAX_CONFIGS + 1):
-        prefix = f"c{i}"
-        name = r.raw(prefix)
-        if name is None:
-            continue
-        if name not in optim.OPTIMIZERS:
-            r.bad(f"`{prefix}={_show(name)}` is not an optimizer this app knows; allowed: "
-                  f"{', '.join(optim.OPTIMIZERS)}. Left out.")
-            r.used.update(k for k in r.query if k.startswith(prefix + "."))
-            continue
-        spec = optim.OPTIMIZERS[name]
-        flavor = r.raw(f"{prefix}.flavor")
-        if flavor is not None and flavor not in spec.flavors:
-            r.bad(f"`{prefix}.flavor={_show(flavor)}`: {spec.title} has no such flavor; allowed: "
-                  f"{', '.join(spec.flavors)}. Using textbook instead.")
-            flavor = None
-        configs.append(_decode_hp(r, prefix, make_config(name, flavor or "textbook")))
-        _flavor_hint(r, prefix, name, flavor or "textbook")
+    configs = decode_numbered_configs(r, MAX_CONFIGS)
     if not configs:
         if given:
             r.bad("No usable configuration in the link; showing the default comparison.")
