@@ -16,7 +16,7 @@ import optim
 from optim import Param
 
 from .model import RUN_PARAMS, OptConfig, make_config, objective_defaults
-from .urlstate import QueryDict, _Reader, _show, _unknown, decode_numbered_configs, fmt
+from .urlstate import QueryDict, QueryReader, decode_numbered_configs, fmt, shorten, warn_unknown
 
 MIN_MAPS, MAX_MAPS = 2, 4
 VIEWS = {"basin": "which minimum", "steps": "steps to converge"}
@@ -88,11 +88,11 @@ def decode_basins(query: QueryDict) -> tuple[BasinState, list[str]]:
         ('himmelblau', 200, 2)
     """
     default = default_basins()
-    r = _Reader(query)
+    r = QueryReader(query)
     allowed = basin_objectives()
     name = r.raw("objective")
     if name is not None and name not in allowed:
-        r.bad(f"`objective={_show(name)}` has fewer than two known minima, so it has no basins to map; allowed: "
+        r.bad(f"`objective={shorten(name)}` has fewer than two known minima, so it has no basins to map; allowed: "
               f"{', '.join(allowed)}. Using {default.objective} instead.")
         name = None
     name = name or default.objective
@@ -105,13 +105,13 @@ def decode_basins(query: QueryDict) -> tuple[BasinState, list[str]]:
     tol = r.value("tol", BASIN_PARAMS["tol"], default.tol)
     view = r.raw("view")
     if view is not None and view not in VIEWS:
-        r.bad(f"`view={_show(view)}` is not allowed; allowed: {', '.join(VIEWS)}. Using basin instead.")
+        r.bad(f"`view={shorten(view)}` is not allowed; allowed: {', '.join(VIEWS)}. Using basin instead.")
         view = None
     configs = decode_numbered_configs(r, MAX_MAPS)
     extra = [k for k in r.query if k.startswith("c") and k[1:].isdigit() and int(k[1:]) > MAX_MAPS]
     if extra:
         r.bad(f"The link names more than {MAX_MAPS} optimizers; the page maps at most {MAX_MAPS}. "
-              f"Left out {', '.join(f'`{_show(k, 8)}`' for k in extra)}.")
+              f"Left out {', '.join(f'`{shorten(k, 8)}`' for k in extra)}.")
         r.used.update(k for k in r.query if any(k == e or k.startswith(e + ".") for e in extra))
     if len(configs) < MIN_MAPS:
         if configs or any(r.has(f"c{i}") for i in range(1, MAX_MAPS + 1)):
@@ -119,7 +119,7 @@ def decode_basins(query: QueryDict) -> tuple[BasinState, list[str]]:
                   "Filled in from the defaults.")
         fill = [c for c in default_configs() if c.name not in {k.name for k in configs}]
         configs += fill[: MIN_MAPS - len(configs)]
-    _unknown(r)
+    warn_unknown(r)
     state = BasinState(name, tuple(params.items()), tuple(configs), int(res), int(steps), float(tol),
                        view or default.view)
     return state, r.messages

@@ -27,15 +27,15 @@ from optim import Param
 from .model import OptConfig, Setup, effective_flavor, make_config
 from .urlstate import (
     QueryDict,
-    _decode_hp,
-    _decode_setup,
-    _flavor_hint,
-    _Reader,
-    _show,
-    _unknown,
+    QueryReader,
+    decode_hyperparameters,
     decode_optimizer_names,
+    decode_setup,
     encode_setup,
     fmt,
+    shorten,
+    warn_flavor_mismatch,
+    warn_unknown,
 )
 
 MAX_INSIDE = 3
@@ -195,12 +195,12 @@ def encode_inside(state: InsideState) -> dict[str, list[str]]:
     return out
 
 
-def _choice(r: _Reader, name: str, allowed: dict, default: str) -> str:
+def _choice(r: QueryReader, name: str, allowed: dict, default: str) -> str:
     text = r.raw(name)
     if text is None:
         return default
     if text not in allowed:
-        r.bad(f"`{name}={_show(text)}` is not allowed; allowed: {', '.join(allowed)}. Using {default} instead.")
+        r.bad(f"`{name}={shorten(text)}` is not allowed; allowed: {', '.join(allowed)}. Using {default} instead.")
         return default
     return text
 
@@ -214,9 +214,9 @@ def decode_inside(query: QueryDict) -> tuple[InsideState, list[str]]:
         ('zigzag', 0.002, ['rmsprop'], [])
     """
     default = default_inside()
-    r = _Reader(query)
+    r = QueryReader(query)
     view = _choice(r, "view", VIEWS, default.view)
-    setup = _decode_setup(r, default.setup)
+    setup = decode_setup(r, default.setup)
     flavor = _choice(r, "flavor", dict.fromkeys(optim.FLAVORS), default.flavor)
     defaults = {c.name: c for c in default.optimizers}
     names = decode_optimizer_names(r, list(defaults), MAX_INSIDE, "this page looks inside")
@@ -224,8 +224,8 @@ def decode_inside(query: QueryDict) -> tuple[InsideState, list[str]]:
     for name in names:
         fl = effective_flavor(name, flavor)
         base = defaults[name] if name in defaults and defaults[name].flavor == fl else make_config(name, fl)
-        configs.append(_decode_hp(r, name, base))
-        _flavor_hint(r, name, name, fl)
+        configs.append(decode_hyperparameters(r, name, base))
+        warn_flavor_mismatch(r, name, name, fl)
     scale = _choice(r, "scale", SCALES, default.scale)
     knobs = {}
     for view_name, (prefix, params) in _KNOBS.items():
@@ -235,6 +235,6 @@ def decode_inside(query: QueryDict) -> tuple[InsideState, list[str]]:
         knobs[view_name] = tuple(values.items())
     eps_form = _choice(r, "eps.form", EPS_FORMS, default.eps_form)
     bias = _choice(r, "dk.bias", BOTH, default.bias)
-    _unknown(r)
+    warn_unknown(r)
     return InsideState(view, setup, flavor, tuple(configs), scale, knobs["zigzag"], knobs["epsilon"], eps_form,
                        knobs["decay"], bias), r.messages

@@ -23,7 +23,7 @@ import pandas as pd
 import optim
 from optim import Param, models
 
-from .urlstate import QueryDict, _Reader, _show, fmt
+from .urlstate import QueryDict, QueryReader, fmt, shorten
 
 MODELS = {
     "linear": "Linear regression (mean squared error)",
@@ -106,20 +106,20 @@ def decode_minibatch(query: QueryDict) -> tuple[MiniBatchState, list[str]]:
         (5.0, 20, ['`batch=0`: 0 is out of range; allowed: a whole number from 1 to 10000. Using 20 instead.'])
     """
     default = MiniBatchState()
-    r = _Reader(query)
+    r = QueryReader(query)
     model = r.raw("model")
     if model is not None and model not in MODELS:
-        r.bad(f"`model={_show(model)}` is not allowed; allowed: {', '.join(MODELS)}. Using linear instead.")
+        r.bad(f"`model={shorten(model)}` is not allowed; allowed: {', '.join(MODELS)}. Using linear instead.")
         model = None
     values = {name: r.value(name, p, getattr(default, name), integer=name in INT_PARAMS) for name, p in PARAMS.items()}
     lrs = tuple((name, r.value(f"{name}.lr", lr_param(name), lr)) for name, lr in default.lrs)
     data = r.raw("data")
     if data not in (None, "upload", "generated"):
-        r.bad(f"`data={_show(data)}` is not allowed; allowed: upload, generated. Using generated data instead.")
+        r.bad(f"`data={shorten(data)}` is not allowed; allowed: upload, generated. Using generated data instead.")
     extra = r.unused()
     if extra:
         r.bad("Ignored unknown link parameter" + ("s " if len(extra) > 1 else " ")
-              + ", ".join(f"`{_show(k, 30)}`" for k in extra[:5]) + (" …" if len(extra) > 5 else "") + ".")
+              + ", ".join(f"`{shorten(k, 30)}`" for k in extra[:5]) + (" …" if len(extra) > 5 else "") + ".")
     return MiniBatchState(model=model or default.model, lrs=lrs, upload=data == "upload", **values), r.messages
 
 
@@ -165,7 +165,7 @@ def read_upload(content: bytes, name: str, model: str) -> models.Dataset:
         ...
         ValueError: points.csv: row 3, column 2: 'four' is not a number; the file must hold two numeric columns, ...
     """
-    label = _show(name or "the file", 60)
+    label = shorten(name or "the file", 60)
     try:
         data = models.load_csv(content, label)
     except ValueError as e:

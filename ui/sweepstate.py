@@ -29,7 +29,18 @@ from .model import (
     make_config,
     setup_for_objective,
 )
-from .urlstate import QueryDict, _decode_hp, _decode_setup, _flavor_hint, _Reader, _show, _unknown, encode_setup, fmt
+from .urlstate import (
+    QueryDict,
+    QueryReader,
+    decode_flavor,
+    decode_hyperparameters,
+    decode_setup,
+    encode_setup,
+    fmt,
+    shorten,
+    warn_flavor_mismatch,
+    warn_unknown,
+)
 
 AXIS_MAX = 200
 """Most values per axis; the run-step budget (``optim.MAX_RUN_STEPS``) may refuse less."""
@@ -138,7 +149,7 @@ def encode_sweep(state: SweepState) -> dict[str, list[str]]:
     return out
 
 
-def _range(r: _Reader, prefix: str, param: Param, lo, hi, n, what: str) -> tuple[float, float, int]:
+def _range(r: QueryReader, prefix: str, param: Param, lo, hi, n, what: str) -> tuple[float, float, int]:
     """Read ``prefix.min``, ``prefix.max`` and ``prefix.n``; an empty range falls back to the defaults."""
     a = r.value(f"{prefix}.min", param, lo)
     b = r.value(f"{prefix}.max", param, hi)
@@ -159,18 +170,15 @@ def decode_sweep(query: QueryDict) -> tuple[SweepState, list[str]]:
         ('adam', 'beta2', 60, ['`lr.n=0`: 0 is out of range; allowed: a whole number from 1 to 200. Using 60 instead.'])
     """
     default = default_sweep()
-    r = _Reader(query)
-    setup = replace(_decode_setup(r, default.setup), noise=0.0, seed=0)
+    r = QueryReader(query)
+    setup = replace(decode_setup(r, default.setup), noise=0.0, seed=0)
     name = r.raw("opt")
     if name is not None and name not in optim.OPTIMIZERS:
-        r.bad(f"`opt={_show(name)}` is not an optimizer this app knows; allowed: {', '.join(optim.OPTIMIZERS)}. "
+        r.bad(f"`opt={shorten(name)}` is not an optimizer this app knows; allowed: {', '.join(optim.OPTIMIZERS)}. "
               f"Using {default.config.name} instead.")
         name = None
     name = name or default.config.name
-    flavor = r.raw("flavor")
-    if flavor is not None and flavor not in optim.FLAVORS:
-        r.bad(f"`flavor={_show(flavor)}` is not allowed; allowed: {', '.join(optim.FLAVORS)}. Using textbook instead.")
-        flavor = None
+    flavor = decode_flavor(r)
     flavor = effective_flavor(name, flavor or "textbook")
     same = (name, flavor) == (default.config.name, default.config.flavor)
     base = default.config if same else make_config(name, flavor)
@@ -183,7 +191,7 @@ def decode_sweep(query: QueryDict) -> tuple[SweepState, list[str]]:
     elif second not in choices:
         allowed = ", ".join(choices) if choices else "none (this optimizer has no second hyperparameter)"
         fallback = choices[0] if choices else None
-        r.bad(f"`second={_show(second)}` cannot be swept for {optim.OPTIMIZERS[name].title}; allowed: {allowed}. "
+        r.bad(f"`second={shorten(second)}` cannot be swept for {optim.OPTIMIZERS[name].title}; allowed: {allowed}. "
               f"Using {fallback or 'none'} instead.")
         second = fallback
     elif second == "none":
@@ -192,8 +200,8 @@ def decode_sweep(query: QueryDict) -> tuple[SweepState, list[str]]:
     for swept in ("lr", second):
         if swept is not None:
             r.raw(f"{name}.{swept}")
-    cfg = _decode_hp(r, name, base)
-    _flavor_hint(r, name, name, flavor)
+    cfg = decode_hyperparameters(r, name, base)
+    warn_flavor_mismatch(r, name, name, flavor)
     lr_param = optim.OPTIMIZERS[name].params(flavor)["lr"]
     lr_min, lr_max, lr_n = _range(r, "lr", lr_param, default.lr_min, default.lr_max, default.lr_n,
                                   "learning-rate")
@@ -203,7 +211,7 @@ def decode_sweep(query: QueryDict) -> tuple[SweepState, list[str]]:
         s_min, s_max, s_n = _range(r, "second", s_param, s_min, s_max, s_n, second)
     outcome = r.raw("outcome")
     if outcome is not None and outcome not in OUTCOMES:
-        r.bad(f"`outcome={_show(outcome)}` is not allowed; allowed: {', '.join(OUTCOMES)}. Using final_loss instead.")
+        r.bad(f"`outcome={shorten(outcome)}` is not allowed; allowed: {', '.join(OUTCOMES)}. Using final_loss instead.")
         outcome = None
     state = SweepState(setup, cfg, second, lr_min, lr_max, lr_n, s_min, s_max, s_n, outcome or "final_loss")
     cell = r.raw("cell")
@@ -215,7 +223,7 @@ def decode_sweep(query: QueryDict) -> tuple[SweepState, list[str]]:
                 raise ValueError
             state = replace(state, cell=(row, col))
         except ValueError:
-            r.bad(f"`cell={_show(cell)}` is not a cell of this {rows} x {cols} grid; allowed: row,column with "
+            r.bad(f"`cell={shorten(cell)}` is not a cell of this {rows} x {cols} grid; allowed: row,column with "
                   f"row 0 to {rows - 1} and column 0 to {cols - 1}. No cell picked.")
-    _unknown(r)
+    warn_unknown(r)
     return state, r.messages

@@ -20,7 +20,7 @@ import optim
 from optim import Param
 
 from .model import MAX_CONFIGS, CompareState, Setup, effective_flavor, make_config, setup_for_objective
-from .urlstate import QueryDict, _decode_setup, _Reader, _show, _unknown, encode_setup, fmt
+from .urlstate import QueryDict, QueryReader, decode_flavor, decode_setup, encode_setup, fmt, shorten, warn_unknown
 
 MAX_BUDGET = 200
 """Most configurations per optimizer the page offers (the core allows more; pages stay quick)."""
@@ -87,21 +87,18 @@ def decode_tune(query: QueryDict) -> tuple[TuneState, list[str]]:
         (('adam',), 25, 2)
     """
     default = default_tune()
-    r = _Reader(query)
-    setup = _decode_setup(r, default.setup)  # objective, the race's start, steps and the seed
+    r = QueryReader(query)
+    setup = decode_setup(r, default.setup)  # objective, the race's start, steps and the seed
     seed = setup.seed
     setup = replace(setup, noise=0.0, seed=0, tol=1e-4, criterion="loss_gap")
     budget = r.value("budget", TUNE_PARAMS["budget"], default.budget, integer=True)
     starts = r.value("starts", TUNE_PARAMS["starts"], default.starts, integer=True)
-    flavor = r.raw("flavor")
-    if flavor is not None and flavor not in optim.FLAVORS:
-        r.bad(f"`flavor={_show(flavor)}` is not allowed; allowed: {', '.join(optim.FLAVORS)}. Using textbook instead.")
-        flavor = None
+    flavor = decode_flavor(r)
     names: list[str] = []
     if r.has("opt"):
         for n in r.all("opt"):
             if n not in optim.OPTIMIZERS:
-                r.bad(f"`opt={_show(n)}` is not an optimizer this app knows; allowed: {', '.join(optim.OPTIMIZERS)}. "
+                r.bad(f"`opt={shorten(n)}` is not an optimizer this app knows; allowed: {', '.join(optim.OPTIMIZERS)}. "
                       "Left out.")
             elif n not in names:
                 names.append(n)
@@ -116,7 +113,7 @@ def decode_tune(query: QueryDict) -> tuple[TuneState, list[str]]:
         r.bad(f"`lr.min={fmt(lr_min)}` is above `lr.max={fmt(lr_max)}`, so the learning-rate range is empty; it "
               f"needs min ≤ max. Using {fmt(default.lr_min)} to {fmt(default.lr_max)} instead.")
         lr_min, lr_max = default.lr_min, default.lr_max
-    _unknown(r)
+    warn_unknown(r)
     state = TuneState(setup, flavor or default.flavor, tuple(names) or default.names, int(budget), int(starts),
                       int(seed), float(lr_min), float(lr_max))
     return state, r.messages

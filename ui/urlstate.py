@@ -75,7 +75,7 @@ def fmt(value) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-class _Reader:
+class QueryReader:
     """Pulls values out of a query dict, remembering which names it used and what went wrong."""
 
     def __init__(self, query: QueryDict):
@@ -109,7 +109,7 @@ class _Reader:
         try:
             parsed = parse_value(text, param, integer=integer)
         except ValueError as e:
-            self.bad(f"`{name}={_show(text)}`: {e} Using {default_text or fmt(default)} instead.")
+            self.bad(f"`{name}={shorten(text)}`: {e} Using {default_text or fmt(default)} instead.")
             return default
         return parsed
 
@@ -117,7 +117,7 @@ class _Reader:
         return [k for k in self.query if k not in self.used]
 
 
-def _show(text: str, limit: int = 40) -> str:
+def shorten(text: str, limit: int = 40) -> str:
     """User text, shortened and stripped of Markdown-active characters, for a message."""
     text = "".join(c for c in text if c.isprintable())
     text = text.replace("`", "'")
@@ -177,7 +177,7 @@ def encode_setup(s: Setup) -> dict[str, list[str]]:
     return out
 
 
-def _decode_custom(r: _Reader, default: Setup) -> Setup | None:
+def _decode_custom(r: QueryReader, default: Setup) -> Setup | None:
     """``formula`` and ``domain`` of ``objective=custom``: a set-up on that function, or None if unusable.
 
     An unusable formula still travels on as the set-up's draft, so the formula box shows it.
@@ -188,7 +188,7 @@ def _decode_custom(r: _Reader, default: Setup) -> Setup | None:
         try:
             domain = parse_domain(domain_text)
         except ValueError as e:
-            r.bad(f"`domain={_show(domain_text)}`: {plain(str(e))} Using {','.join(fmt(v) for v in domain)} instead.")
+            r.bad(f"`domain={shorten(domain_text)}`: {plain(str(e))} Using {','.join(fmt(v) for v in domain)} instead.")
     if text is None:
         r.bad(f"`objective=custom` needs a `formula`, for example `formula=x^2+10*y^2`. "
               f"Showing {optim.OBJECTIVES[default.objective].title} instead.")
@@ -196,13 +196,13 @@ def _decode_custom(r: _Reader, default: Setup) -> Setup | None:
     try:
         obj = custom_objective(text.strip(), domain)
     except ValueError as e:
-        r.bad(f"`formula={_show(text)}`: {plain(str(e))} Showing {optim.OBJECTIVES[default.objective].title} "
+        r.bad(f"`formula={shorten(text)}`: {plain(str(e))} Showing {optim.OBJECTIVES[default.objective].title} "
               "instead; the formula box keeps the text to fix.")
         return replace(default, draft=(text.strip(), domain))
     return Setup(CUSTOM, (), float(obj.start[0]), float(obj.start[1]), formula=text.strip(), domain=domain)
 
 
-def _decode_setup(r: _Reader, default: Setup) -> Setup:
+def decode_setup(r: QueryReader, default: Setup) -> Setup:
     name = r.raw("objective")
     if name == CUSTOM:
         custom = _decode_custom(r, default)
@@ -211,7 +211,7 @@ def _decode_setup(r: _Reader, default: Setup) -> Setup:
         else:
             name, default = CUSTOM, custom
     if name is not None and name not in optim.OBJECTIVES and name != CUSTOM:
-        r.bad(f"`objective={_show(name)}` is not an objective this app knows "
+        r.bad(f"`objective={shorten(name)}` is not an objective this app knows "
               f"(for example {', '.join(list(optim.OBJECTIVES)[:4])}). Using {default.objective} instead.")
         name = None
     if name is None or name == default.objective:
@@ -230,7 +230,7 @@ def _decode_setup(r: _Reader, default: Setup) -> Setup:
     }
     criterion = r.raw("criterion")
     if criterion is not None and criterion not in CRITERIA:
-        r.bad(f"`criterion={_show(criterion)}` is not allowed; allowed: {', '.join(CRITERIA)}. "
+        r.bad(f"`criterion={shorten(criterion)}` is not allowed; allowed: {', '.join(CRITERIA)}. "
               f"Using {default.criterion} instead.")
         criterion = None
     setup = Setup(name, tuple(params.items()), float(x0), float(y0), criterion=criterion or default.criterion,
@@ -251,11 +251,12 @@ def _decode_setup(r: _Reader, default: Setup) -> Setup:
 # ----------------------------------------------------------------------------- configurations
 
 
-def _encode_hp(prefix: str, cfg: OptConfig) -> dict[str, list[str]]:
+def encode_hyperparameters(prefix: str, cfg: OptConfig) -> dict[str, list[str]]:
+    """``prefix.<param>=value`` for every hyperparameter of ``cfg``."""
     return {f"{prefix}.{n}": [fmt(v)] for n, v in cfg.hp}
 
 
-def _decode_hp(r: _Reader, prefix: str, base: OptConfig) -> OptConfig:
+def decode_hyperparameters(r: QueryReader, prefix: str, base: OptConfig) -> OptConfig:
     """Read ``prefix.<param>`` for every hyperparameter ``base``'s flavor offers."""
     specs = optim.OPTIMIZERS[base.name].params(base.flavor)
     hp = base.hyperparameters
@@ -269,7 +270,7 @@ def _decode_hp(r: _Reader, prefix: str, base: OptConfig) -> OptConfig:
     return cfg
 
 
-def _flavor_hint(r: _Reader, prefix: str, name: str, flavor: str) -> None:
+def warn_flavor_mismatch(r: QueryReader, prefix: str, name: str, flavor: str) -> None:
     """Note parameters given for ``name`` that its ``flavor`` does not have."""
     specs = optim.OPTIMIZERS[name].params(flavor)
     for key in list(r.query):
@@ -281,24 +282,35 @@ def _flavor_hint(r: _Reader, prefix: str, name: str, flavor: str) -> None:
                       "ignored.")
 
 
-def _unknown(r: _Reader) -> None:
+def decode_flavor(r: QueryReader) -> str | None:
+    """The page-wide ``flavor=`` (textbook, torch, keras, optax), or None when absent or unknown."""
+    flavor = r.raw("flavor")
+    if flavor is not None and flavor not in optim.FLAVORS:
+        r.bad(f"`flavor={shorten(flavor)}` is not allowed; allowed: {', '.join(optim.FLAVORS)}. "
+              "Using textbook instead.")
+        return None
+    return flavor
+
+
+def warn_unknown(r: QueryReader) -> None:
+    """One message listing the link parameters no decoder read (a typo, or a link from elsewhere)."""
     extra = r.unused()
     if extra:
-        names = ", ".join(f"`{_show(k, 30)}`" for k in extra[:5]) + (" …" if len(extra) > 5 else "")
+        names = ", ".join(f"`{shorten(k, 30)}`" for k in extra[:5]) + (" …" if len(extra) > 5 else "")
         r.bad(f"Ignored unknown link parameter{'s' if len(extra) > 1 else ''} {names}.")
 
 
 # ----------------------------------------------------------------------------- Playground
 
 
-def decode_optimizer_names(r: _Reader, defaults: list[str], limit: int, where: str) -> list[str]:
+def decode_optimizer_names(r: QueryReader, defaults: list[str], limit: int, where: str) -> list[str]:
     """The optimizers a link names with ``opt=`` (known, unique, at most ``limit``), else ``defaults``."""
     if not r.has("opt"):
         return list(defaults)
     names: list[str] = []
     for name in r.all("opt"):
         if name not in optim.OPTIMIZERS:
-            r.bad(f"`opt={_show(name)}` is not an optimizer this app knows; allowed: "
+            r.bad(f"`opt={shorten(name)}` is not an optimizer this app knows; allowed: "
                   f"{', '.join(optim.OPTIMIZERS)}. Left out.")
         elif name not in names:
             names.append(name)
@@ -308,7 +320,7 @@ def decode_optimizer_names(r: _Reader, defaults: list[str], limit: int, where: s
     return names or list(defaults)
 
 
-def decode_numbered_configs(r: _Reader, limit: int) -> list[OptConfig]:
+def decode_numbered_configs(r: QueryReader, limit: int) -> list[OptConfig]:
     """Configurations ``c1=name&c1.flavor=...&c1.<hp>=...`` up to ``c<limit>``; unusable ones are left out."""
     configs = []
     for i in range(1, limit + 1):
@@ -317,18 +329,18 @@ def decode_numbered_configs(r: _Reader, limit: int) -> list[OptConfig]:
         if name is None:
             continue
         if name not in optim.OPTIMIZERS:
-            r.bad(f"`{prefix}={_show(name)}` is not an optimizer this app knows; allowed: "
+            r.bad(f"`{prefix}={shorten(name)}` is not an optimizer this app knows; allowed: "
                   f"{', '.join(optim.OPTIMIZERS)}. Left out.")
             r.used.update(k for k in r.query if k.startswith(prefix + "."))
             continue
         spec = optim.OPTIMIZERS[name]
         flavor = r.raw(f"{prefix}.flavor")
         if flavor is not None and flavor not in spec.flavors:
-            r.bad(f"`{prefix}.flavor={_show(flavor)}`: {spec.title} has no such flavor; allowed: "
+            r.bad(f"`{prefix}.flavor={shorten(flavor)}`: {spec.title} has no such flavor; allowed: "
                   f"{', '.join(spec.flavors)}. Using textbook instead.")
             flavor = None
-        configs.append(_decode_hp(r, prefix, make_config(name, flavor or "textbook")))
-        _flavor_hint(r, prefix, name, flavor or "textbook")
+        configs.append(decode_hyperparameters(r, prefix, make_config(name, flavor or "textbook")))
+        warn_flavor_mismatch(r, prefix, name, flavor or "textbook")
     return configs
 
 
@@ -338,7 +350,7 @@ def encode_playground(state: PlaygroundState) -> dict[str, list[str]]:
     out["flavor"] = [state.flavor]
     out["opt"] = [c.name for c in state.optimizers]
     for cfg in state.optimizers:
-        out.update(_encode_hp(cfg.name, cfg))
+        out.update(encode_hyperparameters(cfg.name, cfg))
     if state.step is not None:
         out["step"] = [fmt(state.step)]
     return out
@@ -353,14 +365,9 @@ def decode_playground(query: QueryDict) -> tuple[PlaygroundState, list[str]]:
         (0.1, ['`gd.lr=0`: 0 is out of range; allowed: a number from 1e-06 to 10. Using 0.1 instead.'])
     """
     default = default_playground()
-    r = _Reader(query)
-    setup = _decode_setup(r, default.setup)
-    flavor = r.raw("flavor")
-    if flavor is not None and flavor not in optim.FLAVORS:
-        r.bad(f"`flavor={_show(flavor)}` is not allowed; allowed: {', '.join(optim.FLAVORS)}. "
-              "Using textbook instead.")
-        flavor = None
-    flavor = flavor or default.flavor
+    r = QueryReader(query)
+    setup = decode_setup(r, default.setup)
+    flavor = decode_flavor(r) or default.flavor
 
     defaults = {c.name: c for c in default.optimizers}
     names = decode_optimizer_names(r, list(defaults), MAX_CONFIGS, "the Playground shows")
@@ -368,10 +375,10 @@ def decode_playground(query: QueryDict) -> tuple[PlaygroundState, list[str]]:
     for name in names:
         fl = effective_flavor(name, flavor)
         base = defaults[name] if name in defaults and defaults[name].flavor == fl else make_config(name, fl)
-        configs.append(_decode_hp(r, name, base))
-        _flavor_hint(r, name, name, fl)
+        configs.append(decode_hyperparameters(r, name, base))
+        warn_flavor_mismatch(r, name, name, fl)
     step = r.value("step", Param("step", 0, 0, setup.steps), None, integer=True, default_text="the last step")
-    _unknown(r)
+    warn_unknown(r)
     return PlaygroundState(setup, flavor, tuple(configs), step), r.messages
 
 
@@ -384,7 +391,7 @@ def encode_compare(state: CompareState) -> dict[str, list[str]]:
     for i, cfg in enumerate(state.configs, 1):
         out[f"c{i}"] = [cfg.name]
         out[f"c{i}.flavor"] = [cfg.flavor]
-        out.update(_encode_hp(f"c{i}", cfg))
+        out.update(encode_hyperparameters(f"c{i}", cfg))
     if state.setup.noise:
         out["seeds"] = [fmt(state.seeds)]
     return out
@@ -399,8 +406,8 @@ def decode_compare(query: QueryDict) -> tuple[CompareState, list[str]]:
         ([('adam', 'keras', 0.05, 1e-07)], [])
     """
     default = default_compare()
-    r = _Reader(query)
-    setup = _decode_setup(r, default.setup)
+    r = QueryReader(query)
+    setup = decode_setup(r, default.setup)
     given = any(r.has(f"c{i}") for i in range(1, MAX_CONFIGS + 1))
     configs = decode_numbered_configs(r, MAX_CONFIGS)
     if not configs:
@@ -408,5 +415,5 @@ def decode_compare(query: QueryDict) -> tuple[CompareState, list[str]]:
             r.bad("No usable configuration in the link; showing the default comparison.")
         configs = list(default.configs)
     seeds = r.value("seeds", SEEDS, default.seeds, integer=True)
-    _unknown(r)
+    warn_unknown(r)
     return CompareState(setup, tuple(configs), seeds), r.messages
