@@ -1,0 +1,106 @@
+"""Issue 7, security, against the live server: hostile text stays text, XSRF is enforced, big uploads are refused.
+
+A link is the easiest thing to hand fifty people, so each page is opened with HTML and script
+in the places a link can carry text (a formula, a setting, an optimizer name, a parameter's
+name); the page must show it as inert text and run none of it.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import quote
+
+from .test_browser import IDLE, no_exception, shot
+from .test_browser_formula_minibatch import wait_for
+
+PAYLOADS = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=1</script>",
+            "[x](javascript:window.__xss=1)"]
+# page address -> link parameters that carry a payload (by position in PAYLOADS, cycling); the
+# Playground is the default page, served at the root.
+LINKS = {
+    "": ["objective=custom&formula={p}", "gd.lr={p}", "opt={p}", "{p}=1"],
+    "compare": ["c1={p}", "c1=gd&c1.lr={p}", "steps={p}"],
+    "sweep": ["opt={p}", "x0={p}"],
+    "tune": ["opt={p}", "budget={p}"],
+    "basins": ["objective={p}"],
+    "minibatch": ["model={p}", "batch={p}"],
+    "inside": ["flavor={p}", "lr={p}"],
+    "lessons": ["{p}=1"],
+}
+TRAPS_JS = """() => ({xss: window.__xss === undefined ? null : window.__xss,
+    imgs: document.querySelectorAll('img[src="x"]').length,
+    scripts: Array.from(document.querySelectorAll('script')).filter(s => s.textContent.includes('__xss')).length,
+    links: document.querySelectorAll('a[href^="javascript"]').length})"""
+
+
+def test_hostile_text_in_links_stays_text(page, app_url):
+    alerts_seen = 0
+    for k, (name, templates) in enumerate(LINKS.items()):
+        for j, template in enumerate(templates):
+            payload = PAYLOADS[(k + j) % len(PAYLOADS)]
+            url = f"{app_url}/{name}?" + template.replace("{p}", quote(payload, safe=""))
+            page.goto(url)
+            page.wait_for_selector(IDLE, timeout=90_000)
+            time.sleep(0.5)
+            page.wait_for_selector(IDLE, timeout=90_000)
+            traps = page.evaluate(TRAPS_JS)
+            assert traps == {"xss": None, "imgs": 0, "scripts": 0, "links": 0}, (url, traps)
+            no_exception(page)
+            alerts_seen += page.get_by_test_id("stAlert").count() > 0
+    shot(page, "browser_security_hostile_link")
+    assert alerts_seen >= sum(map(len, LINKS.values())) - 2  # nearly every payload is refused with a message
+
+
+def test_hostile_formula_typed_into_the_box_stays_text(page, app_url):
+    page.goto(f"{app_url}/?objective=custom&formula=x%5E2%2By%5E2")
+    page.wait_for_selector(IDLE, timeout=90_000)
+    box = page.locator(".st-key-pg-formula input")
+    for payload in PAYLOADS:
+        box.fill(payload)
+        box.press("Enter")
+        time.sleep(0.3)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        assert page.evaluate(TRAPS_JS) == {"xss": None, "imgs": 0, "scripts": 0, "links": 0}
+        assert box.input_value() == payload  # what the person typed is kept, to fix
+        no_exception(page)
+
+
+def _xsrf_cookie(app_url: str) -> str:
+    with urllib.request.urlopen(f"{app_url}/_stcore/health", timeout=10) as r:
+        cookie = next(c for c in r.headers.get_all("Set-Cookie") if c.startswith("_streamlit_xsrf="))
+    return cookie.split(";")[0].split("=", 1)[1]
+
+
+def _put_upload(app_url: str, headers: dict[str, str]) -> int:
+    req = urllib.request.Request(f"{app_url}/_stcore/upload_file/no-such-session/f1", data=b"x",
+                                 method="PUT", headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_uploads_need_the_xsrf_token(app_url):
+    assert _put_upload(app_url, {}) == 403
+    token = _xsrf_cookie(app_url)
+    assert _put_upload(app_url, {"Cookie": f"_streamlit_xsrf={token}", "X-Xsrftoken": "2|00|00|1"}) == 403
+    # With the token the request gets past the XSRF check, and only then fails on the made-up session.
+    assert _put_upload(app_url, {"Cookie": f"_streamlit_xsrf={token}", "X-Xsrftoken": token}) == 400
+
+
+def test_an_upload_over_the_limit_is_refused_and_the_page_keeps_working(page, app_url, tmp_path):
+    page.goto(f"{app_url}/minibatch?data=upload")
+    page.wait_for_selector(IDLE, timeout=90_000)
+    big = tmp_path / "big.csv"
+    big.write_text("x,y\n" + "1.000000,2.000000\n" * 60_000)  # 1.08 MB
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(big))
+    uploader = page.get_by_test_id("stFileUploader")
+    wait_for(lambda: "File must be 1.0MB or smaller" in uploader.inner_text(), 30)
+    time.sleep(0.5)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    no_exception(page)
+    assert page.locator(".js-plotly-plot").count() == 3  # still training, on the generated data
+    shot(page, "browser_security_big_upload")
