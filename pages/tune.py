@@ -56,7 +56,8 @@ try:
         fl = effective_flavor(name, new_state.flavor)
         results[name] = dict(tuning(new_state, name, fl), flavor=fl)
 except ValueError as e:
-    st.error(f"Cannot run this tuning: {e} Use fewer configurations, starts or steps.", icon=":material/error:")
+    st.error(f"Cannot run this tuning: {e} Use fewer optimizers, configurations, starts or steps.",
+             icon=":material/error:")
     results = {}
 
 if results:
