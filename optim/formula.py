@@ -20,7 +20,7 @@ from dataclasses import replace
 import numpy as np
 import sympy
 
-from .compile import to_numpy
+from .compile import as_array, compile_exprs, relative_cost
 from .objective import Domain, Objective
 from .objectives import _with_domain
 
@@ -72,17 +72,18 @@ def parse_objective(text: str, domain: Domain | None = None) -> Objective:
         ValueError: the exponent 387420489 at column 4 is too large; constant exponents must be within +-64.
     """
     expr = parse_expression(text)
-    value = to_numpy(expr)
-    gx, gy = to_numpy(sympy.diff(expr, X)), to_numpy(sympy.diff(expr, Y))
+    value = compile_exprs([expr])
+    gradient = compile_exprs([sympy.diff(expr, X), sympy.diff(expr, Y)])
     obj = Objective(
         name="custom",
         title=text.strip(),
         latex=sympy.latex(expr),
-        value=value,
-        gradient=lambda x, y: (gx(x, y), gy(x, y)),
+        value=lambda x, y: as_array(value({"x": x, "y": y})[0], x),
+        gradient=lambda x, y: tuple(as_array(g, x) for g in gradient({"x": x, "y": y})),
         domain=DEFAULT_DOMAIN,
         start=(0.0, 0.0),
         params={"formula": text.strip()},
+        cost=relative_cost(value, gradient),
     )
     if domain is not None:
         obj = _with_domain(obj, domain)

@@ -56,6 +56,8 @@ class Objective:
     log_contours: bool = False
     step_gradient: Callable[[int, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
     """The gradient an optimizer sees at step k when it differs from ``gradient`` (mini-batches)."""
+    cost: float = 1.0
+    """Work of one value-and-gradient call next to a built-in objective's; the run-step budget scales with it."""
 
     def f(self, p) -> np.ndarray:
         """Function value at points ``p`` of shape ``(..., 2)``."""

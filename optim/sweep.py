@@ -20,21 +20,29 @@ MAX_RUN_STEPS = 25_000_000
 """Largest number of runs x steps one sweep, basin map or tuning may compute."""
 
 
-def check_budget(runs: int, steps: int, what: str) -> None:
+def check_budget(runs: int, steps: int, what: str, cost: float = 1.0) -> None:
     """Refuse work beyond :data:`MAX_RUN_STEPS` with a sentence giving the limit.
+
+    ``cost`` is the objective's :attr:`~optim.Objective.cost`: a formula dearer than the built-in
+    functions counts each run-step that many times.
 
     Example:
         >>> check_budget(300 * 300, 1000, "a 300 x 300 sweep")
         Traceback (most recent call last):
         ...
         ValueError: a 300 x 300 sweep of 1,000 steps is 90,000,000 run-steps; the limit is 25,000,000 ...
+        >>> check_budget(100 * 100, 1000, "a 100 x 100 sweep", cost=4.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: a 100 x 100 sweep of 1,000 steps is 10,000,000 run-steps, and this function costs 4 times ...
     """
     if runs < 1:
         raise ValueError(f"{what} is empty; it needs at least one run.")
-    if runs * steps > MAX_RUN_STEPS:
+    if runs * steps * cost > MAX_RUN_STEPS:
+        dear = f", and this function costs {cost:.2g} times a built-in one per step" if cost > 1 else ""
         raise ValueError(
-            f"{what} of {steps:,} steps is {runs * steps:,} run-steps; the limit is {MAX_RUN_STEPS:,} "
-            f"(for example 200 x 200 x {MAX_RUN_STEPS // 40_000:,} steps)."
+            f"{what} of {steps:,} steps is {runs * steps:,} run-steps{dear}; the limit is {MAX_RUN_STEPS:,} "
+            f"(for example 200 x 200 x {MAX_RUN_STEPS // 40_000:,} steps on a built-in function)."
         )
 
 
@@ -131,8 +139,7 @@ def sweep(
         y_values = np.atleast_1d(np.asarray(second, dtype=np.float64))
     if x_values.ndim != 1 or y_values.ndim != 1:
         raise ValueError("lr and second must be 1-D lists of values.")
-    check_budget(x_values.size * y_values.size, steps,
-                 f"a {y_values.size} x {x_values.size} sweep")
+    check_budget(x_values.size * y_values.size, steps, f"a {y_values.size} x {x_values.size} sweep", obj.cost)
     X, Y = np.meshgrid(x_values, y_values)
     hp = dict(fixed, lr=X.ravel())
     if second_name is not None:

@@ -106,7 +106,7 @@ def tune(
     if not (0 < lo <= hi):
         raise ValueError(f"lr_range must be two positive numbers, low <= high; got {lr_range!r}.")
     starts = random_starts(obj, n_starts, seed) if starts is None else np.asarray(starts, dtype=float)
-    check_budget(budget * len(starts), steps, f"tuning {budget} configurations x {len(starts)} starts")
+    check_budget(budget * len(starts), steps, f"tuning {budget} configurations x {len(starts)} starts", obj.cost)
 
     second = OPTIMIZERS[name].second
     u = _latin_hypercube(budget, 2, np.random.default_rng(seed))

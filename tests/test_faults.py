@@ -330,7 +330,8 @@ def test_basin_maps_at_the_limit_draw_four_maps_and_one_step_more_is_refused():
     assert not over.exception
     assert [e.value for e in over.error] == [
         "Cannot draw these maps: a 400 x 400 basin map of 157 steps is 25,120,000 run-steps; the limit is "
-        "25,000,000 (for example 200 x 200 x 625 steps). Use fewer start points per axis or fewer steps."]
+        "25,000,000 (for example 200 x 200 x 625 steps on a built-in function). Use fewer start points per axis "
+        "or fewer steps."]
 
 
 def tune_link(steps: int) -> dict:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import optim
 from optim import formula
+from optim.compile import compile_exprs
 
 INJECTION = [
     "__import__('os').system('echo hacked')", "__import__('os')", "__builtins__", "globals()", "locals()",
@@ -80,7 +81,7 @@ def test_corpus_is_large():
 def test_hostile_text_is_refused_with_one_sentence_and_no_side_effect(text, monkeypatch):
     global _events
     compiled = []
-    monkeypatch.setattr(formula, "to_numpy", lambda expr: compiled.append(expr))
+    monkeypatch.setattr(formula, "compile_exprs", lambda exprs: compiled.append(exprs))
     _events = []
     try:
         with pytest.raises(ValueError) as err:
@@ -195,3 +196,34 @@ def test_generated_formulas_have_exact_gradients(text, u, v):
     # and SymPy's own evaluation agrees with the compiled function
     expr = formula.parse_expression(text)
     assert float(obj.f(p)) == pytest.approx(float(expr.subs({formula.X: u, formula.Y: v})), rel=1e-9, abs=1e-9)
+
+
+def _nested(depth: int) -> str:
+    text = "x*y"
+    for i in range(depth):
+        text = f"{'cos' if i % 2 else 'sin'}({text})"
+    return text
+
+
+def test_gradients_share_repeated_parts_so_work_grows_with_the_formula_not_its_square():
+    sizes = {}
+    for depth in (4, 8, 16):
+        expr = formula.parse_expression(_nested(depth))
+        partials = [sympy.diff(expr, formula.X), sympy.diff(expr, formula.Y)]
+        tree = sum(sum(1 for _ in sympy.preorder_traversal(p)) for p in partials)
+        sizes[depth] = (tree, len(compile_exprs(partials).ops))
+    assert sizes[16][0] > 7 * sizes[4][0]  # the written-out derivatives grow with depth squared ...
+    assert sizes[16][1] <= 3 * sizes[4][1]  # ... the shared program only with depth (here 12 -> 36 slots)
+
+
+def test_a_dear_formula_counts_its_cost_against_the_run_step_budget():
+    cheap = optim.parse_objective("x^2 + 10*y^2")
+    dear = optim.parse_objective(_nested(19))
+    assert cheap.cost == 1.0 and 3 < dear.cost < 10
+    steps = optim.MAX_RUN_STEPS // (200 * 200)
+    optim.sweep("adam", cheap, lr=np.geomspace(1e-3, 1, 200), second=np.linspace(0.5, 0.99, 200), steps=steps)
+    with pytest.raises(ValueError, match=r"run-steps, and this function costs \d times a built-in one per step; "
+                                         r"the limit is 25,000,000"):
+        optim.sweep("adam", dear, lr=np.geomspace(1e-3, 1, 200), second=np.linspace(0.5, 0.99, 200), steps=steps)
+    optim.sweep("adam", dear, lr=np.geomspace(1e-3, 1, 200), second=np.linspace(0.5, 0.99, 200),
+                steps=int(steps / dear.cost))

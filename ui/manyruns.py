@@ -55,7 +55,7 @@ def sweep_arrays(state: SweepState) -> dict:
     sec = None if sv is None else (state.second_min, state.second_max, len(sv))
     # Checked here too, so a refused grid costs nothing and says what it would have been.
     rows = 1 if sv is None else len(sv)
-    check_budget(rows * lr[2], setup.steps, f"a {rows} x {lr[2]} sweep")
+    check_budget(rows * lr[2], setup.steps, f"a {rows} x {lr[2]} sweep", obj.cost)
     return _sweep(state.config.name, state.config.flavor, tuple(state.fixed().items()), setup.objective_key,
                   setup.start, setup.steps, setup.tol, criterion, state.second, lr, sec)
 
@@ -127,7 +127,8 @@ def check_tuning(state: TuneState) -> None:
     """
     n = max(len(state.names), 1)
     check_budget(state.budget * state.starts * n, state.setup.steps,
-                 f"tuning {n} optimizer{'s' if n > 1 else ''} x {state.budget} configurations x {state.starts} starts")
+                 f"tuning {n} optimizer{'s' if n > 1 else ''} x {state.budget} configurations x {state.starts} starts",
+                 _setup_objective(state.setup.objective_key).cost)
 
 
 # ---------------------------------------------------------------------------------------- noise bands
