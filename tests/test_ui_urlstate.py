@@ -155,3 +155,10 @@ def test_an_objective_without_a_minimum_falls_back_to_the_gradient_norm():
     assert setup.criterion_for(setup.build_objective()) == "grad_norm"
     t = optim.run(optim.make_optimizer("gd", lr=0.1), setup.build_objective(), x0=[-1.8, 0.01], steps=5)
     assert "gradient norm" in ui.report.status(t, setup)
+
+
+def test_configurations_past_the_limit_are_named_as_left_out():
+    query = {f"c{i}": ["gd"] for i in range(1, 9)} | {"c8.lr": ["0.1"]}
+    state, messages = decode_compare(query)
+    assert len(state.configs) == 6
+    assert messages == ["The link names more than 6 optimizers; Compare shows at most 6. Left out `c7`, `c8`."]

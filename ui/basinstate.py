@@ -107,12 +107,7 @@ def decode_basins(query: QueryDict) -> tuple[BasinState, list[str]]:
     if view is not None and view not in VIEWS:
         r.bad(f"`view={shorten(view)}` is not allowed; allowed: {', '.join(VIEWS)}. Using basin instead.")
         view = None
-    configs = decode_numbered_configs(r, MAX_MAPS)
-    extra = [k for k in r.query if k.startswith("c") and k[1:].isdigit() and int(k[1:]) > MAX_MAPS]
-    if extra:
-        r.bad(f"The link names more than {MAX_MAPS} optimizers; the page maps at most {MAX_MAPS}. "
-              f"Left out {', '.join(f'`{shorten(k, 8)}`' for k in extra)}.")
-        r.used.update(k for k in r.query if any(k == e or k.startswith(e + ".") for e in extra))
+    configs = decode_numbered_configs(r, MAX_MAPS, "the page maps")
     if len(configs) < MIN_MAPS:
         if configs or any(r.has(f"c{i}") for i in range(1, MAX_MAPS + 1)):
             r.bad(f"The page maps {MIN_MAPS} to {MAX_MAPS} optimizers; the link has {len(configs)} usable. "

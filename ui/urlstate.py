@@ -320,8 +320,16 @@ def decode_optimizer_names(r: QueryReader, defaults: list[str], limit: int, wher
     return names or list(defaults)
 
 
-def decode_numbered_configs(r: QueryReader, limit: int) -> list[OptConfig]:
-    """Configurations ``c1=name&c1.flavor=...&c1.<hp>=...`` up to ``c<limit>``; unusable ones are left out."""
+def decode_numbered_configs(r: QueryReader, limit: int, where: str) -> list[OptConfig]:
+    """Configurations ``c1=name&c1.flavor=...&c1.<hp>=...`` up to ``c<limit>``; unusable ones are left out.
+
+    ``where`` completes "... at most ``limit``" in the message about numbers past the limit.
+    """
+    extra = [k for k in r.query if k.startswith("c") and k[1:].isdigit() and int(k[1:]) > limit]
+    if extra:
+        r.bad(f"The link names more than {limit} optimizers; {where} at most {limit}. "
+              f"Left out {', '.join(f'`{shorten(k, 8)}`' for k in extra)}.")
+        r.used.update(k for k in r.query if any(k == e or k.startswith(e + ".") for e in extra))
     configs = []
     for i in range(1, limit + 1):
         prefix = f"c{i}"
@@ -409,7 +417,7 @@ def decode_compare(query: QueryDict) -> tuple[CompareState, list[str]]:
     r = QueryReader(query)
     setup = decode_setup(r, default.setup)
     given = any(r.has(f"c{i}") for i in range(1, MAX_CONFIGS + 1))
-    configs = decode_numbered_configs(r, MAX_CONFIGS)
+    configs = decode_numbered_configs(r, MAX_CONFIGS, "Compare shows")
     if not configs:
         if given:
             r.bad("No usable configuration in the link; showing the default comparison.")
