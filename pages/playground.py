@@ -22,7 +22,7 @@ from ui.report import fmt_loss, fmt_point, status, trajectories_csv
 from ui.router import ensure_routed
 from ui.update_rules import update_rules_popover
 from ui.urlstate import decode_playground, encode_playground
-from ui.widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title
+from ui.widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title, tidy_selection
 from viz import Series, palette
 from viz.linked import clicked_start, linked_figure, panels
 
@@ -49,6 +49,7 @@ with st.sidebar:
     state.seed(f"{PAGE}.optimizers", [c.name for c in current.optimizers])
     names = st.multiselect("Optimizers", list(optim.OPTIMIZERS), key=f"{PAGE}.optimizers",
                            format_func=optimizer_title, max_selections=MAX_CONFIGS,
+                           on_change=tidy_selection, args=(f"{PAGE}.optimizers", MAX_CONFIGS),
                            help=f"Up to {MAX_CONFIGS}, each drawn in its own colour. Their settings "
                                 "are in the boxes below.")
     known = {c.name: c for c in current.optimizers}

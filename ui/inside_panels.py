@@ -17,7 +17,15 @@ from .inside import DECAY_OPTIONS, MAX_INSIDE, plateau
 from .model import OptConfig, effective_flavor, make_config
 from .model import with_flavor as in_flavor
 from .state import seed
-from .widgets import FLAVOR_HELP, FLAVOR_TITLES, help_text, hyperparameter_widgets, optimizer_title, param_widget
+from .widgets import (
+    FLAVOR_HELP,
+    FLAVOR_TITLES,
+    help_text,
+    hyperparameter_widgets,
+    optimizer_title,
+    param_widget,
+    tidy_selection,
+)
 
 ADAPTIVE = ("rmsprop", "adagrad", "adam", "adadelta", "adamw", "nadam", "adamax", "radam")
 """Optimizers offered first: the ones that adapt a learning rate per coordinate."""
@@ -32,6 +40,7 @@ def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...])
     names = st.multiselect(
         "Optimizers to look inside", [*ADAPTIVE, *(n for n in optim.OPTIMIZERS if n not in ADAPTIVE)],
         key=f"{prefix}.optimizers", format_func=optimizer_title, max_selections=MAX_INSIDE,
+        on_change=tidy_selection, args=(f"{prefix}.optimizers", MAX_INSIDE),
         help=f"Up to {MAX_INSIDE}, each in its own colour. The adaptive ones come first; gradient descent "
              "and the momentum methods are there to compare against.")
     known = {c.name: c for c in optimizers}

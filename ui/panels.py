@@ -28,8 +28,14 @@ def _title(name: str) -> str:
 
 
 def _reset_start(prefix: str, setup: Setup) -> None:
-    """Callback: a new objective starts from its own default point."""
+    """Callback: a new objective starts from its own default point.
+
+    Callbacks run before the selectbox checks its value, so a crafted message naming no function
+    reaches this one; the selectbox then puts back its first function and the start point stays.
+    """
     name = st.session_state[f"{prefix}.objective"]
+    if name not in OBJECTIVE_NAMES:
+        return
     x0, y0 = start_for(prefix, setup) if name == CUSTOM else optim.OBJECTIVES[name].start
     st.session_state[f"{prefix}.x0"] = float(x0)
     st.session_state[f"{prefix}.y0"] = float(y0)

@@ -59,10 +59,15 @@ def seed(key: str, value) -> None:
 
 
 def commit(page: str, state, encode: Callable[[Any], dict[str, list[str]]]) -> None:
-    """Keep ``state`` as the page's state and make the URL say the same."""
+    """Keep ``state`` as the page's state and make the URL say the same.
+
+    A parameter with no values (no optimizer chosen) cannot be in a URL, so it is left out here too:
+    what is remembered as written must be what :func:`load` reads back, or the next run would take
+    the address for a new link and put the defaults back over what the person chose.
+    """
     ss = st.session_state
     ss[_k(page, "state")] = state
-    query = encode(state)
+    query = {k: v for k, v in encode(state).items() if v}
     if query != read_query_params():
         st.query_params.from_dict(query)
     ss[_k(page, "written")] = query

@@ -18,7 +18,16 @@ import optim
 from .model import MAX_CONFIGS, RUN_PARAMS, Setup
 from .state import seed
 from .tunestate import TUNE_PARAMS, TuneState
-from .widgets import FLAVOR_HELP, FLAVOR_TITLES, fmt_number, help_text, label, log_options, optimizer_title
+from .widgets import (
+    FLAVOR_HELP,
+    FLAVOR_TITLES,
+    fmt_number,
+    help_text,
+    label,
+    log_options,
+    optimizer_title,
+    tidy_selection,
+)
 
 
 def budget_panel(prefix: str, current: TuneState, setup: Setup) -> TuneState:
@@ -29,6 +38,7 @@ def budget_panel(prefix: str, current: TuneState, setup: Setup) -> TuneState:
     seed(f"{prefix}.optimizers", list(current.names))
     names = st.multiselect("Optimizers", list(optim.OPTIMIZERS), key=f"{prefix}.optimizers",
                            format_func=optimizer_title, max_selections=MAX_CONFIGS,
+                           on_change=tidy_selection, args=(f"{prefix}.optimizers", MAX_CONFIGS),
                            help=f"Up to {MAX_CONFIGS}. Each is tuned over its learning rate and its main second "
                                 "hyperparameter (momentum, decay or β₁) with the same budget.")
     values = {}

@@ -156,6 +156,19 @@ def objective_param_widgets(name: str, params: dict, key_prefix: str) -> dict:
     }
 
 
+def tidy_selection(key: str, most: int) -> None:
+    """Callback for a multiselect with ``max_selections=most``: keep each choice once, and at most ``most``.
+
+    The browser sends neither, but a crafted message can: Streamlit stops the page on more than
+    ``most`` choices, and a repeated optimizer would draw its settings widgets twice (the same keys).
+    Callbacks run before the widget checks its value, so this is the one place to fix it.
+    """
+    chosen = st.session_state[key]
+    tidy = list(dict.fromkeys(chosen))[:most]
+    if tidy != chosen:
+        st.session_state[key] = tidy
+
+
 def optimizer_title(name: str) -> str:
     return optim.OPTIMIZERS[name].title
 
