@@ -104,7 +104,7 @@ def parse_expression(text: str, names: dict[str, sympy.Expr] | None = None, bina
     if not text.strip():
         raise ValueError(f"the formula is empty; write a function of x and y using {ALLOWED}.")
     if len(text) > MAX_LENGTH:
-        raise ValueError(f"the formula is {len(text)} characters long; the limit is {MAX_LENGTH}.")
+        raise ValueError(f"the formula is {len(text):,} characters long; the limit is {MAX_LENGTH}.")
     for i, ch in enumerate(text):
         if not ch.isascii():
             raise ValueError(

@@ -106,7 +106,8 @@ def load_csv(data: bytes | str, name: str = "upload") -> Dataset:
     values = []
     for line, row in rows:
         if len(row) != 2:
-            raise ValueError(f"row {line} has {len(row)} columns; the file must have exactly two, x and y.")
+            columns = "1 column" if len(row) == 1 else f"{len(row)} columns"
+            raise ValueError(f"row {line} has {columns}; the file must have exactly two, x and y.")
         pair = []
         for col, cell in enumerate(row, start=1):
             text = cell.strip()
@@ -119,7 +120,10 @@ def load_csv(data: bytes | str, name: str = "upload") -> Dataset:
                     f"row {line}, column {col}: {text[:20]!r} is not a number; "
                     "the file must hold two numeric columns, x and y."
                 ) from None
-            if not math.isfinite(v) or abs(v) > 1e6:
+            if not math.isfinite(v):
+                raise ValueError(f"row {line}, column {col}: {text[:20]!r} is not a finite number; "
+                                 "values must be finite, within +-1e6.")
+            if abs(v) > 1e6:
                 raise ValueError(f"row {line}, column {col}: {text[:20]} is outside +-1e6.")
             pair.append(v)
         values.append(pair)

@@ -366,7 +366,7 @@ def test_minibatch_upload_trains_on_the_file_and_says_the_link_cannot_carry_it()
 
 @pytest.mark.parametrize("content, words", [
     (b"x,y\n1,2\n3,four\n", "row 3, column 2: 'four' is not a number"),
-    (b"x,y\n1,2\n3\n", "row 3 has 1 columns"),
+    (b"x,y\n1,2\n3\n", "row 3 has 1 column;"),
     (b"x,y,z\n1,2,3\n4,5,6\n", "row 2 has 3 columns"),
     (b"x,y\n1,2\n3,\n", "row 3, column 2 is empty"),
     (b"", "the file is empty"),
