@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench load clean
 
 $(VENV)/.runtime: requirements.txt
 	python3 -m venv $(VENV)
@@ -27,6 +27,9 @@ test: lint
 
 bench: $(VENV)/.runtime
 	PYTHONPATH=. $(PY) benchmarks/bench_core.py
+
+load: $(VENV)/.dev
+	$(PY) benchmarks/load_test.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -7,9 +7,10 @@ and the numerical core in ``optim/``.
 
 import streamlit as st
 
+from ui.icon import favicon
 from ui.router import mark_routed, pages
 
-st.set_page_config(page_title="Descent Lab", page_icon=":material/landscape:", layout="wide",
+st.set_page_config(page_title="Descent Lab", page_icon=favicon(), layout="wide",
                    initial_sidebar_state="expanded")
 
 page = st.navigation(pages())
