@@ -7,13 +7,14 @@ image array is served by the app itself, so a hosted or offline workshop makes n
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 
 _BLUE = (51, 102, 204)
 _ORANGE = (230, 145, 20)
 
 
-def favicon(size: int = 64) -> np.ndarray:
-    """An RGBA image, ``size`` x ``size``, uint8."""
+def favicon(size: int = 64) -> Image.Image:
+    """An RGBA image, ``size`` x ``size``."""
     u = np.linspace(-1.0, 1.0, size)
     x, y = np.meshgrid(u, u)
     f = np.hypot(x, 2.2 * y + 0.6 * x)  # a tilted elliptic bowl
@@ -24,4 +25,4 @@ def favicon(size: int = 64) -> np.ndarray:
         cx, cy = 0.75 * (1 - t) ** 1.5, -0.55 * (1 - t)
         dot = np.hypot(x - cx, y - cy) < 0.13 - 0.03 * t
         img[dot] = (*_ORANGE, 255)
-    return img
+    return Image.fromarray(img, "RGBA")
