@@ -159,7 +159,8 @@ def test_playground_says_every_optimizer_diverged_at_step_1(names):
     ok(at)
     assert not at.warning
     status = [m.value for m in at.markdown if m.value.startswith(":")]
-    assert status == [":red[Diverged at step 1 (learning rate too large?)]"] * len(names)
+    assert status == [":red[Diverged at step 1: the gradient at the start point is not finite, so no learning rate "
+                      "helps; start elsewhere]"] * len(names)
     finals = [m.value for m in at.markdown if m.value.startswith("Final point")]
     assert finals == ["Final point —  \nFinal loss —"] * len(names)
 

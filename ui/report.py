@@ -22,8 +22,16 @@ def status(traj: optim.Trajectory, setup: Setup) -> str:
         >>> t = optim.run(optim.make_optimizer("gd", lr=0.2), "quadratic", x0=[1.0, 1.0], steps=20)
         >>> status(t, Setup(steps=20))
         'Diverged at step 17 (learning rate too large?)'
+        >>> steep = optim.parse_objective("exp(x^2) + y^2")
+        >>> status(optim.run(optim.make_optimizer("adam"), steep, x0=[26.6, 1.0], steps=5), Setup(steps=5))
+        'Diverged at step 1: the gradient at the start point is not finite, so no learning rate helps; start elsewhere'
     """
     if traj.diverged_at >= 0:
+        start = np.asarray(traj.xs[0], dtype=float)
+        with np.errstate(all="ignore"):
+            if not np.isfinite(traj.objective.grad(start)).all():
+                return (f"Diverged at step {traj.diverged_at}: the gradient at the start point is not finite, "
+                        "so no learning rate helps; start elsewhere")
         return f"Diverged at step {traj.diverged_at} (learning rate too large?)"
     criterion = setup.criterion_for(traj.objective)
     crit = CRITERIA[criterion]
