@@ -24,17 +24,15 @@ from functools import lru_cache
 import optim
 from optim import Param
 
-from .model import OptConfig, Setup, effective_flavor, make_config
+from .model import OptConfig, Setup, make_config
 from .urlstate import (
     QueryDict,
     QueryReader,
-    decode_hyperparameters,
-    decode_optimizer_names,
+    decode_named_configs,
     decode_setup,
     encode_setup,
     fmt,
     shorten,
-    warn_flavor_mismatch,
     warn_unknown,
 )
 
@@ -218,14 +216,7 @@ def decode_inside(query: QueryDict) -> tuple[InsideState, list[str]]:
     view = _choice(r, "view", VIEWS, default.view)
     setup = decode_setup(r, default.setup)
     flavor = _choice(r, "flavor", dict.fromkeys(optim.FLAVORS), default.flavor)
-    defaults = {c.name: c for c in default.optimizers}
-    names = decode_optimizer_names(r, list(defaults), MAX_INSIDE, "this page looks inside")
-    configs = []
-    for name in names:
-        fl = effective_flavor(name, flavor)
-        base = defaults[name] if name in defaults and defaults[name].flavor == fl else make_config(name, fl)
-        configs.append(decode_hyperparameters(r, name, base))
-        warn_flavor_mismatch(r, name, name, fl)
+    configs = decode_named_configs(r, default.optimizers, flavor, MAX_INSIDE, "this page looks inside")
     scale = _choice(r, "scale", SCALES, default.scale)
     knobs = {}
     for view_name, (prefix, params) in _KNOBS.items():

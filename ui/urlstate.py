@@ -320,6 +320,22 @@ def decode_optimizer_names(r: QueryReader, defaults: list[str], limit: int, wher
     return names or list(defaults)
 
 
+def decode_named_configs(r: QueryReader, defaults: tuple[OptConfig, ...], flavor: str, limit: int,
+                         where: str) -> list[OptConfig]:
+    """The optimizers ``opt=`` names, each in ``flavor`` (where it has it), with ``<name>.<hp>=`` settings.
+
+    A named optimizer starts from its configuration in ``defaults`` when that has the same flavor.
+    """
+    by_name = {c.name: c for c in defaults}
+    configs = []
+    for name in decode_optimizer_names(r, list(by_name), limit, where):
+        fl = effective_flavor(name, flavor)
+        base = by_name[name] if name in by_name and by_name[name].flavor == fl else make_config(name, fl)
+        configs.append(decode_hyperparameters(r, name, base))
+        warn_flavor_mismatch(r, name, name, fl)
+    return configs
+
+
 def decode_numbered_configs(r: QueryReader, limit: int, where: str) -> list[OptConfig]:
     """Configurations ``c1=name&c1.flavor=...&c1.<hp>=...`` up to ``c<limit>``; unusable ones are left out.
 
@@ -377,14 +393,7 @@ def decode_playground(query: QueryDict) -> tuple[PlaygroundState, list[str]]:
     setup = decode_setup(r, default.setup)
     flavor = decode_flavor(r) or default.flavor
 
-    defaults = {c.name: c for c in default.optimizers}
-    names = decode_optimizer_names(r, list(defaults), MAX_CONFIGS, "the Playground shows")
-    configs = []
-    for name in names:
-        fl = effective_flavor(name, flavor)
-        base = defaults[name] if name in defaults and defaults[name].flavor == fl else make_config(name, fl)
-        configs.append(decode_hyperparameters(r, name, base))
-        warn_flavor_mismatch(r, name, name, fl)
+    configs = decode_named_configs(r, default.optimizers, flavor, MAX_CONFIGS, "the Playground shows")
     step = r.value("step", Param("step", 0, 0, setup.steps), None, integer=True, default_text="the last step")
     warn_unknown(r)
     return PlaygroundState(setup, flavor, tuple(configs), step), r.messages
