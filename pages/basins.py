@@ -9,13 +9,13 @@ import streamlit as st
 from ui import state
 from ui.basinpanel import config_columns, settings_panel, share_display, share_table, view_picker
 from ui.basinstate import BasinState, decode_basins, default_basins, encode_basins
+from ui.live_chart import live_chart
 from ui.manyruns import basin_map, check_basins
 from ui.model import describe
 from ui.router import ensure_routed
 from viz.basinmap import BasinPanel, basin_figure
 
 PAGE = "bs"
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 ensure_routed()
 st.title("Basin maps")
@@ -55,7 +55,7 @@ if maps is not None:
     panels = [BasinPanel(lab, m["labels"], m["steps"]) for lab, m in zip(labels, maps, strict=True)]
     fig = basin_figure(panels, maps[0]["xs"], maps[0]["ys"], obj.minima, view=view, max_steps=new_state.steps,
                        height=560 if len(panels) <= 2 else 440)
-    st.plotly_chart(fig, key=f"{PAGE}.chart", config=CHART_CONFIG)
+    live_chart(fig, key=f"{PAGE}.chart")
     st.subheader("Where the runs ended")
     st.caption("Share of start points reaching each minimum; the median counts only runs that converged "
                f"(gradient norm ≤ {new_state.tol:g}).")

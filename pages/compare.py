@@ -9,6 +9,7 @@ import streamlit as st
 import optim
 from ui import state
 from ui.compute import objective_for, trajectory
+from ui.live_chart import live_chart
 from ui.manyruns import band_losses
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, default_compare, describe, make_config, with_flavor
 from ui.panels import objective_header, objective_panel, run_panel
@@ -21,7 +22,6 @@ from viz.bands import Band, band_figure
 
 PAGE = "cmp"
 UIDS = f"_{PAGE}.uids"
-CHART_CONFIG = {"displaylogo": False}
 
 ensure_routed()
 st.title("Compare")
@@ -112,15 +112,15 @@ except ValueError as e:
     st.stop()
 
 st.subheader("Paths")
-st.plotly_chart(small_multiples(obj, series, cols=3), config=CHART_CONFIG)
+live_chart(small_multiples(obj, series, cols=3), key=f"{PAGE}.paths")
 st.subheader("Loss curves")
 if setup.noise > 0:
     bands = [Band(s.label, s.color, band_losses(c, setup, seeds)) for s, c in zip(series, configs, strict=True)]
-    st.plotly_chart(band_figure(bands, f_min=obj.f_min, height=380), config=CHART_CONFIG)
+    live_chart(band_figure(bands, f_min=obj.f_min, height=380), key=f"{PAGE}.losses")
     st.caption(f"Gradient noise {setup.noise:g}: each line is the median over {seeds} noise seeds, the shaded band "
                "the 25th to 75th percentile. The paths and the leaderboard show one seed.")
 else:
-    st.plotly_chart(loss_figure(series, f_min=obj.f_min, height=380), config=CHART_CONFIG)
+    live_chart(loss_figure(series, f_min=obj.f_min, height=380), key=f"{PAGE}.losses")
 st.subheader("Leaderboard")
 board = leaderboard(labels, [s.traj for s in series], setup)
 crit = "loss above the minimum" if setup.criterion_for(obj) == "loss_gap" else "gradient norm"

@@ -33,6 +33,7 @@ from ui.inside import (
     zigzag_setup,
 )
 from ui.inside_panels import knob_widgets, optimizer_panel, plateau_trajectory
+from ui.live_chart import live_chart
 from ui.panels import objective_header, objective_panel, run_panel
 from ui.report import fmt_loss
 from ui.router import ensure_routed
@@ -43,7 +44,6 @@ from viz.anatomy import anatomy_figure, memory_weights_figure, valley_map
 PAGE = "in"
 COLORS = dict(zip(optim.OPTIMIZERS, palette(len(optim.OPTIMIZERS)), strict=True))
 VARIANT = palette(12)[11]  # the one palette colour no optimizer wears: the "other" variant of a pair
-CHART_CONFIG = {"displaylogo": False}
 
 ensure_routed()
 st.title("Inside RMSprop")
@@ -59,8 +59,9 @@ view = st.segmented_control("View", list(VIEWS), key=f"{PAGE}.view", required=Tr
                             label_visibility="collapsed") or "anatomy"
 
 
-def chart(fig, key: str | None = None) -> None:
-    st.plotly_chart(fig, config=CHART_CONFIG, key=key)
+def chart(name: str, fig) -> None:
+    """Draw ``fig`` in the live chart named ``name`` on this page."""
+    live_chart(fig, key=f"{PAGE}.chart.{name}")
 
 
 def fail(e: Exception) -> None:
@@ -100,16 +101,16 @@ def anatomy(cur: InsideState) -> InsideState:
                "gradients, the learning rate that gives, and the step it took. AdaGrad's running sum only "
                "grows, so its effective learning rate only falls; RMSprop's average forgets, so its "
                "learning rate rises again as the gradients shrink.")
-    chart(anatomy_figure(series, log=scale == "log", coords=("x coordinate", "y coordinate")))
+    chart("anatomy.steps", anatomy_figure(series, log=scale == "log", coords=("x coordinate", "y coordinate")))
     st.subheader("Update rules")
     for col, cfg in zip(st.columns(len(configs)), configs, strict=True):
         with col.container(border=True):
             update_rules(cfg, title=f"{cfg.title} ({cfg.flavor})")
     left, right = st.columns(2)
     with left:
-        chart(contour_figure(obj, series, click_grid=False, height=420))
+        chart("anatomy.map", contour_figure(obj, series, click_grid=False, height=420))
     with right:
-        chart(loss_figure(series, f_min=obj.f_min, height=420))
+        chart("anatomy.loss", loss_figure(series, f_min=obj.f_min, height=420))
     return new
 
 
@@ -147,7 +148,7 @@ def zigzag(cur: InsideState) -> InsideState:
     obj = setup.build_objective()
     left, right = st.columns([1, 1], vertical_alignment="center")
     with left:
-        chart(valley_map(obj, series, ("W (weight)", "b (bias)"), title="The paths, close up"))
+        chart("zigzag.close", valley_map(obj, series, ("W (weight)", "b (bias)"), title="The paths, close up"))
     with right:
         rows = []
         for s in series:
@@ -157,7 +158,7 @@ def zigzag(cur: InsideState) -> InsideState:
         st.dataframe(rows, hide_index=True, width="stretch")
         st.caption(f"Both had to move {abs(setup.y0):g} in b and {abs(setup.x0):g} in W. Distance moved adds up "
                    "the size of every step, so going back and forth counts in full.")
-    chart(anatomy_figure(series, rows=("step", "grad"), log=False, coords=COORDS_WB, plain=False,
+    chart("zigzag.steps", anatomy_figure(series, rows=("step", "grad"), log=False, coords=COORDS_WB, plain=False,
                          height_per_row=240,
                          row_titles={"step": "Each step split into W and b: gradient descent's b-step flips sign "
                                              "every time (the zig-zag); RMSprop's does not",
@@ -194,7 +195,7 @@ def epsilon(cur: InsideState) -> InsideState:
         fail(e)
     left, right = st.columns([1, 1], vertical_alignment="center")
     with left:
-        chart(contour_figure(obj, series, click_grid=False, height=420, title=obj.title))
+        chart("eps.map", contour_figure(obj, series, click_grid=False, height=420, title=obj.title))
     with right:
         rows = []
         for f, s in zip(forms, series, strict=True):
@@ -205,9 +206,10 @@ def epsilon(cur: InsideState) -> InsideState:
         st.dataframe(rows, hide_index=True, width="stretch")
         st.caption("Below, the middle row is the divisor itself, with both floors dashed: inside, it sits on "
                    "√ε as long as g² is below ε; outside, it follows |g| down to ε.")
-    chart(anatomy_figure(series, rows=("grad", "denominator", "step"), coords=("x coordinate", "y coordinate"),
-                         floors={"sqrt": (math.sqrt(eps), "√ε: the floor inside"),
-                                 "eps": (eps, "ε: the floor outside")}, height_per_row=220))
+    chart("eps.steps", anatomy_figure(series, rows=("grad", "denominator", "step"),
+                                      coords=("x coordinate", "y coordinate"),
+                                      floors={"sqrt": (math.sqrt(eps), "√ε: the floor inside"),
+                                              "eps": (eps, "ε: the floor outside")}, height_per_row=220))
     st.subheader("Update rules")
     for col, f in zip(st.columns(len(forms)), forms, strict=True):
         with col.container(border=True):
@@ -230,7 +232,8 @@ def decay(cur: InsideState) -> InsideState:
         f"**Memory.** RMSprop's v keeps (1 − β) of each new squared gradient and β = {beta:g} of everything "
         f"before, so a gradient's weight halves every {half:.3g} steps and v remembers about "
         f"1/(1 − β) = {1 / (1 - beta):.4g} steps. AdaGrad (dashed) never forgets: every gradient keeps weight 1.")
-    chart(memory_weights_figure([0.5, 0.9, 0.99, 0.999], beta, horizon=max(200, min(1000, int(3 * half)))))
+    horizon = max(200, min(1000, int(3 * half)))
+    chart("memory.weights", memory_weights_figure([0.5, 0.9, 0.99, 0.999], beta, horizon=horizon))
     try:
         rms = Series(f"RMSprop, β = {beta:g}", COLORS["rmsprop"], trajectory(cfgs["rmsprop"], setup))
         ewma = {k: trajectory(cfgs[k], setup) for k in ("on", "off")}
@@ -240,7 +243,7 @@ def decay(cur: InsideState) -> InsideState:
         "On seed 004's valley, $0.1\\,x_1^2 + 5\\,x_2^2$ from (9, −3): v (line) against each step's g² "
         "(grey dots). A small β follows g² closely and jumps with it; a large β lags behind and stays "
         "large after the gradients have shrunk, holding the effective learning rate down.")
-    chart(anatomy_figure([rms], rows=("second", "lr"), g2=True, coords=("x₁", "x₂"), height_per_row=220,
+    chart("memory.rms", anatomy_figure([rms], rows=("second", "lr"), g2=True, coords=("x₁", "x₂"), height_per_row=220,
                          row_titles={"second": "RMSprop's memory v (line) and each step's g² (grey dots)"}))
     st.markdown(
         f"**Bias correction.** EWMA momentum's average m starts at 0, so its first steps are too short: "
@@ -250,10 +253,10 @@ def decay(cur: InsideState) -> InsideState:
     names = {"on": "EWMA momentum, bias correction on", "off": "EWMA momentum, bias correction off"}
     colors = {"on": COLORS["ewma_momentum"], "off": VARIANT}
     series = [Series(names[k], colors[k], ewma[k]) for k in which]
-    chart(anatomy_figure(series, rows=("grad", "step"), coords=("x₁", "x₂"), height_per_row=220))
+    chart("memory.steps", anatomy_figure(series, rows=("grad", "step"), coords=("x₁", "x₂"), height_per_row=220))
     cols = st.columns(1 + len(which))
     with cols[0]:
-        chart(contour_figure(setup.build_objective(), series, click_grid=False, height=400))
+        chart("memory.map", contour_figure(setup.build_objective(), series, click_grid=False, height=400))
     for col, k in zip(cols[1:], which, strict=True):
         with col.container(border=True):
             update_rules(cfgs[k], title=names[k])

@@ -7,6 +7,7 @@ import streamlit as st
 import optim
 from ui import minibatch as mb
 from ui import state
+from ui.live_chart import live_chart
 from ui.minibatch_panel import learning_rates, sidebar
 from ui.router import ensure_routed
 from ui.training import contour, problem, trajectory
@@ -14,7 +15,6 @@ from viz import Fit, Series, epoch_loss_figure, fit_figure, palette, parameter_c
 
 PAGE = "mb"
 COLORS = dict(zip(optim.OPTIMIZERS, palette(len(optim.OPTIMIZERS)), strict=True))
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 ensure_routed()
 st.title("Mini-batch training")
@@ -69,14 +69,14 @@ a, b = st.columns(2)
 with a:
     loss_map, summarized = contour(choice.source)
     with st.spinner("Drawing the loss over (W, b)…", show_time=True):
-        st.plotly_chart(parameter_contour_figure(loss_map, series), config=CHART_CONFIG)
+        live_chart(parameter_contour_figure(loss_map, series), key=f"{PAGE}.map")
     if summarized:
         st.caption(f"The map of the logistic loss is drawn from {mb.SUMMARY_GROUPS} quantile groups per class; "
                    "paths and losses use every sample.")
 with b:
     per_epoch = [1 if name == "gd" else p.steps_per_epoch for name, _ in s.lrs]
     f_min = minimum.value if minimum is not None else None
-    st.plotly_chart(epoch_loss_figure(series, per_epoch, f_min=f_min), config=CHART_CONFIG)
+    live_chart(epoch_loss_figure(series, per_epoch, f_min=f_min), key=f"{PAGE}.losses")
 
 c, d = st.columns(2)
 with c:
@@ -84,7 +84,7 @@ with c:
     if minimum is not None:
         fits.append(Fit("least-squares fit" if s.model == "linear" else "best fit", "#000000", minimum.x, minimum.y,
                         "dash"))
-    st.plotly_chart(fit_figure(p.data.x, p.data.y, fits, logistic=s.model == "logistic"), config=CHART_CONFIG)
+    live_chart(fit_figure(p.data.x, p.data.y, fits, logistic=s.model == "logistic"), key=f"{PAGE}.fit")
 with d:
     gd = series[0].traj
     curv = mb.curvature(s.model, p.data, minimum)

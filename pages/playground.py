@@ -7,6 +7,7 @@ import streamlit as st
 import optim
 from ui import state
 from ui.compute import objective_for, objective_grids, trajectory
+from ui.live_chart import chart_state, live_chart
 from ui.model import (
     MAX_CONFIGS,
     RUN_PARAMS,
@@ -27,14 +28,14 @@ from viz import Series, palette
 from viz.linked import clicked_start, linked_figure, panels
 
 PAGE = "pg"
+CHART = f"{PAGE}.charts"
 COLORS = dict(zip(optim.OPTIMIZERS, palette(len(optim.OPTIMIZERS)), strict=True))
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 ensure_routed()
 st.title("Playground")
 st.caption("Watch gradient-based optimizers walk downhill on a 2-D function. Choose the function, "
-           "start point and optimizers in the sidebar, drag the **Step** slider under the charts to move "
-           "every marker at once, and click the contour map to start from another point.")
+           "start point and optimizers in the sidebar, press **Play** or drag the **Step** slider under the "
+           "charts to move every marker at once, and click the contour map to start from another point.")
 message_slot = st.empty()
 
 current: PlaygroundState = state.load(PAGE, decode_playground, default_playground)
@@ -81,7 +82,7 @@ except ValueError as e:
 def _on_contour_click() -> None:
     """A click on the contour map moves the start point there (then the page reruns)."""
     ss = st.session_state
-    point = clicked_start(ss.get(f"{PAGE}.charts"), ss.get(f"_{PAGE}.contour_traces", ()))
+    point = clicked_start(chart_state(CHART).get("click"), ss.get(f"_{PAGE}.contour_traces", ()))
     if point is None:
         return
     lo, hi = RUN_PARAMS["x0"].low, RUN_PARAMS["x0"].high
@@ -89,16 +90,19 @@ def _on_contour_click() -> None:
     ss[f"{PAGE}.x0"], ss[f"{PAGE}.y0"] = x, y
 
 
-# The step on show: a link's ``step=`` opens the figure there; the step slider inside the figure then
-# moves the markers in the browser, without a rerun (so the address keeps the step the link gave).
+def _on_step() -> None:
+    """The person left the step control at a step: keep it (and so the link) until they move it again."""
+    state.update(PAGE, step=chart_state(CHART).get("step"))
+
+
+# The step on show: a link's ``step=`` opens the figure there; the step control under the figure then
+# moves the markers in the browser, and tells the page where it stopped (``step=`` in the address).
 step = current.step if current.step is not None and current.step < setup.steps else None
 if series:
-    stacked = st.toggle("Stack the charts", key=f"_{PAGE}.stacked",
-                        help="One chart above the other, each full width: for narrow windows.")
-    fig = linked_figure(obj, series, step, steps=setup.steps, stacked=stacked, grids=objective_grids(setup))
+    fig = linked_figure(obj, series, step, steps=setup.steps, grids=objective_grids(setup),
+                        revision=f"pg:{setup.objective_key}")
     st.session_state[f"_{PAGE}.contour_traces"] = panels(fig).contour
-    st.plotly_chart(fig, key=f"{PAGE}.charts", on_select=_on_contour_click, selection_mode="points",
-                    config=CHART_CONFIG)
+    live_chart(fig, key=CHART, events=["click"], on_click=_on_contour_click, on_step=_on_step)
 else:
     st.info("Pick at least one optimizer in the sidebar.")
 

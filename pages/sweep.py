@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui import state
 from ui.compute import objective_for
+from ui.live_chart import chart_state, live_chart
 from ui.manyruns import second_label, sweep_arrays, tolerance_text
 from ui.panels import objective_header, objective_panel
 from ui.router import ensure_routed
@@ -18,7 +19,7 @@ from viz.sweepmap import SweepGrid, selected_cell, sweep_figure
 
 PAGE = "sw"
 CELL = f"{PAGE}.cell"
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+CHART = f"{PAGE}.heatmap"
 
 ensure_routed()
 st.title("Sweep")
@@ -34,7 +35,7 @@ ss = st.session_state
 
 def _on_pick() -> None:
     """A click on the heatmap picks that cell."""
-    cell = selected_cell(ss.get(f"{PAGE}.heatmap"))
+    cell = selected_cell(chart_state(CHART).get("click"))
     if cell is not None:
         ss[CELL] = cell
 
@@ -76,8 +77,7 @@ if arrays is not None:
                      second_label(new_state.second), tolerance_text(setup, obj))
     chart, side = st.columns([3, 1])
     with chart:
-        st.plotly_chart(sweep_figure(grid, outcome, selected=cell), key=f"{PAGE}.heatmap", on_select=_on_pick,
-                        selection_mode="points", config=CHART_CONFIG)
+        live_chart(sweep_figure(grid, outcome, selected=cell), key=CHART, events=["click"], on_click=_on_pick)
     with side:
         st.subheader("Picked cell")
         if cell is None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from ui import state
 from ui.compute import objective_for
+from ui.live_chart import live_chart
 from ui.manyruns import check_tuning, tuning
 from ui.model import effective_flavor
 from ui.panels import objective_panel
@@ -19,7 +20,6 @@ from viz import palette
 from viz.tuning import TuningResult, tuning_figure
 
 PAGE = "tn"
-CHART_CONFIG = {"displaylogo": False}
 
 ensure_routed()
 st.title("Tune")
@@ -85,7 +85,7 @@ if results:
             optimizer_title(name), colors[i], np.array([c["lr"] for c in r["candidates"]]),
             np.array([c[second] for c in r["candidates"]]) if second else None, second, r["scores"],
             r["diverged_share"], r["best"], default=(r["default_lr"], r["default_score"])))
-    st.plotly_chart(tuning_figure(views, score_label=f"median final {gap}"), config=CHART_CONFIG)
+    live_chart(tuning_figure(views, score_label=f"median final {gap}"), key=f"{PAGE}.chart")
     st.caption("Stars: the chosen configurations. Open diamonds: each optimizer at its default settings. "
                "Crosses in the top strip diverged.")
     with st.expander(f"Every candidate ({len(new_state.names) * new_state.budget})"):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import optim
 import viz
-from viz import colors, domain, layout, levels, losses, multiples, selection, series, surface, traces
+from viz import colors, domain, layout, levels, losses, multiples, series, surface, theme, traces
 
 BOWL = optim.get_objective("quadratic", a=1.0, b=10.0)
 ROSEN = optim.get_objective("rosenbrock")
@@ -237,20 +237,6 @@ def test_click_grid_present_selectable_and_clear_of_the_paths(bowl_series):
     assert all(t.unselected.marker.opacity == 1 for t in by_meta(fig, "path"))
     off = viz.contour_figure(BOWL, bowl_series, click_grid=False)
     assert not by_meta(off, "click-grid") and off.layout.clickmode != "event+select"
-
-
-def test_clicked_point_reads_the_selection_event():
-    grid_point = {"x": 1.25, "y": -0.5, "curve_number": 1, "point_index": 7, "legendgroup": "click-grid"}
-    path_point = {"x": 0.3, "y": 0.2, "curve_number": 3, "point_index": 2, "legendgroup": "GD"}
-    event = {"selection": {"points": [grid_point], "point_indices": [7], "box": [], "lasso": []}}
-    assert viz.clicked_point(event) == (1.25, -0.5)
-    assert viz.clicked_point(event["selection"]) == (1.25, -0.5)
-    assert viz.clicked_point(SimpleNamespace(selection=event["selection"])) == (1.25, -0.5)
-    assert viz.clicked_point({"points": [path_point]}) is None
-    assert viz.clicked_point({"points": [path_point]}, grid_only=False) == (0.3, 0.2)
-    assert viz.clicked_point({"points": [grid_point, path_point]}) == (1.25, -0.5)
-    assert viz.clicked_point(None) is None
-    assert viz.clicked_point({"selection": {"points": []}}) is None
 
 
 # ------------------------------------------------------------------ levels
@@ -569,7 +555,7 @@ def test_public_api():
         assert getattr(viz, name).__doc__
 
 
-@pytest.mark.parametrize("module", [viz, colors, domain, layout, levels, losses, multiples, selection, series,
+@pytest.mark.parametrize("module", [viz, colors, domain, layout, levels, losses, multiples, series, theme,
                                     surface, traces, viz.contour], ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     assert module.__doc__

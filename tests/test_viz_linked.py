@@ -1,23 +1,24 @@
-"""viz.linked: one figure with the contour map, 3D surface and loss curves, and a step slider in it.
+"""viz.linked: one figure with the contour map, 3D surface and loss curves, and a step table for the step control.
 
-Tested on what the browser will get: the traces of each panel, the slider's stops, and where every
-stop puts each series' marker on all three panels.
+Tested on what the browser will get: the traces of each panel (validated by plotly), the step table's
+stops, and where every stop puts each series' marker on all three panels (the table applied as the
+live chart applies it).
 """
 
 from __future__ import annotations
 
 import doctest
-import json
 
 import numpy as np
-import plotly.io as pio
+import plotly.graph_objects as go
 import pytest
 
 import optim
 import viz
 from viz import linked
 from viz.levels import grid_values
-from viz.linked import MAX_STOPS, clicked_start, linked_figure, panels, slider_steps
+from ui.live_chart import payload
+from viz.linked import BREAKPOINTS, MAX_STOPS, clicked_start, linked_figure, panels, step_stops
 from viz.series import last_finite
 
 BOWL = optim.get_objective("quadratic", a=1.0, b=10.0)
@@ -48,18 +49,37 @@ def mixed():
     return [ok, bad]
 
 
+def figure(d: dict) -> go.Figure:
+    """The figure dict as a validated ``go.Figure`` (plotly raises on anything it would not draw)."""
+    return go.Figure(data=d["data"], layout=d["layout"])
+
+
 @pytest.fixture(scope="module")
-def fig4(four):
+def raw4(four):
     return linked_figure(BOWL, four)
+
+
+@pytest.fixture(scope="module")
+def fig4(raw4):
+    return figure(raw4)
 
 
 def metas(fig, idx):
     return [fig.data[i].meta for i in idx]
 
 
-def stops(fig):
-    """``[(step, data, traces)]`` for every stop of the figure's step slider."""
-    return [(int(s.label), s.args[0], list(s.args[1])) for s in fig.layout.sliders[0].steps]
+def stops(d: dict):
+    """``[(step, {trace: {attr: value}})]``: every stop of the step table, applied as the browser applies it."""
+    table = d["step"]
+    cols = table["columns"]
+    out = []
+    for j, step in enumerate(table["stops"]):
+        placed = {}
+        for b in table["bindings"]:
+            placed[b["trace"]] = {attr: ([float(cols[c][j]) for c in name] if isinstance(name, list)
+                                         else float(cols[name][j])) for attr, name in b["attrs"].items()}
+        out.append((int(step), placed))
+    return out
 
 
 # ---------------------------------------------------------------- panels and traces
@@ -77,11 +97,12 @@ def test_panels_partition_the_traces_in_order(fig4, four):
     assert metas(fig4, p.surface)[0] == "surface"
     assert metas(fig4, p.loss)[:4] == ["loss"] * 4
     n = len(four)
-    assert metas(fig4, p.animated) == ["step-line"] + ["step-marker"] * 3 * n
+    assert metas(fig4, p.animated) == ["step-marker"] * 3 * n
     moving = [fig4.data[i] for i in p.animated]
-    assert [t.type for t in moving] == ["scatter"] + ["scatter"] * n + ["scatter3d"] * n + ["scatter"] * n
-    assert [t.name for t in moving[1:]] == [s.label for s in four] * 3
-    assert all(t.xaxis == "x2" for t in moving[:1] + moving[1 + 2 * n:])
+    assert [t.type for t in moving] == ["scatter"] * n + ["scatter3d"] * n + ["scatter"] * n
+    assert [t.name for t in moving] == [s.label for s in four] * 3
+    assert all(t.xaxis == "x2" for t in moving[2 * n:])
+    assert [s.name for s in fig4.layout.shapes] == ["step-line"] and fig4.layout.shapes[0].xref == "x2"
 
 
 def test_one_legend_entry_and_one_colour_per_series_on_every_panel(fig4, four):
@@ -98,7 +119,7 @@ def test_one_legend_entry_and_one_colour_per_series_on_every_panel(fig4, four):
 
 
 def test_minima_divergence_and_convergence_are_marked(mixed):
-    fig = linked_figure(BOWL, mixed)
+    fig = figure(linked_figure(BOWL, mixed))
     p = panels(fig)
     assert metas(fig, p.contour).count("minima-global") == 1
     assert metas(fig, p.contour).count("diverged") == 1 and metas(fig, p.surface).count("diverged") == 1
@@ -111,14 +132,14 @@ def test_minima_divergence_and_convergence_are_marked(mixed):
 
 
 def test_contour_keeps_equal_scale_and_the_click_grid(fig4):
-    assert fig4.layout.yaxis.scaleanchor == "x" and fig4.layout.clickmode == "event+select"
+    assert fig4.layout.yaxis.scaleanchor == "x" and fig4.layout.clickmode == "event"
     grid = fig4.data[panels(fig4).contour[1]]
     assert grid.meta == viz.CLICK_GRID == grid.legendgroup and 700 < len(grid.x) <= linked.CLICK_GRID_SIZE ** 2
 
 
 def test_the_3d_panel_and_the_loss_axes():
     t = run("adam", ROSEN, x0=[-1.5, 2.0], steps=300, lr=0.05)
-    fig = linked_figure(ROSEN, [viz.Series("Adam", "#0072b2", t)])
+    fig = figure(linked_figure(ROSEN, [viz.Series("Adam", "#0072b2", t)]))
     assert fig.layout.scene.zaxis.title.text == "f" and fig.layout.scene.zaxis.ticktext[0] == "0"
     assert "<b>Surface (log scale)</b>" in [a.text for a in fig.layout.annotations]
     assert fig.layout.yaxis2.title.text == "f − f*" and fig.layout.xaxis2.title.text == "step"
@@ -126,101 +147,123 @@ def test_the_3d_panel_and_the_loss_axes():
     assert fig.layout.xaxis.domain[1] < x0 < x1 < fig.layout.xaxis2.domain[0]  # side by side, no overlap
 
 
-# ---------------------------------------------------------------- the step slider
+# ---------------------------------------------------------------- the step table
 
 
-def test_slider_steps_are_evenly_spaced_with_both_ends():
-    assert slider_steps(100) == list(range(101))
-    s = slider_steps(500)
-    assert len(s) == MAX_STOPS and s[0] == 0 and s[-1] == 500 and set(np.diff(s)) == {5}
-    s = slider_steps(5000, extra=[1234, 99999, -5])
+def test_every_step_is_a_stop_up_to_max_stops_then_evenly_spaced():
+    assert step_stops(100) == list(range(101))
+    assert step_stops(MAX_STOPS) == list(range(MAX_STOPS + 1))
+    s = step_stops(5000)
+    assert len(s) == MAX_STOPS and s[0] == 0 and s[-1] == 5000 and set(np.diff(s)) <= {5, 6}
+    s = step_stops(5000, extra=[1234, 99999, -5])
     assert len(s) == MAX_STOPS + 1 and 1234 in s and s[-1] == 5000 and s[0] == 0
-    assert slider_steps(0) == [0]
+    assert step_stops(0) == [0]
     with pytest.raises(ValueError, match="max_stops"):
-        slider_steps(10, 1)
+        step_stops(10, 1)
 
 
 def test_every_stop_moves_every_marker_on_all_three_panels(mixed):
-    fig = linked_figure(BOWL, mixed)
-    p = panels(fig)
+    d = linked_figure(BOWL, mixed)
+    p = panels(d)
     n = len(mixed)
-    assert [k for k, _, _ in stops(fig)] == list(range(101))
-    for step, data, traces in stops(fig):
-        assert traces == list(p.animated)
-        assert set(data) == {"x", "y", "z", "customdata"}
-        assert all(len(v) == len(traces) for v in data.values())
-        assert data["x"][0] == [step, step]  # the dashed step line on the loss panel
+    table = stops(d)
+    assert [k for k, _ in table] == list(range(101)) and d["step"]["line"] == {"shape": 0}
+    for step, placed in table:
+        assert sorted(placed) == list(p.animated)
         for i, s in enumerate(mixed):
             k = min(step, last_finite(s.traj))  # a diverged run stops at its last finite point
             x, y = (float(v) for v in s.traj.xs[k])
             loss = float(s.traj.losses[k])
-            contour, surface, curve = 1 + i, 1 + n + i, 1 + 2 * n + i
-            for j in (contour, surface):  # positions to seven digits, as float32 paths are drawn
-                assert data["x"][j] == [pytest.approx(x, rel=1e-6)] and data["y"][j] == [pytest.approx(y, rel=1e-6)]
-            assert data["z"][contour] is None and data["z"][curve] is None and len(data["z"][surface]) == 1
-            assert data["x"][curve] == [k] and data["y"][curve] == [pytest.approx(loss - BOWL.f_min, rel=1e-6)]
-            for j in (contour, surface, curve):
-                assert data["customdata"][j] == [[k, pytest.approx(loss, rel=1e-6)]]
+            contour, surface, curve = (placed[p.animated[j]] for j in (i, n + i, 2 * n + i))
+            for m in (contour, surface):  # positions to seven digits, as float32 paths are drawn
+                assert m["x"] == pytest.approx(x, rel=1e-6) and m["y"] == pytest.approx(y, rel=1e-6)
+            assert "z" not in contour and "z" not in curve and "z" in surface
+            assert curve["x"] == k and curve["y"] == pytest.approx(loss - BOWL.f_min, rel=1e-6)
+            for m in (contour, surface, curve):
+                assert m["customdata"] == [k, pytest.approx(loss, rel=1e-6)]
 
 
-def test_markers_on_the_surface_sit_just_above_it(four):
-    fig = linked_figure(BOWL, four)
-    surface = fig.data[panels(fig).surface[0]]
+def test_markers_on_the_surface_sit_just_above_it(raw4, fig4):
+    surface = fig4.data[panels(raw4).surface[0]]
     top = float(np.nanmax(np.asarray(surface.z, dtype=float)))
     bottom = float(np.nanmin(np.asarray(surface.z, dtype=float)))
-    for _, data, _ in stops(fig)[::10]:
-        for z, x, y in zip(data["z"][5:9], data["x"][5:9], data["y"][5:9], strict=True):
-            f = float(BOWL.f(np.array([x[0], y[0]])))
-            assert f <= z[0] < f + 0.05 * (top - bottom)
+    n = 4
+    for _, placed in stops(raw4)[::10]:
+        for j in panels(raw4).animated[n:2 * n]:
+            m = placed[j]
+            f = float(BOWL.f(np.array([m["x"], m["y"]])))
+            assert f <= m["z"] < f + 0.05 * (top - bottom)
 
 
-def test_the_figure_opens_at_the_active_stop(four):
+def test_the_figure_opens_at_the_asked_stop(four):
     for step in (None, 42, 500, 10_000):
-        fig = linked_figure(BOWL, four, step)
-        slider = fig.layout.sliders[0]
+        d = linked_figure(BOWL, four, step)
         want = 500 if step is None else min(step, 500)
-        assert int(slider.steps[slider.active].label) == want
-        data, traces = slider.steps[slider.active].args
-        for j, i in enumerate(traces):
+        assert d["step"]["value"] == want and d["step"]["label"] == "Step"
+        assert d["layout"]["shapes"][0]["x0"] == want
+        j = list(d["step"]["stops"]).index(want)
+        _, placed = stops(d)[j]
+        fig = figure(d)
+        for i, attrs in placed.items():
             t = fig.data[i]
-            assert list(t.x) == data["x"][j] and list(t.y) == data["y"][j]
+            assert list(t.x) == [pytest.approx(attrs["x"])] and list(t.y) == [pytest.approx(attrs["y"])]
             if t.type == "scatter3d":
-                assert list(t.z) == data["z"][j]
-        assert slider.currentvalue.prefix == "Step " and slider.currentvalue.suffix == " of 500"
+                assert list(t.z) == [pytest.approx(attrs["z"])]
 
 
-def test_the_slider_runs_to_the_given_steps(mixed):
-    fig = linked_figure(BOWL, mixed, steps=100)
-    assert int(fig.layout.sliders[0].steps[-1].label) == 100
+def test_the_stops_run_to_the_given_steps(mixed):
+    d = linked_figure(BOWL, mixed, steps=100)
+    assert int(d["step"]["stops"][-1]) == 100
     short = viz.Series("GD short", "#009e73", run("gd", lr=0.05, steps=30))
-    fig = linked_figure(BOWL, [short, mixed[0]])
-    assert int(fig.layout.sliders[0].steps[-1].label) == 100  # the longest run
+    d = linked_figure(BOWL, [short, mixed[0]])
+    assert int(d["step"]["stops"][-1]) == 100  # the longest run
+    assert stops(d)[-1][1][panels(d).animated[0]]["customdata"][0] == 30  # the short run waits at its end
 
 
 def test_payload_stays_small():
-    """The issue's budget is 1.5 MB per rerun, the figure being most of it; the slider's stops are
-    capped, so long runs cost only their paths (drawn once per panel, as the separate charts do)."""
+    """What one rerun sends: six 2000-step runs cost only their paths and the step table."""
     rosen = [viz.Series(f"s{i}", c, run("adam", ROSEN, x0=[-1.5, 2.0], steps=2000, lr=lr))
              for i, (c, lr) in enumerate(zip(viz.palette(6), (0.001, 0.003, 0.01, 0.03, 0.1, 0.3), strict=True))]
-    fig = linked_figure(ROSEN, rosen)
-    size = len(pio.to_json(fig, validate=False))
+    size = len(payload(linked_figure(ROSEN, rosen)))
     assert size < 1_500_000, size
-    sliders = len(json.dumps(fig.layout.sliders[0].to_plotly_json()))
-    assert sliders < 120_000, sliders  # 101 stops x 19 moving traces
 
 
-def test_four_optimizers_times_500_steps_is_under_600_kb(fig4):
-    assert len(pio.to_json(fig4, validate=False)) < 600_000
+def test_four_optimizers_times_500_steps_is_under_400_kb(raw4):
+    assert len(payload(raw4)) < 400_000
 
 
 # ---------------------------------------------------------------- inputs and helpers
 
 
-def test_stacked_puts_the_panels_one_above_the_other(four):
-    fig = linked_figure(BOWL, four, stacked=True)
-    top, middle, bottom = fig.layout.yaxis.domain, fig.layout.scene.domain.y, fig.layout.yaxis2.domain
-    assert top[0] > middle[1] and middle[0] > bottom[1]
-    assert fig.layout.height > 2 * linked_figure(BOWL, four).layout.height
+def _panel_boxes(layout: dict) -> list[tuple]:
+    """(x0, x1, y0, y1) of the contour map, the surface and the loss panel, in paper coordinates."""
+    return [(*layout["xaxis"]["domain"], *layout["yaxis"]["domain"]),
+            (*layout["scene"]["domain"]["x"], *layout["scene"]["domain"]["y"]),
+            (*layout["xaxis2"]["domain"], *layout["yaxis2"]["domain"])]
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
+def test_narrow_charts_rearrange_the_panels_so_they_never_overlap(raw4):
+    wide = raw4["layout"]
+    arrangements = [wide] + [linked._merge(wide, n["layout"]) for n in raw4["narrow"]]
+    assert [n["below"] for n in raw4["narrow"]] == [w for w, _ in BREAKPOINTS] == sorted([w for w, _ in BREAKPOINTS],
+                                                                                         reverse=True)
+    for layout in arrangements:
+        boxes = _panel_boxes(layout)
+        assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), boxes
+        bar = layout["coloraxis"]["colorbar"]
+        contour, surface = boxes[0], boxes[1]
+        assert contour[1] <= bar["x"] and (bar["x"] < surface[0] or surface[3] <= contour[2] or bar["x"] > 1)
+        figure({"data": [], "layout": layout})  # plotly accepts every arrangement
+    narrowest = _panel_boxes(arrangements[-1])
+    assert narrowest[0][2] > narrowest[1][3] and narrowest[1][2] > narrowest[2][3]  # one above the other
+    heights = [a["height"] for a in arrangements]
+    assert heights == sorted(heights) and heights[-1] > 2 * heights[0]
+    titles = [[a["text"] for a in layout["annotations"] if a["xref"] == "paper"] for layout in arrangements]
+    assert all(t == titles[0] for t in titles)
 
 
 def test_grids_come_from_the_given_function(four):
@@ -233,7 +276,7 @@ def test_grids_come_from_the_given_function(four):
     a = linked_figure(BOWL, four, grids=grids)
     b = linked_figure(BOWL, four)
     assert sorted({n for _, n in calls}) == [linked.SURFACE_GRID, linked.CONTOUR_GRID]
-    assert np.array_equal(a.data[0].z, b.data[0].z, equal_nan=True)
+    assert np.array_equal(a["data"][0]["z"], b["data"][0]["z"], equal_nan=True)
 
 
 def test_needs_a_series():
@@ -241,16 +284,24 @@ def test_needs_a_series():
         linked_figure(BOWL, [])
 
 
-def test_clicked_start_reads_only_the_contour_panel(fig4):
-    contour = panels(fig4).contour
-    loss_curve = panels(fig4).loss[0]
-    on_loss = {"x": 120, "y": 0.3, "curve_number": loss_curve, "legendgroup": "Adam"}
-    on_grid = {"x": 1.25, "y": -0.5, "curve_number": 1, "legendgroup": viz.CLICK_GRID}
-    on_path = {"x": 0.5, "y": 0.25, "curve_number": contour[-1], "legendgroup": "Adam"}
-    assert clicked_start({"selection": {"points": [on_grid, on_loss]}}, contour) == (1.25, -0.5)
-    assert clicked_start({"selection": {"points": [on_loss]}}, contour) is None
-    assert clicked_start({"points": [on_path]}, contour) == (0.5, 0.25)
-    assert clicked_start(None, contour) is None and clicked_start({"selection": {}}, contour) is None
+def test_clicked_start_reads_only_the_contour_panel(raw4):
+    contour = panels(raw4).contour
+    loss_curve = panels(raw4).loss[0]
+    surface = panels(raw4).surface[0]
+    assert clicked_start({"x": 1.25, "y": -0.5, "curve": 1, "point": 7}, contour) == (1.25, -0.5)
+    assert clicked_start({"x": 0.5, "y": 0.25, "curve": contour[-1]}, contour) == (0.5, 0.25)  # a path point
+    assert clicked_start({"x": 120, "y": 0.3, "curve": loss_curve}, contour) is None
+    assert clicked_start({"x": 0.1, "y": 0.2, "z": 3.0, "curve": surface}, contour) is None
+    assert clicked_start(None, contour) is None and clicked_start({"curve": 1}, contour) is None
+    assert clicked_start({"x": "nan", "y": 0, "curve": 1}, contour) is None
+    assert clicked_start({"x": "left", "y": 0, "curve": 1}, contour) is None
+
+
+def test_a_rerun_keeps_the_view_key_and_a_new_objective_changes_it(four):
+    a = linked_figure(BOWL, four, revision="pg:bowl")
+    b = linked_figure(BOWL, four[:2], revision="pg:bowl")
+    assert a["layout"]["uirevision"] == b["layout"]["uirevision"] == a["layout"]["scene"]["uirevision"]
+    assert linked_figure(BOWL, four)["layout"]["uirevision"] != linked_figure(ROSEN, four)["layout"]["uirevision"]
 
 
 def test_docstring_examples():

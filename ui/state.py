@@ -11,6 +11,7 @@ widgets are seeded from it with :func:`seed` (only when they have no value yet),
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -42,6 +43,13 @@ def load(page: str, decode: Callable[[dict], tuple[Any, list[str]]], default: Ca
         ss[_k(page, "loaded")] = state
         ss[_k(page, "messages")] = messages
     return ss[_k(page, "state")]
+
+
+def update(page: str, **changes) -> None:
+    """Change fields of the page's state from a callback (a chart event), before the page reruns."""
+    ss = st.session_state
+    if _k(page, "state") in ss:
+        ss[_k(page, "state")] = replace(ss[_k(page, "state")], **changes)
 
 
 def messages(page: str) -> list[str]:

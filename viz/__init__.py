@@ -25,7 +25,6 @@ from .domain import fit_domain
 from .linked import linked_figure
 from .losses import loss_figure
 from .multiples import small_multiples
-from .selection import clicked_point
 from .series import Series
 from .surface import surface_figure
 from .sweepmap import SweepGrid, sweep_figure
@@ -34,7 +33,7 @@ from .training import Fit, epoch_loss_figure, fit_figure, parameter_contour_figu
 from .tuning import TuningResult, tuning_figure
 
 __all__ = [
-    "CLICK_GRID", "Series", "clicked_point", "contour_figure", "fit_domain", "loss_figure", "palette",
+    "CLICK_GRID", "Series", "contour_figure", "fit_domain", "loss_figure", "palette",
     "small_multiples", "surface_figure",
     "Fit", "epoch_loss_figure", "fit_figure", "parameter_contour_figure",
     "linked_figure",

@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .layout import base_layout
-from .losses import LOG_SPAN, _log_ticks
+from .losses import LOG_SPAN, log_ticks
 from .series import drawn_indices, esc, f32
 
 BAND_OPACITY = 0.22
@@ -151,7 +151,7 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
     layout.update(
         xaxis=dict(title=dict(text="step", standoff=4), zeroline=False, ticks="outside", rangemode="tozero"),
         yaxis=dict(title=dict(text=ylabel, standoff=4), type="log" if log else "linear", ticks="outside",
-                   exponentformat="power" if log else "B", **_log_ticks(drawn if log else None)),
+                   exponentformat="power" if log else "B", **log_ticks(drawn if log else None)),
         annotations=annotations,
     )
     if drawn.size:

@@ -45,10 +45,8 @@ def contour_figure(
         series: list of :class:`viz.Series`; each keeps its colour and label.
         step: when given, a ``meta="step-marker"`` diamond per series at ``xs[min(step, last finite)]``.
         domain: ``((xmin, xmax), (ymin, ymax))``; default :func:`viz.fit_domain`.
-        click_grid: add the ``meta="click-grid"`` trace of invisible selectable points, so that
-            ``st.plotly_chart(fig, on_select="rerun", selection_mode="points")`` reports a click on
-            the map as a point with ``x``, ``y`` and ``legendgroup == "click-grid"``; see
-            :func:`viz.clicked_point`.
+        click_grid: add the ``meta="click-grid"`` trace of invisible points at tidy coordinates, so a
+            click on the map reports a round start point (the live chart's ``"click"`` event).
         height: figure height in pixels.
         log: force log-spaced (True) or linear (False) levels; None picks (see :mod:`viz.levels`).
         grid: contour grid points per axis.

@@ -83,7 +83,7 @@ class Levels:
         return dict(start=self.start, end=self.end, size=self.size)
 
     def colorbar(self, **kw) -> dict:
-        bar = dict(title=dict(text="f", side="top"), thickness=12, len=0.85, outlinewidth=0, **kw)
+        bar = dict(dict(title=dict(text="f", side="top"), thickness=12, len=0.85, outlinewidth=0), **kw)
         if self.tickvals is not None:
             bar.update(tickmode="array", tickvals=list(self.tickvals), ticktext=list(self.ticktext))
         return bar

@@ -1,30 +1,34 @@
-"""One figure, three linked views: the contour map, the 3D surface and the loss curves, with the step
-control inside the figure.
+"""One figure, three linked views: the contour map, the 3D surface and the loss curves, with a step table.
 
-Why one figure: Streamlit 1.67 remounts a Plotly chart whenever its figure changes, so a step slider
-that reruns the script redraws every chart from scratch (the 3D scene rebuilds its WebGL context,
-over a second in a software renderer). Here the step control is a Plotly slider in the figure: each
-of its stops restyles only the step-marker traces and the loss panel's step line, in the browser,
-with no rerun and nothing sent over the websocket.
+The figure is a plain dict (``{"data", "layout", "step", "narrow"}``) for the live chart
+(``ui/live_chart``): built without plotly's validators, so a rerun that changed one learning rate costs
+milliseconds, and applied in the browser with ``Plotly.react``, so the camera, zoom and hidden series
+survive. ``go.Figure(data=fig["data"], layout=fig["layout"])`` validates it (the tests do).
 
-Each stop carries the positions of every series' marker on all three panels (``Plotly.restyle``
-data for the traces in ``Panels.animated``). Stops are capped at :data:`MAX_STOPS` evenly spaced
-steps (every step for runs of up to 100 steps; both ends always; plus the step shown first), so the
-figure stays small whatever the run length.
+The step control lives in the chart, under the figure: ``fig["step"]`` is a table of where every
+series' marker sits at each stop (every step for runs up to :data:`MAX_STOPS` steps, evenly spaced
+beyond), which the browser applies without a rerun. Its columns per series ``i``: ``k{i}`` the step
+shown (clamped to the run's last finite step), ``x{i}``, ``y{i}`` the point, ``z{i}`` its height on
+the surface, ``l{i}`` what the loss panel draws there, ``f{i}`` the loss; ``bindings`` say which
+trace attribute takes which column, and ``line`` names the loss panel's dashed step line (a shape).
 
-Trace order, which the stops and the tests rely on (:func:`panels` gives the indices):
+Arrangement: contour | surface | loss side by side; ``fig["narrow"]`` holds the layouts the browser
+switches to when the chart is narrower than 1000 px (map and surface above, loss below) or 620 px
+(one above the other), so the panels never overlap whatever the window.
+
+Trace order, which the step table and the tests rely on (:func:`panels` gives the indices):
 
 1. contour panel (``xaxis="x"``): ``"contour"``, ``"click-grid"``, minima, then per series ``"path"``
    (the one legend entry per series), then per series ``"start"``, ``"end"``/``"diverged"``, ``"exit"``;
 2. 3D panel (``scene="scene"``): ``"surface"``, then per series ``"path"``, ``"start"``,
    ``"end"``/``"diverged"``;
 3. loss panel (``xaxis="x2"``): per series ``"loss"``, then ``"diverged"`` and ``"converged"`` markers;
-4. the moving traces: ``"step-line"`` (loss panel), then ``"step-marker"`` per series on the
-   contour, on the surface and on the loss panel, in that order.
+4. the moving traces: ``"step-marker"`` per series on the contour, on the surface and on the loss
+   panel, in that order.
 
 Every series trace carries ``legendgroup = label``: a click on the legend hides the series on all
 three panels. The figure reuses the trace builders of :mod:`viz.traces`, :mod:`viz.surface` and
-:func:`viz.loss_figure`, so it draws exactly what the three separate charts draw.
+:mod:`viz.losses`, so it draws exactly what the three separate charts draw.
 """
 
 from __future__ import annotations
@@ -33,22 +37,18 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from . import colors
 from .domain import Domain, check_domain, equal_aspect, fit_domain
 from .layout import base_layout
 from .levels import LEVEL_GRID, Grid, Levels, choose_levels, grid_values
-from .losses import _values as loss_values
-from .losses import loss_figure
-from .selection import clicked_point
-from .series import esc, f32, step_index
-from .surface import LIFT, _eye, _series_traces
+from .losses import loss_parts, loss_values, step_line
+from .series import esc, f32, last_finite
+from .surface import surface_parts
 from .traces import click_grid_trace, contour_trace, endpoint_traces, minima_traces, path_trace
 
-MAX_STOPS = 101
-"""Most evenly spaced stops on the step slider (plus the step shown first, when it falls between them)."""
+MAX_STOPS = 1000
+"""Runs up to this many steps stop at every step; longer runs at this many evenly spaced steps."""
 
 CONTOUR_GRID = LEVEL_GRID
 """Contour grid points per axis; equal to the levels' grid, so one grid serves both."""
@@ -69,8 +69,25 @@ The default evaluates the objective; a page passes a cached function so reruns t
 paths skip the work.
 """
 
-# Paper-coordinate layout of the side-by-side arrangement: contour | colourbar | surface | loss.
-_ROW = dict(contour=(0.0, 0.27), colorbar=0.276, surface=(0.345, 0.665), loss=(0.755, 1.0))
+
+class Arrangement(NamedTuple):
+    """Where the three panels sit (paper coordinates) and how tall the figure is."""
+
+    height: int
+    contour: tuple[tuple[float, float], tuple[float, float]]
+    colorbar: tuple[float, float, float]  # x, y (middle), length
+    surface: tuple[tuple[float, float], tuple[float, float]]
+    loss: tuple[tuple[float, float], tuple[float, float]]
+
+
+WIDE = Arrangement(540, ((0.0, 0.27), (0.0, 1.0)), (0.276, 0.5, 0.8), ((0.345, 0.665), (0.0, 1.0)),
+                   ((0.755, 1.0), (0.0, 1.0)))
+MEDIUM = Arrangement(900, ((0.0, 0.40), (0.46, 1.0)), (0.405, 0.73, 0.45), ((0.50, 1.0), (0.46, 1.0)),
+                     ((0.0, 1.0), (0.0, 0.33)))
+NARROW = Arrangement(1340, ((0.0, 1.0), (0.72, 1.0)), (1.01, 0.86, 0.25), ((0.0, 1.0), (0.37, 0.65)),
+                     ((0.0, 1.0), (0.0, 0.29)))
+BREAKPOINTS = ((1000, MEDIUM), (620, NARROW))
+"""Below each width (px) the chart switches to that arrangement; above the first it is :data:`WIDE`."""
 
 
 class Panels(NamedTuple):
@@ -82,24 +99,24 @@ class Panels(NamedTuple):
     animated: tuple[int, ...]
 
 
-def slider_steps(steps: int, max_stops: int = MAX_STOPS, extra: Iterable[int] = ()) -> list[int]:
-    """The steps the step slider stops at: evenly spaced over ``0..steps``, both ends included.
+def step_stops(steps: int, max_stops: int = MAX_STOPS, extra: Iterable[int] = ()) -> list[int]:
+    """The steps the step control stops at: every step, or evenly spaced over ``0..steps`` for long runs.
 
     Args:
         steps: the run length (the last step).
-        max_stops: most evenly spaced stops (at least 2).
+        max_stops: runs up to this many steps stop at every step; longer ones at this many (at least 2).
         extra: steps to include as well (for example the step a link opened at), clipped to range.
 
     Example:
-        >>> slider_steps(4)
+        >>> step_stops(4)
         [0, 1, 2, 3, 4]
-        >>> slider_steps(500, 6, extra=[42])
+        >>> step_stops(500, 6, extra=[42])
         [0, 42, 100, 200, 300, 400, 500]
     """
     if max_stops < 2:
-        raise ValueError("slider_steps needs max_stops >= 2.")
+        raise ValueError("step_stops needs max_stops >= 2.")
     steps = max(int(steps), 0)
-    if steps < max_stops:
+    if steps <= max_stops:
         base = set(range(steps + 1))
     else:
         base = set(np.linspace(0, steps, max_stops).round().astype(int).tolist())
@@ -114,54 +131,47 @@ def linked_figure(
     *,
     steps: int | None = None,
     domain: Domain | None = None,
-    height: int | None = None,
-    stacked: bool = False,
-    max_stops: int = MAX_STOPS,
     log: bool | None = None,
     grid: int = CONTOUR_GRID,
     surface_grid: int = SURFACE_GRID,
     click_grid_size: int = CLICK_GRID_SIZE,
     grids: GridFn | None = None,
     title: str | None = None,
-) -> go.Figure:
-    """Contour map, 3D surface and loss curves in one figure, with an in-figure step slider.
+    revision: str | None = None,
+) -> dict:
+    """Contour map, 3D surface and loss curves in one figure dict, with the step table for the step control.
 
     Args:
         objective: an :class:`optim.Objective`.
         series: list of :class:`viz.Series` (at least one).
-        step: the step shown first (default the last); the slider always stops there.
-        steps: the slider's last step; default the longest run's.
+        step: the step shown first (default the last); always one of the stops.
+        steps: the last stop; default the longest run's.
         domain: the contour map's ``((xmin, xmax), (ymin, ymax))``; default :func:`viz.fit_domain`.
             The surface uses the same domain without the zoom-out for diverged runs, as
             :func:`viz.surface_figure` does.
-        height: figure height in pixels; default 580 side by side, 1340 stacked.
-        stacked: panels one above the other (for narrow screens) instead of side by side.
-        max_stops: most evenly spaced slider stops (see :func:`slider_steps`).
         log: force log (True) or linear (False) levels and heights; None picks.
         grid: contour grid points per axis.
         surface_grid: surface grid points per axis.
         click_grid_size: points per axis of the invisible click grid on the contour map.
         grids: how to evaluate the objective on a grid (:data:`GridFn`); default uncached.
         title: the contour panel's title; default "Contour map".
+        revision: what keeps the person's view (``uirevision``): the same string across reruns keeps
+            zoom, camera and hidden series; default the objective's name and domain.
 
     Returns:
-        A ``go.Figure`` with one slider, ``layout.sliders[0]``: each of its steps is labelled with its
-        step number and restyles the moving traces (``args = [data, trace indices]``); the active one
-        is ``step``. ``fig.layout.meta["panels"]`` holds the :class:`Panels` trace indices.
+        ``{"data": [...], "layout": {...}, "step": {...}, "narrow": [...]}``; ``layout.meta["panels"]``
+        holds the :class:`Panels` trace indices.
 
     Example:
         >>> import optim, viz
         >>> bowl = optim.get_objective("quadratic", a=1.0, b=10.0)
         >>> t = optim.run(optim.make_optimizer("gd", lr=0.05), bowl, x0=[1.5, 1.5], steps=500)
         >>> fig = viz.linked_figure(bowl, [viz.Series("GD", "#0072b2", t)], step=42)
-        >>> slider = fig.layout.sliders[0]
-        >>> len(slider.steps), slider.steps[0].label, slider.steps[slider.active].label
-        (102, '0', '42')
-        >>> data, traces = slider.steps[slider.active].args
-        >>> [fig.data[i].meta for i in traces]
-        ['step-line', 'step-marker', 'step-marker', 'step-marker']
-        >>> data["x"][1], float(t.xs[42, 0])  # the marker on the map, to seven digits
-        ([0.01795877], 0.01795877277384303)
+        >>> table = fig["step"]
+        >>> len(table["stops"]), table["value"], [fig["data"][b["trace"]]["meta"] for b in table["bindings"]]
+        (501, 42, ['step-marker', 'step-marker', 'step-marker'])
+        >>> float(table["columns"]["x0"][42]) == float(np.float32(t.xs[42, 0]))  # the marker on the map
+        True
     """
     series = list(series)
     if not series:
@@ -175,80 +185,59 @@ def linked_figure(
     longest = max(len(s.traj.losses) - 1 for s in series)
     steps = longest if steps is None else int(steps)
     step = steps if step is None else min(max(int(step), 0), steps)
-    shown = slider_steps(steps, max_stops, extra=[step])
+    stops = step_stops(steps, extra=[step])
 
-    fig = make_subplots(
-        rows=3 if stacked else 1, cols=1 if stacked else 3,
-        specs=[[{"type": "xy"}], [{"type": "scene"}], [{"type": "xy"}]] if stacked
-        else [[{"type": "xy"}, {"type": "scene"}, {"type": "xy"}]],
-        vertical_spacing=0.06,
-    )
     c_levels = _levels(objective, grids, domain, log)
     s_levels = c_levels if sdomain == domain else _levels(objective, grids, sdomain, log)
-    contour = _contour_traces(objective, series, domain, c_levels, grids(domain, grid), click_grid_size,
-                              colorbar_x=1.01 if stacked else _ROW["colorbar"])
-    surface, lift = _surface_traces(objective, series, sdomain, s_levels, grids(sdomain, surface_grid))
-    loss = loss_figure(series, f_min=objective.f_min)
-    n0 = len(contour)
-    if stacked:  # the colourbar beside the contour map, not the whole column
-        top = fig.layout.yaxis.domain
-        contour[0].colorbar.update(y=(top[0] + top[1]) / 2, len=0.9 * (top[1] - top[0]))
-    fig.add_traces(contour)
-    fig.add_traces(surface)
-    loss_traces = [t.update(xaxis="x2", yaxis="y2", showlegend=False) for t in loss.data]
-    fig.add_traces(loss_traces)
-    n1 = n0 + len(surface)
-    n2 = n1 + len(loss_traces)
+    contour = _contour_traces(objective, series, domain, c_levels, grids(domain, grid), click_grid_size)
+    surface = surface_parts(series, sdomain, s_levels, grids(sdomain, surface_grid), eye_distance=EYE_DISTANCE,
+                            showlegend=False)
+    surface.scene["zaxis"]["title"] = dict(text="f")  # "(log scale)" goes in the panel's title
+    loss = loss_parts(series, f_min=objective.f_min, xref="x2", yref="y2")
+    for t in loss.traces:
+        t["showlegend"] = False
+    data = contour + surface.traces + loss.traces
+    n0, n1, n2 = len(contour), len(contour) + len(surface.traces), len(data)
+    table = _step_table(series, stops, step, s_levels, surface.lift, objective.f_min, n2)
+    data += _markers(series, table)
+    roles = Panels(tuple(range(n0)), tuple(range(n0, n1)), tuple(range(n1, n2)), tuple(range(n2, len(data))))
 
-    y_loss = [loss_values(s, objective.f_min) for s in series]
-    line_y = _line_span(y_loss, loss.layout.yaxis.type == "log")
-    pos = _positions(series, shown, s_levels, lift, y_loss)
-    updates = [_update(pos, j, k, line_y) for j, k in enumerate(shown)]
-    active = shown.index(step)
-    fig.add_traces(_animated(series, updates[active]))
-    roles = Panels(tuple(range(n0)), tuple(range(n0, n1)), tuple(range(n1, n2)), tuple(range(n2, len(fig.data))))
-
-    _layout(fig, objective, series, domain, sdomain, s_levels, loss.layout, stacked=stacked, height=height,
-            title=title)
-    _slider(fig, shown, active, updates, list(roles.animated))
-    fig.layout.meta = {"panels": {k: list(v) for k, v in roles._asdict().items()}}
-    return fig
+    revision = revision or f"linked:{objective.name}:{objective.domain}"
+    layout = _layout(series, domain, c_levels, s_levels, surface.scene, loss, step, revision=revision,
+                     title=title)
+    layout["meta"] = {"panels": {k: list(v) for k, v in roles._asdict().items()}}
+    narrow = [{"below": width, "layout": _arrangement(arr, s_levels, loss, title)} for width, arr in BREAKPOINTS]
+    return {"data": data, "layout": layout, "step": table, "narrow": narrow}
 
 
-def panels(fig: go.Figure) -> Panels:
+def panels(fig: dict) -> Panels:
     """The :class:`Panels` trace indices of a :func:`linked_figure`."""
-    p = fig.layout.meta["panels"]
+    p = fig["layout"]["meta"]["panels"]
     return Panels(*(tuple(p[k]) for k in Panels._fields))
 
 
-def clicked_start(selection, contour_traces: Iterable[int]) -> tuple[float, float] | None:
+def clicked_start(click: dict | None, contour_traces: Iterable[int]) -> tuple[float, float] | None:
     """The start point a person clicked on the contour panel of a :func:`linked_figure`, or None.
 
-    Clicks on the loss panel (whose x is a step, not a coordinate) are ignored: only points of the
-    traces in ``contour_traces`` (``panels(fig).contour``) count, the click grid or a path point.
+    ``click`` is the live chart's click event (``{"x", "y", "curve", ...}``). Clicks on the surface
+    or the loss panel (whose x is a step, not a coordinate) are ignored: only the traces in
+    ``contour_traces`` (``panels(fig).contour``: the map, the click grid, a path point) count.
 
     Example:
-        >>> event = {"selection": {"points": [{"x": 3, "y": 0.5, "curve_number": 9},
-        ...                                   {"x": 1.25, "y": -0.5, "curve_number": 1}]}}
-        >>> clicked_start(event, [0, 1, 2]), clicked_start(event, [9, 10]) == (3.0, 0.5)
-        ((1.25, -0.5), True)
-        >>> clicked_start(event, []) is None
+        >>> clicked_start({"x": 1.25, "y": -0.5, "curve": 1}, [0, 1, 2])
+        (1.25, -0.5)
+        >>> clicked_start({"x": 3, "y": 0.5, "curve": 9}, [0, 1, 2]) is None
         True
     """
-    if selection is None:
+    if not isinstance(click, dict) or click.get("curve") not in set(contour_traces):
         return None
-    sel = selection
-    if isinstance(sel, dict) and "selection" in sel:
-        sel = sel["selection"]
-    elif not isinstance(sel, dict) and hasattr(sel, "selection"):
-        sel = sel.selection
     try:
-        points = sel["points"]
-    except (KeyError, TypeError, IndexError):
-        points = getattr(sel, "points", None)
-    keep = set(contour_traces)
-    mine = [p for p in (points or []) if p.get("curve_number", p.get("curveNumber")) in keep]
-    return clicked_point({"points": mine}, grid_only=False)
+        x, y = float(click["x"]), float(click["y"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (np.isfinite(x) and np.isfinite(y)):
+        return None
+    return x, y
 
 
 # ---------------------------------------------------------------- pieces
@@ -259,207 +248,123 @@ def _levels(objective, grids: GridFn, domain: Domain, log: bool | None) -> Level
     return choose_levels(objective, g.low, domain, log=log, gx=g.gx, gy=g.gy)
 
 
-def _contour_traces(objective, series, domain: Domain, levels: Levels, g: Grid, click_n: int,
-                    colorbar_x: float) -> list:
+def _contour_traces(objective, series, domain: Domain, levels: Levels, g: Grid, click_n: int) -> list[dict]:
     equal = equal_aspect(domain)
-    c = contour_trace(g, levels)
-    c.colorbar.update(x=colorbar_x, xanchor="left", xpad=2, thickness=10, len=0.8, y=0.5, yanchor="middle")
-    out = [c, click_grid_trace(objective, domain, series, n=click_n), *minima_traces(objective, domain)]
+    out = [contour_trace(g, levels, coloraxis="coloraxis"), click_grid_trace(objective, domain, series, n=click_n),
+           *minima_traces(objective, domain)]
     out += [path_trace(s, domain) for s in series]
     for s in series:
         out += endpoint_traces(s, domain, equal_scale=equal)
     return out
 
 
-def _surface_traces(objective, series, domain: Domain, levels: Levels, g: Grid) -> tuple[list, float]:
-    gx, gy, Z, low = g
-    T = levels.transform(low if levels.log else Z)
-    finite = T[np.isfinite(T)]
-    zlo, zhi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    if not zhi > zlo:
-        zhi = zlo + 1.0
-    lift = LIFT * (zhi - zlo)
-    out = [go.Surface(
-        x=gx, y=gy, z=f32(T), customdata=f32(Z), scene="scene",
-        colorscale=colors.MAP_COLORSCALE, cmin=levels.zmin, cmax=levels.zmax, showscale=False,
-        opacity=0.95, name="f", showlegend=False, meta="surface",
-        contours=dict(z=dict(show=True, color=colors.CONTOUR_LINE, width=1, **levels.contours())),
-        lighting=dict(ambient=0.75, diffuse=0.6, specular=0.05, roughness=0.9),
-        hovertemplate="(%{x:.3g}, %{y:.3g})<br>f = %{customdata:.4g}<extra></extra>",
-    )]
-    for s in series:
-        out += [t.update(scene="scene", showlegend=False) for t in _series_traces(s, levels, lift, domain)]
-    return out, lift
-
-
-def _line_span(values, log: bool) -> list[float]:
-    """y from the lowest to the highest drawn loss: the dashed step line's extent."""
-    finite = np.concatenate([v[np.isfinite(v)] for v in values])
-    if log:
-        finite = finite[finite > 0]
-    if not finite.size:
-        return [0.0, 1.0]
-    return [float(finite.min()), float(finite.max())]
-
-
-class _Positions(NamedTuple):
-    """Where every series' marker sits at each shown step (arrays over the shown steps)."""
-
-    k: list[np.ndarray]      # the step each series shows (clamped to its last finite step)
-    xy: list[np.ndarray]     # (n, 2) points
-    loss: list[np.ndarray]   # f at those points
-    z: list[np.ndarray]      # lifted heights on the surface
-    y: list[np.ndarray]      # what the loss panel draws (f, or f - f*)
-
-
-def _positions(series, shown: list[int], levels: Levels, lift: float, y_loss: list) -> _Positions:
-    want = np.asarray(shown, dtype=int)
-    out = _Positions([], [], [], [], [])
-    for s in series:
-        k = np.array([step_index(s.traj, int(v)) for v in want], dtype=int)
-        loss = np.asarray(s.traj.losses, dtype=float)[k]
-        out.k.append(k)
-        out.xy.append(np.asarray(s.traj.xs, dtype=float)[k])
-        out.loss.append(loss)
-        out.z.append(levels.transform(loss) + 2 * lift)
-        out.y.append(np.asarray(y_loss[len(out.y)], dtype=float)[k])
-    return out
-
-
-def _short(v) -> float:
-    """``v`` to seven significant digits (what float32 paths hold): a third of the JSON of a full float."""
-    return float(f"{float(v):.7g}")
-
-
-def _update(pos: _Positions, j: int, x_line: int, line_y: list[float]) -> dict:
-    """``Plotly.restyle`` data for shown step number ``j``: the step line, then every marker."""
-    n = len(pos.k)
-    x = [[x_line, x_line]]
-    y = [list(line_y)]
-    z: list = [None]
-    cd: list = [None]
-    at = [(int(pos.k[i][j]), _short(pos.xy[i][j][0]), _short(pos.xy[i][j][1]), _short(pos.loss[i][j]))
-          for i in range(n)]
-    for k, px, py, loss in at:  # contour
-        x.append([px])
-        y.append([py])
-        z.append(None)
-        cd.append([[k, loss]])
-    for i, (k, px, py, loss) in enumerate(at):  # surface
-        x.append([px])
-        y.append([py])
-        z.append([_short(pos.z[i][j])])
-        cd.append([[k, loss]])
-    for i, (k, _, _, loss) in enumerate(at):  # loss
-        x.append([k])
-        y.append([_short(pos.y[i][j])])
-        z.append(None)
-        cd.append([[k, loss]])
-    return dict(x=x, y=y, z=z, customdata=cd)
-
-
-def _animated(series, upd: dict) -> list:
-    """The step line and every series' step markers, placed as ``upd`` (one :func:`_update`) says."""
+def _step_table(series, stops: list[int], step: int, levels: Levels, lift: float, f_min, first: int) -> dict:
+    """Where every series' markers sit at each stop, and which marker trace takes which column."""
+    want = np.asarray(stops, dtype=np.int64)
     n = len(series)
-    out: list = [go.Scatter(x=upd["x"][0], y=upd["y"][0], xaxis="x2", yaxis="y2", mode="lines",
-                            meta="step-line", name="step", showlegend=False, hoverinfo="skip",
-                            line=dict(color=colors.STEP_LINE_COLOR, width=1.5, dash="dash"))]
-    for i, s in enumerate(series):  # contour
-        j = 1 + i
-        out.append(go.Scatter(
-            x=upd["x"][j], y=upd["y"][j], customdata=upd["customdata"][j], mode="markers", name=s.label,
-            legendgroup=s.label, showlegend=False, meta="step-marker",
-            marker=dict(symbol="diamond", size=14, color=s.color, line=dict(color=colors.OUTLINE, width=2)),
-            hovertemplate=_hover(s, "(%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.4g}"),
-            unselected=dict(marker=dict(opacity=1.0))))
-    for i, s in enumerate(series):  # surface
-        j = 1 + n + i
-        out.append(go.Scatter3d(
-            x=upd["x"][j], y=upd["y"][j], z=upd["z"][j], customdata=upd["customdata"][j], scene="scene",
-            mode="markers", name=s.label, legendgroup=s.label, showlegend=False, meta="step-marker",
-            marker=dict(symbol="diamond", size=8, color=s.color, line=dict(color=colors.OUTLINE, width=2)),
-            hovertemplate=_hover(s, "(%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.4g}")))
-    for i, s in enumerate(series):  # loss
-        j = 1 + 2 * n + i
-        out.append(go.Scatter(
-            x=upd["x"][j], y=upd["y"][j], customdata=upd["customdata"][j], xaxis="x2", yaxis="y2",
-            mode="markers", name=s.label, legendgroup=s.label, showlegend=False, meta="step-marker",
-            marker=dict(symbol="diamond", size=11, color=s.color, line=dict(color=colors.OUTLINE, width=1.5)),
-            hovertemplate=_hover(s, "%{y:.4g}")))
+    columns: dict[str, np.ndarray] = {}
+    bindings: list[dict] = [{}] * (3 * n)
+    for i, s in enumerate(series):
+        k = np.clip(want, 0, max(last_finite(s.traj), 0))
+        xs = np.asarray(s.traj.xs, dtype=float)[k]
+        f = np.asarray(s.traj.losses, dtype=float)[k]
+        columns.update({f"k{i}": k.astype(np.int32), f"x{i}": f32(xs[:, 0]), f"y{i}": f32(xs[:, 1]),
+                        f"z{i}": f32(levels.transform(f) + 2 * lift), f"l{i}": f32(loss_values(s, f_min)[k]),
+                        f"f{i}": f32(f)})
+        hover = [f"k{i}", f"f{i}"]
+        bindings[i] = {"trace": first + i, "attrs": {"x": f"x{i}", "y": f"y{i}", "customdata": hover}}
+        bindings[n + i] = {"trace": first + n + i,
+                           "attrs": {"x": f"x{i}", "y": f"y{i}", "z": f"z{i}", "customdata": hover}}
+        bindings[2 * n + i] = {"trace": first + 2 * n + i, "attrs": {"x": f"k{i}", "y": f"l{i}", "customdata": hover}}
+    return {"stops": want.astype(np.int32), "value": int(step), "label": "Step", "columns": columns,
+            "bindings": bindings, "line": {"shape": 0}}
+
+
+def _markers(series, table: dict) -> list[dict]:
+    """The step markers (contour, surface, loss; each per series) at the table's first shown stop.
+
+    The browser moves them from there; here they sit where a static copy of the figure should show them.
+    """
+    j = int(np.searchsorted(table["stops"], table["value"]))
+    cols = table["columns"]
+    n = len(series)
+    out = []
+    for m, b in enumerate(table["bindings"]):
+        panel, s = m // n, series[m % n]
+        trace = dict(type="scatter", mode="markers", name=s.label, legendgroup=s.label, showlegend=False,
+                     meta="step-marker", hovertemplate=_hover(s, "(%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.4g}"))
+        for attr, name in b["attrs"].items():
+            trace[attr] = [[_item(cols[c][j]) for c in name]] if isinstance(name, list) else [_item(cols[name][j])]
+        outline = dict(color=colors.OUTLINE, width=2)
+        if panel == 0:
+            trace["marker"] = dict(symbol="diamond", size=14, color=s.color, line=outline)
+        elif panel == 1:
+            trace.update(type="scatter3d", scene="scene", marker=dict(symbol="diamond", size=8, color=s.color,
+                                                                       line=outline))
+        else:
+            trace.update(xaxis="x2", yaxis="y2", hovertemplate=_hover(s, "%{y:.4g}"),
+                         marker=dict(symbol="diamond", size=11, color=s.color, line=dict(outline, width=1.5)))
+        out.append(trace)
     return out
+
+
+def _item(v):
+    return v.item() if hasattr(v, "item") else v
 
 
 def _hover(s, what: str) -> str:
     return f"<b>{esc(s.label)}</b><br>step %{{customdata[0]:d}}<br>{what}<extra></extra>"
 
 
-def _layout(fig, objective, series, domain, sdomain, levels, loss_layout, *, stacked, height, title) -> None:
+def _layout(series, domain: Domain, levels: Levels, s_levels: Levels, scene: dict, loss, step: int, *,
+            revision: str, title: str | None) -> dict:
     (x0, x1), (y0, y1) = domain
-    equal = equal_aspect(domain)
-    height = height or (1340 if stacked else 580)
-    layout = base_layout("", height, uirevision=f"linked:{objective.name}:{domain}", legend=True)
+    layout = base_layout("", WIDE.height, uirevision=revision, legend=True)
     layout.pop("title")
     layout["margin"] = dict(l=55, r=10, t=52, b=10)  # the panel titles sit below the mode bar
-    fig.update_layout(**layout)
-
     xaxis = dict(title=dict(text="x", standoff=4), range=[x0, x1], constrain="domain", showgrid=False,
-                 zeroline=False, ticks="outside")
+                 zeroline=False, ticks="outside", anchor="y")
     yaxis = dict(title=dict(text="y", standoff=4), range=[y0, y1], constrain="domain", showgrid=False,
-                 zeroline=False, ticks="outside")
-    if equal:
+                 zeroline=False, ticks="outside", anchor="x")
+    if equal_aspect(domain):
         yaxis.update(scaleanchor="x", scaleratio=1)
-    ly = loss_layout.yaxis
-    fig.update_layout(
+    layout.update(
         xaxis=xaxis, yaxis=yaxis,
-        xaxis2=dict(title=dict(text="step", standoff=8), zeroline=False, ticks="outside", rangemode="tozero"),
-        yaxis2=ly.to_plotly_json(),
-        clickmode="event+select", dragmode="zoom",
+        xaxis2=dict(loss.xaxis, title=dict(text="step", standoff=8), anchor="y2"),
+        yaxis2=dict(loss.yaxis, anchor="x2"),
+        coloraxis=dict(colorscale=colors.MAP_COLORSCALE, cmin=levels.zmin, cmax=levels.zmax,
+                       colorbar=levels.colorbar(xanchor="left", xpad=2, thickness=10, yanchor="middle")),
+        scene=dict(scene, uirevision=revision),
+        shapes=[step_line(step, "x2", "y2")],
+        clickmode="event", dragmode="zoom",
     )
-    # Annotations of the loss chart ("diverged at step k") move to its axes.
-    notes = [a.update(xref="x2", yref="y2") for a in loss_layout.annotations]
+    return _merge(layout, _arrangement(WIDE, s_levels, loss, title))
 
-    (s0, s1), (t0, t1) = sdomain
-    ratio = float(np.clip((t1 - t0) / (s1 - s0), 0.5, 2.0))
-    zaxis = dict(title=dict(text="f"), backgroundcolor="white")  # "log scale" goes in the panel's title
-    if levels.tickvals is not None:
-        keep = slice(None, None, int(np.ceil(len(levels.tickvals) / 6)))
-        zaxis.update(tickmode="array", tickvals=list(levels.tickvals[keep]), ticktext=list(levels.ticktext[keep]))
-    fig.update_layout(scene=dict(
-        xaxis=dict(title=dict(text="x"), range=[s0, s1], backgroundcolor="white"),
-        yaxis=dict(title=dict(text="y"), range=[t0, t1], backgroundcolor="white"),
-        zaxis=zaxis,
-        aspectmode="manual", aspectratio=dict(x=1.0, y=ratio, z=0.65),
-        camera=dict(eye={k: v * EYE_DISTANCE for k, v in _eye(series, sdomain).items()}, up=dict(x=0, y=0, z=1)),
-        uirevision=layout["uirevision"],
-    ))
 
+def _arrangement(arr: Arrangement, levels: Levels, loss, title: str | None) -> dict:
+    """The layout keys that place the panels for ``arr`` (merged over the wide layout in the browser)."""
     heads = ["Contour map" if title is None else title, "Surface" + (" (log scale)" if levels.log else ""), "Loss"]
-    if stacked:
-        doms = [fig.layout.yaxis.domain, fig.layout.scene.domain.y, fig.layout.yaxis2.domain]
-        for name, d in zip(heads, doms, strict=True):
-            notes.append(dict(text=f"<b>{esc(name)}</b>", x=0, xref="paper", xanchor="left", y=d[1],
-                              yref="paper", yanchor="bottom", showarrow=False, font=dict(size=13)))
-    else:
-        fig.update_layout(xaxis=dict(domain=list(_ROW["contour"])), xaxis2=dict(domain=list(_ROW["loss"])),
-                          scene=dict(domain=dict(x=list(_ROW["surface"]), y=[0.0, 1.0])))
-        for name, d in zip(heads, (_ROW["contour"], _ROW["surface"], _ROW["loss"]), strict=True):
-            notes.append(dict(text=f"<b>{esc(name)}</b>", x=d[0], xref="paper", xanchor="left", y=1.0,
-                              yref="paper", yanchor="bottom", yshift=6, showarrow=False, font=dict(size=13)))
-    fig.update_layout(annotations=notes)
+    notes = [dict(a) for a in loss.annotations]  # "diverged at step k", on the loss axes
+    for name, (xd, yd) in zip(heads, (arr.contour, arr.surface, arr.loss), strict=True):
+        notes.append(dict(text=f"<b>{esc(name)}</b>", x=xd[0], xref="paper", xanchor="left", y=yd[1],
+                          yref="paper", yanchor="bottom", yshift=6, showarrow=False, font=dict(size=13)))
+    cx, cy, clen = arr.colorbar
+    return dict(
+        height=arr.height,
+        xaxis=dict(domain=list(arr.contour[0])), yaxis=dict(domain=list(arr.contour[1])),
+        xaxis2=dict(domain=list(arr.loss[0])), yaxis2=dict(domain=list(arr.loss[1])),
+        scene=dict(domain=dict(x=list(arr.surface[0]), y=list(arr.surface[1]))),
+        coloraxis=dict(colorbar=dict(x=cx, y=cy, len=clen)),
+        annotations=notes,
+    )
 
 
-def _slider(fig, shown: list[int], active: int, updates: list[dict], traces: list[int]) -> None:
-    """The in-figure step slider: each step restyles only the step line and the step markers."""
-    fig.update_layout(sliders=[dict(
-        active=active, x=0.0, len=1.0, xanchor="left", y=0, yanchor="top",
-        pad=dict(t=50, b=0, l=10, r=10), ticklen=3, minorticklen=0, tickcolor="#bbb",
-        font=dict(size=1, color="rgba(0,0,0,0)"),
-        currentvalue=dict(prefix="Step ", suffix=f" of {shown[-1]}", xanchor="left", offset=6,
-                          font=dict(size=13, color="#222")),
-        bgcolor="#e8ebef", activebgcolor="#cfd6de", bordercolor="#c0c6cc", borderwidth=1,
-        steps=[dict(method="restyle", label=str(k), args=[u, traces]) for k, u in zip(shown, updates, strict=True)],
-    )])
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
 
 
-__all__ = ["CLICK_GRID_SIZE", "CONTOUR_GRID", "MAX_STOPS", "SURFACE_GRID", "Panels", "clicked_start",
-           "linked_figure", "panels", "slider_steps"]
+__all__ = ["BREAKPOINTS", "CLICK_GRID_SIZE", "CONTOUR_GRID", "MAX_STOPS", "SURFACE_GRID", "Panels", "clicked_start",
+           "linked_figure", "panels", "step_stops"]

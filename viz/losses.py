@@ -9,9 +9,14 @@ A diverged run is drawn up to its last finite loss, which gets an "x" and an ann
 "diverged at step k"; nothing is clipped, so the blow-up is visible on the log axis. A run that
 converged (``converged_at >= 0``) gets a small ring at that step. The step control's step is a
 dashed vertical line plus a ``meta="step-marker"`` diamond on each curve.
+
+:func:`loss_parts` builds the traces and axes as plain dicts (for figures that place the loss panel
+among others, such as :func:`viz.linked_figure`); :func:`loss_figure` puts them in a ``go.Figure``.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,6 +27,78 @@ from .series import MAX_MARKED_POINTS, diverged, drawn_indices, esc, f32, fmt, l
 
 LOG_SPAN = 100.0
 """max / min of the drawn values beyond which the y-axis goes logarithmic."""
+
+
+class LossParts(NamedTuple):
+    """The loss panel as plain dicts: traces, annotations, shapes and both axes (for ``xaxis``/``yaxis``)."""
+
+    traces: list[dict]
+    annotations: list[dict]
+    shapes: list[dict]
+    xaxis: dict
+    yaxis: dict
+    log: bool
+
+
+def loss_parts(series, step: int | None = None, *, f_min: float | None = None, log: bool | None = None,
+               xref: str = "x", yref: str = "y") -> LossParts:
+    """Loss (or ``f - f_min``) against step for each series, as plain dicts on axes ``xref``/``yref``.
+
+    Arguments as :func:`loss_figure`; ``xref``/``yref`` name the axes the traces and annotations use.
+    """
+    ys = {id(s): loss_values(s, f_min) for s in series}
+    drawn = np.concatenate([v[np.isfinite(v)] for v in ys.values()]) if series else np.empty(0)
+    if log is None:
+        log = bool(drawn.size) and bool((drawn > 0).all()) and drawn.max() / drawn.min() > LOG_SPAN
+    ylabel = "f − f*" if f_min is not None else "loss"
+    axes = dict(xaxis=xref, yaxis=yref)
+    traces, annotations, extra = [], [], []
+    for s in series:
+        y = ys[id(s)]
+        last = last_finite(s.traj)
+        idx = drawn_indices(last + 1)
+        losses = np.asarray(s.traj.losses)[idx]
+        traces.append(dict(
+            type="scatter", x=idx.astype(np.int32), y=y[idx], customdata=f32(losses), name=s.label,
+            legendgroup=s.label, meta="loss", **axes,
+            mode="lines+markers" if len(idx) <= MAX_MARKED_POINTS // 2 else "lines",
+            line=dict(color=s.color, width=2), marker=dict(color=s.color, size=3.5),
+            hovertemplate=f"<b>{esc(s.label)}</b><br>step %{{x}}<br>{ylabel} = %{{y:.4g}}"
+                          + ("<br>f = %{customdata:.6g}" if f_min is not None else "") + "<extra></extra>",
+        ))
+        if diverged(s.traj):
+            k = int(s.traj.diverged_at)
+            extra.append(_marker(s, last, y[last], "diverged", "x", 13,
+                                 f"diverged at step {k}<br>last finite {ylabel} = {fmt(y[last])}", ylabel, axes))
+            annotations.append(dict(
+                x=last, y=float(np.log10(y[last])) if log else float(y[last]), xref=xref, yref=yref,
+                text=f"diverged at step {k}", showarrow=True, arrowhead=2, arrowsize=0.8, arrowcolor=s.color,
+                ax=-40, ay=-22, font=dict(color=s.color, size=11),
+            ))
+        c = int(np.asarray(s.traj.converged_at))
+        if 0 <= c <= last:
+            extra.append(_marker(s, c, y[c], "converged", "circle-open", 11, f"converged at step {c}",
+                                 ylabel, axes))
+    traces += extra
+    shapes = []
+    if step is not None and series:
+        for s in series:
+            k = step_index(s.traj, step)
+            traces.append(_marker(s, k, ys[id(s)][k], "step-marker", "diamond", 11, f"step {k}", ylabel, axes,
+                                  line=dict(color=colors.OUTLINE, width=1.5)))
+        longest = max(len(s.traj.losses) - 1 for s in series)
+        x = int(min(max(step, 0), longest))
+        shapes.append(step_line(x, xref, yref))
+    xaxis = dict(title=dict(text="step", standoff=4), zeroline=False, ticks="outside", rangemode="tozero")
+    yaxis = dict(title=dict(text=ylabel, standoff=4), type="log" if log else "linear", ticks="outside",
+                 exponentformat="power" if log else "B", **log_ticks(drawn if log else None))
+    return LossParts(traces, annotations, shapes, xaxis, yaxis, log)
+
+
+def step_line(x: float, xref: str = "x", yref: str = "y") -> dict:
+    """The step control's dashed vertical line across the loss axes, as a layout shape."""
+    return dict(type="line", name="step-line", x0=x, x1=x, xref=xref, y0=0, y1=1, yref=f"{yref} domain",
+                line=dict(color=colors.STEP_LINE_COLOR, width=1.5, dash="dash"), layer="below")
 
 
 def loss_figure(
@@ -56,63 +133,13 @@ def loss_figure(
         >>> fig.layout.yaxis.type, fig.layout.yaxis.title.text
         ('log', 'f − f*')
     """
-    ys = {id(s): _values(s, f_min) for s in series}
-    drawn = np.concatenate([v[np.isfinite(v)] for v in ys.values()]) if series else np.empty(0)
-    if log is None:
-        log = bool(drawn.size) and bool((drawn > 0).all()) and drawn.max() / drawn.min() > LOG_SPAN
-    ylabel = "f − f*" if f_min is not None else "loss"
-    fig = go.Figure()
-    annotations, extra = [], []
-    for s in series:
-        y = ys[id(s)]
-        last = last_finite(s.traj)
-        idx = drawn_indices(last + 1)
-        losses = np.asarray(s.traj.losses)[idx]
-        fig.add_trace(go.Scatter(
-            x=idx.astype(np.int32), y=y[idx], customdata=f32(losses), name=s.label, legendgroup=s.label,
-            meta="loss",
-            mode="lines+markers" if len(idx) <= MAX_MARKED_POINTS // 2 else "lines",
-            line=dict(color=s.color, width=2), marker=dict(color=s.color, size=3.5),
-            hovertemplate=f"<b>{esc(s.label)}</b><br>step %{{x}}<br>{ylabel} = %{{y:.4g}}"
-                          + ("<br>f = %{customdata:.6g}" if f_min is not None else "") + "<extra></extra>",
-        ))
-        if diverged(s.traj):
-            k = int(s.traj.diverged_at)
-            extra.append(_marker(s, last, y[last], "diverged", "x", 13,
-                                 f"diverged at step {k}<br>last finite {ylabel} = {fmt(y[last])}", ylabel))
-            annotations.append(dict(
-                x=last, y=float(np.log10(y[last])) if log else float(y[last]), xref="x", yref="y",
-                text=f"diverged at step {k}", showarrow=True, arrowhead=2, arrowsize=0.8, arrowcolor=s.color,
-                ax=-40, ay=-22, font=dict(color=s.color, size=11), bgcolor="rgba(255,255,255,0.8)",
-            ))
-        c = int(np.asarray(s.traj.converged_at))
-        if 0 <= c <= last:
-            extra.append(_marker(s, c, y[c], "converged", "circle-open", 11, f"converged at step {c}",
-                                 ylabel))
-    fig.add_traces(extra)
-    shapes = []
-    if step is not None and series:
-        for s in series:
-            k = step_index(s.traj, step)
-            fig.add_trace(_marker(s, k, ys[id(s)][k], "step-marker", "diamond", 11, f"step {k}", ylabel,
-                                  line=dict(color=colors.OUTLINE, width=1.5)))
-        longest = max(len(s.traj.losses) - 1 for s in series)
-        x = int(min(max(step, 0), longest))
-        shapes.append(dict(type="line", name="step-line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper",
-                           line=dict(color=colors.STEP_LINE_COLOR, width=1.5, dash="dash"), layer="below"))
-
+    parts = loss_parts(series, step, f_min=f_min, log=log)
     layout = base_layout(title, height, uirevision=f"losses:{f_min is not None}", legend=bool(series))
-    layout.update(
-        xaxis=dict(title=dict(text="step", standoff=4), zeroline=False, ticks="outside", rangemode="tozero"),
-        yaxis=dict(title=dict(text=ylabel, standoff=4), type="log" if log else "linear", ticks="outside",
-                   exponentformat="power" if log else "B", **_log_ticks(drawn if log else None)),
-        annotations=annotations, shapes=shapes,
-    )
-    fig.update_layout(**layout)
-    return fig
+    layout.update(xaxis=parts.xaxis, yaxis=parts.yaxis, annotations=parts.annotations, shapes=parts.shapes)
+    return go.Figure(data=parts.traces, layout=layout)
 
 
-def _log_ticks(drawn) -> dict:
+def log_ticks(drawn) -> dict:
     """One labelled tick per decade (or per few decades on very wide ranges), no 2 and 5 in between."""
     if drawn is None:
         return {}
@@ -125,7 +152,7 @@ def _log_ticks(drawn) -> dict:
     return dict(dtick=int(np.ceil(decades / 9)), minor=dict(ticks="", showgrid=False))
 
 
-def _values(s, f_min: float | None) -> np.ndarray:
+def loss_values(s, f_min: float | None) -> np.ndarray:
     """What is drawn for ``s``: losses, or ``losses - f_min`` floored just above zero."""
     y = np.asarray(s.traj.losses, dtype=float)
     if f_min is None:
@@ -135,10 +162,11 @@ def _values(s, f_min: float | None) -> np.ndarray:
         return np.where(np.isfinite(y), np.maximum(y - float(f_min), floor), np.nan)
 
 
-def _marker(s, k: int, y: float, meta: str, symbol: str, size: float, hover: str, ylabel: str,
-            line: dict | None = None) -> go.Scatter:
-    return go.Scatter(
-        x=[k], y=[y], mode="markers", name=s.label, legendgroup=s.label, showlegend=False, meta=meta,
+def _marker(s, k: int, y: float, meta: str, symbol: str, size: float, hover: str, ylabel: str, axes: dict,
+            line: dict | None = None) -> dict:
+    return dict(
+        type="scatter", x=[int(k)], y=[float(y)], mode="markers", name=s.label, legendgroup=s.label,
+        showlegend=False, meta=meta, **axes,
         marker=dict(symbol=symbol, size=size, color=s.color,
                     line=line or dict(color=colors.OUTLINE if symbol == "x" else s.color, width=1.5)),
         hovertemplate=f"<b>{esc(s.label)}</b><br>{hover}<br>step %{{x}}<br>{ylabel} = %{{y:.4g}}"

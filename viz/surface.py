@@ -6,9 +6,15 @@ are drawn as ``log10(f - f* + eps)``, said in the z-axis title and labelled in r
 are drawn at ``transform(f(x, y))`` plus a lift of 1.5% of the height range, so they float just
 above the surface instead of disappearing into it. The camera looks from the side opposite the
 first path's start, from above, so a path running down a slope faces the viewer.
+
+:func:`surface_parts` builds the traces and the scene as plain dicts (for figures that place the
+surface among other panels, such as :func:`viz.linked_figure`); :func:`surface_figure` puts them in a
+``go.Figure``.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -16,11 +22,68 @@ import plotly.graph_objects as go
 from . import colors
 from .domain import Domain, check_domain, fit_domain, within
 from .layout import base_layout
-from .levels import Levels, grid_values, map_levels
+from .levels import Grid, Levels, grid_values, map_levels
 from .series import MAX_MARKED_POINTS, Series, diverged, drawn_indices, esc, f32, last_finite, step_index
 
 LIFT = 0.015
 """Paths float this fraction of the surface's height range above it."""
+
+
+class SurfaceParts(NamedTuple):
+    """The 3D panel as plain dicts: the ``"surface"`` trace, every series' traces, and the ``scene``."""
+
+    traces: list[dict]
+    scene: dict
+    lift: float
+    """How far paths float above the surface; step markers float twice that."""
+
+
+def surface_parts(series, domain: Domain, levels: Levels, g: Grid, *, scene: str = "scene",
+                  eye_distance: float = 1.0, showlegend: bool = True) -> SurfaceParts:
+    """The surface of grid ``g`` with every series' path lifted onto it, on 3D ``scene``.
+
+    Args:
+        series: list of :class:`viz.Series`.
+        domain: the surface's ``((xmin, xmax), (ymin, ymax))`` (the grid's).
+        levels: the height transform and levels shared with the contour map.
+        g: the objective on a grid over ``domain`` (:func:`viz.levels.grid_values`).
+        scene: the 3D scene the traces live on.
+        eye_distance: the camera stands this much farther back than its default distance.
+        showlegend: give each path a legend entry (off when another panel's paths have them).
+    """
+    gx, gy, Z, low = g
+    T = levels.transform(low if levels.log else Z)
+    finite = T[np.isfinite(T)]
+    zlo, zhi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if not zhi > zlo:
+        zhi = zlo + 1.0
+    lift = LIFT * (zhi - zlo)
+    traces = [dict(
+        type="surface", x=gx, y=gy, z=f32(T), customdata=f32(Z), scene=scene,
+        colorscale=colors.MAP_COLORSCALE, cmin=levels.zmin, cmax=levels.zmax, showscale=False,
+        opacity=0.95, name="f", showlegend=False, meta="surface",
+        contours=dict(z=dict(show=True, color=colors.CONTOUR_LINE, width=1, **levels.contours())),
+        lighting=dict(ambient=0.75, diffuse=0.6, specular=0.05, roughness=0.9),
+        hovertemplate="(%{x:.3g}, %{y:.3g})<br>f = %{customdata:.4g}<extra></extra>",
+    )]
+    for s in series:
+        traces += path3d_traces(s, levels, lift, domain, scene=scene, showlegend=showlegend)
+    (x0, x1), (y0, y1) = domain
+    ratio = float(np.clip((y1 - y0) / (x1 - x0), 0.5, 2.0))
+    zaxis = dict(title=dict(text=levels.title), range=[zlo, zhi + 3 * lift])
+    if levels.tickvals is not None:
+        keep = slice(None, None, int(np.ceil(len(levels.tickvals) / 6)))  # a short axis: at most 6 labels
+        zaxis.update(tickmode="array", tickvals=list(levels.tickvals[keep]),
+                     ticktext=list(levels.ticktext[keep]))
+    eye = {k: v * eye_distance for k, v in camera_eye(series, domain).items()}
+    layout = dict(
+        xaxis=dict(title=dict(text="x"), range=[x0, x1]),
+        yaxis=dict(title=dict(text="y"), range=[y0, y1]),
+        zaxis=zaxis,
+        aspectmode="manual", aspectratio=dict(x=1.0, y=ratio, z=0.65),
+        camera=dict(eye=eye, up=dict(x=0, y=0, z=1)),
+    )
+    return SurfaceParts(traces, layout, lift)
 
 
 def surface_figure(
@@ -61,58 +124,29 @@ def surface_figure(
         'f (log scale)'
     """
     domain = fit_domain(objective, series, diverged_zoom_out=1.0) if domain is None else check_domain(domain)
-    gx, gy, Z, low = grid_values(objective, domain, grid)
     levels = map_levels(objective, domain, log=log)
-    T = levels.transform(low if levels.log else Z)
-    zlo, zhi = float(np.nanmin(T)), float(np.nanmax(T))
-    if not zhi > zlo:
-        zhi = zlo + 1.0
-    lift = LIFT * (zhi - zlo)
-
-    fig = go.Figure()
-    fig.add_trace(go.Surface(
-        x=gx, y=gy, z=f32(T), customdata=f32(Z),
-        colorscale=colors.MAP_COLORSCALE, cmin=levels.zmin, cmax=levels.zmax, showscale=False,
-        opacity=0.95, name="f", showlegend=False, meta="surface",
-        contours=dict(z=dict(show=True, color=colors.CONTOUR_LINE, width=1, **levels.contours())),
-        lighting=dict(ambient=0.75, diffuse=0.6, specular=0.05, roughness=0.9),
-        hovertemplate="(%{x:.3g}, %{y:.3g})<br>f = %{customdata:.4g}<extra></extra>",
-    ))
-    for s in series:
-        fig.add_traces(_series_traces(s, levels, lift, domain))
+    parts = surface_parts(series, domain, levels, grid_values(objective, domain, grid))
+    traces = list(parts.traces)
     if step is not None:
         for s in series:
             k = step_index(s.traj, step)
-            fig.add_trace(_point3d(s, k, levels, lift, meta="step-marker", symbol="diamond", size=7,
-                                   line=dict(color=colors.OUTLINE, width=2), hover=f"step {k}"))
-
-    (x0, x1), (y0, y1) = domain
+            traces.append(_point3d(s, k, levels, parts.lift, meta="step-marker", symbol="diamond", size=7,
+                                   line=dict(color=colors.OUTLINE, width=2), hover=f"step {k}", scene="scene"))
     layout = base_layout(objective.title if title is None else title, height,
                          uirevision=f"surface:{objective.name}:{domain}", legend=bool(series))
     layout["margin"] = dict(l=0, r=0, t=layout["margin"]["t"], b=0)
-    ratio = float(np.clip((y1 - y0) / (x1 - x0), 0.5, 2.0))
-    zaxis = dict(title=dict(text=levels.title), range=[zlo, zhi + 3 * lift], backgroundcolor="white")
-    if levels.tickvals is not None:
-        keep = slice(None, None, int(np.ceil(len(levels.tickvals) / 6)))  # a short axis: at most 6 labels
-        zaxis.update(tickmode="array", tickvals=list(levels.tickvals[keep]),
-                     ticktext=list(levels.ticktext[keep]))
-    layout.update(scene=dict(
-        xaxis=dict(title=dict(text="x"), range=[x0, x1], backgroundcolor="white"),
-        yaxis=dict(title=dict(text="y"), range=[y0, y1], backgroundcolor="white"),
-        zaxis=zaxis,
-        aspectmode="manual", aspectratio=dict(x=1.0, y=ratio, z=0.65),
-        camera=dict(eye=_eye(series, domain), up=dict(x=0, y=0, z=1)),
-        uirevision=layout["uirevision"],
-    ))
-    fig.update_layout(**layout)
-    return fig
+    layout["scene"] = dict(parts.scene, uirevision=layout["uirevision"])
+    return go.Figure(data=traces, layout=layout)
 
 
-def _lifted(s: Series, idx: np.ndarray, levels: Levels, lift: float) -> np.ndarray:
-    return levels.transform(np.asarray(s.traj.losses)[idx]) + lift
+def lifted_height(levels: Levels, losses, lift: float) -> np.ndarray:
+    """Where a point with these losses floats in 3D: the transformed height plus ``lift``."""
+    return levels.transform(losses) + lift
 
 
-def _series_traces(s: Series, levels: Levels, lift: float, domain: Domain) -> list:
+def path3d_traces(s: Series, levels: Levels, lift: float, domain: Domain, *, scene: str = "scene",
+                  showlegend: bool = True) -> list[dict]:
+    """One series on the surface: its lifted ``"path"``, ``"start"``, and ``"end"`` or ``"diverged"``."""
     traj = s.traj
     last = last_finite(traj)
     idx = drawn_indices(last + 1)
@@ -121,33 +155,35 @@ def _series_traces(s: Series, levels: Levels, lift: float, domain: Domain) -> li
     keep = within(domain, xs)
     x = np.where(keep, xs[:, 0], np.nan)
     y = np.where(keep, xs[:, 1], np.nan)
-    z = np.where(keep, _lifted(s, idx, levels, lift), np.nan)
+    z = np.where(keep, lifted_height(levels, np.asarray(traj.losses)[idx], lift), np.nan)
     mode = "lines+markers" if len(idx) <= MAX_MARKED_POINTS else "lines"
-    out = [go.Scatter3d(
-        x=f32(x), y=f32(y), z=f32(z), customdata=f32(np.column_stack([idx, np.asarray(traj.losses)[idx]])),
-        mode=mode,
-        name=s.label, legendgroup=s.label, meta="path",
+    out = [dict(
+        type="scatter3d", x=f32(x), y=f32(y), z=f32(z),
+        customdata=f32(np.column_stack([idx, np.asarray(traj.losses)[idx]])), mode=mode, scene=scene,
+        name=s.label, legendgroup=s.label, meta="path", showlegend=showlegend,
         line=dict(color=s.color, width=5), marker=dict(color=s.color, size=2.5),
         hovertemplate=f"<b>{esc(s.label)}</b><br>step %{{customdata[0]:d}}<br>"
                       "(%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.4g}<extra></extra>",
     )]
     out.append(_point3d(s, 0, levels, lift, meta="start", symbol="circle", size=5,
-                        line=dict(color="white", width=2), hover="start"))
+                        line=dict(color="white", width=2), hover="start", scene=scene))
     if diverged(traj):
         out.append(_point3d(s, last, levels, lift, meta="diverged", symbol="x", size=7,
                             line=dict(color=colors.OUTLINE, width=1),
-                            hover=f"diverged at step {int(traj.diverged_at)}<br>last finite: step {last}"))
+                            hover=f"diverged at step {int(traj.diverged_at)}<br>last finite: step {last}",
+                            scene=scene))
     else:
         out.append(_point3d(s, last, levels, lift, meta="end", symbol="square", size=5,
-                            line=dict(color="white", width=1), hover=f"end, step {last}"))
+                            line=dict(color="white", width=1), hover=f"end, step {last}", scene=scene))
     return out
 
 
-def _point3d(s: Series, k: int, levels: Levels, lift: float, *, meta, symbol, size, line, hover):
+def _point3d(s: Series, k: int, levels: Levels, lift: float, *, meta, symbol, size, line, hover, scene) -> dict:
     x, y = np.asarray(s.traj.xs)[k]
     loss = float(np.asarray(s.traj.losses)[k])
-    return go.Scatter3d(
-        x=[x], y=[y], z=[float(levels.transform(loss)) + 2 * lift], customdata=[[k, loss]],
+    return dict(
+        type="scatter3d", x=[float(x)], y=[float(y)], z=[float(levels.transform(loss)) + 2 * lift],
+        customdata=[[k, loss]], scene=scene,
         mode="markers", name=s.label, legendgroup=s.label, showlegend=False, meta=meta,
         marker=dict(symbol=symbol, size=size, color=s.color, line=line),
         hovertemplate=f"<b>{esc(s.label)}</b><br>{hover}<br>(%{{x:.4g}}, %{{y:.4g}})<br>"
@@ -155,7 +191,7 @@ def _point3d(s: Series, k: int, levels: Levels, lift: float, *, meta, symbol, si
     )
 
 
-def _eye(series, domain: Domain) -> dict:
+def camera_eye(series, domain: Domain) -> dict:
     """Camera eye looking from above the side opposite the first path's start."""
     (x0, x1), (y0, y1) = domain
     if series:

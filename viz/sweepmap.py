@@ -15,8 +15,8 @@ Layout rules:
   in real values. Diverged cells are a distinct colour (:data:`DIVERGED_COLOR`) with a legend entry
   and a black staircase (``meta="stability-edge"``) runs along the smallest diverging learning rate
   of each row, so the stability boundary reads at a glance.
-- Clicks: Streamlit reports selections only on points, so an invisible point sits on every cell
-  centre (``meta="cell"``, ``customdata[0:2] = (row, col)``); those points also carry the hover.
+- Clicks: an invisible point sits on every cell centre (``meta="cell"``, ``customdata[0:2] = (row,
+  col)``), so a click reports its cell (:func:`selected_cell`); those points also carry the hover.
 
 Trace ``meta`` tags: ``"outcome"`` (the heatmap), ``"diverged"`` (diverged cells), ``"never"`` (cells
 that never reached the tolerance, on the steps view), ``"stability-edge"``, ``"cell"`` (click and
@@ -341,32 +341,23 @@ def _cell_traces(grid: SweepGrid, lr, y_centres, diverged, converged) -> list:
     return out
 
 
-def selected_cell(event) -> tuple[int, int] | None:
-    """``(row, col)`` of the last cell clicked, from a ``st.plotly_chart`` selection event, or None.
+def selected_cell(click) -> tuple[int, int] | None:
+    """``(row, col)`` of the cell clicked, from the live chart's click event, or None.
 
-    The browser may hand a point's ``customdata`` row back as a list or, for compactly sent arrays, as
-    an object keyed "0", "1", ...; both work. Anything unusable gives None, never an exception.
+    Every cell's invisible point carries ``customdata = [row, col, ...]``; anything unusable (a click
+    elsewhere, a malformed event) gives None, never an exception.
 
     Example:
-        >>> selected_cell({"selection": {"points": [{"x": 0.1, "y": 0.1, "customdata": [3, 7, 0.9, 1, 1, 5]}]}})
+        >>> selected_cell({"x": 0.1, "y": 0.1, "curve": 1, "customdata": [3, 7, 0.9, 1, 1, 5]})
         (3, 7)
-        >>> selected_cell({"selection": {"points": [{"customdata": {"0": 2.0, "1": 9.0, "2": 0.5}}]}})
-        (2, 9)
-        >>> selected_cell({"selection": {"points": []}}) is None
+        >>> selected_cell({"x": 0.1, "y": 0.1, "curve": 0, "customdata": None}) is None
         True
     """
-    if event is None:
+    data = click.get("customdata") if isinstance(click, dict) else None
+    try:
+        row, col = (int(round(float(v))) for v in list(data)[:2])
+    except (TypeError, ValueError):
         return None
-    sel = event.get("selection") if hasattr(event, "get") else getattr(event, "selection", None)
-    points = (sel.get("points") if hasattr(sel, "get") else getattr(sel, "points", None)) or []
-    for p in reversed(list(points)):
-        data = p.get("customdata") if hasattr(p, "get") else None
-        if hasattr(data, "keys"):
-            data = [data.get(str(i), data.get(i)) for i in range(2)]
-        try:
-            row, col = (int(round(float(v))) for v in list(data)[:2])
-        except (TypeError, ValueError):
-            continue
-        if row >= 0 and col >= 0:
-            return row, col
+    if row >= 0 and col >= 0:
+        return row, col
     return None

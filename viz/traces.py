@@ -1,6 +1,8 @@
 """Trace builders shared by the 2-D figures (the contour map and the small multiples).
 
-Each function returns plain Plotly traces tagged with ``meta`` so pages and tests can find them:
+Each function returns a Plotly trace as a plain dict (``type`` plus attributes), tagged with ``meta`` so
+pages and tests can find it. Plain dicts cost nothing to build; a ``go.Figure`` made from them validates
+them, and the live chart sends them as they are:
 
 ==================  ===========================================================================
 ``meta``            what
@@ -24,7 +26,6 @@ Every series trace carries ``legendgroup = label``, so a click on the legend hid
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from . import colors
 from .domain import Domain, within
@@ -35,13 +36,13 @@ MAX_MINIMA = 30
 """Most minima drawn; above this only the global ones are (Rastrigin has 121 local minima)."""
 
 CLICK_GRID = "click-grid"
-"""``meta`` and ``legendgroup`` of the click grid trace (the legendgroup reaches selection events)."""
+"""``meta`` and ``legendgroup`` of the click grid trace."""
 
 # Points of every selectable trace keep full opacity when some other point is selected.
 _KEEP = dict(marker=dict(opacity=1.0))
 
 
-def contour_trace(g: Grid, levels: Levels, *, coloraxis: str | None = None, hover: bool = True) -> go.Contour:
+def contour_trace(g: Grid, levels: Levels, *, coloraxis: str | None = None, hover: bool = True) -> dict:
     """Filled contour of the grid ``g`` with ``levels``; hover shows x, y and the real f.
 
     Log levels draw each cell's lowest value (``g.low``, so narrow valleys stay continuous) and carry
@@ -56,14 +57,14 @@ def contour_trace(g: Grid, levels: Levels, *, coloraxis: str | None = None, hove
     else:
         data = dict(z=f32(g.Z), hovertemplate="(%{x:.3g}, %{y:.3g})<br>f = %{z:.4g}<extra></extra>")
     common = dict(
-        x=g.gx, y=g.gy, **data,
+        type="contour", x=g.gx, y=g.gy, **data,
         contours=dict(coloring="fill", showlines=True, **levels.contours()),
         line=dict(width=0.6, color=colors.CONTOUR_LINE),
         name="f", showlegend=False, meta="contour",
     )
     if coloraxis:
-        return go.Contour(coloraxis=coloraxis, **common)
-    return go.Contour(
+        return dict(coloraxis=coloraxis, **common)
+    return dict(
         colorscale=colors.MAP_COLORSCALE, zmin=levels.zmin, zmax=levels.zmax, zauto=False,
         colorbar=levels.colorbar(x=1.01, xpad=4), **common,
     )
@@ -82,7 +83,7 @@ def drawn_minima(objective, domain: Domain, max_minima: int = MAX_MINIMA) -> tup
     return glob, loc
 
 
-def minima_traces(objective, domain: Domain) -> list[go.Scatter]:
+def minima_traces(objective, domain: Domain) -> list[dict]:
     """Star markers at the known minima: gold and larger for global, white and smaller for local."""
     glob, loc = drawn_minima(objective, domain)
     out = []
@@ -92,8 +93,8 @@ def minima_traces(objective, domain: Domain) -> list[go.Scatter]:
     ):
         if not group:
             continue
-        out.append(go.Scatter(
-            x=[m.x for m in group], y=[m.y for m in group], customdata=[m.value for m in group],
+        out.append(dict(
+            type="scatter", x=[m.x for m in group], y=[m.y for m in group], customdata=[m.value for m in group],
             mode="markers", name=name, meta=meta, showlegend=False,
             marker=dict(symbol="star", size=size, color=color, line=dict(color=colors.OUTLINE, width=1)),
             hovertemplate=f"{name}<br>(%{{x:.4g}}, %{{y:.4g}})<br>f = %{{customdata:.6g}}<extra></extra>",
@@ -102,7 +103,7 @@ def minima_traces(objective, domain: Domain) -> list[go.Scatter]:
     return out
 
 
-def path_trace(s: Series, domain: Domain | None = None, *, showlegend: bool = True) -> go.Scatter:
+def path_trace(s: Series, domain: Domain | None = None, *, showlegend: bool = True) -> dict:
     """The path of ``s`` as a line with small markers on each step.
 
     It runs to the last finite point, or, when that point lies outside ``domain``, to the last point
@@ -118,8 +119,8 @@ def path_trace(s: Series, domain: Domain | None = None, *, showlegend: bool = Tr
     idx = drawn_indices(last + 1)
     xs, losses = np.asarray(traj.xs)[idx], np.asarray(traj.losses)[idx]
     mode = "lines+markers" if len(idx) <= MAX_MARKED_POINTS else "lines"
-    return go.Scatter(
-        x=f32(xs[:, 0]), y=f32(xs[:, 1]), customdata=f32(np.column_stack([idx, losses])),
+    return dict(
+        type="scatter", x=f32(xs[:, 0]), y=f32(xs[:, 1]), customdata=f32(np.column_stack([idx, losses])),
         mode=mode, name=s.label, legendgroup=s.label, showlegend=showlegend, meta="path",
         line=dict(color=s.color, width=2.2), marker=dict(color=s.color, size=4.5),
         hovertemplate=f"<b>{esc(s.label)}</b><br>step %{{customdata[0]:d}}<br>"
@@ -129,13 +130,14 @@ def path_trace(s: Series, domain: Domain | None = None, *, showlegend: bool = Tr
 
 
 def _point(s: Series, k: int, *, meta: str, symbol: str, size: float, line: dict, hover: str,
-           **extra) -> go.Scatter:
+           **extra) -> dict:
     x, y = np.asarray(s.traj.xs)[k]
     loss = float(np.asarray(s.traj.losses)[k])
     marker = dict(symbol=symbol, size=size, color=s.color, line=line)
     marker.update(extra.pop("marker", {}))
-    return go.Scatter(
-        x=[x], y=[y], customdata=[[k, loss]], mode=extra.pop("mode", "markers"), name=s.label,
+    return dict(
+        type="scatter", x=[float(x)], y=[float(y)], customdata=[[k, loss]], mode=extra.pop("mode", "markers"),
+        name=s.label,
         legendgroup=s.label, showlegend=False, meta=meta, marker=marker,
         hovertemplate=f"<b>{esc(s.label)}</b><br>{hover}<br>(%{{x:.4g}}, %{{y:.4g}})<br>"
                       "f = %{customdata[1]:.4g}<extra></extra>",
@@ -143,7 +145,7 @@ def _point(s: Series, k: int, *, meta: str, symbol: str, size: float, line: dict
     )
 
 
-def endpoint_traces(s: Series, domain: Domain, *, equal_scale: bool = True) -> list[go.Scatter]:
+def endpoint_traces(s: Series, domain: Domain, *, equal_scale: bool = True) -> list[dict]:
     """Start marker, end (or diverged) marker, and an exit arrow when the end lies off the map."""
     traj = s.traj
     last = last_finite(traj)
@@ -166,7 +168,7 @@ def endpoint_traces(s: Series, domain: Domain, *, equal_scale: bool = True) -> l
     return out
 
 
-def _exit_trace(s: Series, exit_, domain: Domain, equal_scale: bool) -> go.Scatter:
+def _exit_trace(s: Series, exit_, domain: Domain, equal_scale: bool) -> dict:
     """The last segment up to the map's edge, with an arrow pointing the way the path went."""
     traj = s.traj
     j, (ex, ey), (dx, dy) = exit_
@@ -181,8 +183,9 @@ def _exit_trace(s: Series, exit_, domain: Domain, equal_scale: bool) -> go.Scatt
     tol = 1e-9 * max(x1 - x0, y1 - y0)
     position = ("bottom right" if abs(ey - y1) < tol else "top right" if abs(ey - y0) < tol
                 else "middle left" if abs(ex - x1) < tol else "middle right")
-    return go.Scatter(
-        x=[px, ex], y=[py, ey], customdata=[[j], [j]], mode="lines+markers+text", name=s.label,
+    return dict(
+        type="scatter", x=[float(px), float(ex)], y=[float(py), float(ey)], customdata=[[j], [j]],
+        mode="lines+markers+text", name=s.label,
         legendgroup=s.label, showlegend=False, meta="exit", cliponaxis=False,
         line=dict(color=s.color, width=2.2),
         marker=dict(symbol="arrow", size=[0, 15], angle=float(np.degrees(np.arctan2(dx, dy))),
@@ -213,7 +216,7 @@ def _exit_point(xs: np.ndarray, domain: Domain):
     return j, tuple(p0 + t * d), tuple(d)
 
 
-def step_marker_trace(s: Series, step: int) -> go.Scatter:
+def step_marker_trace(s: Series, step: int) -> dict:
     """The current position of ``s`` at ``step`` (clamped to its last finite step)."""
     k = step_index(s.traj, step)
     note = f"step {k}" if k == step else f"step {k} (last finite; asked {step})"
@@ -221,7 +224,7 @@ def step_marker_trace(s: Series, step: int) -> go.Scatter:
                   line=dict(color=colors.OUTLINE, width=2), hover=note)
 
 
-def click_grid_trace(objective, domain: Domain, series=(), n: int = 40) -> go.Scatter:
+def click_grid_trace(objective, domain: Domain, series=(), n: int = 40) -> dict:
     """An ``n`` x ``n`` grid of invisible, selectable points over ``domain``: click one to start there.
 
     Points are cell centres, rounded to a tidy precision (they become start points). Grid points
@@ -244,8 +247,8 @@ def click_grid_trace(objective, domain: Domain, series=(), n: int = 40) -> go.Sc
     with np.errstate(all="ignore"):
         F = np.broadcast_to(np.asarray(objective.value(X, Y), dtype=float), X.shape)
     keep &= np.isfinite(F)
-    return go.Scatter(
-        x=X[keep], y=Y[keep], customdata=f32(F[keep]), mode="markers",
+    return dict(
+        type="scatter", x=X[keep], y=Y[keep], customdata=f32(F[keep]), mode="markers",
         name="start here", legendgroup=CLICK_GRID, meta=CLICK_GRID, showlegend=False,
         marker=dict(size=9, color="#111111", opacity=0.0),
         selected=dict(marker=dict(opacity=0.85, color="#111111", size=11)),

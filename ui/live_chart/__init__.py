@@ -1,0 +1,181 @@
+"""The live chart: every figure that changes with settings reaches the browser through this component.
+
+Why: Streamlit 1.67 derives a ``st.plotly_chart``'s element id from its figure, so any new figure
+unmounts the chart and plots a fresh one. The 3D scene is rebuilt (a second or more in a software
+renderer), and the camera a person rotated, the zoom and the hidden legend entries snap back. This
+component is mounted once per key and applies each new figure with ``Plotly.react`` in the browser,
+so a rerun changes the data and keeps the view. When Streamlit ships in-place updates for
+``st.plotly_chart``, :func:`live_chart` is the one place to change back.
+
+How it is built: a custom component v2 whose inline JavaScript is a three-line loader; the module
+(``ui/live_chart/assets/live_chart.js``) and plotly.js itself (from the installed ``plotly`` package) are served by the
+app's own component route, so the page needs no CDN and works offline, in the Docker image and behind
+a proxy at a sub-path (``server.baseUrlPath``). The browser receives figures as JSON data, never HTML.
+
+The payload, in one JSON document (bytes, so Streamlit does not re-serialise it):
+
+- ``figure``: ``{"data": [...], "layout": {...}}`` and optionally ``"step"`` (a step table, see
+  :mod:`viz.linked`) and ``"narrow"`` (``[{"below": px, "layout": {...}}, ...]``: layouts merged in when
+  the chart is narrower than ``below``; the narrowest that applies wins). NumPy arrays travel as plotly
+  typed-array specs.
+- ``config``: plotly.js config (mode bar buttons, responsiveness).
+- ``templates``: the light and dark layout templates; the chart picks the one matching the app's theme.
+- ``events``: which events go back to Python: ``"click"`` (a point: x, y, z, curve, point, customdata) and
+  ``"zoom"`` (a box zoom on the first x/y axes: ranges).
+
+Back in Python the component's result has ``click`` and ``zoom`` (one rerun each) and ``step`` (the
+step the person left the step control at, kept across reruns).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import plotly
+import plotly.graph_objects as go
+import streamlit as st
+import streamlit.components.v1 as components_v1
+from plotly.basedatatypes import BaseFigure
+from streamlit import config as st_config
+
+from viz.theme import CHART_CONFIG, TEMPLATES
+
+_ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+_MODULE = _ASSETS_DIR / "live_chart.js"
+_PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
+EVENTS = ("click", "zoom")
+
+# Two static routes on Streamlit's component server: the module, and plotly.js from the installed
+# plotly package. Declared here for their names (Streamlit prefixes this module's name); registered
+# with the running server by :func:`live_chart`, because a declaration only registers inside a run.
+_STATIC = (components_v1.declare_component("assets", path=str(_ASSETS_DIR)),
+           components_v1.declare_component("plotly", path=str(_PLOTLY_DIR)))
+
+
+def _base_path() -> str:
+    base = (st_config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
+def _component_url(name: str, filename: str) -> str:
+    return f"{_base_path()}/component/{name}/{filename}"
+
+
+def _version(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def _loader() -> str:
+    """The component's inline JavaScript: import the module from the app's own route and render."""
+    module = _component_url(_STATIC[0].name, f"live_chart.js?v={_version(_MODULE)}")
+    plotly_js = _component_url(_STATIC[1].name, f"plotly.min.js?v={plotly.__version__}")
+    return (
+        f'const m = import(new URL("{module}", document.baseURI).href);\n'
+        "export default function (component) {\n"
+        f'  m.then((mod) => mod.render(component, "{plotly_js}"));\n'
+        "  return () => m.then((mod) => mod.cleanup(component.parentElement));\n"
+        "}\n"
+    )
+
+
+_mount = st.components.v2.component("descent_lab.live_chart", js=_loader(), isolate_styles=False)
+
+
+def _register_static_routes() -> None:
+    """Serve the module and plotly.js from this app (idempotent: the same declaration again)."""
+    for component in _STATIC:
+        components_v1.declare_component(component.name.rsplit(".", 1)[1], path=component.path)
+
+
+def _encode_array(a: np.ndarray) -> dict:
+    """A NumPy array as plotly.js's typed-array spec: base64 bytes plus dtype (and shape for 2-D)."""
+    if a.dtype == np.float64:
+        a = a.astype(np.float32)  # what is drawn needs no more; half the bytes
+    elif a.dtype.kind == "b":
+        a = a.astype(np.uint8)
+    elif a.dtype == np.int64:
+        a = a.astype(np.int32)
+    a = np.ascontiguousarray(a)
+    out = {"dtype": a.dtype.str[1:], "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
+    if a.ndim > 1:
+        out["shape"] = ", ".join(str(n) for n in a.shape)
+    return out
+
+
+def _default(obj: Any):
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind in "fiub":
+            return _encode_array(obj)
+        return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, (tuple, set)):
+        return list(obj)
+    raise TypeError(f"cannot send {type(obj).__name__} to the chart")
+
+
+def figure_dict(figure: go.Figure | dict) -> dict:
+    """``figure`` as a plain dict: a ``go.Figure`` through ``to_plotly_json``, a dict as it is.
+
+    A ``go.Figure`` carries plotly.py's default template; it is dropped, since the chart puts the app
+    theme's template under every figure.
+    """
+    if isinstance(figure, BaseFigure):
+        out = figure.to_plotly_json()
+        out["layout"].pop("template", None)
+        return out
+    return figure
+
+
+def payload(figure: go.Figure | dict, events: Iterable[str] = ()) -> bytes:
+    """The JSON bytes the component receives for ``figure`` (see the module docstring)."""
+    events = list(events)
+    unknown = set(events) - set(EVENTS)
+    if unknown:
+        raise ValueError(f"unknown chart events {sorted(unknown)}; allowed: {', '.join(EVENTS)}.")
+    doc = {"figure": figure_dict(figure), "config": CHART_CONFIG, "templates": TEMPLATES, "events": events}
+    return orjson.dumps(doc, default=_default, option=orjson.OPT_NON_STR_KEYS)
+
+
+def read_payload(data: bytes) -> dict:
+    """The payload back as Python data (what the browser parses): for tests and tools."""
+    return orjson.loads(data)
+
+
+def live_chart(figure: go.Figure | dict, *, key: str, events: Iterable[str] = (),
+               on_click: Callable[[], None] | None = None, on_zoom: Callable[[], None] | None = None,
+               on_step: Callable[[], None] | None = None):
+    """Draw ``figure`` in the live chart mounted under ``key``; return the chart's events.
+
+    Args:
+        figure: a ``go.Figure`` or a plain figure dict (see the module docstring), with a fixed
+            ``layout.height``; the width follows the page.
+        key: the chart's stable key: the same key across reruns keeps the browser's chart (and its view).
+        events: which of :data:`EVENTS` to send back.
+        on_click, on_zoom, on_step: callbacks run before the rerun that carries that event.
+
+    Returns:
+        The component's result: ``.click``, ``.zoom`` (this rerun's event or None) and ``.step``.
+    """
+    _register_static_routes()
+    callbacks = {"on_click_change": on_click or _ignore, "on_zoom_change": on_zoom or _ignore,
+                 "on_step_change": on_step or _ignore}
+    return _mount(key=key, data=payload(figure, events), height="content", **callbacks)
+
+
+def _ignore() -> None:
+    """Registers an event with Streamlit so its value comes back, for charts without a callback."""
+
+
+def chart_state(key: str) -> dict:
+    """What the chart under ``key`` last sent (``click``, ``zoom``, ``step``), read in a callback."""
+    value = st.session_state.get(key)
+    if value is None:
+        return {}
+    return {k: value.get(k) for k in ("click", "zoom", "step")}

@@ -1,0 +1,412 @@
+// Descent Lab's live chart: the app's only JavaScript (see ui/live_chart.py for why it exists).
+//
+// It receives a figure as data (JSON bytes from Python, never HTML), plots it once with plotly.js
+// and applies every later figure with Plotly.react, so what the person did to the view survives a
+// rerun: the 3D camera, the axis zoom, hidden legend entries (uirevision, plus the camera kept from
+// plotly_relayout because plotly.js can lose it) and the chosen step. It draws the step control
+// (Play/Pause, speed, a keyboard-operable range input) when the figure names animated traces, and
+// sends back the events the pages use: a click on a point, a box zoom, the step the person chose.
+//
+// Payload (see ui/live_chart/__init__.py): {figure: {data, layout, step?, narrow?}, config, templates,
+// events, plotly}. Arrays may come as plotly typed-array specs {dtype, bdata, shape}; plotly.js
+// reads those itself, and this module decodes the step table's columns.
+
+const STYLE_ID = "dl-live-chart-style";
+const STYLE = `
+.dl-live { width: 100%; }
+.dl-live .dl-plot { width: 100%; }
+.dl-step { display: flex; align-items: center; gap: 0.6rem; padding: 0.25rem 0.25rem 0.5rem;
+  font: 14px var(--st-font, sans-serif); color: var(--st-text-color, inherit); }
+.dl-step[hidden] { display: none; }
+.dl-step button, .dl-step select { font: inherit; color: inherit; background: var(--st-secondary-background-color, #f0f2f6);
+  border: 1px solid var(--st-border-color, #ccc); border-radius: 0.5rem; padding: 0.2rem 0.7rem; cursor: pointer; }
+.dl-step button { min-width: 5.5rem; }
+.dl-step button:focus-visible, .dl-step select:focus-visible, .dl-step input:focus-visible {
+  outline: 2px solid var(--st-primary-color, #3366cc); outline-offset: 2px; }
+.dl-step input[type=range] { flex: 1 1 auto; min-width: 6rem; accent-color: var(--st-primary-color, #3366cc); }
+.dl-step output { min-width: 9.5rem; font-variant-numeric: tabular-nums; }
+`;
+const SPEEDS = [["0.25", "0.25×"], ["0.5", "0.5×"], ["1", "1×"], ["2", "2×"], ["4", "4×"]];
+const PLAY_SECONDS = 8; // at 1× the whole run plays in about this long
+const REPORT_DELAY_MS = 400; // the step goes back to Python this long after the person stops moving it
+
+let plotlyPromise = null;
+
+function loadPlotly(url) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyPromise) {
+    plotlyPromise = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(url, document.baseURI).href;
+      script.async = true;
+      script.onload = () => {
+        // plotly.min.js's UMD wrapper sets root.moduleName when no module system is present.
+        const plotly = window.Plotly || window.moduleName;
+        if (!window.Plotly) window.Plotly = plotly;
+        resolve(plotly);
+      };
+      script.onerror = () => reject(new Error("plotly.js did not load from " + url));
+      document.head.appendChild(script);
+    });
+  }
+  return plotlyPromise;
+}
+
+function addStyle() {
+  if (document.getElementById(STYLE_ID)) return;
+  const style = document.createElement("style");
+  style.id = STYLE_ID;
+  style.textContent = STYLE;
+  document.head.appendChild(style);
+}
+
+const TYPED = { f4: Float32Array, f8: Float64Array, i1: Int8Array, u1: Uint8Array, i2: Int16Array,
+  u2: Uint16Array, i4: Int32Array, u4: Uint32Array };
+
+// A plotly typed-array spec {dtype, bdata} as a typed array; anything else as it is.
+function column(value) {
+  if (!value || typeof value !== "object" || !value.bdata) return value;
+  const bytes = Uint8Array.from(atob(value.bdata), (c) => c.charCodeAt(0));
+  return new TYPED[value.dtype](bytes.buffer);
+}
+
+function isObject(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+// A deep merge of plain objects: ``over`` wins; arrays and values are replaced, not merged.
+function merge(base, over) {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over || {})) {
+    out[k] = isObject(v) && isObject(out[k]) ? merge(out[k], v) : v;
+  }
+  return out;
+}
+
+// The app's theme, read from the CSS variables Streamlit sets: dark when the background is dark.
+function isDark(el) {
+  const bg = getComputedStyle(el).getPropertyValue("--st-background-color").trim();
+  const m = bg.match(/^#([0-9a-f]{6})$/i);
+  if (m) {
+    const n = parseInt(m[1], 16);
+    const lum = (0.299 * (n >> 16) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255)) / 255;
+    return lum < 0.5;
+  }
+  return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+}
+
+// The narrowest of the figure's layouts for narrow charts (``narrow``: [{below, layout}, ...]) that
+// applies at ``width``, or null for the figure's own (wide) layout.
+function arrangementFor(fig, width) {
+  let best = null;
+  for (const a of fig.narrow || []) {
+    if (width && width < a.below && (!best || a.below < best.below)) best = a;
+  }
+  return best;
+}
+
+class StepControl {
+  constructor(root, onChange, onSettle) {
+    this.onChange = onChange; // (index) => redraw the markers
+    this.onSettle = onSettle; // (step) => tell Python, once the person stopped
+    this.bar = document.createElement("div");
+    this.bar.className = "dl-step";
+    this.bar.hidden = true;
+    this.button = document.createElement("button");
+    this.button.type = "button";
+    this.button.className = "dl-play";
+    this.button.addEventListener("click", () => (this.playing ? this.pause() : this.play()));
+    this.range = document.createElement("input");
+    this.range.type = "range";
+    this.range.className = "dl-range";
+    this.range.min = "0";
+    this.range.step = "1";
+    this.range.addEventListener("input", () => {
+      this.pause();
+      this.show(Number(this.range.value), true);
+    });
+    this.label = document.createElement("output");
+    this.label.className = "dl-step-label";
+    this.speed = document.createElement("select");
+    this.speed.className = "dl-speed";
+    this.speed.setAttribute("aria-label", "Playback speed");
+    this.speed.title = "Playback speed";
+    for (const [value, text] of SPEEDS) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = text;
+      this.speed.appendChild(option);
+    }
+    this.speed.value = "1";
+    this.bar.append(this.button, this.range, this.label, this.speed);
+    root.appendChild(this.bar);
+    this.stops = [];
+    this.index = 0;
+    this.sent = null;
+    this.playing = false;
+    this.setButton();
+  }
+
+  // A new step table from Python. ``value`` is the step Python asked for: it wins only when it differs
+  // from what Python asked for last time (a link, a reset), otherwise the person's step stays.
+  configure(step) {
+    if (!step) {
+      this.pause();
+      this.bar.hidden = true;
+      this.stops = [];
+      return;
+    }
+    const first = this.stops.length === 0;
+    const current = first ? step.value : this.stops[this.index];
+    this.stops = Array.from(column(step.stops));
+    this.name = step.label || "Step";
+    this.range.max = String(this.stops.length - 1);
+    this.range.setAttribute("aria-label", this.name);
+    this.bar.hidden = false;
+    let want = current;
+    if (!first && step.value !== this.asked) want = step.value;
+    this.asked = step.value;
+    this.index = this.nearest(want);
+    this.range.value = String(this.index);
+    this.setLabel();
+  }
+
+  nearest(step) {
+    let best = 0;
+    for (let i = 0; i < this.stops.length; i++) {
+      if (Math.abs(this.stops[i] - step) < Math.abs(this.stops[best] - step)) best = i;
+    }
+    return best;
+  }
+
+  show(index, byHand) {
+    this.index = Math.max(0, Math.min(index, this.stops.length - 1));
+    this.range.value = String(this.index);
+    this.setLabel();
+    this.onChange(this.index);
+    if (byHand) this.settleLater();
+  }
+
+  settleLater() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      const step = this.stops[this.index];
+      if (step !== this.sent) {
+        this.sent = step;
+        this.onSettle(step);
+      }
+    }, REPORT_DELAY_MS);
+  }
+
+  setLabel() {
+    const last = this.stops[this.stops.length - 1];
+    const text = `${this.name} ${this.stops[this.index]} of ${last}`;
+    this.label.textContent = text;
+    this.range.setAttribute("aria-valuetext", text);
+  }
+
+  setButton() {
+    this.button.textContent = this.playing ? "❚❚ Pause" : "▶ Play";
+    this.button.setAttribute("aria-label", this.playing ? "Pause" : "Play the descent");
+    this.button.setAttribute("aria-pressed", String(this.playing));
+  }
+
+  play() {
+    if (this.stops.length < 2) return;
+    if (this.index >= this.stops.length - 1) this.show(0, false);
+    this.playing = true;
+    this.setButton();
+    const last = this.stops[this.stops.length - 1];
+    let start = performance.now();
+    let from = this.stops[this.index];
+    let rate = null;
+    const tick = (now) => {
+      if (!this.playing) return;
+      const speed = Number(this.speed.value);
+      const r = (speed * Math.max(last, 1)) / PLAY_SECONDS; // steps per second
+      if (rate !== r) { // a new speed continues from where the markers are
+        start = now;
+        from = this.stops[this.index];
+        rate = r;
+      }
+      const target = from + ((now - start) / 1000) * rate;
+      let i = this.index;
+      while (i < this.stops.length - 1 && this.stops[i + 1] <= target) i++;
+      if (i !== this.index) this.show(i, false);
+      if (i >= this.stops.length - 1) this.pause();
+      else this.frame = requestAnimationFrame(tick);
+    };
+    this.frame = requestAnimationFrame(tick);
+  }
+
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    cancelAnimationFrame(this.frame);
+    this.setButton();
+    this.settleLater();
+  }
+}
+
+class LiveChart {
+  constructor(parent) {
+    addStyle();
+    this.root = document.createElement("div");
+    this.root.className = "dl-live";
+    this.plot = document.createElement("div");
+    this.plot.className = "dl-plot";
+    this.root.appendChild(this.plot);
+    parent.appendChild(this.root);
+    this.step = new StepControl(this.root, (i) => this.moveMarkers(i), (s) => this.send("state", "step", s));
+    this.cameras = {};
+    this.revision = null;
+    this.queue = Promise.resolve();
+    this.resize = new ResizeObserver(() => this.onResize());
+    this.resize.observe(this.root);
+  }
+
+  send(kind, name, value) {
+    const fn = kind === "state" ? this.setStateValue : this.setTriggerValue;
+    if (fn) fn(name, value);
+  }
+
+  // Apply a new payload; updates run one after another so a fast sequence of reruns stays in order.
+  update(payload, component) {
+    this.setStateValue = component.setStateValue;
+    this.setTriggerValue = component.setTriggerValue;
+    this.queue = this.queue.then(() => this.draw(payload)).catch((e) => console.error("live chart:", e));
+  }
+
+  layoutFor(payload) {
+    const fig = payload.figure;
+    const dark = isDark(this.root);
+    this.dark = dark;
+    let layout = { ...fig.layout, template: payload.templates[dark ? "dark" : "light"] };
+    this.arrangement = arrangementFor(fig, this.root.clientWidth);
+    if (this.arrangement) layout = merge(layout, this.arrangement.layout);
+    // plotly.js can lose a rotated camera on react: put back the one the person chose for this view.
+    for (const [scene, camera] of Object.entries(this.cameras)) {
+      if (layout[scene] && layout.uirevision === this.revision) layout[scene] = merge(layout[scene], { camera });
+    }
+    if (layout.uirevision !== this.revision) this.cameras = {};
+    this.revision = layout.uirevision;
+    return layout;
+  }
+
+  async draw(payload) {
+    const Plotly = await loadPlotly(payload.plotly);
+    this.Plotly = Plotly;
+    this.payload = payload;
+    const fig = payload.figure;
+    this.step.configure(fig.step);
+    this.table = fig.step ? this.decodeTable(fig.step) : null;
+    const data = fig.data;
+    if (this.table) this.place(data, this.step.index);
+    const layout = this.layoutFor(payload);
+    await Plotly.react(this.plot, data, layout, payload.config);
+    if (!this.listening) this.listen();
+  }
+
+  decodeTable(step) {
+    const columns = {};
+    for (const [name, value] of Object.entries(step.columns)) columns[name] = column(value);
+    return { columns, bindings: step.bindings, line: step.line };
+  }
+
+  // Put every animated trace at stop ``i`` of the step table (in place, before a react or a restyle).
+  place(data, i) {
+    const { columns, bindings } = this.table;
+    for (const b of bindings) {
+      const trace = data[b.trace];
+      if (!trace) continue;
+      for (const [attr, name] of Object.entries(b.attrs)) {
+        trace[attr] = Array.isArray(name) ? [name.map((n) => columns[n][i])] : [columns[name][i]];
+      }
+    }
+  }
+
+  moveMarkers(i) {
+    if (!this.table || !this.plot.data) return;
+    const { columns, bindings, line } = this.table;
+    const update = {};
+    const traces = [];
+    bindings.forEach((b, j) => {
+      traces.push(b.trace);
+      for (const [attr, name] of Object.entries(b.attrs)) {
+        if (!update[attr]) update[attr] = new Array(bindings.length).fill(undefined);
+        update[attr][j] = Array.isArray(name) ? [name.map((n) => columns[n][i])] : [columns[name][i]];
+      }
+    });
+    const relayout = {};
+    if (line) {
+      const x = this.step.stops[i];
+      relayout[`shapes[${line.shape}].x0`] = x;
+      relayout[`shapes[${line.shape}].x1`] = x;
+    }
+    // Keep the payload in step too, so a later redraw (theme, resize) starts from here.
+    this.place(this.payload.figure.data, i);
+    this.Plotly.update(this.plot, update, relayout, traces);
+  }
+
+  listen() {
+    this.listening = true;
+    const events = new Set(this.payload.events || []);
+    this.plot.on("plotly_relayout", (e) => {
+      for (const [k, v] of Object.entries(e)) {
+        const m = k.match(/^(scene\d*)\.camera$/);
+        if (m) this.cameras[m[1]] = v;
+      }
+      if (events.has("zoom")) {
+        const x0 = e["xaxis.range[0]"], x1 = e["xaxis.range[1]"], y0 = e["yaxis.range[0]"], y1 = e["yaxis.range[1]"];
+        if ([x0, x1, y0, y1].every((v) => typeof v === "number")) this.send("trigger", "zoom", { x: [x0, x1], y: [y0, y1] });
+      }
+    });
+    this.plot.on("plotly_click", (e) => {
+      if (!events.has("click") || !e || !e.points || !e.points.length) return;
+      const p = e.points[0];
+      const data = p.customdata;
+      this.send("trigger", "click", { x: p.x, y: p.y, z: p.z === undefined ? null : p.z,
+        curve: p.curveNumber, point: p.pointNumber === undefined ? null : p.pointNumber,
+        customdata: data === undefined || data === null ? null
+          : typeof data === "object" && data.length !== undefined ? Array.from(data) : data });
+    });
+  }
+
+  onResize() {
+    if (!this.Plotly || !this.payload) return;
+    const arrangement = arrangementFor(this.payload.figure, this.root.clientWidth);
+    if (arrangement !== this.arrangement || isDark(this.root) !== this.dark) {
+      this.queue = this.queue.then(() => this.draw(this.payload));
+    } else {
+      this.Plotly.Plots.resize(this.plot);
+    }
+  }
+
+  destroy() {
+    this.step.pause();
+    this.resize.disconnect();
+    if (this.Plotly) this.Plotly.purge(this.plot);
+  }
+}
+
+const charts = new WeakMap();
+
+export function render(component, plotlyUrl) {
+  const { parentElement, data } = component;
+  let chart = charts.get(parentElement);
+  if (!chart) {
+    chart = new LiveChart(parentElement);
+    charts.set(parentElement, chart);
+  }
+  const payload = JSON.parse(new TextDecoder().decode(data));
+  payload.plotly = plotlyUrl;
+  chart.update(payload, component);
+}
+
+export function cleanup(parentElement) {
+  const chart = charts.get(parentElement);
+  if (chart) {
+    chart.destroy();
+    charts.delete(parentElement);
+  }
+}
