@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from figure_helpers import as_figure
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,11 +22,25 @@ from ui.model import make_config
 from ui.sweepstate import SweepState, decode_sweep, default_sweep, encode_sweep, second_choices
 from ui.tunestate import TuneState, decode_tune, default_tune, encode_tune
 from ui.urlstate import decode_playground, encode_playground
-from viz.bands import Band, band_figure, quantiles
+from viz import band_figure as viz_band_figure
+from viz import sweep_figure as viz_sweep_figure
+from viz.bands import Band, quantiles
 from viz.basinmap import BASIN_COLORS, DIVERGED_COLOR, NOT_CONVERGED_COLOR, BasinPanel, basin_colors, basin_figure
 from viz.sweepmap import DIVERGED_COLOR as SWEEP_DIVERGED
-from viz.sweepmap import SweepGrid, log_edges, selected_cell, sweep_figure
+from viz.sweepmap import SweepGrid, log_edges, selected_cell
 from viz.tuning import TuningResult, tuning_figure
+
+
+def sweep_figure(*args, **kwargs):
+    """``viz.sweep_figure``'s figure dict as a validated ``go.Figure``."""
+    return as_figure(viz_sweep_figure(*args, **kwargs))
+
+
+def band_figure(*args, **kwargs):
+    """``viz.band_figure``'s figure dict as a validated ``go.Figure``."""
+    return as_figure(viz_band_figure(*args, **kwargs))
+
+
 
 # ---------------------------------------------------------------------------------------- state round trips
 
@@ -155,8 +170,10 @@ def test_sweep_cells_carry_row_and_column_for_clicks():
     assert sum(len(t.x) for t in cells) == 4 * 12
     seen = {(int(r), int(c)) for t in cells for r, c, *_ in t.customdata}
     assert seen == {(r, c) for r in range(4) for c in range(12)}
-    point = dict(x=cells[0].x[0], y=cells[0].y[0], customdata=list(cells[0].customdata[0]))
-    assert selected_cell({"selection": {"points": [point]}}) == tuple(int(v) for v in point["customdata"][:2])
+    click = dict(x=cells[0].x[0], y=cells[0].y[0], curve=list(fig.data).index(cells[0]), point=0,
+                 customdata=list(cells[0].customdata[0]))  # what the live chart sends for a click on a cell
+    assert selected_cell(click) == tuple(int(v) for v in click["customdata"][:2])
+    assert selected_cell(dict(click, customdata=None)) is None and selected_cell(None) is None
     assert sum(t.meta == "selected-cell" for t in fig.data) == 2
 
 

@@ -9,12 +9,27 @@ from types import SimpleNamespace
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from figure_helpers import as_figure
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import optim
 import viz
 from viz import colors, domain, layout, levels, losses, multiples, series, surface, theme, traces
+from viz import loss_figure as viz_loss_figure
+from viz import small_multiples as viz_small_multiples
+
+
+def loss_figure(*args, **kwargs):
+    """``viz.loss_figure``'s figure dict as a validated ``go.Figure``."""
+    return as_figure(viz_loss_figure(*args, **kwargs))
+
+
+def small_multiples(*args, **kwargs):
+    """``viz.small_multiples``'s figure dict as a validated ``go.Figure``."""
+    return as_figure(viz_small_multiples(*args, **kwargs))
+
+
 
 BOWL = optim.get_objective("quadratic", a=1.0, b=10.0)
 ROSEN = optim.get_objective("rosenbrock")
@@ -85,7 +100,7 @@ def test_each_series_has_one_colour_and_name_on_all_three_charts(bowl_series):
     figs = {
         "contour": viz.contour_figure(BOWL, bowl_series, step=5),
         "surface": viz.surface_figure(BOWL, bowl_series, step=5),
-        "loss": viz.loss_figure(bowl_series, step=5),
+        "loss": loss_figure(bowl_series, step=5),
     }
     for s in bowl_series:
         for kind, fig in figs.items():
@@ -149,7 +164,7 @@ def test_step_markers_are_at_the_step_on_every_chart(bowl_series, diverging):
     for step in [0, 7, 40, 10_000, -3]:
         figs = [viz.contour_figure(BOWL, everyone, step, domain=BOWL.domain),
                 viz.surface_figure(BOWL, everyone, step)]
-        loss = viz.loss_figure(everyone, step)
+        loss = loss_figure(everyone, step)
         for s in everyone:
             last = np.flatnonzero(np.isfinite(s.traj.losses))[-1]
             k = min(max(step, 0), last)
@@ -159,15 +174,15 @@ def test_step_markers_are_at_the_step_on_every_chart(bowl_series, diverging):
             m = one(loss, "step-marker", s.label)
             assert (m.x[0], m.y[0]) == (k, s.traj.losses[k])
     assert diverging.traj.diverged_at == 17
-    m = one(viz.loss_figure([diverging], 50), "step-marker")
+    m = one(loss_figure([diverging], 50), "step-marker")
     assert m.x[0] == 16  # clamped to the last finite step
 
 
 def test_no_step_markers_without_a_step(bowl_series):
     for fig in (viz.contour_figure(BOWL, bowl_series), viz.surface_figure(BOWL, bowl_series),
-                viz.loss_figure(bowl_series)):
+                loss_figure(bowl_series)):
         assert not by_meta(fig, "step-marker")
-    assert not viz.loss_figure(bowl_series).layout.shapes
+    assert not loss_figure(bowl_series).layout.shapes
 
 
 def test_minima_are_marked_global_bigger_than_local():
@@ -327,7 +342,7 @@ def test_surface_domain_ignores_a_diverged_tail(bowl_series, diverging):
 
 
 def test_loss_curves_are_step_against_loss(bowl_series):
-    fig = viz.loss_figure(bowl_series)
+    fig = loss_figure(bowl_series)
     for s in bowl_series:
         curve = one(fig, "loss", s.label)
         np.testing.assert_array_equal(np.asarray(curve.x), np.arange(101))
@@ -338,18 +353,18 @@ def test_loss_curves_are_step_against_loss(bowl_series):
 
 def test_loss_axis_is_log_for_rosenbrock_and_linear_for_a_small_range():
     t = run("adam", ROSEN, x0=[-1.5, 2.0], steps=1000, lr=0.05)
-    rosen = viz.loss_figure([viz.Series("Adam", "#0072b2", t)], f_min=ROSEN.f_min)
+    rosen = loss_figure([viz.Series("Adam", "#0072b2", t)], f_min=ROSEN.f_min)
     assert rosen.layout.yaxis.type == "log"
     assert rosen.layout.yaxis.title.text == "f − f*"
     slow = run("gd", steps=10, lr=0.001)  # loss from 24.75 to about 20: no decades
-    flat = viz.loss_figure([viz.Series("slow", "#0072b2", slow)])
+    flat = loss_figure([viz.Series("slow", "#0072b2", slow)])
     assert flat.layout.yaxis.type == "linear"
     # Negative losses cannot go on a log axis.
     camel = optim.get_objective("six_hump_camel")
     neg = run("adam", camel, x0=[0.5, -1.0], steps=300, lr=0.05)  # to the global minimum, f* = -1.03
-    assert viz.loss_figure([viz.Series("camel", "#0072b2", neg)]).layout.yaxis.type == "linear"
+    assert loss_figure([viz.Series("camel", "#0072b2", neg)]).layout.yaxis.type == "linear"
     # ...but f - f* can.
-    gap = viz.loss_figure([viz.Series("camel", "#0072b2", neg)], f_min=camel.f_min)
+    gap = loss_figure([viz.Series("camel", "#0072b2", neg)], f_min=camel.f_min)
     assert gap.layout.yaxis.type == "log"
 
 
@@ -357,13 +372,13 @@ def test_loss_minus_f_min_is_floored_above_zero_on_a_log_axis():
     round_bowl = optim.get_objective("quadratic", a=1.0, b=1.0)
     t = run("gd", round_bowl, steps=20, lr=0.5)  # one Newton-like step: exactly 0.0 from step 1 on
     assert t.losses[-1] == 0.0
-    fig = viz.loss_figure([viz.Series("GD", "#0072b2", t)], f_min=0.0)
+    fig = loss_figure([viz.Series("GD", "#0072b2", t)], f_min=0.0)
     y = np.asarray(one(fig, "loss").y, dtype=float)
     assert (y > 0).all() and fig.layout.yaxis.type == "log"
 
 
 def test_divergence_is_shown_where_it_happened(diverging, bowl_series):
-    fig = viz.loss_figure([*bowl_series, diverging])
+    fig = loss_figure([*bowl_series, diverging])
     curve = one(fig, "loss", diverging.label)
     assert len(curve.x) == 17 and np.isfinite(np.asarray(curve.y, dtype=float)).all()
     marker = one(fig, "diverged")
@@ -374,7 +389,7 @@ def test_divergence_is_shown_where_it_happened(diverging, bowl_series):
 
 
 def test_step_line_on_the_loss_chart(bowl_series):
-    fig = viz.loss_figure(bowl_series, step=30)
+    fig = loss_figure(bowl_series, step=30)
     (line,) = fig.layout.shapes
     assert line.name == "step-line" and line.x0 == line.x1 == 30
 
@@ -382,7 +397,7 @@ def test_step_line_on_the_loss_chart(bowl_series):
 def test_converged_runs_are_marked():
     t = optim.run(optim.make_optimizer("gd", lr=0.05), BOWL, x0=X0, steps=200, tol=1e-3)
     assert t.converged_at > 0
-    fig = viz.loss_figure([viz.Series("GD", "#0072b2", t)])
+    fig = loss_figure([viz.Series("GD", "#0072b2", t)])
     assert one(fig, "converged").x[0] == t.converged_at
 
 
@@ -444,7 +459,7 @@ def test_fit_domain_properties(points, margin):
 
 def test_small_multiples_one_panel_per_series_same_levels(bowl_series, diverging):
     four = [*bowl_series, diverging, viz.Series("Adam · lr=0.3", "#009e73", run("adam", lr=0.3))]
-    fig = viz.small_multiples(BOWL, four, cols=3)
+    fig = small_multiples(BOWL, four, cols=3)
     contours = by_meta(fig, "contour")
     assert len(contours) == 4
     assert {c.coloraxis for c in contours} == {"coloraxis"}  # one colour scale, one colourbar
@@ -455,11 +470,11 @@ def test_small_multiples_one_panel_per_series_same_levels(bowl_series, diverging
         assert path.xaxis == ("x" if i == 0 else f"x{i + 1}") and path.line.color == s.color
     assert fig.layout.height == 2 * 300 + 40  # 4 panels in rows of 3
     assert fig.layout.showlegend is False
-    assert len(by_meta(viz.small_multiples(BOWL, []), "contour")) == 1
+    assert len(by_meta(small_multiples(BOWL, []), "contour")) == 1
 
 
 def test_small_multiples_step_markers(bowl_series):
-    fig = viz.small_multiples(BOWL, bowl_series, step=4)
+    fig = small_multiples(BOWL, bowl_series, step=4)
     for s in bowl_series:
         m = one(fig, "step-marker", s.label)
         assert (m.x[0], m.y[0]) == tuple(s.traj.xs[4])
@@ -470,14 +485,14 @@ def test_small_multiples_step_markers(bowl_series):
 
 def test_layout_is_readable_and_survives_reruns(bowl_series):
     for fig in (viz.contour_figure(BOWL, bowl_series), viz.surface_figure(BOWL, bowl_series),
-                viz.loss_figure(bowl_series)):
+                loss_figure(bowl_series)):
         assert isinstance(fig, go.Figure)
         assert fig.layout.legend.orientation == "h"
         assert fig.layout.uirevision
         assert fig.layout.margin.r <= 20 and fig.layout.margin.t <= 40
         assert fig.layout.height == 460
         assert len(fig.layout.title.text) <= 30
-    assert viz.loss_figure(bowl_series, height=300).layout.height == 300
+    assert loss_figure(bowl_series, height=300).layout.height == 300
     # the same inputs give the same uirevision, so zoom survives a rerun
     a, b = viz.contour_figure(BOWL, bowl_series), viz.contour_figure(BOWL, bowl_series, step=9)
     assert a.layout.uirevision == b.layout.uirevision
@@ -488,7 +503,7 @@ def test_figures_serialize_small(bowl_series):
              for i, (lr, c) in enumerate(zip([0.01, 0.05, 0.1], viz.palette(3), strict=True))]
     assert len(viz.contour_figure(ROSEN, rosen, step=10).to_json()) < 450_000
     assert len(viz.surface_figure(ROSEN, rosen, step=10).to_json()) < 250_000
-    assert len(viz.loss_figure(rosen, step=10).to_json()) < 120_000
+    assert len(loss_figure(rosen, step=10).to_json()) < 120_000
     json.loads(viz.contour_figure(BOWL, bowl_series).to_json())  # plain JSON, no custom types
 
 
@@ -498,7 +513,7 @@ def test_long_runs_are_thinned_but_keep_both_ends():
     path = one(viz.contour_figure(BOWL, [s], click_grid=False), "path")
     assert len(path.x) <= series.MAX_DRAWN_POINTS and path.mode == "lines"
     np.testing.assert_allclose(xy(path)[[0, -1]], t.xs[[0, -1]], rtol=1e-6, atol=1e-30)
-    curve = one(viz.loss_figure([s]), "loss")
+    curve = one(loss_figure([s]), "loss")
     assert len(curve.x) <= series.MAX_DRAWN_POINTS and curve.x[-1] == 20_000
 
 
@@ -508,11 +523,11 @@ def test_a_run_of_zero_steps_draws_a_point():
     fig = viz.contour_figure(BOWL, [s], step=3)
     assert xy(one(fig, "end")).tolist() == xy(one(fig, "start")).tolist() == [X0]
     assert xy(one(fig, "step-marker")).tolist() == [X0]
-    assert one(viz.loss_figure([s], step=3), "step-marker").x[0] == 0
+    assert one(loss_figure([s], step=3), "step-marker").x[0] == 0
 
 
 def test_empty_series_lists_still_draw_the_function():
-    for fig in (viz.contour_figure(BOWL, []), viz.surface_figure(BOWL, []), viz.loss_figure([], step=3)):
+    for fig in (viz.contour_figure(BOWL, []), viz.surface_figure(BOWL, []), loss_figure([], step=3)):
         assert isinstance(fig, go.Figure) and fig.layout.showlegend is False
 
 
@@ -530,8 +545,8 @@ def test_figures_do_not_warn(recwarn, diverging):
     s = viz.Series("GD", "#0072b2", t)
     viz.contour_figure(gp, [s], step=1000)
     viz.surface_figure(gp, [s], step=1000)
-    viz.loss_figure([s, diverging], step=1000, f_min=gp.f_min)
-    viz.small_multiples(gp, [s])
+    loss_figure([s, diverging], step=1000, f_min=gp.f_min)
+    small_multiples(gp, [s])
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 from .layout import base_layout
 from .losses import LOG_SPAN, log_ticks
@@ -78,7 +77,7 @@ def _rgba(color: str, alpha: float) -> str:
 
 
 def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 420, log: bool | None = None,
-                title: str | None = None) -> go.Figure:
+                title: str | None = None) -> dict:
     """Median loss and interquartile band over K seeds for each configuration.
 
     Args:
@@ -89,14 +88,14 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
         title: figure title (default says K).
 
     Returns:
-        A ``go.Figure``: per band ``meta="band-upper"``, ``"band-lower"`` (filled up to the upper
-        edge) and ``"median"``; a ``"median-diverged"`` x where a median becomes infinite.
+        A figure dict ``{"data", "layout"}``: per band ``meta="band-upper"``, ``"band-lower"`` (filled up
+        to the upper edge) and ``"median"``; a ``"median-diverged"`` x where a median becomes infinite.
 
     Example:
         >>> rng = np.random.default_rng(0)
         >>> b = Band("GD", "#0072b2", np.exp(-np.arange(50.0))[:, None] + rng.uniform(0, 1e-3, (50, 8)))
         >>> fig = band_figure([b], f_min=0.0)
-        >>> [t.meta for t in fig.data], fig.layout.yaxis.type
+        >>> [t["meta"] for t in fig["data"]], fig["layout"]["yaxis"]["type"]
         (['band-upper', 'band-lower', 'median'], 'log')
     """
     stats = [quantiles(b.losses, f_min) for b in bands]
@@ -107,7 +106,7 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
     top = float(drawn.max()) if drawn.size else 1.0
     ceiling = top * 10 if log and top > 0 else top + 0.1 * (top - float(drawn.min()) if drawn.size else 1.0)
     ylabel = "f − f*" if f_min is not None else "loss"
-    fig = go.Figure()
+    data: list[dict] = []
     annotations = []
     for b, (q1, med, q3, div) in zip(bands, stats, strict=True):
         n = len(med)
@@ -118,11 +117,11 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
         k = b.seeds
         ndiv = int(div[-1])
         name = f"{b.label} · median, IQR over {k} seeds" + (f" ({ndiv} of {k} diverged)" if ndiv else "")
-        fig.add_trace(go.Scatter(x=steps, y=f32(upper), mode="lines", line=dict(width=0, color=b.color),
+        data.append(dict(type="scatter", x=steps, y=f32(upper), mode="lines", line=dict(width=0, color=b.color),
                                  name=name, legendgroup=b.label, showlegend=False, meta="band-upper",
                                  hoverinfo="skip"))
-        fig.add_trace(go.Scatter(
-            x=steps, y=f32(lower), mode="lines", line=dict(width=0, color=b.color), fill="tonexty",
+        data.append(dict(
+            type="scatter", x=steps, y=f32(lower), mode="lines", line=dict(width=0, color=b.color), fill="tonexty",
             fillcolor=_rgba(b.color, BAND_OPACITY), name=name, legendgroup=b.label, showlegend=False,
             meta="band-lower", customdata=f32(np.column_stack([q3[idx], div[idx]])),
             hovertemplate=f"<b>{esc(b.label)}</b><br>step %{{x}}<br>25th–75th percentile: %{{y:.3g}} – "
@@ -130,20 +129,22 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
         finite = np.isfinite(med)
         last = int(np.flatnonzero(finite)[-1]) if finite.any() else -1
         midx = idx[idx <= last]
-        fig.add_trace(go.Scatter(
-            x=midx.astype(np.int32), y=f32(med[midx]), mode="lines", line=dict(color=b.color, width=2.2),
+        data.append(dict(
+            type="scatter", x=midx.astype(np.int32), y=f32(med[midx]), mode="lines",
+            line=dict(color=b.color, width=2.2),
             name=name, legendgroup=b.label, meta="median",
             hovertemplate=f"<b>{esc(b.label)}</b><br>step %{{x}}<br>median {ylabel} = %{{y:.4g}}<extra></extra>"))
         if last < n - 1 and last >= 0:
-            fig.add_trace(go.Scatter(
-                x=[last], y=[float(med[last])], mode="markers", meta="median-diverged", legendgroup=b.label,
+            data.append(dict(
+                type="scatter", x=[last], y=[float(med[last])], mode="markers", meta="median-diverged",
+                legendgroup=b.label,
                 showlegend=False, marker=dict(symbol="x", size=12, color=b.color, line=dict(color="#1a1a1a", width=1)),
                 hovertemplate=f"<b>{esc(b.label)}</b><br>more than half the seeds diverged after step %{{x}}"
                               "<extra></extra>"))
             annotations.append(dict(
                 x=last, y=float(np.log10(med[last])) if log else float(med[last]), xref="x", yref="y",
                 text="median diverged", showarrow=True, arrowhead=2, arrowsize=0.8, arrowcolor=b.color, ax=-40,
-                ay=-22, font=dict(color=b.color, size=11), bgcolor="rgba(255,255,255,0.8)"))
+                ay=-22, font=dict(color=b.color, size=11)))
     seeds = sorted({b.seeds for b in bands})
     k_text = "/".join(str(s) for s in seeds) or "K"
     layout = base_layout(title or f"Loss over {k_text} noise seeds: median and interquartile band", height,
@@ -158,5 +159,4 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
         lo = float(drawn.min())
         layout["yaxis"]["range"] = ([np.log10(lo) - 0.2, np.log10(ceiling)] if log
                                     else [min(0.0, lo), ceiling])
-    fig.update_layout(**layout)
-    return fig
+    return {"data": data, "layout": layout}

@@ -35,3 +35,28 @@ def base_layout(title: str, height: int, uirevision: str, *, legend: bool = True
         hoverlabel=dict(font_size=12),
         uirevision=uirevision,
     )
+
+
+def grid_domains(rows: int, cols: int, hspace: float, vspace: float) -> list[tuple[list[float], list[float]]]:
+    """Paper-coordinate ``(x domain, y domain)`` of each cell of a ``rows`` x ``cols`` grid, row by row from
+    the top, as ``plotly.subplots.make_subplots`` places them (without its cost).
+
+    Example:
+        >>> grid_domains(1, 2, 0.1, 0.0)
+        [([0.0, 0.45], [0.0, 1.0]), ([0.55, 1.0], [0.0, 1.0])]
+    """
+    w = (1.0 - (cols - 1) * hspace) / cols
+    h = (1.0 - (rows - 1) * vspace) / rows
+    out = []
+    for r in range(rows):
+        top = 1.0 - r * (h + vspace)
+        for c in range(cols):
+            left = c * (w + hspace)
+            out.append(([round(left, 12), round(left + w, 12)], [max(0.0, round(top - h, 12)), round(top, 12)]))
+    return out
+
+
+def panel_title(text: str, xdomain, ydomain, size: int = 12) -> dict:
+    """A panel's title above its top edge, centred, as ``make_subplots``' ``subplot_titles`` are."""
+    return dict(text=text, x=(xdomain[0] + xdomain[1]) / 2, xref="paper", xanchor="center", y=ydomain[1],
+                yref="paper", yanchor="bottom", showarrow=False, font=dict(size=size))

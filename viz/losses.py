@@ -11,7 +11,7 @@ converged (``converged_at >= 0``) gets a small ring at that step. The step contr
 dashed vertical line plus a ``meta="step-marker"`` diamond on each curve.
 
 :func:`loss_parts` builds the traces and axes as plain dicts (for figures that place the loss panel
-among others, such as :func:`viz.linked_figure`); :func:`loss_figure` puts them in a ``go.Figure``.
+among others, such as :func:`viz.linked_figure`); :func:`loss_figure` makes them a figure of its own.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import plotly.graph_objects as go
 
 from . import colors
 from .layout import base_layout
@@ -109,7 +108,7 @@ def loss_figure(
     f_min: float | None = None,
     log: bool | None = None,
     title: str = "Loss",
-) -> go.Figure:
+) -> dict:
     """Loss (or ``f - f_min``) against step for each series.
 
     Args:
@@ -122,21 +121,21 @@ def loss_figure(
         title: figure title.
 
     Returns:
-        A ``go.Figure``: per series a ``"loss"`` line (named after the label), then ``"diverged"`` and
-        ``"converged"`` markers where they happened, then ``"step-marker"`` diamonds.
+        A figure dict ``{"data", "layout"}``: per series a ``"loss"`` line (named after the label), then
+        ``"diverged"`` and ``"converged"`` markers where they happened, then ``"step-marker"`` diamonds.
 
     Example:
         >>> import optim, viz
         >>> rosen = optim.get_objective("rosenbrock")
         >>> t = optim.run(optim.make_optimizer("adam", lr=0.05), rosen, x0=[-1.5, 2.0], steps=1000)
         >>> fig = viz.loss_figure([viz.Series("Adam", "#0072b2", t)], step=10, f_min=rosen.f_min)
-        >>> fig.layout.yaxis.type, fig.layout.yaxis.title.text
+        >>> fig["layout"]["yaxis"]["type"], fig["layout"]["yaxis"]["title"]["text"]
         ('log', 'f − f*')
     """
     parts = loss_parts(series, step, f_min=f_min, log=log)
     layout = base_layout(title, height, uirevision=f"losses:{f_min is not None}", legend=bool(series))
     layout.update(xaxis=parts.xaxis, yaxis=parts.yaxis, annotations=parts.annotations, shapes=parts.shapes)
-    return go.Figure(data=parts.traces, layout=layout)
+    return {"data": parts.traces, "layout": layout}
 
 
 def log_ticks(drawn) -> dict:

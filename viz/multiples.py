@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
 from . import colors
 from .domain import Domain, check_domain, equal_aspect, fit_domain
-from .layout import base_layout
+from .layout import base_layout, grid_domains, panel_title
 from .levels import grid_values, map_levels
 from .traces import contour_trace, endpoint_traces, minima_traces, path_trace, step_marker_trace
 
@@ -34,7 +31,7 @@ def small_multiples(
     step: int | None = None,
     log: bool | None = None,
     grid: int = PANEL_GRID,
-) -> go.Figure:
+) -> dict:
     """One contour panel per series, with the same levels, colours and domain; titles are the labels.
 
     Args:
@@ -48,8 +45,9 @@ def small_multiples(
         grid: contour grid points per axis in each panel.
 
     Returns:
-        A ``go.Figure`` with ``max(1, len(series))`` panels; each has a ``"contour"`` trace (sharing
-        ``coloraxis``), the minima, and its series' ``"path"``, ``"start"`` and ``"end"``/``"diverged"``.
+        A figure dict (``{"data", "layout"}``) with ``max(1, len(series))`` panels; each has a
+        ``"contour"`` trace (sharing ``coloraxis``), the minima, and its series' ``"path"``, ``"start"``
+        and ``"end"``/``"diverged"``.
 
     Example:
         >>> import optim, viz
@@ -58,7 +56,7 @@ def small_multiples(
         ...         for lr in (0.01, 0.05, 0.09, 0.1)]
         >>> fig = viz.small_multiples(bowl, [viz.Series(f"lr={r.optimizer.hyperparameters['lr']}", c, r)
         ...                                  for r, c in zip(runs, viz.palette(4))])
-        >>> sum(tr.meta == "contour" for tr in fig.data), len(fig.layout.annotations)
+        >>> sum(tr["meta"] == "contour" for tr in fig["data"]), len(fig["layout"]["annotations"])
         (4, 4)
     """
     if cols < 1 or height_per_row < 50:
@@ -71,34 +69,35 @@ def small_multiples(
     cols = min(cols, n)
     rows = math.ceil(n / cols)
     titles = [s.label for s in series] or [objective.title]
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
-                        horizontal_spacing=0.04 + 0.02 / cols, vertical_spacing=min(0.12, 0.3 / rows))
+    cells = grid_domains(rows, cols, 0.04 + 0.02 / cols, min(0.12, 0.3 / rows))
     minima = minima_traces(objective, domain)
+    contour = contour_trace(g, levels, coloraxis="coloraxis", hover=False)
+    (x0, x1), (y0, y1) = domain
+    data: list[dict] = []
+    layout = base_layout(objective.title, rows * height_per_row + 40,
+                         uirevision=f"multiples:{objective.name}:{domain}", legend=False)
+    layout["margin"] = dict(l=45, r=10, t=56, b=40)
+    layout["coloraxis"] = dict(colorscale=colors.MAP_COLORSCALE, cmin=levels.zmin, cmax=levels.zmax,
+                               colorbar=levels.colorbar(x=1.01, xpad=4))
+    layout["annotations"] = []
     for i in range(n):
         r, c = divmod(i, cols)
-        panel = [contour_trace(g, levels, coloraxis="coloraxis", hover=False), *minima]
+        suffix = "" if i == 0 else str(i + 1)
+        panel = [contour, *minima]
         if series:
             s = series[i]
             panel += [path_trace(s, domain, showlegend=False), *endpoint_traces(s, domain, equal_scale=equal)]
             if step is not None:
                 panel.append(step_marker_trace(s, step))
-        for tr in panel:
-            fig.add_trace(tr, row=r + 1, col=c + 1)
-        suffix = "" if i == 0 else str(i + 1)
-        (x0, x1), (y0, y1) = domain
-        fig.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False, zeroline=False,
-                         title=dict(text="x", standoff=2) if r == rows - 1 else None, row=r + 1, col=c + 1)
-        yax = dict(range=[y0, y1], constrain="domain", showgrid=False, zeroline=False,
-                   title=dict(text="y", standoff=2) if c == 0 else None)
+        data += [dict(t, xaxis=f"x{suffix}", yaxis=f"y{suffix}") for t in panel]
+        xdom, ydom = cells[i]
+        layout[f"xaxis{suffix}"] = dict(domain=xdom, anchor=f"y{suffix}", range=[x0, x1], constrain="domain",
+                                        showgrid=False, zeroline=False,
+                                        title=dict(text="x", standoff=2) if r == rows - 1 else None)
+        yax = dict(domain=ydom, anchor=f"x{suffix}", range=[y0, y1], constrain="domain", showgrid=False,
+                   zeroline=False, title=dict(text="y", standoff=2) if c == 0 else None)
         if equal:
             yax.update(scaleanchor=f"x{suffix}", scaleratio=1)
-        fig.update_yaxes(row=r + 1, col=c + 1, **yax)
-
-    layout = base_layout(objective.title, rows * height_per_row + 40,
-                         uirevision=f"multiples:{objective.name}:{domain}", legend=False)
-    layout["margin"] = dict(l=45, r=10, t=56, b=40)
-    layout.update(coloraxis=dict(colorscale=colors.MAP_COLORSCALE, cmin=levels.zmin, cmax=levels.zmax,
-                                 colorbar=levels.colorbar(x=1.01, xpad=4)))
-    fig.update_layout(**layout)
-    fig.update_annotations(font=dict(size=12))
-    return fig
+        layout[f"yaxis{suffix}"] = yax
+        layout["annotations"].append(panel_title(titles[i], xdom, ydom))
+    return {"data": data, "layout": layout}

@@ -28,7 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 from .layout import base_layout
 from .series import esc, f32
@@ -184,14 +183,14 @@ def _log_colorbar(lo: float, hi: float, title: str) -> dict:
                 tickmode="array", tickvals=ks, ticktext=[tick_text(10.0**k) for k in ks])
 
 
-def _swatch(name: str, color: str, meta: str = "legend", symbol: str = "square") -> go.Scatter:
-    return go.Scatter(x=[None], y=[None], mode="markers", name=name, meta=meta, showlegend=True,
+def _swatch(name: str, color: str, meta: str = "legend", symbol: str = "square") -> dict:
+    return dict(type="scatter", x=[None], y=[None], mode="markers", name=name, meta=meta, showlegend=True,
                       marker=dict(symbol=symbol, size=13, color=color, line=dict(color="#555", width=0.5)),
                       hoverinfo="skip")
 
 
 def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tuple[int, int] | None = None,
-                 height: int = 560, title: str | None = None) -> go.Figure:
+                 height: int = 560, title: str | None = None) -> dict:
     """Heatmap of ``outcome`` over the sweep, with diverged cells marked and one click point per cell.
 
     Args:
@@ -202,7 +201,7 @@ def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tupl
         title: figure title.
 
     Returns:
-        A ``go.Figure`` (see the module docstring for its traces).
+        A figure dict ``{"data", "layout"}`` (see the module docstring for its traces).
 
     Example:
         >>> import numpy as np
@@ -212,9 +211,9 @@ def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tupl
         ...               converged_at=np.array([[-1, 50, -1], [-1, 20, -1]]),
         ...               diverged_at=np.array([[-1, -1, 3], [-1, -1, 7]]), steps=100, f_min=0.0)
         >>> fig = sweep_figure(g, "final_loss", selected=(1, 1))
-        >>> [t.meta for t in fig.data if t.meta != "legend"]
+        >>> [t["meta"] for t in fig["data"] if t["meta"] != "legend"]
         ['outcome', 'diverged', 'stability-edge', 'cell', 'cell', 'cell', 'selected-cell', 'selected-cell']
-        >>> fig.layout.xaxis.type, fig.layout.yaxis.type
+        >>> fig["layout"]["xaxis"]["type"], fig["layout"]["yaxis"]["type"]
         ('log', 'log')
     """
     if outcome not in OUTCOMES:
@@ -225,7 +224,7 @@ def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tupl
     y_centres, y_edges, y_axis = _y_axis(grid)
     diverged = np.asarray(grid.diverged_at) >= 0
     converged = np.asarray(grid.converged_at) >= 0
-    fig = go.Figure()
+    data: list[dict] = []
     legend = []
 
     common = dict(x=x_edges, y=y_edges, hoverinfo="skip", xgap=0, ygap=0)
@@ -241,32 +240,33 @@ def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tupl
         name = f"{OUTCOMES[outcome]}: {what}" + (" (log scale)" if grid.f_min is not None else "")
         bar = (_log_colorbar(lo, hi, what) if grid.f_min is not None
                else dict(title=dict(text=what, side="top"), thickness=12, len=0.85, outlinewidth=0))
-        fig.add_trace(go.Heatmap(z=f32(z), zmin=lo, zmax=hi, colorscale=LOSS_COLORSCALE, colorbar=bar,
+        data.append(dict(type="heatmap", z=f32(z), zmin=lo, zmax=hi, colorscale=LOSS_COLORSCALE, colorbar=bar,
                                  name=name, meta="outcome", **common))
     elif outcome == "steps":
         z = np.where(converged & ~diverged, grid.converged_at, np.nan).astype(float)
-        fig.add_trace(go.Heatmap(
+        data.append(dict(type="heatmap",
             z=f32(z), zmin=0, zmax=max(grid.steps, 1), colorscale=STEPS_COLORSCALE, name="steps to tolerance",
             colorbar=dict(title=dict(text="steps", side="top"), thickness=12, len=0.85, outlinewidth=0),
             meta="outcome", **common))
         never = np.where(~converged & ~diverged, 1.0, np.nan)
-        fig.add_trace(go.Heatmap(z=f32(never), zmin=0, zmax=1, colorscale=[[0, NEVER_COLOR], [1, NEVER_COLOR]],
+        data.append(dict(type="heatmap", z=f32(never), zmin=0, zmax=1, colorscale=[[0, NEVER_COLOR], [1, NEVER_COLOR]],
                                  showscale=False, name="never reached", meta="never", **common))
         legend.append(_swatch(f"never reached {grid.tol_text}", NEVER_COLOR))
     else:  # diverged: when it happened
         z = np.where(diverged, grid.diverged_at, np.nan).astype(float)
-        fig.add_trace(go.Heatmap(
+        data.append(dict(type="heatmap",
             z=f32(z), zmin=0, zmax=max(grid.steps, 1), colorscale=DIVERGED_COLORSCALE, name="diverged at step",
             colorbar=dict(title=dict(text="diverged at step", side="top"), thickness=12, len=0.85,
                           outlinewidth=0),
             meta="outcome", **common))
         stable = np.where(~diverged, 1.0, np.nan)
-        fig.add_trace(go.Heatmap(z=f32(stable), zmin=0, zmax=1, colorscale=[[0, STABLE_COLOR], [1, STABLE_COLOR]],
-                                 showscale=False, name="did not diverge", meta="never", **common))
+        data.append(dict(type="heatmap", z=f32(stable), zmin=0, zmax=1,
+                         colorscale=[[0, STABLE_COLOR], [1, STABLE_COLOR]], showscale=False,
+                         name="did not diverge", meta="never", **common))
         legend.append(_swatch("did not diverge", STABLE_COLOR))
     if outcome != "diverged":
         mask = np.where(diverged, 1.0, np.nan)
-        fig.add_trace(go.Heatmap(z=f32(mask), zmin=0, zmax=1,
+        data.append(dict(type="heatmap", z=f32(mask), zmin=0, zmax=1,
                                  colorscale=[[0, DIVERGED_COLOR], [1, DIVERGED_COLOR]], showscale=False,
                                  name="diverged", meta="diverged", **common))
         legend.insert(0, _swatch("diverged", DIVERGED_COLOR))
@@ -275,19 +275,20 @@ def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tupl
 
     ex, ey = stability_edge(grid, x_edges, y_edges)
     if ex:
-        fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color=EDGE_COLOR, width=2),
+        data.append(dict(type="scatter", x=ex, y=ey, mode="lines", line=dict(color=EDGE_COLOR, width=2),
                                  name="stability edge: smallest diverging lr", meta="stability-edge",
                                  hoverinfo="skip"))
-    fig.add_traces(_cell_traces(grid, lr, y_centres, diverged, converged))
+    data += _cell_traces(grid, lr, y_centres, diverged, converged)
     if selected is not None:
         r, c = selected
         if 0 <= r < ny and 0 <= c < nx:
             for color, size in ((EDGE_COLOR, 17), ("#ffffff", 12)):  # a ring that shows on any colour
-                fig.add_trace(go.Scatter(
-                    x=[lr[c]], y=[y_centres[r]], mode="markers", name="selected", meta="selected-cell",
+                data.append(dict(
+                    type="scatter", x=[float(lr[c])], y=[float(y_centres[r])], mode="markers", name="selected",
+                    meta="selected-cell",
                     showlegend=False, hoverinfo="skip",
                     marker=dict(symbol="square-open", size=size, color=color, line=dict(color=color, width=2.5))))
-    fig.add_traces(legend)
+    data += legend
 
     layout = base_layout(title or f"{OUTCOMES[outcome].capitalize()} over {ny} x {nx} settings, "
                                   f"{grid.steps} steps each", height,
@@ -298,11 +299,9 @@ def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tupl
                    range=[np.log10(x_edges[0]), np.log10(x_edges[-1])], ticks="outside", showgrid=False,
                    zeroline=False, exponentformat="power"),
         yaxis=dict(ticks="outside", showgrid=False, zeroline=False, **y_axis),
-        clickmode="event+select", dragmode="zoom", hovermode="closest",
-        plot_bgcolor="#ffffff",
+        clickmode="event", dragmode="zoom", hovermode="closest",
     )
-    fig.update_layout(**layout)
-    return fig
+    return {"data": data, "layout": layout}
 
 
 def _cell_traces(grid: SweepGrid, lr, y_centres, diverged, converged) -> list:
@@ -327,13 +326,14 @@ def _cell_traces(grid: SweepGrid, lr, y_centres, diverged, converged) -> list:
          f"{head}<br>final {what} = %{{customdata[3]:.3g}}<br>best {what} = %{{customdata[4]:.3g}}"
          f"<br>never reached {esc(grid.tol_text)}<extra></extra>", final),
     ]
-    scatter = go.Scattergl if ny * nx > MAX_SVG_CELLS else go.Scatter
+    scatter = "scattergl" if ny * nx > MAX_SVG_CELLS else "scatter"
     out = []
     for mask, name, template, fourth in groups:
         data = np.column_stack([rows[mask], cols[mask], svalues[mask], fourth[mask], best[mask],
                                 np.asarray(grid.converged_at)[mask]])
-        out.append(scatter(
-            x=X[mask], y=np.asarray(Y[mask], dtype=float), customdata=f32(data), mode="markers", name=name,
+        out.append(dict(
+            type=scatter, x=X[mask], y=np.asarray(Y[mask], dtype=float), customdata=f32(data), mode="markers",
+            name=name,
             meta="cell", showlegend=False, hovertemplate=template,
             marker=dict(size=8, color="#000000", opacity=0.0, symbol="square"),
             selected=dict(marker=dict(opacity=0.0)), unselected=dict(marker=dict(opacity=0.0)),
