@@ -7,25 +7,38 @@ from dataclasses import replace
 import streamlit as st
 
 from ui import state
-from ui.basinpanel import config_columns, settings_panel, share_display, share_table, view_picker
+from ui.basinpanel import config_columns, pick_lines, settings_panel, share_display, share_table, view_picker
 from ui.basinstate import BasinState, decode_basins, default_basins, encode_basins
-from ui.live_chart import live_chart
+from ui.live_chart import chart_state, live_chart
 from ui.manyruns import basin_map, check_basins
-from ui.model import describe
+from ui.model import CompareState, Setup, describe
 from ui.router import ensure_routed
+from ui.urlstate import encode_compare
 from viz.basinmap import BasinPanel, basin_figure
 
 PAGE = "bs"
+CHART = f"{PAGE}.chart"
 
 ensure_routed()
 st.title("Basin maps")
 st.caption("On a function with several minima, where a run ends depends on where it starts, and each "
            "optimizer carves up the plane its own way. Every pixel below is one run from that start point, "
            "coloured by the minimum it reached (stars mark the minima); grey runs ended nowhere near one, "
-           "black ones diverged.")
+           "black ones diverged. Click a pixel to see where each optimizer went from that start.")
 message_slot = st.empty()
 
 current: BasinState = state.load(PAGE, decode_basins, default_basins)
+
+
+def _on_pick() -> None:
+    """A click on a map picks that start point (on every map)."""
+    click = chart_state(CHART).get("click")
+    try:
+        x, y = float(click["x"]), float(click["y"])
+    except (KeyError, TypeError, ValueError):
+        return
+    state.update(PAGE, pick=(x, y))
+
 
 with st.sidebar:
     edited = settings_panel(PAGE, current)
@@ -40,7 +53,8 @@ formula.latex(obj.latex)
 
 configs = config_columns(PAGE, edited.configs)
 view = view_picker(PAGE, current)
-new_state = replace(edited, configs=configs, view=view)
+new_state = replace(edited, configs=configs, view=view, pick=current.pick if edited.objective == current.objective
+                    else None)
 state.commit(PAGE, new_state, encode_basins)
 
 labels = [f"{i + 1}. {describe(c, configs)}" for i, c in enumerate(configs)]
@@ -54,8 +68,17 @@ except ValueError as e:
 if maps is not None:
     panels = [BasinPanel(lab, m["labels"], m["steps"]) for lab, m in zip(labels, maps, strict=True)]
     fig = basin_figure(panels, maps[0]["xs"], maps[0]["ys"], obj.minima, view=view, max_steps=new_state.steps,
-                       height=560 if len(panels) <= 2 else 440)
-    live_chart(fig, key=f"{PAGE}.chart")
+                       height=560 if len(panels) <= 2 else 440, pick=new_state.pick)
+    live_chart(fig, key=CHART, events=["click"], on_click=_on_pick)
+    if new_state.pick is not None:
+        x, y = new_state.pick
+        st.subheader(f"From the start point ({x:.3g}, {y:.3g})")
+        for line in pick_lines(labels, maps, obj.minima, new_state.pick):
+            st.markdown(line)
+        setup = Setup(objective=new_state.objective, objective_params=new_state.objective_params, x0=x, y0=y,
+                      steps=new_state.steps, tol=new_state.tol, criterion="grad_norm")
+        st.page_link("pages/compare.py", label="Open these runs on Compare", icon=":material/compare_arrows:",
+                     query_params=encode_compare(CompareState(setup, tuple(configs))))
     st.subheader("Where the runs ended")
     st.caption("Share of start points reaching each minimum; the median counts only runs that converged "
                f"(gradient norm ≤ {new_state.tol:g}).")

@@ -126,6 +126,25 @@ def share_table(labels: list[str], maps: list[dict], minima) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def pick_lines(labels: list[str], maps: list[dict], minima, pick: tuple[float, float]) -> list[str]:
+    """Where each optimizer went from the picked start point (the run of the nearest grid point)."""
+    xs, ys = np.asarray(maps[0]["xs"]), np.asarray(maps[0]["ys"])
+    col, row = int(np.abs(xs - pick[0]).argmin()), int(np.abs(ys - pick[1]).argmin())
+    lines = []
+    for lab, m in zip(labels, maps, strict=True):
+        k, steps = int(np.asarray(m["labels"])[row, col]), int(np.asarray(m["steps"])[row, col])
+        if k == optim.DIVERGED:
+            where = ":red[diverged]"
+        elif k < 0:
+            where = "ended near no minimum"
+        else:
+            mm = minima[k]
+            where = f"reached minimum {k + 1} at ({mm.x:.3g}, {mm.y:.3g})"
+            where += f" in {steps} steps" if steps >= 0 else ", but not within the tolerance"
+        lines.append(f"**{lab}**: {where}.")
+    return lines
+
+
 def share_display(df: pd.DataFrame) -> pd.DataFrame:
     """The share table as text for people: percentages, and "never" for a missing median."""
     out = df.copy()

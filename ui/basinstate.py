@@ -6,6 +6,7 @@ each unusable parameter adds one sentence and falls back to the default. Layout:
     objective=himmelblau  objective.<p>=...          a function with several known minima
     res=200  steps=300  tol=0.001  view=basin        start grid per axis, run length, convergence, colouring
     cN=sgd  cN.flavor=torch  cN.lr=0.01 ...          optimizer N (1..4), as on the Compare page
+    pick=-2.5,1.25                                   the start point picked on the maps (a click)
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class BasinState:
     steps: int = 300
     tol: float = 1e-3
     view: str = "basin"
+    pick: tuple[float, float] | None = None
+    """The start point a person clicked on the maps: the page says where each optimizer went from there."""
 
     def build_objective(self) -> optim.Objective:
         return optim.get_objective(self.objective, **dict(self.objective_params))
@@ -76,6 +79,8 @@ def encode_basins(state: BasinState) -> dict[str, list[str]]:
         out[f"c{i}"] = [cfg.name]
         out[f"c{i}.flavor"] = [cfg.flavor]
         out.update({f"c{i}.{n}": [fmt(v)] for n, v in cfg.hp})
+    if state.pick is not None:
+        out["pick"] = [f"{fmt(state.pick[0])},{fmt(state.pick[1])}"]
     return out
 
 
@@ -114,7 +119,25 @@ def decode_basins(query: QueryDict) -> tuple[BasinState, list[str]]:
                   "Filled in from the defaults.")
         fill = [c for c in default_configs() if c.name not in {k.name for k in configs}]
         configs += fill[: MIN_MAPS - len(configs)]
+    pick = _decode_pick(r, optim.OBJECTIVES[name].domain)
     warn_unknown(r)
     state = BasinState(name, tuple(params.items()), tuple(configs), int(res), int(steps), float(tol),
-                       view or default.view)
+                       view or default.view, pick)
     return state, r.messages
+
+
+def _decode_pick(r: QueryReader, domain) -> tuple[float, float] | None:
+    """``pick=x,y``: a start point inside the map's domain, or None with one sentence."""
+    text = r.raw("pick")
+    if text is None:
+        return None
+    (x0, x1), (y0, y1) = domain
+    try:
+        x, y = (float(v) for v in text.split(","))
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            raise ValueError
+    except ValueError:
+        r.bad(f"`pick={shorten(text)}` is not a start point of this map; allowed: x,y with x from {x0:g} to "
+              f"{x1:g} and y from {y0:g} to {y1:g}. No start point picked.")
+        return None
+    return x, y

@@ -128,7 +128,7 @@ def _swatch(name: str, color: str, *, symbol: str = "square", size: int = 13, gr
 
 
 def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin", max_steps: int | None = None,
-                 height: int = 460, title: str | None = None) -> go.Figure:
+                 height: int = 460, title: str | None = None, pick: tuple[float, float] | None = None) -> go.Figure:
     """The basin maps of ``panels`` side by side, sharing colours, legend and axes ranges.
 
     Args:
@@ -140,10 +140,11 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
         max_steps: top of the steps colour scale (default: the largest step in any panel).
         height: figure height in pixels.
         title: figure title.
+        pick: a start point a person picked: a ``meta="pick"`` ring on every panel.
 
     Returns:
-        A ``go.Figure``: per panel a ``meta="basins"`` heatmap and ``meta="minima"`` stars; legend-only
-        ``meta="legend"`` swatches once.
+        A ``go.Figure``: per panel a ``meta="basins"`` heatmap and ``meta="minima"`` stars (and the
+        ``meta="pick"`` ring); legend-only ``meta="legend"`` swatches once.
 
     Example:
         >>> from collections import namedtuple
@@ -194,6 +195,11 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
             )
         fig.add_trace(heat, row=1, col=i + 1)
         fig.add_trace(_minima_trace(minima, mcolors), row=1, col=i + 1)
+        if pick is not None:
+            fig.add_trace(go.Scatter(x=[pick[0]], y=[pick[1]], mode="markers", meta="pick", name="picked start",
+                                     showlegend=False, hoverinfo="skip",
+                                     marker=dict(symbol="circle-open", size=16, color="#ffffff",
+                                                 line=dict(color=colors.OUTLINE, width=3))), row=1, col=i + 1)
         suffix = "" if i == 0 else str(i + 1)
         fig.update_xaxes(range=[xs[0], xs[-1]], constrain="domain", showgrid=False, zeroline=False,
                          title=dict(text="start x", standoff=2), row=1, col=i + 1)
