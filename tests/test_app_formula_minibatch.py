@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from app_helpers import charts
 from hypothesis import given, settings
 from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
@@ -57,10 +58,6 @@ def header(at: AppTest) -> str:
 
 def latex(at: AppTest) -> list[str]:
     return [el.value for el in at.latex]
-
-
-def charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
 
 
 @pytest.mark.parametrize("module", [ui.formula, ui.minibatch, viz.training])

@@ -3,10 +3,10 @@ reopen views, and every lesson's button opens its page with exactly the lesson's
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from app_helpers import figures
 from streamlit.testing.v1 import AppTest
 
 from ui.inside import default_inside, encode_inside
@@ -45,10 +45,6 @@ def link(at: AppTest) -> dict[str, list[str]]:
 def latex(at: AppTest) -> list[str]:
     """Every st.latex body (AppTest gives them wrapped in $$ lines)."""
     return [m.value.strip().removeprefix("$$").removesuffix("$$").strip() for m in at.latex]
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def traces(fig: dict, meta: str) -> list[dict]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from app_helpers import charts, figures, read_array
 from streamlit.testing.v1 import AppTest
 
 from ui.model import default_compare, default_playground
@@ -49,19 +49,16 @@ def ok(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
-
-
 def figure(at: AppTest, i: int = 0) -> dict:
-    """The ``i``-th Plotly figure on the page, as the browser receives it."""
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
+    """The ``i``-th figure on the page, as the browser receives it."""
+    return figures(at)[i]
 
 
 def shown_step(at: AppTest) -> int:
-    """The step the Playground's figure opens at: its step slider's active stop."""
-    slider = figure(at)["layout"]["sliders"][0]
-    return int(slider["steps"][slider["active"]]["label"])
+    """The step the Playground's figure opens at: the step control's value, one of its stops."""
+    table = figure(at)["step"]
+    assert table["value"] in list(read_array(table["stops"]))
+    return int(table["value"])
 
 
 # ---------------------------------------------------------------- Playground
@@ -71,7 +68,7 @@ def test_playground_default_view_is_seed_000():
     at = app()
     ok(at)
     assert not at.warning
-    assert charts(at) == 1  # contour map, 3D surface and loss curves in one figure, with the step slider
+    assert charts(at) == 1  # contour map, 3D surface and loss curves in one figure, with the step control
     assert shown_step(at) == 100
     metas = [t.get("meta") for t in figure(at)["data"]]
     assert {"contour", "surface", "loss"} <= set(metas) and metas.count("step-marker") == 3 * 2

@@ -7,10 +7,10 @@ sentence with the allowed limits while the page keeps working.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from app_helpers import charts, figures
 from streamlit.testing.v1 import AppTest
 
 from ui.basinstate import decode_basins
@@ -38,10 +38,6 @@ def link(at: AppTest) -> dict[str, list[str]]:
 def ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def metas(fig: dict) -> list:
@@ -129,7 +125,7 @@ def test_sweep_too_large_a_grid_says_the_limit_and_the_page_keeps_working():
     assert len(at.error) == 1
     text = at.error[0].value
     assert "200 x 200" in text and "40,000,000" in text and "the limit is 25,000,000" in text
-    assert not at.get("plotly_chart")
+    assert not charts(at)
     at.number_input(key="sw.steps").set_value(500).run()
     ok(at)
     assert len(figures(at)) == 1

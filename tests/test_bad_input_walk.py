@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from app_helpers import charts
 from streamlit.testing.v1 import AppTest
 
 from ui.basinstate import decode_basins, default_basins, encode_basins
@@ -129,7 +130,7 @@ def open_page(page: str, query: dict[str, list[str]]) -> AppTest:
 
 def still_works(at: AppTest, page: str) -> None:
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("plotly_chart")) >= PAGES[page][4], f"{page} lost its main output"
+    assert charts(at) >= PAGES[page][4], f"{page} lost its main output"
 
 
 @pytest.mark.parametrize(("page", "name", "link"), CASES, ids=IDS)

@@ -35,6 +35,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
+from app_helpers import charts
 from streamlit.testing.v1 import AppTest
 
 import optim
@@ -326,7 +327,7 @@ def test_basin_maps_at_the_limit_draw_four_maps_and_one_step_more_is_refused():
     at = app(basins_link(MAX_RUN_STEPS // MAX_RES**2), "pages/basins.py")
     ok(at)
     assert not at.warning
-    assert len(at.get("plotly_chart")) >= 1
+    assert charts(at) >= 1
     over = app(basins_link(MAX_RUN_STEPS // MAX_RES**2 + 1), "pages/basins.py")
     assert not over.exception
     assert [e.value for e in over.error] == [
@@ -367,7 +368,7 @@ def test_minibatch_trains_on_an_upload_of_exactly_1_mb():
     at.file_uploader(key="mb.upload").set_value(
         ("largest.csv", csv_of(models.MAX_ROWS, models.MAX_CSV_BYTES), "text/csv")).run(timeout=TIMEOUT)
     ok(at)
-    assert len(at.get("plotly_chart")) >= 3
+    assert charts(at) >= 3
     assert at.query_params["data"] in ("upload", ["upload"])
 
 

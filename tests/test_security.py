@@ -19,7 +19,13 @@ from optim.models import MAX_CSV_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 # Streamlit calls that put raw HTML or JavaScript on the page.
-RAW_HTML_CALLS = {"html", "iframe", "declare_component"}
+RAW_HTML_CALLS = {"html", "iframe", "declare_component", "component"}
+# The one module allowed to: the live chart (its JavaScript receives figures as data, never HTML).
+LIVE_CHART = ROOT / "ui" / "live_chart" / "__init__.py"
+LIVE_CHART_JS = ROOT / "ui" / "live_chart" / "assets" / "live_chart.js"
+# What the chart's JavaScript must never do: turn text into markup or code.
+JS_SINKS = ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+            "setTimeout(\"", "srcdoc")
 
 
 def _sources() -> list[Path]:
@@ -47,8 +53,21 @@ def _raw_html_uses(path: Path) -> list[str]:
 def test_no_text_reaches_the_page_as_raw_html():
     sources = _sources()
     assert len(sources) > 40, "the scan should see the whole app"
-    uses = [u for p in sources for u in _raw_html_uses(p)]
+    uses = [u for p in sources if p != LIVE_CHART for u in _raw_html_uses(p)]
     assert uses == [], f"raw HTML on the page: {uses}"
+
+
+def test_the_live_chart_is_the_only_javascript_and_it_takes_data_not_html():
+    scripts = [p for d in ("pages", "ui", "viz") for p in (ROOT / d).rglob("*") if p.suffix in (".js", ".html")]
+    assert scripts == [LIVE_CHART_JS]
+    uses = _raw_html_uses(LIVE_CHART)
+    assert sorted(u.split()[1] for u in uses) == ["component()"] + ["declare_component()"] * 3, uses
+    tree = ast.parse(LIVE_CHART.read_text())
+    mounts = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "component"]
+    assert [kw.arg for kw in mounts[0].keywords] == ["js", "isolate_styles"], "no html= or css= from Python"
+    js = LIVE_CHART_JS.read_text()
+    assert [sink for sink in JS_SINKS if sink in js] == []
+    assert "textContent" in js  # the control's words are set as text
 
 
 def test_the_scan_finds_raw_html(tmp_path):

@@ -64,6 +64,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from app_helpers import charts
 from streamlit.proto.NumberInput_pb2 import NumberInput as NumberInputProto
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
@@ -322,10 +323,6 @@ def open_page(page: str, link: dict[str, list[str]]) -> AppTest:
 def boxes(at: AppTest) -> list[str]:
     """The message boxes on the page: errors, warnings and notes."""
     return [m.value for m in (*at.error, *at.warning, *at.info)]
-
-
-def charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
 
 
 def is_sentence(message: str) -> bool:

@@ -1,0 +1,38 @@
+"""Helpers the AppTest suites share: the figures a page sent to its live charts.
+
+Every figure reaches the browser through the live chart component (``ui/live_chart``); AppTest keeps the
+component as an element whose data is the JSON payload the browser parses. These helpers read it back.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from ui.live_chart import read_payload
+
+
+def live_charts(at: AppTest) -> list:
+    """The page's live chart elements, in page order."""
+    return [e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab.live_chart"]
+
+
+def figures(at: AppTest) -> list[dict]:
+    """Every live chart's figure (``{"data", "layout", ...}``) as the browser receives it."""
+    return [read_payload(e.proto.bytes)["figure"] for e in live_charts(at)]
+
+
+def charts(at: AppTest) -> int:
+    """How many live charts the page drew."""
+    return len(live_charts(at))
+
+
+def read_array(value) -> np.ndarray:
+    """An array as sent to the browser (a plotly typed-array spec, or a plain list) back as NumPy."""
+    if isinstance(value, dict) and "bdata" in value:
+        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        return a.reshape([int(n) for n in shape.split(",")]) if shape else a
+    return np.asarray(value)
