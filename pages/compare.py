@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -129,7 +130,7 @@ st.caption(f"Best final loss first. Steps to tolerance: the first step where the
 styled = leaderboard_display(board).style.apply(
     lambda col: [f"background-color: {colors[n - 1]}; color: white" for n in col], subset=["#"])
 st.dataframe(styled, hide_index=True, width="stretch")
-st.download_button("Download the trajectories (CSV)", trajectories_csv(labels, [s.traj for s in series]),
+st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, labels, [s.traj for s in series]),
                    file_name="descent-lab-comparison.csv", mime="text/csv", on_click="ignore",
                    icon=":material/download:")
 

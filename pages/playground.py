@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 import optim
@@ -120,7 +122,7 @@ if series:
             color = "red" if t.diverged_at >= 0 else "green" if text.startswith("Converged") else "orange"
             st.markdown(f":{color}[{text}]")
     labels = [s.label for s in series]
-    st.download_button("Download the trajectories (CSV)", trajectories_csv(labels, [s.traj for s in series]),
+    st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, labels, [s.traj for s in series]),
                        file_name="descent-lab-trajectories.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:")
 

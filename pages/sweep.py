@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import streamlit as st
 
@@ -98,8 +99,9 @@ if arrays is not None:
                       disabled=best == cell)
         diverged = float((grid.diverged_at >= 0).mean())
         st.caption(f"{diverged:.0%} of the {grid.shape[0] * grid.shape[1]:,} runs diverged.")
-        st.download_button("Download the grid (CSV)", sweep_csv(grid, new_state), file_name="descent-lab-sweep.csv",
-                           mime="text/csv", on_click="ignore", icon=":material/download:")
+        st.download_button("Download the grid (CSV)", partial(sweep_csv, grid, new_state),
+                           file_name="descent-lab-sweep.csv", mime="text/csv", on_click="ignore",
+                           icon=":material/download:")
 
 with message_slot:
     state.show_messages(PAGE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -74,7 +76,7 @@ if results:
                    icon=":material/sports_score:", query_params=encode_compare(race),
                    help=f"Opens Compare with each optimizer's chosen settings, from ({setup.x0:g}, {setup.y0:g}) "
                         f"for {setup.steps} steps.")
-    right.download_button("Download every candidate and its score (CSV)", candidates_csv(new_state, results),
+    right.download_button("Download every candidate and its score (CSV)", partial(candidates_csv, new_state, results),
                           file_name="descent-lab-tuning.csv", mime="text/csv", on_click="ignore",
                           icon=":material/download:")
     views = []

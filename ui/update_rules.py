@@ -19,18 +19,27 @@ def _fmt(v) -> str:
     return ("on" if v else "off") if isinstance(v, bool) else f"{v:g}"
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _equations(name: str, flavor: str, hp: tuple) -> tuple[list[str], list[str]] | str:
+    """LaTeX lines and notes for one configuration (cached: a rerun redraws them without rebuilding),
+    or the sentence saying why there are none."""
+    try:
+        opt = optim.make_optimizer(name, flavor, **dict(hp))
+        return list(optim.latex(opt)), list(optim.equations(opt).notes)
+    except ValueError as e:
+        return str(e)
+
+
 def update_rules(cfg: OptConfig, *, title: str | None = None, settings: bool = True) -> None:
     """The configuration's update equations, one ``st.latex`` per line, then its initial values.
 
     A setting the core refuses gets one sentence instead of equations.
     """
-    try:
-        opt = optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters)
-        lines = optim.latex(opt)
-        notes = optim.equations(opt).notes
-    except ValueError as e:
-        st.warning(f"No equations for this setting: {e}")
+    found = _equations(cfg.name, cfg.flavor, cfg.hp)
+    if isinstance(found, str):
+        st.warning(f"No equations for this setting: {found}")
         return
+    lines, notes = found
     if title:
         st.markdown(f"**{title}**")
     for line in lines:

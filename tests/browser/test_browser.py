@@ -1,4 +1,4 @@
-"""The app in headless Chromium: pages open, sliders and clicks change the charts, links reopen views.
+"""The app in headless Chromium: pages open, the view survives a change, the descent plays, links reopen views.
 
 Screenshots land in tests/artifacts/ (gitignored) for a person to look at.
 """
@@ -6,82 +6,53 @@ Screenshots land in tests/artifacts/ (gitignored) for a person to look at.
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from .conftest import ARTIFACTS, ROOT, free_port, start_streamlit, stop, wait_healthy
+from .helpers import (
+    EACH_MARKER_JS,
+    IDLE,
+    MARKERS_JS,
+    PATHS_JS,
+    no_exception,
+    open_app,
+    query,
+    settle,
+    shot,
+    slider,
+    step_label,
+    wait_change,
+    wait_for,
+)
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-MARKERS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify(
-    (g.data || []).filter(t => t.meta === 'step-marker').map(t => [t.x, t.y, t.z])))"""
-PATHS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify(
-    (g.data || []).filter(t => t.meta === 'path').map(t => [t.x, t.y])))"""
-# Each step-marker trace of the Playground's figure (contour, surface and loss panel), one string each.
-EACH_MARKER_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(g =>
-    (g.data || []).filter(t => t.meta === 'step-marker').map(t => t.type + ':' + JSON.stringify([t.x, t.y, t.z])))"""
-# The label of the active stop of the step slider inside the Playground's figure.
-FIGURE_STEP_JS = """() => { const s = document.querySelector('.js-plotly-plot')._fullLayout.sliders[0];
-    return s.steps[s.active].label; }"""
-# Centre of the figure slider's tick ``i`` and the box of the 3D panel, in page pixels.
-TICK_JS = """(i) => { const g = document.querySelector('.js-plotly-plot');
-    const t = g.querySelectorAll('.slider-tick-rect')[i].getBoundingClientRect();
-    const rail = g.querySelector('.slider-rail-rect').getBoundingClientRect();
-    return [t.left + t.width / 2, rail.top + rail.height / 2]; }"""
+# The box of the 3D panel, in page pixels.
 SCENE_BOX_JS = """() => { const g = document.querySelector('.js-plotly-plot'), L = g._fullLayout;
     const r = g.getBoundingClientRect(), d = L.scene.domain, sz = L._size;
     return {x: r.left + sz.l + d.x[0] * sz.w, y: r.top + sz.t + (1 - d.y[1]) * sz.h,
             width: (d.x[1] - d.x[0]) * sz.w, height: (d.y[1] - d.y[0]) * sz.h}; }"""
+# Page pixels of contour-map coordinates (x, y).
+MAP_XY_JS = """([x, y]) => { const gd = document.querySelector('.js-plotly-plot');
+    const L = gd._fullLayout, r = gd.getBoundingClientRect();
+    return [r.left + L.xaxis._offset + L.xaxis.l2p(x), r.top + L.yaxis._offset + L.yaxis.l2p(y)]; }"""
+# What the person did to the view: the 3D camera, the map's x and y ranges, which series are hidden.
+VIEW_JS = """() => { const gd = document.querySelector('.js-plotly-plot'), L = gd._fullLayout;
+    const hidden = gd.data.filter(t => t.visible === 'legendonly').map(t => t.legendgroup);
+    return {eye: L.scene.camera.eye, x: L.xaxis.range, y: L.yaxis.range, hidden: [...new Set(hidden)]}; }"""
+PANELS_JS = """() => { const L = document.querySelector('.js-plotly-plot')._fullLayout;
+    return [!!L.xaxis, !!L.scene, !!L.xaxis2, L.height]; }"""
 
 
-def open_app(page, url: str, charts: int) -> None:
-    page.goto(url)
-    page.wait_for_selector(IDLE, timeout=90_000)
-    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}",
-                           timeout=60_000)
-    assert page.get_by_test_id("stPlotlyChart").count() >= charts
-
-
-def settle(page) -> None:
-    """Wait for the rerun a change triggered to finish."""
-    time.sleep(0.3)
-    page.wait_for_selector(IDLE, timeout=60_000)
-
-
-def wait_change(page, js: str, before, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        now = page.evaluate(js)
-        if now != before:
-            settle(page)
-            return page.evaluate(js)
-        time.sleep(0.1)
-    raise AssertionError("the charts did not change")
-
-
-def no_exception(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def query(page) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(page.url).query)
-
-
-def slider(page, key: str):
-    return page.locator(f".st-key-{key} input[type='range']")
-
-
-def test_playground_opens_with_the_three_linked_views(page, app_url):
+def test_playground_opens_with_the_three_linked_views_and_the_step_control(page, app_url):
     open_app(page, app_url, 1)
     no_exception(page)
-    assert page.get_by_test_id("stPlotlyChart").count() == 1
-    panels = page.evaluate("""() => { const L = document.querySelector('.js-plotly-plot')._fullLayout;
-        return [!!L.xaxis, !!L.scene, !!L.xaxis2, L.sliders.length]; }""")
-    assert panels == [True, True, True, 1]  # contour map, 3D surface, loss curves, step slider
-    assert page.evaluate(FIGURE_STEP_JS) == "100"
+    assert page.locator(".js-plotly-plot").count() == 1
+    panels = page.evaluate(PANELS_JS)
+    assert panels[:3] == [True, True, True]  # contour map, 3D surface, loss curves
+    assert step_label(page) == "Step 100 of 100"
+    assert page.get_by_role("button", name="Play the descent").is_visible()
+    assert page.get_by_role("slider", name="Step").is_visible()
+    assert page.get_by_label("Playback speed").input_value() == "1"
     assert page.get_by_text("Where each optimizer ended").is_visible()
     assert query(page)["opt"] == ["gd", "rmsprop"]
     shot(page, "browser_playground")
@@ -97,26 +68,101 @@ def test_compare_opens_with_small_multiples_and_leaderboard(page, app_url):
     shot(page, "browser_compare")
 
 
-def test_step_slider_moves_every_marker(page, app_url):
-    """The step slider inside the figure moves every optimizer's marker on the contour map, the 3D
-    surface and the loss chart, in the browser: no rerun, the address keeps its step."""
+def test_the_keyboard_moves_the_step_and_every_marker(page, app_url):
+    """Tab reaches the step control; Home, End and the arrows move every optimizer's marker on the contour
+    map, the 3D surface and the loss chart in the browser; where the person stops goes into the address."""
     open_app(page, app_url, 1)
     before = page.evaluate(EACH_MARKER_JS)
     assert len(before) == 3 * 2 and sum(m.startswith("scatter3d:") for m in before) == 2
     surface = page.screenshot(clip=page.evaluate(SCENE_BOX_JS))
-    address = page.url
-    page.mouse.click(*page.evaluate(TICK_JS, 40))
-    deadline = time.monotonic() + 30
-    while page.evaluate(EACH_MARKER_JS) == before and time.monotonic() < deadline:
-        time.sleep(0.1)
+    page.get_by_role("button", name="Play the descent").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('dl-range')")
+    page.keyboard.press("Home")
+    assert step_label(page) == "Step 0 of 100"
+    page.keyboard.press("End")
+    assert step_label(page) == "Step 100 of 100"
+    page.keyboard.press("Home")
+    for _ in range(40):
+        page.keyboard.press("ArrowRight")
+    assert step_label(page) == "Step 40 of 100"
+    wait_for(lambda: page.evaluate(EACH_MARKER_JS) != before, "the markers to move")
     time.sleep(0.5)
     after = page.evaluate(EACH_MARKER_JS)
     assert all(a != b for a, b in zip(after, before, strict=True)), "every marker on every panel moves"
-    assert page.evaluate(FIGURE_STEP_JS) == "40"
     assert page.screenshot(clip=page.evaluate(SCENE_BOX_JS)) != surface, "the 3D panel redraws its markers"
-    assert page.locator(IDLE).count() == 1 and page.url == address  # no rerun
+    wait_for(lambda: query(page).get("step") == ["40"], "the step to reach the address")
+    settle(page)
+    assert step_label(page) == "Step 40 of 100" and page.evaluate(EACH_MARKER_JS) == after
     no_exception(page)
-    shot(page, "browser_step_slider")
+    shot(page, "browser_step_keyboard")
+
+
+def test_play_moves_the_markers_and_pause_stops_them(page, app_url):
+    open_app(page, app_url + "/?steps=300", 1)
+    page.get_by_label("Playback speed").select_option("0.5")
+    before = page.evaluate(EACH_MARKER_JS)
+    page.get_by_role("button", name="Play the descent").click()
+    wait_for(lambda: step_label(page) not in ("Step 0 of 300", "Step 300 of 300"), "the descent to play")
+    time.sleep(0.5)
+    playing = step_label(page)
+    time.sleep(0.5)
+    assert step_label(page) != playing, "the step keeps moving while playing"
+    assert page.get_by_role("button", name="Pause").get_attribute("aria-pressed") == "true"
+    shot(page, "browser_playing")
+    page.get_by_role("button", name="Pause").click()
+    paused = step_label(page)
+    markers = page.evaluate(EACH_MARKER_JS)
+    assert markers != before
+    time.sleep(0.8)
+    assert step_label(page) == paused and page.evaluate(EACH_MARKER_JS) == markers, "Pause stops the markers"
+    shown = int(paused.split()[1])
+    wait_for(lambda: query(page).get("step") == [str(shown)], "the paused step to reach the address")
+    no_exception(page)
+
+
+def test_a_learning_rate_change_keeps_the_camera_zoom_hidden_series_and_step(page, app_url):
+    """The issue's check: rotate the 3D view, zoom the contour map, hide a series in the legend and stop
+    the step at 30, then change a learning rate: the view is unchanged and the paths are new."""
+    open_app(page, app_url, 1)
+    opened = page.evaluate(VIEW_JS)
+    box = page.evaluate(SCENE_BOX_JS)
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 60, cy + 25, steps=8)
+    page.mouse.up()
+    (x0, y0), (x1, y1) = page.evaluate(MAP_XY_JS, [-2.0, 2.0]), page.evaluate(MAP_XY_JS, [2.0, -2.0])
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x1, y1, steps=8)
+    page.mouse.up()
+    page.locator(".legend .traces").first.click()  # hide gradient descent on every panel
+    page.get_by_role("slider", name="Step").focus()
+    page.keyboard.press("Home")
+    for _ in range(30):
+        page.keyboard.press("ArrowRight")
+    wait_for(lambda: query(page).get("step") == ["30"], "the step to reach the address")
+    settle(page)
+    view = page.evaluate(VIEW_JS)
+    assert view["hidden"] == ["Gradient descent"]
+    assert -2.3 < view["x"][0] < -1.7 and 1.7 < view["x"][1] < 2.3, view["x"]
+    assert view["eye"] != opened["eye"], "the camera was rotated"
+    paths = page.evaluate(PATHS_JS)
+    shot(page, "browser_view_before_change")
+
+    slider(page, "pg-opt-rmsprop-lr").focus()
+    page.keyboard.press("ArrowLeft")
+    wait_change(page, PATHS_JS, paths)
+    time.sleep(0.5)
+    after = page.evaluate(VIEW_JS)
+    assert after["hidden"] == view["hidden"]
+    assert after["x"] == pytest.approx(view["x"]) and after["y"] == pytest.approx(view["y"])
+    assert after["eye"] == pytest.approx(view["eye"], rel=1e-6)
+    assert step_label(page) == "Step 30 of 100"
+    assert query(page)["step"] == ["30"] and query(page)["rmsprop.lr"] != ["0.01"]
+    no_exception(page)
+    shot(page, "browser_view_after_change")
 
 
 def test_learning_rate_slider_changes_the_paths(page, app_url):
@@ -136,18 +182,11 @@ def test_clicking_the_contour_map_sets_the_start(page, app_url):
     y_input = page.locator(".st-key-pg-y0 input")
     assert (x_input.input_value(), y_input.input_value()) == ("1.5", "1.5")
     target = (-3.0, 3.0)
-    xy = page.evaluate(
-        """([x, y]) => {
-            const gd = document.querySelectorAll('.js-plotly-plot')[0];
-            const L = gd._fullLayout, r = gd.getBoundingClientRect();
-            return [r.left + L.xaxis._offset + L.xaxis.l2p(x), r.top + L.yaxis._offset + L.yaxis.l2p(y)];
-        }""", list(target))
+    xy = page.evaluate(MAP_XY_JS, list(target))
     page.mouse.move(*xy)
     time.sleep(0.3)
     page.mouse.click(*xy)
-    deadline = time.monotonic() + 30
-    while x_input.input_value() == "1.5" and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: x_input.input_value() != "1.5", "the start point to change")
     settle(page)
     x, y = float(x_input.input_value()), float(y_input.input_value())
     assert abs(x - target[0]) < 0.6 and abs(y - target[1]) < 0.6, (x, y)
@@ -164,16 +203,18 @@ def test_shared_link_reopens_the_same_view(page, app_url, browser):
     assert page.locator(".st-key-pg-warning, [data-testid='stAlert']").count() == 0
     assert page.locator(".st-key-pg-x0 input").input_value() == "-2"
     assert page.locator(".st-key-pg-steps input").input_value() == "200"
-    assert page.evaluate(FIGURE_STEP_JS) == "10"
+    assert step_label(page) == "Step 10 of 200"
     assert "Adam" in page.locator(".st-key-pg-optimizers").inner_text()
     assert "0.05" in page.locator(".st-key-pg-opt-adam-lr").inner_text()
     shared = page.url
+    time.sleep(0.5)
     markers = page.evaluate(MARKERS_JS)
 
     other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     open_app(other, shared, 1)
     assert other.locator(".st-key-pg-x0 input").input_value() == "-2"
-    assert other.evaluate(FIGURE_STEP_JS) == "10"
+    assert step_label(other) == "Step 10 of 200"
+    time.sleep(0.5)
     assert other.evaluate(MARKERS_JS) == markers
     other.context.close()
 
@@ -240,19 +281,52 @@ def test_a_compare_link_is_the_first_visit_to_a_fresh_server(browser):
         stop(proc)
 
 
-def test_stacked_charts_for_a_narrow_window(page, app_url):
-    page.set_viewport_size({"width": 760, "height": 1000})
+DOMAINS_JS = """() => { const L = document.querySelector('.js-plotly-plot')._fullLayout;
+    return {map: [L.xaxis.domain, L.yaxis.domain], surface: [L.scene.domain.x, L.scene.domain.y],
+            loss: [L.xaxis2.domain, L.yaxis2.domain], height: L.height}; }"""
+
+
+def test_narrow_windows_rearrange_the_panels_by_themselves(page, app_url):
+    """Side by side when there is room; map and surface above the loss below 1000 px; one above the other
+    on a phone-sized window. No toggle, no rerun: the chart switches as the window changes."""
     open_app(page, app_url, 1)
+    wide = page.evaluate(DOMAINS_JS)
+    assert wide["map"][0][1] < wide["surface"][0][0] < wide["surface"][0][1] < wide["loss"][0][0]
+    page.set_viewport_size({"width": 760, "height": 1000})
     sidebar = page.get_by_test_id("stSidebar")
     if sidebar.get_attribute("aria-expanded") == "true" or sidebar.get_attribute("data-collapsed") == "false":
         sidebar.hover()
         page.get_by_test_id("stSidebarCollapseButton").locator("button").click()  # it covers a narrow page
-    page.get_by_text("Stack the charts").click()
-    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout.height > 1000",
-                           timeout=60_000)
-    settle(page)
-    rows = page.evaluate("""() => { const L = document.querySelector('.js-plotly-plot')._fullLayout;
-        return [L.yaxis.domain, L.scene.domain.y, L.yaxis2.domain]; }""")
-    assert rows[0][0] > rows[1][1] and rows[1][0] > rows[2][1]  # contour above surface above loss
+    wait_for(lambda: page.evaluate(DOMAINS_JS)["height"] > wide["height"], "the chart to rearrange")
+    medium = page.evaluate(DOMAINS_JS)
+    assert medium["loss"][1][1] < medium["map"][1][0] and medium["map"][0][1] < medium["surface"][0][0]
+    shot(page, "browser_medium_760")
+    page.set_viewport_size({"width": 560, "height": 1000})
+    wait_for(lambda: page.evaluate(DOMAINS_JS)["height"] > 1000, "the chart to stack")
+    rows = page.evaluate(DOMAINS_JS)
+    assert rows["map"][1][0] > rows["surface"][1][1] and rows["surface"][1][0] > rows["loss"][1][1]
+    shot(page, "browser_stacked_560")
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    wait_for(lambda: page.evaluate(DOMAINS_JS)["height"] == wide["height"], "side by side again")
+    assert page.locator(IDLE).count() == 1
     no_exception(page)
-    shot(page, "browser_stacked_narrow")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width,height", [(800, 900), (1280, 800), (1600, 1000)])
+def test_playground_reads_at_every_size_in_both_themes(browser, app_url, width, height, scheme):
+    """The charts follow the browser's colour scheme and never overlap; screenshots to look at."""
+    page = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme).new_page()
+    try:
+        open_app(page, app_url, 1)
+        time.sleep(1.0)
+        background = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stApp]'))"
+                                   ".backgroundColor")
+        dark = [int(v) for v in background[background.index("(") + 1:-1].split(",")[:3]]
+        assert (sum(dark) < 200) == (scheme == "dark"), background
+        font = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.font.color")
+        assert font == ("#e8eaee" if scheme == "dark" else "#262730")
+        no_exception(page)
+        shot(page, f"browser_playground_{width}_{scheme}")
+    finally:
+        page.context.close()

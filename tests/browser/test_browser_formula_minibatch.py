@@ -6,35 +6,14 @@ Screenshots land in tests/artifacts/ (gitignored) for a person to look at.
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from .conftest import ARTIFACTS
-from .test_browser import IDLE, no_exception, settle, shot
+from .helpers import no_exception, open_app, query, settle, shot, wait_for
 
 ROSENBROCK = "(1 - x)^2 + 100*(y - x^2)^2"
 GOOD_CSV = "x,y\n" + "".join(f"{i / 4},{3 * i / 4 - 2 + (i % 5 - 2) / 5}\n" for i in range(60))
 BAD_CSV = "x,y\n1,2\n3,four\n5,6\n"
-
-
-def query(page) -> dict[str, list[str]]:
-    """The address's query parameters, as the page has them now (``page.url`` can lag a replaceState)."""
-    return parse_qs(page.evaluate("location.search").lstrip("?"))
-
-
-def open_page(page, url: str, charts: int = 1) -> None:
-    page.goto(url)
-    page.wait_for_selector(IDLE, timeout=90_000)
-    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}",
-                           timeout=60_000)
-
-
-def wait_for(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("the page did not change")
 
 
 def type_formula(page, text: str) -> None:
@@ -49,7 +28,7 @@ def test_formula_box_good_bad_and_example(page, app_url):
     link = f"{app_url}/?" + urlencode({"objective": "custom", "formula": ROSENBROCK, "domain": "-2,2,-1,3",
                                        "x0": "-1.5", "y0": "2"})
     page.set_viewport_size({"width": 1600, "height": 1300})  # tall enough to show the sidebar's message
-    open_page(page, link)
+    open_app(page, link, 1)
     no_exception(page)
     assert page.get_by_test_id("stAlert").count() == 0
     sidebar = page.get_by_test_id("stSidebar")
@@ -79,7 +58,7 @@ def test_formula_box_good_bad_and_example(page, app_url):
 
 def test_bad_formula_link_opens_with_one_message(page, app_url):
     page.set_viewport_size({"width": 1600, "height": 1300})
-    open_page(page, f"{app_url}/?" + urlencode({"objective": "custom", "formula": "x^2 + y^^2"}))
+    open_app(page, f"{app_url}/?" + urlencode({"objective": "custom", "formula": "x^2 + y^^2"}), 1)
     alerts = page.get_by_test_id("stAlert")
     assert alerts.count() == 1
     assert "formula=x^2 + y^^2" in alerts.inner_text()
@@ -89,7 +68,7 @@ def test_bad_formula_link_opens_with_one_message(page, app_url):
 
 
 def test_minibatch_page_upload_and_bad_file(page, app_url, tmp_path):
-    open_page(page, f"{app_url}/minibatch", 3)
+    open_app(page, f"{app_url}/minibatch", 3)
     no_exception(page)
     page.get_by_test_id("stDataFrame").wait_for()
     assert page.get_by_text("b is the steep direction").count() == 1
@@ -104,7 +83,7 @@ def test_minibatch_page_upload_and_bad_file(page, app_url, tmp_path):
     good = tmp_path / "line.csv"
     good.write_text(GOOD_CSV)
     uploader.set_input_files(str(good))
-    wait_for(lambda: page.get_by_text("on 60 samples").count() == 1, 60)
+    wait_for(lambda: page.get_by_text("on 60 samples").count() == 1, timeout=60)
     settle(page)
     assert query(page)["data"] == ["upload"]
     no_exception(page)
@@ -114,7 +93,7 @@ def test_minibatch_page_upload_and_bad_file(page, app_url, tmp_path):
     bad.write_text(BAD_CSV)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
     alert = page.get_by_test_id("stSidebar").get_by_test_id("stAlert")
-    wait_for(lambda: alert.count() == 1, 60)
+    wait_for(lambda: alert.count() == 1, timeout=60)
     settle(page)
     assert "row 3, column 2: 'four' is not a number" in alert.inner_text()
     assert page.locator(".js-plotly-plot").count() == 3  # still training, on the generated data

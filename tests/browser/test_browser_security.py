@@ -12,8 +12,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import quote
 
-from .test_browser import IDLE, no_exception, shot
-from .test_browser_formula_minibatch import wait_for
+from .helpers import IDLE, no_exception, shot, wait_for
 
 PAYLOADS = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=1</script>",
             "[x](javascript:window.__xss=1)"]
@@ -95,7 +94,7 @@ def test_an_upload_over_the_limit_is_refused_and_the_page_keeps_working(page, ap
     big.write_text("x,y\n" + "1.000000,2.000000\n" * 60_000)  # 1.08 MB
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(big))
     uploader = page.get_by_test_id("stFileUploader")
-    wait_for(lambda: "File must be 1.0MB or smaller" in uploader.inner_text(), 30)
+    wait_for(lambda: "File must be 1.0MB or smaller" in uploader.inner_text(), timeout=30)
     time.sleep(0.5)
     page.wait_for_selector(IDLE, timeout=60_000)
     no_exception(page)

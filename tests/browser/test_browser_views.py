@@ -7,12 +7,11 @@ Screenshots land in tests/artifacts/ (views_*.png) for a person to look at.
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qs
 
 from ui.sweepstate import default_sweep
 from ui.urlstate import encode_playground
 
-from .test_browser import IDLE, no_exception, open_app, settle, shot
+from .helpers import IDLE, no_exception, open_app, query, settle, shot, wait_for
 
 METAS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
     g => (g.data || []).map(t => t.meta))"""
@@ -21,20 +20,6 @@ CELL_XY_JS = """([x, y]) => {
     const L = gd._fullLayout, r = gd.getBoundingClientRect();
     return [r.left + L.xaxis._offset + L.xaxis.c2p(x), r.top + L.yaxis._offset + L.yaxis.c2p(y)];
 }"""
-
-
-def wait_for(predicate, timeout: float = 30.0, what: str = "the page to change"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def query(page) -> dict[str, list[str]]:
-    """The address's query, read in the page (``page.url`` only updates while Playwright handles events)."""
-    return parse_qs(page.evaluate("() => location.search.slice(1)"))
 
 
 def count_meta(page, meta: str) -> int:

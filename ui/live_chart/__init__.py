@@ -24,7 +24,9 @@ The payload, in one JSON document (bytes, so Streamlit does not re-serialise it)
   ``"zoom"`` (a box zoom on the first x/y axes: ranges).
 
 Back in Python the component's result has ``click`` and ``zoom`` (one rerun each) and ``step`` (the
-step the person left the step control at, kept across reruns).
+step the person left the step control at, kept across reruns). ``reconnect``: when the page reconnects
+to a new server session (a restart, a failover), the chart asks for one rerun at once, so the new
+session holds the view before the person's next change arrives (otherwise that change would be lost).
 """
 
 from __future__ import annotations
@@ -95,8 +97,9 @@ def _register_static_routes() -> None:
 
 def _encode_array(a: np.ndarray) -> dict:
     """A NumPy array as plotly.js's typed-array spec: base64 bytes plus dtype (and shape for 2-D)."""
-    if a.dtype == np.float64:
-        a = a.astype(np.float32)  # what is drawn needs no more; half the bytes
+    if a.dtype == np.float64:  # what is drawn needs no more than float32; half the bytes
+        big = float(np.finfo(np.float32).max)
+        a = np.clip(a, -big, big).astype(np.float32)  # NaN stays NaN; huge values stay huge, not inf
     elif a.dtype.kind == "b":
         a = a.astype(np.uint8)
     elif a.dtype == np.int64:
@@ -165,7 +168,7 @@ def live_chart(figure: go.Figure | dict, *, key: str, events: Iterable[str] = ()
     """
     _register_static_routes()
     callbacks = {"on_click_change": on_click or _ignore, "on_zoom_change": on_zoom or _ignore,
-                 "on_step_change": on_step or _ignore}
+                 "on_step_change": on_step or _ignore, "on_reconnect_change": _ignore}
     return _mount(key=key, data=payload(figure, events), height="content", **callbacks)
 
 

@@ -143,12 +143,14 @@ class StepControl {
     this.stops = [];
     this.index = 0;
     this.sent = null;
+    this.reported = new Set(); // steps sent to Python: their echoes must not move the control back
     this.playing = false;
     this.setButton();
   }
 
   // A new step table from Python. ``value`` is the step Python asked for: it wins only when it differs
-  // from what Python asked for last time (a link, a reset), otherwise the person's step stays.
+  // from what Python asked for last time and is not the echo of a step this control reported (so it is
+  // a link or a reset); otherwise the person's step stays, even if they moved on while Python reran.
   configure(step) {
     if (!step) {
       this.pause();
@@ -164,7 +166,10 @@ class StepControl {
     this.range.setAttribute("aria-label", this.name);
     this.bar.hidden = false;
     let want = current;
-    if (!first && step.value !== this.asked) want = step.value;
+    if (!first && step.value !== this.asked && !this.reported.has(step.value)) {
+      want = step.value;
+      this.reported.clear();
+    }
     this.asked = step.value;
     this.index = this.nearest(want);
     this.range.value = String(this.index);
@@ -193,6 +198,8 @@ class StepControl {
       const step = this.stops[this.index];
       if (step !== this.sent) {
         this.sent = step;
+        if (this.reported.size > 1000) this.reported.clear();
+        this.reported.add(step);
         this.onSettle(step);
       }
     }, REPORT_DELAY_MS);
@@ -389,6 +396,30 @@ class LiveChart {
   }
 }
 
+// After the server restarts (or a replica stops and the page reconnects to another), Streamlit's
+// frontend reconnects to a new, empty session but does not rerun the page until the person acts; the
+// person's first change would then reach a session that rebuilds the view from the address and lose
+// that change. So when the connection comes back, one chart asks for a rerun at once: the new session
+// then holds the page's view before the person touches anything.
+function watchReconnect(send) {
+  if (window.__dlReconnect) {
+    window.__dlReconnect.send = send;
+    return;
+  }
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app) return;
+  const watch = { send, lost: false };
+  new MutationObserver(() => {
+    const state = app.getAttribute("data-test-connection-state");
+    if (state && state !== "CONNECTED") watch.lost = true;
+    else if (state === "CONNECTED" && watch.lost) {
+      watch.lost = false;
+      watch.send();
+    }
+  }).observe(app, { attributes: true, attributeFilter: ["data-test-connection-state"] });
+  window.__dlReconnect = watch;
+}
+
 const charts = new WeakMap();
 
 export function render(component, plotlyUrl) {
@@ -401,6 +432,7 @@ export function render(component, plotlyUrl) {
   const payload = JSON.parse(new TextDecoder().decode(data));
   payload.plotly = plotlyUrl;
   chart.update(payload, component);
+  watchReconnect(() => component.setTriggerValue("reconnect", Date.now()));
 }
 
 export function cleanup(parentElement) {

@@ -1,0 +1,83 @@
+"""What every browser test does with a page: open it, wait for reruns, read the charts, save screenshots.
+
+The charts are the live chart component's (``ui/live_chart``): a ``.dl-live`` block holding one plotly
+graph (``.js-plotly-plot``) and, when the figure has a step table, the step control (``.dl-step``:
+Play/Pause button, range input, label, speed).
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs
+
+from .conftest import ARTIFACTS
+
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+MARKERS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify(
+    (g.data || []).filter(t => t.meta === 'step-marker').map(t => [t.x, t.y, t.z])))"""
+PATHS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify(
+    (g.data || []).filter(t => t.meta === 'path').map(t => [t.x, t.y])))"""
+# Each step-marker trace of the Playground's figure (contour, surface and loss panel), one string each.
+EACH_MARKER_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(g =>
+    (g.data || []).filter(t => t.meta === 'step-marker').map(t => t.type + ':' + JSON.stringify([t.x, t.y, t.z])))"""
+STEP_LABEL = ".dl-step-label"
+
+
+def open_app(page, url: str, charts: int) -> None:
+    """Open ``url`` and wait until the script is idle and at least ``charts`` charts are drawn."""
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=90_000)
+    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}",
+                           timeout=60_000)
+
+
+def settle(page) -> None:
+    """Wait for the rerun a change triggered to finish."""
+    time.sleep(0.3)
+    page.wait_for_selector(IDLE, timeout=60_000)
+
+
+def wait_for(predicate, what: str = "the page to change", timeout: float = 60.0) -> None:
+    """Poll ``predicate`` until it is true; fail naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def wait_change(page, js: str, before, timeout: float = 30.0):
+    """Wait until ``js`` evaluates to something other than ``before``; return the new value once idle."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = page.evaluate(js)
+        if now != before:
+            settle(page)
+            return page.evaluate(js)
+        time.sleep(0.1)
+    raise AssertionError("the charts did not change")
+
+
+def no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def query(page) -> dict[str, list[str]]:
+    """The address's query, read in the page (``page.url`` only updates while Playwright handles events)."""
+    return parse_qs(page.evaluate("() => location.search.slice(1)"))
+
+
+def slider(page, key: str):
+    """A Streamlit slider's range input, by the widget's key."""
+    return page.locator(f".st-key-{key} input[type='range']")
+
+
+def step_label(page, chart: int = 0) -> str:
+    """The step control's label of chart ``chart``, for example ``"Step 30 of 100"``."""
+    return page.locator(STEP_LABEL).nth(chart).inner_text()
