@@ -5,7 +5,7 @@ Why: in a workshop one server answers a room of people clicking at the same time
 one browser context each, driven concurrently with Playwright's async API). For ``--duration`` seconds
 each session does what a participant does, with a pause of 0.5-2 s between interactions: moves a
 learning rate, types a start point or a step count, picks another function, on Compare picks another
-optimizer or adds or removes a configuration, drags the step slider inside the Playground's figure,
+optimizer or adds or removes a configuration, moves the Playground's step control with the keyboard,
 switches pages, and opens shared links with random settings. Each interaction is timed from the
 action until the script is idle again and the charts show the new data (the paths or loss curves,
 or for the step slider the markers, differ from before). Learning rates, start points and step counts come from a
@@ -91,8 +91,7 @@ HELPERS = """window.__lt = {
     ready: ([charts, title]) => window.__lt.idle() && window.__lt.plots().length >= charts
         && document.querySelector('h1')?.innerText.trim() === title
         && window.__lt.plots().some(g => (g.data || []).some(t => t.meta === 'path')),
-    stepMoved: (i) => window.__lt.plots()[0]._fullLayout.sliders[0].active === i
-        && window.__lt.changed(['step-marker']),
+    stepMoved: (i) => +document.querySelector('.dl-range').value === i && window.__lt.changed(['step-marker']),
 };"""
 # Keys (``st-key-…`` classes) of the visible learning-rate sliders of a page.
 LR_SLIDERS = """(prefix) => Array.from(document.querySelectorAll(`[class*="st-key-${prefix}-"]`))
@@ -100,12 +99,9 @@ LR_SLIDERS = """(prefix) => Array.from(document.querySelectorAll(`[class*="st-ke
     .filter(c => new RegExp(`^st-key-${prefix}-.+-lr$`).test(c))"""
 COMPARE_UIDS = """() => Array.from(document.querySelectorAll('[class*="st-key-cmp-"]')).flatMap(e =>
     Array.from(e.classList)).map(c => c.match(/^st-key-cmp-(\\d+)-name$/)).filter(m => m).map(m => +m[1])"""
-# Centre of the figure slider's tick ``i`` (viewport pixels), the number of ticks and the active one.
-STEP_TICK = """(i) => { const g = document.querySelector('.js-plotly-plot');
-    g.querySelector('.slider-rail-rect').scrollIntoView({block: 'center'});
-    const ticks = g.querySelectorAll('.slider-tick-rect'), t = ticks[Math.min(i, ticks.length - 1)];
-    const r = t.getBoundingClientRect(), rail = g.querySelector('.slider-rail-rect').getBoundingClientRect();
-    return [r.left + r.width / 2, rail.top + rail.height / 2, ticks.length, g._fullLayout.sliders[0].active]; }"""
+# The step control's range input: how many stops and the one on show.
+STEP_RANGE = """() => { const r = document.querySelector('.dl-range'); r.scrollIntoView({block: 'center'});
+    return [+r.max + 1, +r.value]; }"""
 TROUBLE = """() => [Array.from(document.querySelectorAll("[data-testid='stException']")).map(e => e.innerText),
     document.querySelector("[data-testid='stStatusWidget']")?.innerText || '',
     document.body.innerText.includes('Connection error') ? 'Connection error dialog' : '']"""
@@ -325,14 +321,15 @@ class Session:
     # ------------------------------------------------------------ Playground only
 
     async def do_step_slider(self) -> float:
-        _, _, ticks, active = await self.page.evaluate(STEP_TICK, 0)
-        i = self.rng.choice([k for k in range(ticks) if k != active])
-        x, y, _, _ = await self.page.evaluate(STEP_TICK, i)
-        await self.page.mouse.move(x, y)
+        """Move the step control with the keyboard (Home, then arrows): the markers move in the browser."""
+        stops, active = await self.page.evaluate(STEP_RANGE)
+        i = self.rng.choice([k for k in range(min(stops, 40)) if k != active])
+        await self.page.locator(".dl-range").focus()
         await self.page.evaluate("() => window.__lt.mark(['step-marker'])")
         t0 = time.perf_counter()
-        await self.page.mouse.down()
-        await self.page.mouse.up()
+        await self.page.keyboard.press("Home")
+        for _ in range(i):
+            await self.page.keyboard.press("ArrowRight")
         await self._wait("stepMoved", i)
         return time.perf_counter() - t0
 
