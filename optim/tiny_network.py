@@ -1,0 +1,99 @@
+"""The tiny network: one tanh unit with two weights, trained on a few seeded points.
+
+f(w1, w2) = mean_i (t_i - w2 tanh(w1 s_i))^2 over n inputs s_i drawn from N(0, 1) with the
+data seed, and targets t_i = tanh(s_i). The input weight w1 is the map's x, the output weight
+w2 its y. The network fits the data exactly at (1, 1) and, tanh being odd, at (-1, -1): the two
+global minima, with loss 0.
+
+It is the smallest model whose training shows what Sohl-Dickstein (2024, "The boundary of neural
+network trainability is fractal") found for real networks: gradient descent with one learning
+rate per weight (``lr`` for w1, ``lr_y`` for w2) is a nonlinear map iterated hundreds of times,
+and the edge between the rates that train and the rates that diverge is fractal.
+
+The sums over the points run point by point, so a single run, a batch of runs and a contour
+grid add in the same order and agree bit for bit; ``value_and_gradient`` shares each point's
+tanh between the loss and the gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .compile import REFERENCE_WORK
+from .objective import Minimum, Objective
+from .params import Param
+
+PARAMS = {
+    "seed": Param("seed", 0, 0, 10_000, "int", "Seed of the data: the inputs s_i are drawn from N(0, 1)."),
+    "points": Param("points", 8, 2, 64, "int", "Number of data points (s_i, tanh(s_i))."),
+}
+
+# Work per data point in the price units of optim.compile: about a dozen array operations and one tanh.
+WORK_PER_POINT = 12 + 10
+
+
+def data(seed: int, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs s_i ~ N(0, 1) drawn with ``seed`` and the targets tanh(s_i).
+
+    Example:
+        >>> s, t = data(0, 3)
+        >>> bool(np.array_equal(t, np.tanh(s)))
+        True
+    """
+    s = np.random.default_rng(int(seed)).standard_normal(int(points))
+    return s, np.tanh(s)
+
+
+def tiny_network(seed: int = 0, points: int = 8) -> Objective:
+    """The tiny network's mean squared error over its two weights (see the module doc).
+
+    Example:
+        >>> obj = tiny_network()
+        >>> float(obj.f([1.0, 1.0])), float(obj.f([-1.0, -1.0]))
+        (0.0, 0.0)
+        >>> [round(float(g), 6) for g in obj.grad([0.5, 0.5])]
+        [-0.17992, -0.210519]
+    """
+    s, t = data(seed, points)
+    n = len(s)
+
+    def sums(w1, w2, loss: bool, gradient: bool):
+        """Sums over the points of r^2 (loss), and of r (1 - tanh^2) s and r tanh (gradient); r is the residual."""
+        shape = np.broadcast(w1, w2).shape
+        f, g1, g2 = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        for si, ti in zip(s, t, strict=True):
+            h = np.tanh(w1 * si)
+            r = ti - w2 * h
+            if loss:
+                f += r * r
+            if gradient:
+                g1 += r * (1.0 - h * h) * si
+                g2 += r * h
+        return f / n, g1 * (w2 * (-2.0 / n)), g2 * (-2.0 / n)
+
+    def value(w1, w2):
+        return sums(w1, w2, True, False)[0]
+
+    def gradient(w1, w2):
+        return sums(w1, w2, False, True)[1:]
+
+    def value_and_gradient(w1, w2):
+        f, g1, g2 = sums(w1, w2, True, True)
+        return f, np.stack((g1, g2))
+
+    return Objective(
+        name="tiny_network",
+        title="Tiny network",
+        latex=(rf"f(x, y) = \frac{{1}}{{{n}}}\sum_{{i=1}}^{{{n}}}\left(\tanh s_i - y\,\tanh(x\,s_i)\right)^2,"
+               rf"\ s_i \sim \mathcal{{N}}(0, 1)\ \text{{(seed {int(seed)})}}"),
+        value=value,
+        gradient=gradient,
+        domain=((-3.0, 3.0), (-3.0, 3.0)),
+        start=(-0.5, 0.5),
+        minima=(Minimum(1.0, 1.0, 0.0), Minimum(-1.0, -1.0, 0.0)),
+        params={"seed": int(seed), "points": int(points)},
+        param_specs=PARAMS,
+        log_contours=True,
+        cost=max(1.0, n * WORK_PER_POINT / REFERENCE_WORK),
+        value_and_gradient=value_and_gradient,
+    )
