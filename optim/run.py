@@ -223,14 +223,18 @@ def _run_final(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) -
 
 
 def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
-    """One block's loop: per-run outcomes, updated in place at each step (see the module doc)."""
+    """One block's loop: per-run outcomes, updated in place at each step (see the module doc).
+
+    Dead runs keep stepping (their values are junk and never read): rather than masking every
+    update, a run's best and summed loss are set aside at the step it diverges.
+    """
     B = P.shape[1]
     rule = opt.rule
     state = rule.init(P)
-    best = np.full(B, np.inf)
-    loss_sum = np.zeros(B)
-    alive = np.ones(B, dtype=bool)
-    ok = np.empty(B, dtype=bool)
+    best, best_then = np.full(B, np.inf), np.full(B, np.inf)
+    loss_sum, loss_sum_then = np.zeros(B), np.zeros(B)
+    alive, ok, died = np.ones(B, dtype=bool), np.empty(B, dtype=bool), np.empty(B, dtype=bool)
+    inside, above = np.empty(P.shape, dtype=bool), np.empty(P.shape, dtype=bool)
     diverged_at = np.full(B, -1)
     converged_at = np.full(B, -1)
     unconverged = np.ones(B, dtype=bool)
@@ -238,14 +242,19 @@ def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
     for k in range(steps + 1):
         f, G = _value_and_grad(obj, P)
         np.isfinite(f, out=ok)
-        ok &= np.abs(P).max(axis=0) <= bound
+        np.less_equal(P, bound, out=inside)  # |x| <= bound, and False for NaN
+        inside &= np.greater_equal(P, -bound, out=above)
+        ok &= inside[0]
+        ok &= inside[1]
         ok &= alive
-        died = alive ^ ok  # alive only falls
+        np.not_equal(alive, ok, out=died)  # alive only falls
         if died.any():
             diverged_at[died] = k
+            best_then[died] = best[died]
+            loss_sum_then[died] = loss_sum[died]
         alive, ok = ok, alive
-        np.minimum(best, f, out=best, where=alive)
-        np.add(loss_sum, f, out=loss_sum, where=alive)
+        np.minimum(best, f, out=best)
+        loss_sum += f
         if tol2 is not None:
             crit = (f - f_min) if criterion == "loss_gap" else (G[0] * G[0] + G[1] * G[1])
             hit = crit <= tol2
@@ -261,7 +270,9 @@ def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
         if noise:
             G = G + noise * rng.standard_normal(G.shape)
         P, state = rule.step(P, G, state)
-    return np.where(alive, P, np.nan), np.where(alive, f, np.nan), best, converged_at, diverged_at, loss_sum
+    dead = diverged_at >= 0
+    return (np.where(alive, P, np.nan), np.where(alive, f, np.nan), np.where(dead, best_then, best), converged_at,
+            diverged_at, np.where(dead, loss_sum_then, loss_sum))
 
 
 def _value_and_grad(obj: Objective, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
