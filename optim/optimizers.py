@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -59,7 +59,7 @@ class Optimizer:
             {'lr': array([0.2, 0.3])}
         """
         hp = {k: v[index] if np.ndim(v) else v for k, v in self.hyperparameters.items()}
-        return Optimizer(self.name, self.flavor, hp, build_rule(self.name, self.flavor, hp))
+        return replace(self, hyperparameters=hp, rule=build_rule(self.name, self.flavor, hp))
 
     @property
     def label(self) -> str:
