@@ -12,10 +12,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import tiny_network
 from .objective import Domain, Minimum, Objective
 from .params import Param, resolve
-from .tiny_network import PARAMS as TINY_NETWORK_PARAMS
-from .tiny_network import tiny_network
 
 _Builder = Callable[..., Objective]
 _BUILDERS: dict[str, tuple[dict[str, Param], _Builder]] = {}
@@ -353,7 +352,7 @@ def _saddle():
     )
 
 
-_register("tiny_network", **TINY_NETWORK_PARAMS)(tiny_network)
+_register("tiny_network", **tiny_network.PARAMS)(tiny_network.tiny_network)
 
 
 def get_objective(name: str, domain: Domain | None = None, **params) -> Objective:
