@@ -11,6 +11,7 @@ Example:
 """
 
 from .basins import DIVERGED, NOT_CONVERGED, BasinMap, basins
+from .edge import FLOAT64_LIMIT, Window, edge_cells, edge_share, zoom_toward_edge
 from .equations import equations, latex
 from .formula import parse_objective
 from .objective import Minimum, Objective
@@ -19,12 +20,14 @@ from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from .params import Param
 from .run import DIVERGENCE_BOUND, Summary, Trajectory, run
 from .spec import FLAVORS, HYPERPARAMETERS, OptimizerSpec
+from .speed import speed_ranks
 from .sweep import MAX_RUN_STEPS, Sweep, sweep
 from .tuning import Tuning, tune
 
 __all__ = [
-    "DIVERGED", "DIVERGENCE_BOUND", "FLAVORS", "HYPERPARAMETERS", "MAX_RUN_STEPS", "NOT_CONVERGED",
-    "OBJECTIVES", "OPTIMIZERS", "BasinMap", "Minimum", "Objective", "Optimizer", "OptimizerSpec", "Param",
-    "Summary", "Sweep", "Trajectory", "Tuning", "basins", "equations", "get_objective", "latex",
-    "make_optimizer", "parse_objective", "run", "sweep", "tune",
+    "DIVERGED", "DIVERGENCE_BOUND", "FLAVORS", "FLOAT64_LIMIT", "HYPERPARAMETERS", "MAX_RUN_STEPS",
+    "NOT_CONVERGED", "OBJECTIVES", "OPTIMIZERS", "BasinMap", "Minimum", "Objective", "Optimizer", "OptimizerSpec",
+    "Param", "Summary", "Sweep", "Trajectory", "Tuning", "Window", "basins", "edge_cells", "edge_share",
+    "equations", "get_objective", "latex", "make_optimizer", "parse_objective", "run", "speed_ranks", "sweep",
+    "tune", "zoom_toward_edge",
 ]

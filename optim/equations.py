@@ -68,6 +68,8 @@ def equations(opt: Optimizer) -> Equations:
     if any(np.ndim(v) for v in hp.values()):
         raise ValueError("equations are written for one configuration; this optimizer holds a batch.")
     lines, notes = _BUILDERS[opt.name](opt.flavor, dict(hp))
+    if "lr_y" in hp:
+        notes = [*notes, f"lr is {hp['lr']:g} for x and {hp['lr_y']:g} for y: each coordinate has its own rate."]
     return Equations(tuple(Line(*ln) if isinstance(ln[1], str) else Line(ln[0], None, tuple(ln[1]))
                            for ln in lines), tuple(notes))
 
@@ -110,6 +112,8 @@ def evaluate(opt: Optimizer, x, g, state: dict, t: int) -> dict:
     eq = equations(opt)
     symbols = _symbols()
     env = {k: float(v) for k, v in opt.hyperparameters.items() if not isinstance(v, bool)}
+    if "lr_y" in env:
+        env["lr"] = opt.lr  # (lr, lr_y) down the coordinate axis
     env.update(state, x=np.asarray(x, dtype=float), g=np.asarray(g, dtype=float), t=float(t))
 
     def run(text):

@@ -58,6 +58,9 @@ class Objective:
     """The gradient an optimizer sees at step k when it differs from ``gradient`` (mini-batches)."""
     cost: float = 1.0
     """Work of one value-and-gradient call next to a built-in objective's; the run-step budget scales with it."""
+    value_and_gradient: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
+    """Optional, for speed: ``(value, gradient)`` in one call sharing their work, the gradient stacked
+    coordinate-first, shape ``(2, ...)``; equal to ``value`` and ``gradient`` bit for bit."""
 
     def f(self, p) -> np.ndarray:
         """Function value at points ``p`` of shape ``(..., 2)``."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import tiny_network
 from .objective import Domain, Minimum, Objective
 from .params import Param, resolve
 
@@ -95,10 +96,17 @@ def _rosenbrock(a, b):
         r = y - x * x
         return -2.0 * (a - x) - 4.0 * b * x * r, 2.0 * b * r
 
+    def value_and_gradient(x, y):  # the same operations as value and gradient, sharing a - x and y - x^2
+        d, r = a - x, y - x * x
+        g = np.empty((2, *np.shape(r)))
+        np.subtract(-2.0 * d, 4.0 * b * x * r, out=g[0, ...])
+        np.multiply(2.0 * b, r, out=g[1, ...])
+        return d**2 + b * r**2, g
+
     return _obj(
         "rosenbrock", "Rosenbrock", rf"f(x, y) = ({_num(a)} - x)^2 + {_num(b)}\,(y - x^2)^2",
         value, gradient, ((-2.0, 2.0), (-1.0, 3.0)), (-1.5, 2.0),
-        [Minimum(a, a * a, 0.0)], dict(a=a, b=b), log_contours=True,
+        [Minimum(a, a * a, 0.0)], dict(a=a, b=b), log_contours=True, value_and_gradient=value_and_gradient,
     )
 
 
@@ -342,6 +350,9 @@ def _saddle():
         lambda x, y: x * x - y * y, lambda x, y: (2 * x, -2 * y),
         ((-2.0, 2.0), (-2.0, 2.0)), (-1.8, 0.01), [], {},
     )
+
+
+_register("tiny_network", **tiny_network.PARAMS)(tiny_network.tiny_network)
 
 
 def get_objective(name: str, domain: Domain | None = None, **params) -> Objective:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from .params import resolve
+from .params import resolve, validate
 from .rules.adadelta import ADADELTA
 from .rules.adagrad import ADAGRAD
 from .rules.adam import ADAM, ADAMW
@@ -16,7 +16,7 @@ from .rules.momentum import EWMA_MOMENTUM, GD, SGD
 from .rules.nadam import NADAM
 from .rules.radam import RADAM
 from .rules.rmsprop import RMSPROP
-from .spec import FLAVORS, OptimizerSpec, Rule
+from .spec import FLAVORS, OptimizerSpec, Rule, per_coordinate_lr
 
 OPTIMIZERS: dict[str, OptimizerSpec] = {
     spec.name: spec
@@ -30,6 +30,7 @@ class Optimizer:
     """A configured optimizer: its name, flavor, resolved hyperparameters and update rule.
 
     Hyperparameters are Python scalars, or 1-D arrays with one value per run of a batch.
+    ``lr_y`` is among them only when it was set.
     """
 
     name: str
@@ -42,6 +43,23 @@ class Optimizer:
         """The length shared by array-valued hyperparameters, or None if all are scalars."""
         sizes = {np.size(v) for v in self.hyperparameters.values() if np.ndim(v)}
         return sizes.pop() if sizes else None
+
+    @property
+    def lr(self):
+        """The learning rate the rule applies: ``lr``, or ``(lr, lr_y)`` stacked as ``(2, B)`` when lr_y is set."""
+        hp = self.hyperparameters
+        return per_coordinate_lr(hp["lr"], hp["lr_y"]) if "lr_y" in hp else hp["lr"]
+
+    def runs(self, index) -> Optimizer:
+        """The same optimizer for a subset of its runs: array hyperparameters indexed by ``index`` (a slice).
+
+        Example:
+            >>> import optim
+            >>> optim.make_optimizer("gd", lr=[0.1, 0.2, 0.3]).runs(slice(1, None)).hyperparameters
+            {'lr': array([0.2, 0.3])}
+        """
+        hp = {k: v[index] if np.ndim(v) else v for k, v in self.hyperparameters.items()}
+        return replace(self, hyperparameters=hp, rule=build_rule(self.name, self.flavor, hp))
 
     @property
     def label(self) -> str:
@@ -57,7 +75,9 @@ def make_optimizer(name: str, flavor: str = "textbook", **hyperparameters) -> Op
 
     Any hyperparameter may be a 1-D array (one value per run) to sweep it in one
     batched run. Unknown names, flavors or hyperparameters, and values outside
-    their ranges, raise ``ValueError`` saying what is allowed.
+    their ranges, raise ``ValueError`` saying what is allowed. ``lr_y`` (None: unset)
+    gives the y coordinate its own learning rate, in optimizers whose spec is
+    ``coordinatewise``; the others refuse it.
 
     Example (``...`` in an expected error stands for the rest of the sentence):
         >>> import optim
@@ -72,6 +92,9 @@ def make_optimizer(name: str, flavor: str = "textbook", **hyperparameters) -> Op
         Traceback (most recent call last):
         ...
         ValueError: adam (textbook): lr = 1e+09 is out of range; allowed: a number from 1e-06 to 10.
+        >>> rule, p = optim.make_optimizer("gd", lr=0.1, lr_y=0.5).rule, np.ones((2, 1))
+        >>> rule.step(p, p, rule.init(p))[0].tolist()  # x and y step with their own rates
+        [[0.9], [0.5]]
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; allowed: {', '.join(OPTIMIZERS)}.")
@@ -79,11 +102,34 @@ def make_optimizer(name: str, flavor: str = "textbook", **hyperparameters) -> Op
     if flavor not in spec.flavors:
         allowed = ", ".join(f for f in FLAVORS if f in spec.flavors)
         raise ValueError(f"{name}: unknown flavor {flavor!r}; allowed: {allowed}.")
-    hp = resolve(spec.params(flavor), hyperparameters, f"{name} ({flavor})")
+    owner = f"{name} ({flavor})"
+    lr_y = hyperparameters.pop("lr_y", None)
+    hp = resolve(spec.params(flavor), hyperparameters, owner)
+    if lr_y is not None:
+        param = spec.lr_y(flavor)
+        if param is None:
+            raise ValueError(
+                f"{owner}: lr_y (the y coordinate's own learning rate) is offered only by optimizers that step "
+                f"each coordinate on its own gradients; {name} couples the coordinates, so use lr for both."
+            )
+        items, after_lr = list(hp.items()), list(hp).index("lr") + 1
+        hp = dict(items[:after_lr] + [("lr_y", validate(param, lr_y, owner))] + items[after_lr:])
     sizes = {np.size(v) for v in hp.values() if np.ndim(v)}
     if len(sizes) > 1:
         raise ValueError(
             f"{name} ({flavor}): array-valued hyperparameters must all have the same length, "
             f"got lengths {sorted(sizes)}."
         )
-    return Optimizer(name, flavor, hp, spec.flavors[flavor].build(**hp))
+    return Optimizer(name, flavor, hp, build_rule(name, flavor, hp))
+
+
+def build_rule(name: str, flavor: str, hyperparameters: dict[str, Any]) -> Rule:
+    """The update rule for resolved ``hyperparameters``; ``lr_y``, when set, is folded into a per-coordinate lr.
+
+    Anything that rebuilds a rule with changed hyperparameters (a schedule's rate at step k)
+    goes through here, so ``lr_y`` keeps its meaning.
+    """
+    hp = dict(hyperparameters)
+    if "lr_y" in hp:
+        hp["lr"] = per_coordinate_lr(hp["lr"], hp.pop("lr_y"))
+    return OPTIMIZERS[name].flavors[flavor].build(**hp)

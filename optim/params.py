@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-SCALES = ("log", "linear", "bool")
+SCALES = ("log", "linear", "bool", "int")
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,15 @@ class Param:
         """The allowed values in words, for error messages and widget help."""
         if self.is_bool:
             return "true or false"
-        return f"a number from {self.low:g} to {self.high:g}"
+        kind = "a whole number" if self.scale == "int" else "a number"
+        return f"{kind} from {self.low:g} to {self.high:g}"
 
 
 def validate(param: Param, value: Any, owner: str) -> Any:
     """Check ``value`` (a scalar or a 1-D array for a batch) against ``param``.
 
-    Returns the value as a Python scalar or a float64/bool array. Raises
-    ``ValueError`` naming the parameter, its owner and what is allowed.
+    Returns the value as a Python scalar or a float64/bool array (int64 for whole numbers,
+    ``scale="int"``). Raises ``ValueError`` naming the parameter, its owner and what is allowed.
 
     Example:
         >>> validate(Param("lr", 0.01, 1e-6, 10.0, "log"), 0.1, "rmsprop")
@@ -62,6 +63,10 @@ def validate(param: Param, value: Any, owner: str) -> Any:
         Traceback (most recent call last):
         ...
         ValueError: rmsprop: lr = 0 is out of range; allowed: a number from 1e-06 to 10.
+        >>> validate(Param("points", 8, 2, 64, "int"), 2.5, "tiny_network")
+        Traceback (most recent call last):
+        ...
+        ValueError: tiny_network: points = 2.5 is not a whole number; allowed: a whole number from 2 to 64.
     """
     arr = np.asarray(value)
     if arr.ndim > 1:
@@ -87,6 +92,13 @@ def validate(param: Param, value: Any, owner: str) -> Any:
         raise ValueError(
             f"{owner}: {param.name} = {shown:g} is out of range; allowed: {param.describe_range()}."
         )
+    if param.scale == "int":
+        if (arr != np.round(arr)).any():
+            shown = arr[arr != np.round(arr)].flat[0] if arr.ndim else arr.item()
+            raise ValueError(
+                f"{owner}: {param.name} = {shown:g} is not a whole number; allowed: {param.describe_range()}."
+            )
+        return int(arr) if arr.ndim == 0 else arr.astype(np.int64)
     return float(arr) if arr.ndim == 0 else arr
 
 

@@ -8,6 +8,15 @@ returns a :class:`Rule`: a pair of pure functions in the style of optax,
 over parameters laid out coordinate-first, shape ``(2, B)``. A rule returns
 new parameters rather than an update so it can follow its library's order of
 floating-point operations exactly.
+
+Per-coordinate learning rate: optimizers whose spec is ``coordinatewise`` (each
+coordinate's step depends only on that coordinate's own gradients) also take
+``lr_y``, the y coordinate's own learning rate. The rule is then built with
+``lr`` of shape ``(2, B)`` (or ``(2, 1)`` for one run), from
+:func:`per_coordinate_lr`, so every rule must let ``lr`` broadcast against
+coordinate-first parameters. An optimizer that couples the coordinates (a norm
+or a matrix over them, a line search, a Hessian) leaves ``coordinatewise`` off
+and refuses ``lr_y``: there one coordinate's rate would change the other's path.
 """
 
 from __future__ import annotations
@@ -62,6 +71,22 @@ HYPERPARAMETERS: dict[str, Param] = {
 }
 
 
+LR_Y_HELP = "The y coordinate's own learning rate; unset, lr applies to both coordinates."
+
+
+def per_coordinate_lr(lr, lr_y) -> np.ndarray:
+    """``lr`` for x and ``lr_y`` for y as one array of shape ``(2, B)``, or ``(2, 1)`` for scalars.
+
+    Example:
+        >>> per_coordinate_lr(0.1, 0.5).tolist()
+        [[0.1], [0.5]]
+        >>> per_coordinate_lr(np.array([0.1, 0.2]), 0.5).tolist()
+        [[0.1, 0.2], [0.5, 0.5]]
+    """
+    lr, lr_y = np.broadcast_arrays(np.asarray(lr, dtype=np.float64), np.asarray(lr_y, dtype=np.float64))
+    return np.stack((lr, lr_y)).reshape(2, -1)
+
+
 class Rule(NamedTuple):
     """An optimizer's pure functions over coordinate-first parameters ``(2, B)``."""
 
@@ -99,6 +124,8 @@ class OptimizerSpec:
     flavors: dict[str, Flavor]
     second: str | None = None
     """The hyperparameter that matters most after lr; sweeps and fair tuning vary the two."""
+    coordinatewise: bool = False
+    """Each coordinate's step depends only on its own gradients, so the optimizer offers ``lr_y``."""
 
     def params(self, flavor: str = "textbook") -> dict[str, Param]:
         """The hyperparameters ``flavor`` offers, with that flavor's defaults."""
@@ -107,6 +134,18 @@ class OptimizerSpec:
             n: replace(HYPERPARAMETERS[n], default=fl.defaults.get(n, HYPERPARAMETERS[n].default))
             for n in fl.params
         }
+
+    def lr_y(self, flavor: str = "textbook") -> Param | None:
+        """The ``lr_y`` hyperparameter (lr's range and scale; unset by default), or None where it is not offered.
+
+        Example:
+            >>> import optim
+            >>> optim.OPTIMIZERS["adam"].lr_y().describe_range()
+            'a number from 1e-06 to 10'
+        """
+        if not self.coordinatewise or "lr" not in self.flavors[flavor].params:
+            return None
+        return replace(HYPERPARAMETERS["lr"], name="lr_y", default=None, help=LR_Y_HELP)
 
 
 def zeros(p: np.ndarray) -> np.ndarray:

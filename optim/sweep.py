@@ -3,6 +3,11 @@
 The whole grid is one batched :func:`optim.run` with ``record="final"``, so a
 60 x 60 grid of 500-step runs costs about as much as a few hundred Python
 steps. The work a request may ask for is bounded by :data:`MAX_RUN_STEPS`.
+
+With ``second_name="lr_y"`` the grid is the x coordinate's learning rate (across) by
+the y coordinate's (up), both log-spaced: the map of Sohl-Dickstein's "The boundary
+of neural network trainability is fractal" (2024) for a two-weight network
+(``tiny_network``). :mod:`optim.edge` finds the edge of such a map and zooms into it.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from .objectives import get_objective
 from .optimizers import OPTIMIZERS, make_optimizer
 from .run import Summary, run
 
-MAX_RUN_STEPS = 25_000_000
-"""Largest number of runs x steps one sweep, basin map or tuning may compute."""
+MAX_RUN_STEPS = 512 * 512 * 100
+"""Largest number of runs x steps one sweep, basin map or tuning may compute: a 512 x 512 map of 100 steps."""
 
 
 def check_budget(runs: int, steps: int, what: str, cost: float = 1.0) -> None:
@@ -30,7 +35,7 @@ def check_budget(runs: int, steps: int, what: str, cost: float = 1.0) -> None:
         >>> check_budget(300 * 300, 1000, "a 300 x 300 sweep")
         Traceback (most recent call last):
         ...
-        ValueError: a 300 x 300 sweep of 1,000 steps is 90,000,000 run-steps; the limit is 25,000,000 ...
+        ValueError: a 300 x 300 sweep of 1,000 steps is 90,000,000 run-steps; the limit is 26,214,400 ...
         >>> check_budget(100 * 100, 1000, "a 100 x 100 sweep", cost=4.0)
         Traceback (most recent call last):
         ...
@@ -42,7 +47,7 @@ def check_budget(runs: int, steps: int, what: str, cost: float = 1.0) -> None:
         dear = f", and this function costs {cost:.2g} times a built-in one per step" if cost > 1 else ""
         raise ValueError(
             f"{what} of {steps:,} steps is {runs * steps:,} run-steps{dear}; the limit is {MAX_RUN_STEPS:,} "
-            f"(for example 200 x 200 x {MAX_RUN_STEPS // 40_000:,} steps on a built-in function)."
+            "(for example 512 x 512 x 100 steps on a built-in function)."
         )
 
 
@@ -83,6 +88,10 @@ class Sweep:
     def diverged_at(self):
         return self._grid(self.summary.diverged_at)
 
+    @property
+    def loss_sum(self):
+        return self._grid(self.summary.loss_sum)
+
     def config(self, row: int, col: int) -> dict:
         """The hyperparameters of one cell, ready for :func:`optim.make_optimizer`."""
         hp = dict(self.fixed, **{self.x_name: float(self.x_values[col])})
@@ -112,9 +121,10 @@ def sweep(
         objective: an :class:`Objective` or a registry name.
         lr: learning rates (default: 60 log-spaced from 1e-4 to 1).
         second: values of the second hyperparameter (default: 60 values of the
-            optimizer's ``spec.second`` spaced so that 1 - value is log-spaced from 1 to 1e-3);
-            ignored for optimizers without one.
-        second_name: which hyperparameter ``second`` sets (default: ``spec.second``).
+            optimizer's ``spec.second`` spaced so that 1 - value is log-spaced from 1 to 1e-3,
+            or the learning rates ``lr`` again for ``lr_y``); ignored for optimizers without one.
+        second_name: which hyperparameter ``second`` sets (default: ``spec.second``). With
+            ``"lr_y"`` the rows are the y coordinate's own learning rate and the columns x's.
         x0, steps, tol, criterion: as for :func:`optim.run`.
         **fixed: further hyperparameters shared by every cell.
 
@@ -125,6 +135,9 @@ def sweep(
         (2, 3)
         >>> s.config(1, 2)
         {'lr': 0.1, 'decay': 0.9}
+        >>> m = optim.sweep("gd", "tiny_network", lr=[0.1, 1.0, 10.0], second_name="lr_y", steps=100)
+        >>> m.y_values.tolist(), m.diverged_at.tolist()
+        ([0.1, 1.0, 10.0], [[-1, -1, -1], [-1, -1, -1], [-1, 11, 8]])
     """
     obj = get_objective(objective) if isinstance(objective, str) else objective
     if name not in OPTIMIZERS:
@@ -134,7 +147,7 @@ def sweep(
     if second_name is None:
         y_values = np.array([np.nan])
     elif second is None:
-        y_values = 1 - np.geomspace(1.0, 1e-3, 60)
+        y_values = x_values.copy() if second_name == "lr_y" else 1 - np.geomspace(1.0, 1e-3, 60)
     else:
         y_values = np.atleast_1d(np.asarray(second, dtype=np.float64))
     if x_values.ndim != 1 or y_values.ndim != 1:

@@ -124,7 +124,7 @@ def test_sweep_too_large_a_grid_says_the_limit_and_the_page_keeps_working():
     assert not at.exception
     assert len(at.error) == 1
     text = at.error[0].value
-    assert "200 x 200" in text and "40,000,000" in text and "the limit is 25,000,000" in text
+    assert "200 x 200" in text and "40,000,000" in text and "the limit is 26,214,400" in text
     assert not charts(at)
     at.number_input(key="sw.steps").set_value(500).run()
     ok(at)
@@ -210,7 +210,7 @@ def test_basins_link_reopens_the_same_maps():
 def test_basins_bad_settings_give_a_message_with_the_limits():
     at = basins({"res": "300", "steps": "300"})
     assert not at.exception
-    assert len(at.error) == 1 and "300 x 300" in at.error[0].value and "25,000,000" in at.error[0].value
+    assert len(at.error) == 1 and "300 x 300" in at.error[0].value and "26,214,400" in at.error[0].value
     at.number_input(key="bs.steps").set_value(200).run()
     ok(at)
     assert len(figures(at)) == 1
@@ -270,7 +270,7 @@ def test_tune_settings_change_results_and_bad_budget_is_refused():
     assert len(at.dataframe[0].value) == 2 and link(at)["opt"] == ["adam", "adagrad"]
     big = tune({"budget": "200", "starts": "100", "steps": "2000"})
     assert not big.exception
-    assert len(big.error) == 1 and "the limit is 25,000,000" in big.error[0].value
+    assert len(big.error) == 1 and "the limit is 26,214,400" in big.error[0].value
     bad = tune({"budget": "0", "lr.min": "1", "lr.max": "0.01"})
     ok(bad)
     assert len(bad.warning) == 1 and "budget=0" in bad.warning[0].value and "range is empty" in bad.warning[0].value

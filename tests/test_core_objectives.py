@@ -14,6 +14,7 @@ PARAMETRIZED = [
     ("rotated_quadratic", dict(condition=100.0, angle=-40.0)),
     ("rosenbrock", dict(a=2.0, b=10.0)),
     ("rastrigin", dict(A=3.0)),
+    ("tiny_network", dict(seed=5, points=30)),
 ]
 
 

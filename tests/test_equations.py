@@ -25,6 +25,8 @@ def _configs():
                 extra["lr_decay"] = 0.05
             if extra:
                 yield name, flavor, extra
+            if spec.lr_y(flavor) is not None:
+                yield name, flavor, dict(extra, lr_y=0.2)
             for flag in FLAGS:
                 if flag in params:
                     yield name, flavor, dict(extra, **{flag: not params[flag].default})

@@ -195,7 +195,7 @@ def test_sweep_says_every_cell_diverged():
 def test_the_run_step_budget_admits_exactly_its_limit():
     check_budget(MAX_RUN_STEPS, 1, "one long row")
     check_budget(200 * 200, MAX_RUN_STEPS // (200 * 200), "a 200 x 200 sweep")
-    with pytest.raises(ValueError, match=r"^one long row of 1 steps is 25,000,001 run-steps; the limit is 25,000,000"):
+    with pytest.raises(ValueError, match=r"^one long row of 1 steps is 26,214,401 run-steps; the limit is 26,214,400"):
         check_budget(MAX_RUN_STEPS + 1, 1, "one long row")
 
 
@@ -203,19 +203,19 @@ LARGEST = {
     # what: (the call at the limit, the same call one step further, the sentence's start)
     "sweep": (lambda steps: optim.sweep("sgd", "rosenbrock", lr=np.geomspace(1e-5, 1e-2, AXIS_MAX),
                                         second=np.linspace(0.0, 0.99, AXIS_MAX), steps=steps, tol=1e-4),
-              MAX_RUN_STEPS // AXIS_MAX**2, "a 200 x 200 sweep of 626 steps is 25,040,000 run-steps"),
+              MAX_RUN_STEPS // AXIS_MAX**2, "a 200 x 200 sweep of 656 steps is 26,240,000 run-steps"),
     "basins": (lambda steps: optim.basins(optim.make_optimizer("gd", lr=0.01), "himmelblau", resolution=MAX_RES,
                                           steps=steps),
-               MAX_RUN_STEPS // MAX_RES**2, "a 400 x 400 basin map of 157 steps is 25,120,000 run-steps"),
+               MAX_RUN_STEPS // MAX_RES**2, "a 400 x 400 basin map of 164 steps is 26,240,000 run-steps"),
     "tune": (lambda steps: optim.tune("sgd", "rosenbrock", budget=MAX_BUDGET, n_starts=100, steps=steps),
              MAX_RUN_STEPS // (MAX_BUDGET * 100),
-             "tuning 200 configurations x 100 starts of 1,251 steps is 25,020,000 run-steps"),
+             "tuning 200 configurations x 100 starts of 1,311 steps is 26,220,000 run-steps"),
 }
 
 
 @pytest.mark.parametrize("what", LARGEST)
 def test_the_largest_grid_runs_and_one_step_more_is_refused(what):
-    """A 200 x 200 sweep of 625 steps, a 400 x 400 basin map of 156 steps, 200 x 100 tuning runs of 1,250 steps.
+    """A 200 x 200 sweep of 655 steps, a 400 x 400 basin map of 163 steps, 200 x 100 tuning runs of 1,310 steps.
 
     Measured by hand on the shared 2-core machine: about 0.5 s, 1 s and 1 s of CPU; at most 50 MB (the basin map).
     """
@@ -229,7 +229,7 @@ def test_the_largest_grid_runs_and_one_step_more_is_refused(what):
         assert result.labels.shape == (MAX_RES, MAX_RES) and (result.labels >= 0).any()
     else:
         assert len(result.candidates) == MAX_BUDGET and np.isfinite(result.scores).any()
-    with pytest.raises(ValueError, match="^" + refusal + "; the limit is 25,000,000"):
+    with pytest.raises(ValueError, match="^" + refusal + "; the limit is 26,214,400"):
         call(steps + 1)
 
 
@@ -320,7 +320,7 @@ def basins_link(steps: int) -> dict:
 
 
 def test_basin_maps_at_the_limit_draw_four_maps_and_one_step_more_is_refused():
-    """The heaviest page: four 400 x 400 maps of 156 steps, 4 x 24,960,000 run-steps.
+    """The heaviest page: four 400 x 400 maps of 163 steps, 4 x 26,080,000 run-steps.
 
     Measured by hand: about 4 s of CPU on Himmelblau (7 s on Goldstein-Price); the process peaks near 275 MB.
     """
@@ -331,8 +331,8 @@ def test_basin_maps_at_the_limit_draw_four_maps_and_one_step_more_is_refused():
     over = app(basins_link(MAX_RUN_STEPS // MAX_RES**2 + 1), "pages/basins.py")
     assert not over.exception
     assert [e.value for e in over.error] == [
-        "Cannot draw these maps: a 400 x 400 basin map of 157 steps is 25,120,000 run-steps; the limit is "
-        "25,000,000 (for example 200 x 200 x 625 steps on a built-in function). Use fewer start points per axis "
+        "Cannot draw these maps: a 400 x 400 basin map of 164 steps is 26,240,000 run-steps; the limit is "
+        "26,214,400 (for example 512 x 512 x 100 steps on a built-in function). Use fewer start points per axis "
         "or fewer steps."]
 
 
@@ -342,7 +342,7 @@ def tune_link(steps: int) -> dict:
 
 
 def test_tune_counts_every_optimizer_against_the_budget():
-    """Six optimizers x 200 configurations x 100 starts may run 208 steps (24,960,000 run-steps in all).
+    """Six optimizers x 200 configurations x 100 starts may run 218 steps (26,160,000 run-steps in all).
 
     Checked per optimizer, the page took six times the budget: 1,250 steps each, about 18 s of CPU on Ackley
     (3.4 s at the limit now).
@@ -351,14 +351,14 @@ def test_tune_counts_every_optimizer_against_the_budget():
     state = replace(TuneState(), names=tuple(tune_link(0)["opt"]), budget=MAX_BUDGET, starts=100,
                     setup=replace(TuneState().setup, steps=steps))
     manyruns.check_tuning(state)
-    with pytest.raises(ValueError, match=r"^tuning 6 optimizers x 200 configurations x 100 starts of 209 steps is "
-                                         r"25,080,000 run-steps; the limit is 25,000,000"):
+    with pytest.raises(ValueError, match=r"^tuning 6 optimizers x 200 configurations x 100 starts of 219 steps is "
+                                         r"26,280,000 run-steps; the limit is 26,214,400"):
         manyruns.check_tuning(replace(state, setup=replace(state.setup, steps=steps + 1)))
     at = app(tune_link(steps), "pages/tune.py")
     ok(at)
     assert len(at.dataframe[0].value) == 6
     over = app(tune_link(steps + 1), "pages/tune.py")
-    assert not over.exception and len(over.error) == 1 and "the limit is 25,000,000" in over.error[0].value
+    assert not over.exception and len(over.error) == 1 and "the limit is 26,214,400" in over.error[0].value
 
 
 def test_minibatch_trains_on_an_upload_of_exactly_1_mb():

@@ -30,6 +30,8 @@ def values(p: optim.Param):
     if p.scale == "log":
         lo, hi = math.log10(p.low), math.log10(p.high)
         return st.floats(lo, hi).map(lambda e: min(max(10**e, p.low), p.high))
+    if p.scale == "int":
+        return st.integers(int(p.low), int(p.high))
     return st.floats(p.low, p.high)
 
 

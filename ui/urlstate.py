@@ -150,6 +150,7 @@ def parse_value(text: str, param: Param, *, integer: bool = False):
         raise ValueError(f"not a number; allowed: {param.describe_range()}.") from None
     if not math.isfinite(number):
         raise ValueError(f"not a finite number; allowed: {param.describe_range()}.")
+    integer = integer or param.scale == "int"
     if integer:
         if number != int(number):
             raise ValueError(f"not a whole number; allowed: a whole number from {param.low:g} "

@@ -100,6 +100,9 @@ def param_widget(p: Param, key: str, value, *, text: str | None = None):
         options = log_options(p.low, p.high, current)
         return float(st.select_slider(caption, options=options, key=key,
                                              format_func=fmt_number, help=help_text(p)))
+    if p.scale == "int":
+        return int(st.number_input(caption, min_value=int(p.low), max_value=int(p.high), step=1, key=key,
+                                   help=help_text(p)))
     step = _step(p)
     return float(st.number_input(caption, min_value=float(p.low), max_value=float(p.high),
                                         step=step, format="%g", key=key, help=help_text(p)))

@@ -84,4 +84,5 @@ ADADELTA = OptimizerSpec(
                         "optax.adadelta (no default lr; rho is decay); weight decay coupled"),
     },
     second="decay",
+    coordinatewise=True,
 )

@@ -90,4 +90,5 @@ ADAGRAD = OptimizerSpec(
                         {"lr": 0.1, "initial_accumulator": 0.1, "eps": 1e-7},
                         "optax.adagrad (no default lr); eps inside the root"),
     },
+    coordinatewise=True,
 )

@@ -146,6 +146,7 @@ ADAM = OptimizerSpec(
                         "optax.adam, or optax.amsgrad when amsgrad is on; nesterov is optax.nadam"),
     },
     second="beta1",
+    coordinatewise=True,
 )
 
 ADAMW = OptimizerSpec(
@@ -163,4 +164,5 @@ ADAMW = OptimizerSpec(
                         {"lr": 0.001, "weight_decay": 1e-4}, "optax.adamw; nesterov is optax.nadamw"),
     },
     second="beta1",
+    coordinatewise=True,
 )

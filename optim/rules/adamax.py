@@ -90,4 +90,5 @@ ADAMAX = OptimizerSpec(
                         "optax.adamax, or optax.adamaxw with weight decay (no default lr)"),
     },
     second="beta1",
+    coordinatewise=True,
 )

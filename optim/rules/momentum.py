@@ -117,6 +117,7 @@ GD = OptimizerSpec(
         "keras": Flavor(gd, ("lr",), {"lr": 0.01}, "keras.optimizers.SGD without momentum"),
         "optax": Flavor(gd, ("lr",), {"lr": 0.1}, "optax.sgd without momentum (no default lr)"),
     },
+    coordinatewise=True,
 )
 
 SGD = OptimizerSpec(
@@ -133,6 +134,7 @@ SGD = OptimizerSpec(
                         "optax.sgd (no default lr)"),
     },
     second="momentum",
+    coordinatewise=True,
 )
 
 EWMA_MOMENTUM = OptimizerSpec(
@@ -145,4 +147,5 @@ EWMA_MOMENTUM = OptimizerSpec(
                         {"lr": 0.1, "momentum": 0.9}, "optax.ema(debias) then optax.scale(-lr)"),
     },
     second="momentum",
+    coordinatewise=True,
 )

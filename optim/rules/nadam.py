@@ -101,4 +101,5 @@ NADAM = OptimizerSpec(
                         "optax.nadam: no momentum schedule"),
     },
     second="beta1",
+    coordinatewise=True,
 )

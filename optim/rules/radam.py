@@ -70,4 +70,5 @@ RADAM = OptimizerSpec(
                         "optax.radam: threshold rho_t >= 5, eps added to sqrt(v_hat)"),
     },
     second="beta1",
+    coordinatewise=True,
 )

@@ -128,4 +128,5 @@ RMSPROP = OptimizerSpec(
                         "optax.rmsprop (no default lr; initial_scale is initial_accumulator)"),
     },
     second="decay",
+    coordinatewise=True,
 )

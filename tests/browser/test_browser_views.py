@@ -66,7 +66,7 @@ def test_sweep_outcome_views_and_a_too_large_grid(page, app_url):
     alert = page.get_by_test_id("stAlert")
     alert.wait_for()
     text = alert.inner_text()
-    assert "40,000,000 run-steps" in text and "the limit is 25,000,000" in text
+    assert "40,000,000 run-steps" in text and "the limit is 26,214,400" in text
     assert page.locator(".js-plotly-plot").count() == 0
     no_exception(page)
     shot(page, "views_sweep_too_large")
