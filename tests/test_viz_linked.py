@@ -15,9 +15,9 @@ import pytest
 
 import optim
 import viz
+from ui.live_chart import payload
 from viz import linked
 from viz.levels import grid_values
-from ui.live_chart import payload
 from viz.linked import BREAKPOINTS, MAX_STOPS, clicked_start, linked_figure, panels, step_stops
 from viz.series import last_finite
 
