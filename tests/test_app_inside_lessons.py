@@ -43,8 +43,17 @@ def link(at: AppTest) -> dict[str, list[str]]:
 
 
 def latex(at: AppTest) -> list[str]:
-    """Every st.latex body (AppTest gives them wrapped in $$ lines)."""
-    return [m.value.strip().removeprefix("$$").removesuffix("$$").strip() for m in at.latex]
+    """Every equation shown: each st.latex body (AppTest gives them wrapped in $$ lines), an aligned block
+    of update rules split into its lines, as a person reads them."""
+    out = []
+    for m in at.latex:
+        body = m.value.strip().removeprefix("$$").removesuffix("$$").strip()
+        if body.startswith(r"\begin{aligned}"):
+            rows = body.removeprefix("\\begin{aligned}").removesuffix("\\end{aligned}").split(" \\\\\n")
+            out += [row.replace(" &= ", " = ", 1).strip() for row in rows]
+        else:
+            out.append(body)
+    return out
 
 
 def traces(fig: dict, meta: str) -> list[dict]:

@@ -1,12 +1,18 @@
 """Cached optimizer runs: every trajectory a page draws comes from here.
 
-``optim.run`` is keyed on plain hashable arguments and cached with a bounded cache, so a
-rerun that does not change a configuration costs a dictionary lookup. A Trajectory holds
-the optimizer's update functions, which cannot be pickled, so the cache keeps the arrays
-and :func:`trajectory` rebuilds the (cheap) optimizer and objective around them.
+Two levels, both bounded. ``optim.run`` is keyed on plain hashable arguments and cached with
+Streamlit's cache, which computes a value once even when several sessions ask for it at the same
+moment (a per-key lock). A Trajectory holds the optimizer's update functions, which cannot be
+pickled, so that cache keeps the arrays and :func:`trajectory` rebuilds the (cheap) optimizer and
+objective around them. In front of it sits a small process-wide LRU keyed on the frozen
+configuration and set-up: a rerun that does not change a configuration then costs one dictionary
+lookup, not Streamlit's argument hashing (a few milliseconds per call, most of a rerun's budget).
+Values from it are shared between sessions and never mutated.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 import streamlit as st
@@ -45,11 +51,21 @@ def objective(name: str, params: tuple, formula: str = "", domain: tuple = DEFAU
 
 def objective_for(setup: Setup) -> optim.Objective:
     """The objective a set-up runs on, built-in or the person's own formula (cached)."""
-    return objective(*setup.objective_key)
+    return _objective_memo(setup.objective_key)
+
+
+@lru_cache(maxsize=32)
+def _objective_memo(key: tuple) -> optim.Objective:
+    return objective(*key)
 
 
 def trajectory(cfg: OptConfig, setup: Setup) -> optim.Trajectory:
     """The path of configuration ``cfg`` on ``setup``; raises ValueError on a rejected setting."""
+    return _trajectory_memo(cfg, setup)
+
+
+@lru_cache(maxsize=128)
+def _trajectory_memo(cfg: OptConfig, setup: Setup) -> optim.Trajectory:
     obj = objective_for(setup)
     criterion = setup.criterion_for(obj)
     name, params, formula, domain = setup.objective_key
@@ -89,6 +105,11 @@ def objective_grids(setup: Setup):
 
     def grids(domain, n: int):
         (x0, x1), (y0, y1) = domain
-        return _grid(key, ((float(x0), float(x1)), (float(y0), float(y1))), int(n))
+        return _grid_memo(key, ((float(x0), float(x1)), (float(y0), float(y1))), int(n))
 
     return grids
+
+
+@lru_cache(maxsize=24)
+def _grid_memo(key: tuple, domain: tuple, n: int):
+    return _grid(key, domain, n)

@@ -1,10 +1,14 @@
 """The app's favicon, drawn with NumPy: level sets of a bowl and a path sliding into it.
 
 A ``:material/...`` page icon makes every page load fetch the icon from Google's font servers; an
-image array is served by the app itself, so a hosted or offline workshop makes no outside request.
+image is served by the app itself, so a hosted or offline workshop makes no outside request. It is
+drawn and encoded once: every rerun sets the page config, and PNG bytes need no encoding again.
 """
 
 from __future__ import annotations
+
+import io
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image
@@ -13,8 +17,9 @@ _BLUE = (51, 102, 204)
 _ORANGE = (230, 145, 20)
 
 
-def favicon(size: int = 64) -> Image.Image:
-    """An RGBA image, ``size`` x ``size``."""
+@lru_cache(maxsize=1)
+def favicon(size: int = 64) -> bytes:
+    """A PNG image, ``size`` x ``size`` (RGBA)."""
     u = np.linspace(-1.0, 1.0, size)
     x, y = np.meshgrid(u, u)
     f = np.hypot(x, 2.2 * y + 0.6 * x)  # a tilted elliptic bowl
@@ -25,4 +30,6 @@ def favicon(size: int = 64) -> Image.Image:
         cx, cy = 0.75 * (1 - t) ** 1.5, -0.55 * (1 - t)
         dot = np.hypot(x - cx, y - cy) < 0.13 - 0.03 * t
         img[dot] = (*_ORANGE, 255)
-    return Image.fromarray(img, "RGBA")
+    out = io.BytesIO()
+    Image.fromarray(img, "RGBA").save(out, format="PNG")
+    return out.getvalue()

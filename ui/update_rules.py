@@ -30,8 +30,13 @@ def _equations(name: str, flavor: str, hp: tuple) -> tuple[list[str], list[str]]
         return str(e)
 
 
+def _align(line: str) -> str:
+    """One equation aligned on its first equals sign (one LaTeX block for all lines: one element, not many)."""
+    return line.replace(" = ", " &= ", 1)
+
+
 def update_rules(cfg: OptConfig, *, title: str | None = None, settings: bool = True) -> None:
-    """The configuration's update equations, one ``st.latex`` per line, then its initial values.
+    """The configuration's update equations, aligned in one ``st.latex`` block, then its initial values.
 
     A setting the core refuses gets one sentence instead of equations.
     """
@@ -42,8 +47,7 @@ def update_rules(cfg: OptConfig, *, title: str | None = None, settings: bool = T
     lines, notes = found
     if title:
         st.markdown(f"**{title}**")
-    for line in lines:
-        st.latex(line)
+    st.latex("\\begin{aligned}\n" + " \\\\\n".join(_align(line) for line in lines) + "\n\\end{aligned}")
     text = " ".join(notes)
     if settings:
         text += " Settings: " + ", ".join(f"{n} = {_fmt(v)}" for n, v in cfg.hp) + "."

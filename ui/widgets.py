@@ -9,6 +9,7 @@ state (``ui.state``) can seed it from a link.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import streamlit as st
 
@@ -59,12 +60,14 @@ def fmt_number(v: float) -> str:
     return f"{v:.6g}"
 
 
-def log_options(low: float, high: float, value: float | None = None) -> list[float]:
-    """Log-spaced values from ``low`` to ``high`` (both included), plus ``value`` if off the grid.
+@lru_cache(maxsize=256)
+def log_options(low: float, high: float, value: float | None = None) -> tuple[float, ...]:
+    """Log-spaced values from ``low`` to ``high`` (both included), plus ``value`` if off the grid (cached:
+    every rerun asks for the same few).
 
     Example:
         >>> log_options(1e-3, 1)[:5]
-        [0.001, 0.0012, 0.0015, 0.002, 0.0025]
+        (0.001, 0.0012, 0.0015, 0.002, 0.0025)
         >>> 0.0123 in log_options(1e-3, 1, 0.0123)
         True
     """
@@ -79,7 +82,7 @@ def log_options(low: float, high: float, value: float | None = None) -> list[flo
         out.setdefault(fmt_number(v), v)
     if value is not None:
         out[fmt_number(value)] = float(value)
-    return sorted(out.values())
+    return tuple(sorted(out.values()))
 
 
 def help_text(p: Param) -> str:

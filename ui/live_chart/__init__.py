@@ -45,6 +45,7 @@ import streamlit as st
 import streamlit.components.v1 as components_v1
 from plotly.basedatatypes import BaseFigure
 from streamlit import config as st_config
+from streamlit.runtime import Runtime
 
 from viz.theme import CHART_CONFIG, TEMPLATES
 
@@ -89,10 +90,19 @@ def _loader() -> str:
 _mount = st.components.v2.component("descent_lab.live_chart", js=_loader(), isolate_styles=False)
 
 
+_registered_with: list[int] = []
+
+
 def _register_static_routes() -> None:
-    """Serve the module and plotly.js from this app (idempotent: the same declaration again)."""
+    """Serve the module and plotly.js from this app: once per running server (a declaration only
+    registers inside a script run, and costs a path lookup each time)."""
+    runtime = id(Runtime.instance()) if Runtime.exists() else None
+    if runtime is not None and runtime in _registered_with:
+        return
     for component in _STATIC:
         components_v1.declare_component(component.name.rsplit(".", 1)[1], path=component.path)
+    if runtime is not None:
+        _registered_with[:] = [runtime]
 
 
 def _encode_array(a: np.ndarray) -> dict:
