@@ -9,10 +9,12 @@ Divergence: a run diverges at step k when x_k has a coordinate whose magnitude
 exceeds ``bound`` (default :data:`DIVERGENCE_BOUND`) or is not finite, or f(x_k)
 is not finite. Everything from step k on is masked with NaN.
 
-Convergence (only when ``tol`` is given): a run converges at the first step k
-where the true gradient norm ||grad f(x_k)|| <= tol (``criterion="grad_norm"``)
-or where f(x_k) - f_min <= tol (``criterion="loss_gap"``, for objectives with a
-known minimum). The run goes on afterwards; only the step is recorded.
+Convergence (only when ``tol`` is given): step k is within tolerance when the true
+gradient norm ||grad f(x_k)|| <= tol (``criterion="grad_norm"``) or f(x_k) - f_min
+<= tol (``criterion="loss_gap"``, for objectives with a known minimum). A run has
+converged only if it stays within tolerance: it converged at step k when every
+step from k to the end is within tolerance. The first step within tolerance, and
+the first step outside it again, are recorded too (``reached_at``, ``left_at``).
 
 Speed of the summary loop (``record="final"``): without gradient noise, a large
 batch runs in blocks of :data:`BLOCK` runs, each block for all its steps, so its
@@ -46,9 +48,14 @@ RECORDS = ("path", "final")
 class Summary:
     """Per-run outcome. Scalars for a single run, arrays of shape ``(B,)`` for a batch.
 
-    ``converged_at`` and ``diverged_at`` are -1 where it did not happen. ``loss_sum`` is the sum
-    of the loss over steps 0 to S while the run was within bounds (up to its divergence): the
-    smaller it is, the faster the run came down (see :func:`optim.speed_ranks`).
+    ``converged_at`` and ``diverged_at`` are -1 where it did not happen. A run has converged only if
+    it stays within the tolerance: ``converged_at`` is the step from which it is within tolerance at
+    every step to the end. ``reached_at`` is the first step within tolerance, and ``left_at`` the
+    first step after that outside it again (-1 if it never left): a run can reach the tolerance,
+    leave it (RMSprop's step grows as its average of squared gradients shrinks near a minimum) and
+    come back, or not. ``loss_sum`` is the sum of the loss over steps 0 to S while the run was within
+    bounds (up to its divergence): the smaller it is, the faster the run came down (see
+    :func:`optim.speed_ranks`).
     """
 
     optimizer: Optimizer
@@ -60,6 +67,8 @@ class Summary:
     converged_at: Any
     diverged_at: Any
     loss_sum: Any = None
+    reached_at: Any = -1
+    left_at: Any = -1
 
     @property
     def diverged(self):
@@ -216,10 +225,10 @@ def _run_final(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) -
     else:  # noise is drawn for the whole batch at each step, so only noiseless runs go block by block
         blocks = [_final_block(opt.runs(slice(i, i + BLOCK)), obj, P[:, i:i + BLOCK], steps, tol2, criterion,
                                0.0, None, bound) for i in range(0, B, BLOCK)]
-    final_x, final_loss, best, converged_at, diverged_at, loss_sum = (
+    final_x, final_loss, best, converged_at, diverged_at, loss_sum, reached_at, left_at = (
         np.concatenate(parts, axis=-1) for parts in zip(*blocks, strict=True))
     return _summary(Summary, single, opt, obj, steps, final_x.T, final_loss, best, converged_at, diverged_at,
-                    loss_sum)
+                    loss_sum, reached_at, left_at)
 
 
 def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
@@ -236,8 +245,7 @@ def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
     alive, ok, died = np.ones(B, dtype=bool), np.empty(B, dtype=bool), np.empty(B, dtype=bool)
     inside, above = np.empty(P.shape, dtype=bool), np.empty(P.shape, dtype=bool)
     diverged_at = np.full(B, -1)
-    converged_at = np.full(B, -1)
-    unconverged = np.ones(B, dtype=bool)
+    reached_at, left_at, last_out = np.full(B, -1), np.full(B, -1), np.full(B, -1)
     f_min = obj.f_min
     for k in range(steps + 1):
         f, G = _value_and_grad(obj, P)
@@ -259,10 +267,10 @@ def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
             crit = (f - f_min) if criterion == "loss_gap" else (G[0] * G[0] + G[1] * G[1])
             hit = crit <= tol2
             hit &= alive
-            hit &= unconverged
-            if hit.any():
-                converged_at[hit] = k
-                unconverged &= ~hit
+            out = ~hit
+            np.putmask(last_out, out, k)
+            np.putmask(reached_at, hit & (reached_at < 0), k)
+            np.putmask(left_at, out & (reached_at >= 0) & (left_at < 0), k)
         if k == steps:
             break
         if obj.step_gradient is not None:
@@ -271,8 +279,12 @@ def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
             G = G + noise * rng.standard_normal(G.shape)
         P, state = rule.step(P, G, state)
     dead = diverged_at >= 0
+    if tol2 is None:
+        converged_at = np.full(B, -1)
+    else:  # within tolerance from the step after the last one outside it, if the run ends within it
+        converged_at = np.where(last_out < steps, last_out + 1, -1)
     return (np.where(alive, P, np.nan), np.where(alive, f, np.nan), np.where(dead, best_then, best), converged_at,
-            diverged_at, np.where(dead, loss_sum_then, loss_sum))
+            diverged_at, np.where(dead, loss_sum_then, loss_sum), reached_at, left_at)
 
 
 def _value_and_grad(obj: Objective, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -312,9 +324,9 @@ def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) ->
             TG = np.stack(true_grads + [_grad(obj, P)])
             crit = (TG * TG).sum(axis=1)
         hit = (crit <= tol2) & ~masked
-        converged_at = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
+        converged_at, reached_at, left_at = _tolerance_steps(hit)
     else:
-        converged_at = np.full(P.shape[1], -1)
+        converged_at = reached_at = left_at = np.full(P.shape[1], -1)
 
     per_step = masked[1:, None, :]  # a step is masked when the point it produced is
     G = np.where(per_step, np.nan, np.stack(grads)) if steps else np.empty((0,) + P.shape)
@@ -330,8 +342,24 @@ def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) ->
     best = np.nanmin(losses, axis=0)
     loss_sum = np.cumsum(np.where(masked, 0.0, losses), axis=0)[-1]  # step by step, as the summary loop adds
     out = _summary(Trajectory, single, opt, obj, steps, X[-1].T, losses[-1], best, converged_at,
-                   diverged_at, loss_sum)
+                   diverged_at, loss_sum, reached_at, left_at)
     return _with_path(out, single, X, losses, G, buffers, lr_eff)
+
+
+def _tolerance_steps(hit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From ``hit`` (S+1, B), whether each step is within tolerance: (converged_at, reached_at, left_at).
+
+    converged_at: the first step of the final stretch within tolerance (-1 unless the run ends within it);
+    reached_at: the first step within tolerance; left_at: the first step outside it after reached_at.
+    """
+    n = hit.shape[0]
+    reached = hit.any(axis=0)
+    reached_at = np.where(reached, hit.argmax(axis=0), -1)
+    after = (np.arange(n)[:, None] > reached_at) & ~hit & reached
+    left_at = np.where(after.any(axis=0), after.argmax(axis=0), -1)
+    trailing = np.where(hit.all(axis=0), n, (~hit)[::-1].argmax(axis=0))  # steps within tolerance at the end
+    converged_at = np.where(trailing > 0, n - trailing, -1)
+    return converged_at, reached_at, left_at
 
 
 def _stack_states(states):
@@ -358,11 +386,13 @@ def _effective_lr(opt: Optimizer, stacked, steps: int, shape) -> np.ndarray:
     return np.broadcast_to(opt.rule.effective_lr(stacked), out_shape).copy()
 
 
-def _summary(cls, single, opt, obj, steps, final_x, final_loss, best, converged_at, diverged_at, loss_sum):
+def _summary(cls, single, opt, obj, steps, final_x, final_loss, best, converged_at, diverged_at, loss_sum,
+             reached_at, left_at):
     if single:
         return cls(opt, obj, steps, final_x[0], float(final_loss[0]), float(best[0]),
-                   int(converged_at[0]), int(diverged_at[0]), float(loss_sum[0]))
-    return cls(opt, obj, steps, final_x, final_loss, best, converged_at, diverged_at, loss_sum)
+                   int(converged_at[0]), int(diverged_at[0]), float(loss_sum[0]), int(reached_at[0]),
+                   int(left_at[0]))
+    return cls(opt, obj, steps, final_x, final_loss, best, converged_at, diverged_at, loss_sum, reached_at, left_at)
 
 
 def _with_path(summary: Trajectory, single, X, losses, G, buffers, lr_eff) -> Trajectory:

@@ -21,7 +21,7 @@ from ui.model import (
 )
 from ui.model import with_flavor as in_flavor
 from ui.panels import objective_header, objective_panel, run_panel
-from ui.report import fmt_loss, fmt_point, status, trajectories_csv
+from ui.report import fmt_loss, fmt_point, status, trajectories_csv, why_it_left
 from ui.router import ensure_routed
 from ui.update_rules import update_rules_popover
 from ui.urlstate import decode_playground, encode_playground
@@ -121,6 +121,9 @@ if series:
             text = status(t, setup)
             color = "red" if t.diverged_at >= 0 else "green" if text.startswith("Converged") else "orange"
             st.markdown(f":{color}[{text}]")
+            why = why_it_left(t, setup)
+            if why:
+                st.caption(why)
     labels = [s.label for s in series]
     st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, labels, [s.traj for s in series]),
                        file_name="descent-lab-trajectories.csv", mime="text/csv", on_click="ignore",

@@ -62,6 +62,8 @@ def test_final_record_matches_the_path_summary(name, flavor):
     assert type(final) is optim.Summary
     np.testing.assert_array_equal(final.diverged_at, path.diverged_at)
     np.testing.assert_array_equal(final.converged_at, path.converged_at)
+    np.testing.assert_array_equal(final.reached_at, path.reached_at)
+    np.testing.assert_array_equal(final.left_at, path.left_at)
     np.testing.assert_array_equal(final.final_x, path.final_x)
     np.testing.assert_array_equal(final.final_loss, path.final_loss)
     np.testing.assert_array_equal(final.best_loss, path.best_loss)
@@ -121,6 +123,39 @@ def test_convergence_by_gradient_norm_and_by_loss_gap():
     assert optim.run(opt, bowl, x0=[1.0, 0.0], steps=5, tol=1e-3).converged_at == -1
     with pytest.raises(ValueError, match="saddle has no known minimum"):
         optim.run(opt, "saddle", steps=5, tol=1e-3, criterion="loss_gap")
+
+
+def test_a_run_that_leaves_the_tolerance_has_not_converged_until_it_stays():
+    """The default Playground's RMSprop: within 1e-4 of the minimum at step 25, out again at 90 (its step
+    grows as its average of squared gradients shrinks), back for good at 98."""
+    bowl = optim.get_objective("quadratic", a=1, b=10)
+    opt = optim.make_optimizer("rmsprop", lr=0.1, decay=0.9)
+    for record in ("path", "final"):
+        t = optim.run(opt, bowl, x0=[1.5, 1.5], steps=100, tol=1e-4, criterion="loss_gap", record=record)
+        assert (t.reached_at, t.left_at, t.converged_at) == (25, 90, 98)
+        short = optim.run(opt, bowl, x0=[1.5, 1.5], steps=95, tol=1e-4, criterion="loss_gap", record=record)
+        assert (short.reached_at, short.left_at, short.converged_at) == (25, 90, -1)  # ends outside it
+    path = optim.run(opt, bowl, x0=[1.5, 1.5], steps=100)
+    gap = path.losses - bowl.f_min
+    assert (gap[25:90] <= 1e-4).all() and gap[90] > 1e-4 and (gap[98:] <= 1e-4).all() and gap[97] > 1e-4
+
+
+@settings(max_examples=40, deadline=None)
+@given(lr=st.floats(1e-3, 2.0), decay=st.floats(0.0, 0.99), tol=st.floats(1e-8, 1.0))
+def test_tolerance_steps_agree_between_the_path_and_the_summary_loop(lr, decay, tol):
+    bowl = optim.get_objective("quadratic", a=1, b=10)
+    opt = optim.make_optimizer("rmsprop", lr=lr, decay=decay)
+    kw = dict(x0=[1.5, 1.5], steps=60, tol=tol, criterion="loss_gap")
+    path, final = optim.run(opt, bowl, **kw), optim.run(opt, bowl, record="final", **kw)
+    assert (path.reached_at, path.left_at, path.converged_at) == (final.reached_at, final.left_at, final.converged_at)
+    gap = path.losses - bowl.f_min
+    within = gap <= tol
+    if path.converged_at >= 0:
+        assert within[path.converged_at:].all() and (path.converged_at == 0 or not within[path.converged_at - 1])
+    else:
+        assert not within[-1]
+    if path.reached_at >= 0:
+        assert within[path.reached_at] and not within[:path.reached_at].any()
 
 
 @pytest.mark.parametrize(

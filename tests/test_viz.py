@@ -399,6 +399,21 @@ def test_converged_runs_are_marked():
     assert t.converged_at > 0
     fig = loss_figure([viz.Series("GD", "#0072b2", t)])
     assert one(fig, "converged").x[0] == t.converged_at
+    assert not by_meta(fig, "reached") and not by_meta(fig, "left")
+
+
+def test_a_run_that_left_the_tolerance_is_marked_where_it_reached_left_and_converged():
+    """The default Playground's RMSprop: within tolerance at step 25, out at 90, back for good at 98."""
+    bowl = optim.get_objective("quadratic", a=1, b=10)
+    t = optim.run(optim.make_optimizer("rmsprop", lr=0.1, decay=0.9), bowl, x0=X0, steps=100, tol=1e-4,
+                  criterion="loss_gap")
+    fig = loss_figure([viz.Series("RMSprop", "#0072b2", t)], f_min=bowl.f_min)
+    assert [one(fig, m).x[0] for m in ("reached", "left", "converged")] == [25, 90, 98]
+    assert "left the tolerance at step 90" in one(fig, "left").hovertemplate
+    short = optim.run(optim.make_optimizer("rmsprop", lr=0.1, decay=0.9), bowl, x0=X0, steps=95, tol=1e-4,
+                      criterion="loss_gap")
+    fig = loss_figure([viz.Series("RMSprop", "#0072b2", short)], f_min=bowl.f_min)
+    assert not by_meta(fig, "converged") and one(fig, "left").x[0] == 90
 
 
 # ------------------------------------------------------------------ fit_domain

@@ -35,7 +35,7 @@ def _run(name: str, flavor: str, hp: tuple, objective: str, objective_params: tu
                   seed=seed, record="path")
     out = {k: getattr(t, k) for k in _ARRAYS}
     out.update(state=dict(t.state), final_x=t.final_x, final_loss=t.final_loss, best_loss=t.best_loss,
-               converged_at=t.converged_at, diverged_at=t.diverged_at)
+               converged_at=t.converged_at, diverged_at=t.diverged_at, reached_at=t.reached_at, left_at=t.left_at)
     return out
 
 
@@ -74,8 +74,8 @@ def _trajectory_memo(cfg: OptConfig, setup: Setup) -> optim.Trajectory:
     opt = optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters)
     return optim.Trajectory(
         opt, obj, setup.steps, d["final_x"], d["final_loss"], d["best_loss"], d["converged_at"],
-        d["diverged_at"], xs=d["xs"], losses=d["losses"], grads=d["grads"], state=d["state"],
-        effective_lr=d["effective_lr"],
+        d["diverged_at"], reached_at=d["reached_at"], left_at=d["left_at"], xs=d["xs"], losses=d["losses"],
+        grads=d["grads"], state=d["state"], effective_lr=d["effective_lr"],
     )
 
 

@@ -16,6 +16,9 @@ from .model import CRITERIA, Setup
 def status(traj: optim.Trajectory, setup: Setup) -> str:
     """One honest sentence about how a run ended.
 
+    A run has converged only if it stays within the tolerance to its last step (``optim.run``'s
+    ``converged_at``); one that got there and left again says when it did both.
+
     Example:
         >>> import optim
         >>> from ui.model import Setup
@@ -25,6 +28,12 @@ def status(traj: optim.Trajectory, setup: Setup) -> str:
         >>> steep = optim.parse_objective("exp(x^2) + y^2")
         >>> status(optim.run(optim.make_optimizer("adam"), steep, x0=[26.6, 1.0], steps=5), Setup(steps=5))
         'Diverged at step 1: the gradient at the start point is not finite, so no learning rate helps; start elsewhere'
+        >>> bowl = optim.get_objective("quadratic", a=1, b=10)
+        >>> rms = optim.run(optim.make_optimizer("rmsprop", lr=0.1, decay=0.9), bowl, x0=[1.5, 1.5], steps=100,
+        ...                 tol=1e-4, criterion="loss_gap")
+        >>> print(status(rms, Setup()))
+        Converged at step 98 (loss above the minimum ≤ 0.0001 from then on); it first got there at step 25,
+        left at step 90 and came back
     """
     if traj.diverged_at >= 0:
         start = np.asarray(traj.xs[0], dtype=float)
@@ -32,25 +41,45 @@ def status(traj: optim.Trajectory, setup: Setup) -> str:
             if not np.isfinite(traj.objective.grad(start)).all():
                 return (f"Diverged at step {traj.diverged_at}: the gradient at the start point is not finite, "
                         "so no learning rate helps; start elsewhere")
+        if traj.reached_at >= 0:
+            return (f"Diverged at step {traj.diverged_at}, after reaching the tolerance at step {traj.reached_at} "
+                    f"(learning rate too large?)")
         return f"Diverged at step {traj.diverged_at} (learning rate too large?)"
     criterion = setup.criterion_for(traj.objective)
-    crit = CRITERIA[criterion]
+    crit = f"{CRITERIA[criterion]} ≤ {setup.tol:g}"
     if traj.converged_at >= 0:
-        if settled(traj, criterion, setup.tol):
-            return f"Converged at step {traj.converged_at} ({crit} ≤ {setup.tol:g})"
-        return (f"Reached {crit} ≤ {setup.tol:g} at step {traj.converged_at}, "
-                "but did not stay there")
-    return f"Not converged in {traj.steps} steps ({crit} stayed above {setup.tol:g})"
+        if traj.reached_at < traj.converged_at:
+            return (f"Converged at step {traj.converged_at} ({crit} from then on); it first got there at step "
+                    f"{traj.reached_at}, left at step {traj.left_at} and came back")
+        return f"Converged at step {traj.converged_at} ({crit} from then on)"
+    if traj.reached_at >= 0:
+        return (f"Not converged: reached {crit} at step {traj.reached_at} but left it at step {traj.left_at} and "
+                f"ended outside it")
+    return f"Not converged in {traj.steps} steps ({CRITERIA[criterion]} stayed above {setup.tol:g})"
 
 
-def settled(traj: optim.Trajectory, criterion: str, tol: float) -> bool:
-    """Whether the run ends within the tolerance (it may have reached it and left again)."""
-    x = np.asarray(traj.final_x, dtype=float)
-    if not np.isfinite(x).all():
-        return False
-    if criterion == "loss_gap":
-        return float(traj.final_loss) - traj.objective.f_min <= tol
-    return float(np.linalg.norm(traj.objective.grad(x))) <= tol
+def why_it_left(traj: optim.Trajectory, setup: Setup) -> str | None:
+    """Why a run that reached the tolerance left it again, read off the run itself; None if it never left.
+
+    Adaptive methods divide by an average of squared gradients: near a minimum the gradients are tiny,
+    the average shrinks, and the effective learning rate grows until a step overshoots. When that is
+    what the run did, the sentence says by how much; otherwise it names noise or overshooting.
+    """
+    if traj.left_at < 0:
+        return None
+    r, left = int(traj.reached_at), int(traj.left_at)
+    lr = np.asarray(traj.effective_lr, dtype=float)
+    before, then = float(np.nanmax(lr[max(r - 1, 0)])), float(np.nanmax(lr[left - 1]))
+    if then > 1.5 * before:
+        return (f"Why it left: its effective learning rate grew from {before:.3g} at step {r} to {then:.3g} at "
+                f"step {left}. Near the minimum the gradients are tiny, so its average of squared gradients "
+                "shrank and the steps, divided by its square root, grew until one overshot. The Inside RMSprop "
+                "page shows this step by step.")
+    if setup.noise > 0:
+        return (f"Why it left: the gradient noise (standard deviation {setup.noise:g}) pushes it about near the "
+                "minimum, so the loss does not stay below the tolerance.")
+    return ("Why it left: its steps overshoot the minimum (momentum, or a learning rate near the stability edge), "
+            "so the loss rises again before it settles.")
 
 
 def fmt_point(p) -> str:

@@ -22,7 +22,8 @@ Trace order, which the step table and the tests rely on (:func:`panels` gives th
    (the one legend entry per series), then per series ``"start"``, ``"end"``/``"diverged"``, ``"exit"``;
 2. 3D panel (``scene="scene"``): ``"surface"``, then per series ``"path"``, ``"start"``,
    ``"end"``/``"diverged"``;
-3. loss panel (``xaxis="x2"``): per series ``"loss"``, then ``"diverged"`` and ``"converged"`` markers;
+3. loss panel (``xaxis="x2"``): per series ``"loss"``, then ``"diverged"``, ``"reached"``, ``"left"`` and
+   ``"converged"`` markers;
 4. the moving traces: ``"step-marker"`` per series on the contour, on the surface and on the loss
    panel, in that order.
 

@@ -74,10 +74,7 @@ def loss_parts(series, step: int | None = None, *, f_min: float | None = None, l
                 text=f"diverged at step {k}", showarrow=True, arrowhead=2, arrowsize=0.8, arrowcolor=s.color,
                 ax=-40, ay=-22, font=dict(color=s.color, size=11),
             ))
-        c = int(np.asarray(s.traj.converged_at))
-        if 0 <= c <= last:
-            extra.append(_marker(s, c, y[c], "converged", "circle-open", 11, f"converged at step {c}",
-                                 ylabel, axes))
+        extra += _tolerance_markers(s, y, last, ylabel, axes)
     traces += extra
     shapes = []
     if step is not None and series:
@@ -122,7 +119,8 @@ def loss_figure(
 
     Returns:
         A figure dict ``{"data", "layout"}``: per series a ``"loss"`` line (named after the label), then
-        ``"diverged"`` and ``"converged"`` markers where they happened, then ``"step-marker"`` diamonds.
+        ``"diverged"``, ``"reached"``, ``"left"`` and ``"converged"`` markers where they happened (see
+        :func:`loss_parts`), then ``"step-marker"`` diamonds.
 
     Example:
         >>> import optim, viz
@@ -159,6 +157,29 @@ def loss_values(s, f_min: float | None) -> np.ndarray:
     floor = 1e-16 * max(1.0, abs(float(f_min)))
     with np.errstate(invalid="ignore"):
         return np.where(np.isfinite(y), np.maximum(y - float(f_min), floor), np.nan)
+
+
+def _tolerance_markers(s, y, last: int, ylabel: str, axes: dict) -> list[dict]:
+    """Where a run reached the tolerance, where it left it again, and where it converged (stayed within it).
+
+    A ring where it first got within tolerance (``"converged"`` when it stayed from there on, else
+    ``"reached"``), a triangle where it left again (``"left"``), and a ring where it came back for good.
+    """
+    t = s.traj
+    reached, left, converged = (int(np.asarray(v)) for v in (t.reached_at, t.left_at, t.converged_at))
+    out = []
+    if 0 <= reached <= last:
+        stayed = converged == reached
+        out.append(_marker(s, reached, y[reached], "converged" if stayed else "reached", "circle-open", 11,
+                           f"converged at step {reached}" if stayed else f"reached the tolerance at step {reached}",
+                           ylabel, axes))
+    if 0 <= left <= last:
+        out.append(_marker(s, left, y[left], "left", "triangle-up-open", 11,
+                           f"left the tolerance at step {left}", ylabel, axes))
+    if reached < converged <= last:
+        out.append(_marker(s, converged, y[converged], "converged", "circle-open", 11,
+                           f"back within the tolerance for good: converged at step {converged}", ylabel, axes))
+    return out
 
 
 def _marker(s, k: int, y: float, meta: str, symbol: str, size: float, hover: str, ylabel: str, axes: dict,
