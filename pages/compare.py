@@ -14,10 +14,10 @@ from ui.live_chart import live_chart
 from ui.manyruns import band_losses
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, default_compare, describe, make_config, with_flavor
 from ui.panels import objective_header, objective_panel, run_panel
-from ui.report import leaderboard, leaderboard_display, trajectories_csv
+from ui.report import leaderboard, leaderboard_display, settings_note, trajectories_csv
 from ui.router import ensure_routed
 from ui.urlstate import decode_compare, encode_compare
-from ui.widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title
+from ui.widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title, set_hyperparameter_widgets
 from viz import Series, loss_figure, palette, small_multiples
 from viz.bands import Band, band_figure
 
@@ -47,6 +47,14 @@ def _add() -> None:
     copy = latest.configs[-1] if latest.configs else make_config("gd")
     ss[f"_{PAGE}.state"] = CompareState(latest.setup, latest.configs + (copy,))
     ss[UIDS] = uids + [max(uids, default=-1) + 1]
+
+
+def _on_flavor(i: int, uid: int) -> None:
+    """A new flavor brings that library's defaults for every setting the person has not changed on purpose."""
+    base = state.current(PAGE).configs[i]
+    key = f"{PAGE}.{uid}"
+    if ss[f"{key}.name"] == base.name:
+        set_hyperparameter_widgets(with_flavor(base, ss[f"{key}.flavor"]), f"{key}.{base.name}")
 
 
 def _remove(uid: int) -> None:
@@ -94,9 +102,10 @@ for i, (col, uid) in enumerate(zip(st.columns(len(uids)), uids, strict=True)):
         if ss[f"{key}.flavor"] not in flavors:
             ss[f"{key}.flavor"] = "textbook"
         flavor = st.selectbox("Flavor", flavors, key=f"{key}.flavor", format_func=FLAVOR_TITLES.get,
-                              help=FLAVOR_HELP)
+                              help=FLAVOR_HELP, on_change=_on_flavor, args=(i, uid))
         cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)
         configs.append(hyperparameter_widgets(cfg, f"{key}.{name}", more="More settings"))
+        st.caption(settings_note(configs[-1]))
         st.button("Remove", key=f"{key}.remove", on_click=_remove, args=(uid,), disabled=len(uids) <= 1,
                   icon=":material/delete:", type="tertiary")
 

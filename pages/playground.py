@@ -21,11 +21,18 @@ from ui.model import (
 )
 from ui.model import with_flavor as in_flavor
 from ui.panels import objective_header, objective_panel, run_panel
-from ui.report import fmt_loss, fmt_point, status, trajectories_csv, why_it_left
+from ui.report import fmt_loss, fmt_point, settings_note, status, trajectories_csv, why_it_left
 from ui.router import ensure_routed
 from ui.update_rules import update_rules_popover
 from ui.urlstate import decode_playground, encode_playground
-from ui.widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title, tidy_selection
+from ui.widgets import (
+    FLAVOR_HELP,
+    FLAVOR_TITLES,
+    hyperparameter_widgets,
+    optimizer_title,
+    set_hyperparameter_widgets,
+    tidy_selection,
+)
 from viz import Series, palette
 from viz.linked import clicked_start, linked_figure, panels
 
@@ -42,13 +49,20 @@ message_slot = st.empty()
 
 current: PlaygroundState = state.load(PAGE, decode_playground, default_playground)
 
+def _on_flavor() -> None:
+    """A new flavor brings each library's defaults for every setting the person has not changed on purpose."""
+    new = st.session_state[f"{PAGE}.flavor"] or "textbook"
+    for cfg in state.current(PAGE).optimizers:
+        set_hyperparameter_widgets(in_flavor(cfg, effective_flavor(cfg.name, new)), f"{PAGE}.opt.{cfg.name}")
+
+
 # ---------------------------------------------------------------- sidebar: what to run
 with st.sidebar:
     setup = objective_panel(PAGE, current.setup)
     obj = objective_for(setup)
     state.seed(f"{PAGE}.flavor", current.flavor)
     flavor = st.segmented_control("Flavor", list(optim.FLAVORS), key=f"{PAGE}.flavor", required=True,
-                                  format_func=FLAVOR_TITLES.get, help=FLAVOR_HELP) or "textbook"
+                                  format_func=FLAVOR_TITLES.get, help=FLAVOR_HELP, on_change=_on_flavor) or "textbook"
     state.seed(f"{PAGE}.optimizers", [c.name for c in current.optimizers])
     names = st.multiselect("Optimizers", list(optim.OPTIMIZERS), key=f"{PAGE}.optimizers",
                            format_func=optimizer_title, max_selections=MAX_CONFIGS,
@@ -113,10 +127,11 @@ state.commit(PAGE, PlaygroundState(setup, flavor, tuple(configs), step), encode_
 # ---------------------------------------------------------------- results
 if series:
     st.subheader("Where each optimizer ended")
-    for col, s in zip(st.columns(len(series)), series, strict=True):
+    for col, s, cfg in zip(st.columns(len(series)), series, configs, strict=True):
         t = s.traj
         with col.container(border=True):
             st.markdown(f"**{s.label}** · {t.optimizer.flavor}")
+            st.caption(settings_note(cfg))
             st.markdown(f"Final point {fmt_point(t.final_x)}  \nFinal loss {fmt_loss(t.final_loss)}")
             text = status(t, setup)
             color = "red" if t.diverged_at >= 0 else "green" if text.startswith("Converged") else "orange"

@@ -256,6 +256,34 @@ def test_compare_changing_optimizer_and_flavor():
     assert q(at, "c3.flavor") == ["keras"]
 
 
+def test_a_flavor_switch_brings_that_librarys_defaults_and_keeps_what_the_person_chose():
+    """Configuration 3 is PyTorch's RMSprop (decay 0.99, eps 1e-8, lr chosen: 0.1). Switched to Keras it runs
+    with Keras's decay 0.9 and eps 1e-7, keeps lr 0.1, and no longer draws the same curve as PyTorch's."""
+    at = compare()
+    at.selectbox(key="cmp.2.flavor").set_value("keras").run()
+    ok(at)
+    assert q(at, "c3.flavor") == ["keras"] and q(at, "c3.decay") == ["0.9"] and q(at, "c3.eps") == ["1e-07"]
+    assert q(at, "c3.lr") == ["0.1"]
+    assert any(c.value == "Keras's defaults except lr = 0.1" for c in at.caption)
+    at.selectbox(key="cmp.2.flavor").set_value("torch").run()
+    ok(at)
+    assert q(at, "c3.decay") == ["0.99"] and q(at, "c3.eps") == ["1e-08"] and q(at, "c3.lr") == ["0.1"]
+    # a setting changed on purpose survives the switch
+    at.number_input(key="cmp.2.rmsprop.decay").set_value(0.95).run()
+    at.selectbox(key="cmp.2.flavor").set_value("keras").run()
+    ok(at)
+    assert q(at, "c3.decay") == ["0.95"] and q(at, "c3.eps") == ["1e-07"]
+    assert any(c.value == "Keras's defaults except lr = 0.1, decay = 0.95" for c in at.caption)
+
+
+def test_a_playground_flavor_switch_brings_each_librarys_defaults():
+    at = app()
+    at.segmented_control(key="pg.flavor").set_value("torch").run()
+    ok(at)
+    assert q(at, "rmsprop.decay") == ["0.99"] and q(at, "rmsprop.lr") == ["0.1"]  # lr 0.1 was chosen
+    assert any(c.value.startswith("PyTorch's defaults except lr = 0.1") for c in at.caption)
+
+
 def test_compare_objective_change_changes_results():
     at = compare()
     before = board(at)

@@ -79,12 +79,40 @@ def make_config(name: str, flavor: str = "textbook", **overrides) -> OptConfig:
 
 
 def with_flavor(cfg: OptConfig, flavor: str) -> OptConfig:
-    """``cfg`` in another flavor: shared hyperparameters keep their values, the rest get defaults."""
+    """``cfg`` in another library's flavor: that library's defaults for every setting, except the ones the
+    person changed on purpose (those differing from the old flavor's defaults), which keep their value
+    when the new flavor has the setting and allows it.
+
+    Example:
+        >>> torch = make_config("rmsprop", "torch", lr=0.05)
+        >>> keras = with_flavor(torch, "keras")
+        >>> keras.get("lr"), keras.get("decay"), keras.get("eps")  # lr was chosen; decay and eps are Keras's
+        (0.05, 0.9, 1e-07)
+    """
     if flavor == cfg.flavor:
         return cfg
-    params = optim.OPTIMIZERS[cfg.name].params(flavor)
-    old = cfg.hyperparameters
-    return OptConfig(cfg.name, flavor, tuple((n, old.get(n, p.default)) for n, p in params.items()))
+    spec = optim.OPTIMIZERS[cfg.name]
+    old_defaults, params = spec.params(cfg.flavor), spec.params(flavor)
+    chosen = {n: v for n, v in cfg.hp if n in old_defaults and v != old_defaults[n].default}
+    return OptConfig(cfg.name, flavor, tuple(
+        (n, chosen[n] if n in chosen and _allowed(p, chosen[n]) else p.default) for n, p in params.items()))
+
+
+def _allowed(p, value) -> bool:
+    if p.is_bool:
+        return isinstance(value, bool)
+    return not isinstance(value, bool) and p.low <= value <= p.high
+
+
+def changed_settings(cfg: OptConfig) -> list[str]:
+    """The settings of ``cfg`` that differ from its flavor's defaults, in the spec's order.
+
+    Example:
+        >>> changed_settings(make_config("rmsprop", "torch", lr=0.05))
+        ['lr']
+    """
+    defaults = optim.OPTIMIZERS[cfg.name].params(cfg.flavor)
+    return [n for n, v in cfg.hp if n in defaults and v != defaults[n].default]
 
 
 def effective_flavor(name: str, flavor: str) -> str:

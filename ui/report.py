@@ -10,7 +10,7 @@ import pandas as pd
 import optim
 
 from .compute import nearest_minimum_distance
-from .model import CRITERIA, Setup
+from .model import CRITERIA, OptConfig, Setup, changed_settings
 
 
 def status(traj: optim.Trajectory, setup: Setup) -> str:
@@ -80,6 +80,26 @@ def why_it_left(traj: optim.Trajectory, setup: Setup) -> str | None:
                 "minimum, so the loss does not stay below the tolerance.")
     return ("Why it left: its steps overshoot the minimum (momentum, or a learning rate near the stability edge), "
             "so the loss rises again before it settles.")
+
+
+def settings_note(cfg: OptConfig) -> str:
+    """Which settings differ from the flavor's library defaults, in one short line.
+
+    Example:
+        >>> from ui.model import make_config
+        >>> settings_note(make_config("rmsprop", "keras", lr=0.1))
+        "Keras's defaults except lr = 0.1"
+        >>> settings_note(make_config("adam", "torch"))
+        "PyTorch's defaults"
+    """
+    library = {"textbook": "The textbook", "torch": "PyTorch's", "keras": "Keras's", "optax": "Optax's"}[cfg.flavor]
+    changed = changed_settings(cfg)
+    if not changed:
+        return f"{library} defaults"
+    values = cfg.hyperparameters
+    shown = ", ".join(f"{n} = {('on' if values[n] else 'off') if isinstance(values[n], bool) else f'{values[n]:g}'}"
+                      for n in changed)
+    return f"{library} defaults except {shown}"
 
 
 def fmt_point(p) -> str:

@@ -45,6 +45,11 @@ def load(page: str, decode: Callable[[dict], tuple[Any, list[str]]], default: Ca
     return ss[_k(page, "state")]
 
 
+def current(page: str):
+    """The page's state as the last run left it (None before its first run), for callbacks."""
+    return st.session_state.get(_k(page, "state"))
+
+
 def update(page: str, **changes) -> None:
     """Change fields of the page's state from a callback (a chart event), before the page reruns."""
     ss = st.session_state

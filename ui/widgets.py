@@ -153,6 +153,13 @@ def hyperparameter_widgets(cfg: OptConfig, key_prefix: str, *, more: str | None 
     return OptConfig(cfg.name, cfg.flavor, tuple((n, values[n]) for n in params))
 
 
+def set_hyperparameter_widgets(cfg: OptConfig, key_prefix: str) -> None:
+    """Put ``cfg``'s values into its hyperparameter widgets (``{key_prefix}.{param}``), for a callback that
+    changed the configuration behind them (a new flavor brings that library's defaults)."""
+    for name, value in cfg.hp:
+        st.session_state[f"{key_prefix}.{name}"] = value
+
+
 def objective_param_widgets(name: str, params: dict, key_prefix: str) -> dict:
     """Widgets for objective ``name``'s parameters (none for most functions)."""
     specs = optim.OBJECTIVES[name].param_specs
