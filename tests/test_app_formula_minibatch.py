@@ -88,6 +88,19 @@ def test_choosing_your_own_formula_renders_it_with_its_gradient():
     assert (at.number_input(key="pg.x0").value, at.number_input(key="pg.y0").value) == (-1.2, 1.2)
 
 
+def test_a_formula_is_judged_by_the_gradient_norm_everywhere_the_page_says_so():
+    """The header, the criterion box, the runs' cards and the link agree: no known minimum, gradient norm."""
+    at = custom_playground()
+    assert "judged by the gradient norm" in header(at)
+    radio = at.radio(key="pg.criterion")
+    assert radio.value == "grad_norm" and radio.disabled
+    assert q(at, "criterion") == ["grad_norm"]
+    assert all("gradient norm" in line for line in results(at) if line.startswith(":"))
+    at.selectbox(key="pg.objective").set_value("rosenbrock").run()
+    ok(at)
+    assert not at.radio(key="pg.criterion").disabled  # a known minimum: the choice is the person's again
+
+
 def test_a_new_formula_changes_the_runs_and_the_link():
     at = custom_playground()
     before = results(at)

@@ -85,20 +85,34 @@ def run_panel(prefix: str, setup: Setup, objective: optim.Objective, *, expanded
                 seed(key, float(getattr(setup, name)))
                 values[name] = float(st.number_input(text, float(p.low), float(p.high), step=step,
                                                      format="%g", key=key, help=help_text(p)))
-        p = RUN_PARAMS["tol"]
-        seed(f"{prefix}.tol", float(setup.tol))
-        values["tol"] = float(st.select_slider(
-            "Tolerance", options=log_options(p.low, p.high, st.session_state[f"{prefix}.tol"]),
-            key=f"{prefix}.tol", format_func=lambda v: f"{v:g}", help=help_text(p)))
-        seed(f"{prefix}.criterion", setup.criterion)
-        has_min = objective.f_min is not None
-        values["criterion"] = st.radio(
-            "Converged when this is below the tolerance", list(CRITERIA), key=f"{prefix}.criterion",
-            format_func=CRITERIA.get, horizontal=True,
-            help="Loss above the minimum: f(x) − f(min), for functions with a known minimum. "
-                 "Gradient norm: |∇f(x)|, which works everywhere."
-                 + ("" if has_min else " This function has no known minimum, so the gradient norm is used."))
+        values["tol"], values["criterion"] = tolerance_widgets(prefix, setup, objective)
     return replace(setup, **values)
+
+
+def tolerance_widgets(prefix: str, setup: Setup, objective: optim.Objective,
+                      label: str = "Converged when this is below the tolerance") -> tuple[float, str]:
+    """The tolerance and its criterion; returns ``(tol, criterion)``.
+
+    A function with no known minimum can only be judged by the gradient norm: the choice is then shown
+    fixed at that, so the box, the runs and the link say the same.
+    """
+    p = RUN_PARAMS["tol"]
+    seed(f"{prefix}.tol", float(setup.tol))
+    tol = float(st.select_slider(
+        "Tolerance", options=log_options(p.low, p.high, st.session_state[f"{prefix}.tol"]),
+        key=f"{prefix}.tol", format_func=lambda v: f"{v:g}", help=help_text(p)))
+    has_min = objective.f_min is not None
+    key = f"{prefix}.criterion"
+    seed(key, setup.criterion_for(objective))
+    if not has_min:
+        st.session_state[key] = "grad_norm"
+    criterion = st.radio(label, list(CRITERIA), key=key, format_func=CRITERIA.get, horizontal=True,
+                         disabled=not has_min,
+                         help="Loss above the minimum: f(x) − f(min), for functions with a known minimum. "
+                              "Gradient norm: |∇f(x)|, which works everywhere.")
+    if not has_min:
+        st.caption("This function has no known minimum, so convergence is judged by the gradient norm.")
+    return tol, criterion
 
 
 def objective_header(objective: optim.Objective, setup: Setup) -> None:

@@ -16,7 +16,8 @@ import streamlit as st
 import optim
 from viz.sweepmap import SweepGrid
 
-from .model import CRITERIA, RUN_PARAMS, Setup, effective_flavor, make_config, with_flavor
+from .model import RUN_PARAMS, Setup, effective_flavor, make_config, with_flavor
+from .panels import tolerance_widgets
 from .state import seed
 from .sweepstate import AXIS_MAX, OUTCOMES, SECOND_OPTIONS, SweepState, second_choices
 from .widgets import (
@@ -101,15 +102,8 @@ def run_settings(prefix: str, setup: Setup, objective: optim.Objective) -> Setup
         seed(f"{prefix}.steps", int(setup.steps))
         steps = int(st.number_input("Steps per run", int(p.low), int(p.high), step=50, key=f"{prefix}.steps",
                                     help=help_text(p)))
-        p = RUN_PARAMS["tol"]
-        seed(f"{prefix}.tol", float(setup.tol))
-        tol = float(st.select_slider("Tolerance", options=log_options(p.low, p.high, st.session_state[f"{prefix}.tol"]),
-                                     key=f"{prefix}.tol", format_func=lambda v: f"{v:g}", help=help_text(p)))
-        seed(f"{prefix}.criterion", setup.criterion)
-        criterion = st.radio("Reached when this is below the tolerance", list(CRITERIA), key=f"{prefix}.criterion",
-                             format_func=CRITERIA.get, horizontal=True,
-                             help="For the 'steps to tolerance' view. Loss above the minimum needs a known minimum; "
-                                  "otherwise the gradient norm is used.")
+        tol, criterion = tolerance_widgets(prefix, setup, objective,
+                                           label="Converged (for the steps view) when this is below the tolerance")
     return replace(setup, steps=steps, tol=tol, criterion=criterion)
 
 
