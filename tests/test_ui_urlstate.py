@@ -55,7 +55,9 @@ def setups(draw):
         x0=draw(st.floats(x0, x1)), y0=draw(st.floats(y0, y1)),
         steps=draw(st.integers(1, RUN_PARAMS["steps"].high)),
         noise=draw(values(RUN_PARAMS["noise"])), seed=draw(st.integers(0, 2**31 - 1)),
-        tol=draw(values(RUN_PARAMS["tol"])), criterion=draw(st.sampled_from(["loss_gap", "grad_norm"])),
+        tol=draw(values(RUN_PARAMS["tol"])),
+        # a function with no known minimum is always judged by the gradient norm (the state says what runs use)
+        criterion=draw(st.sampled_from(["loss_gap", "grad_norm"])) if obj.f_min is not None else "grad_norm",
     )
 
 
@@ -163,4 +165,14 @@ def test_configurations_past_the_limit_are_named_as_left_out():
     query = {f"c{i}": ["gd"] for i in range(1, 9)} | {"c8.lr": ["0.1"]}
     state, messages = decode_compare(query)
     assert len(state.configs) == 6
-    assert messages == ["The link names more than 6 optimizers; Compare shows at most 6. Left out `c7`, `c8`."]
+    assert messages == ["The link names 8 optimizers; Compare shows at most 6. Left out `c7`, `c8`."]
+
+
+def test_configurations_may_have_any_numbers():
+    """c1, c7 and c9 are three configurations, in that order; nothing is left out and nothing is said."""
+    state, messages = decode_compare({"c1": ["gd"], "c7": ["adam"], "c7.lr": ["0.05"], "c9": ["sgd"]})
+    assert [c.name for c in state.configs] == ["gd", "adam", "sgd"] and messages == []
+    assert state.configs[1].get("lr") == 0.05
+    state, messages = decode_compare({f"c{i}": ["gd"] for i in (2, 30, 4, 100, 5, 6, 7)})
+    assert len(state.configs) == 6 and messages == [
+        "The link names 7 optimizers; Compare shows at most 6. Left out `c100`."]

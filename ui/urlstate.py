@@ -246,7 +246,9 @@ def decode_setup(r: QueryReader, default: Setup) -> Setup:
         r.bad(f"{e} Using the default objective settings instead.")
         start = domain_start(setup.domain) if name == CUSTOM else optim.OBJECTIVES[name].start
         setup = replace(setup, objective_params=objective_defaults(name), x0=float(start[0]), y0=float(start[1]))
-    return setup
+    # A function with no known minimum is judged by the gradient norm, whatever the link said: the state
+    # says what the runs use (and what the page shows).
+    return replace(setup, criterion=setup.criterion_for(setup.build_objective()))
 
 
 # ----------------------------------------------------------------------------- configurations
@@ -338,18 +340,23 @@ def decode_named_configs(r: QueryReader, defaults: tuple[OptConfig, ...], flavor
 
 
 def decode_numbered_configs(r: QueryReader, limit: int, where: str) -> list[OptConfig]:
-    """Configurations ``c1=name&c1.flavor=...&c1.<hp>=...`` up to ``c<limit>``; unusable ones are left out.
+    """Configurations ``c1=name&c1.flavor=...&c1.<hp>=...`` in the order of their numbers; unusable ones are
+    left out. Any numbers work (``c1, c7, c9`` are three configurations); past ``limit`` configurations,
+    the rest are left out with one sentence. ``where`` completes "... at most ``limit``" in it.
 
-    ``where`` completes "... at most ``limit``" in the message about numbers past the limit.
+    Example:
+        >>> r = QueryReader({"c1": ["gd"], "c7": ["adam"], "c9": ["sgd"]})
+        >>> [c.name for c in decode_numbered_configs(r, 6, "the page compares")], r.messages
+        (['gd', 'adam', 'sgd'], [])
     """
-    extra = [k for k in r.query if k.startswith("c") and k[1:].isdigit() and int(k[1:]) > limit]
+    numbered = sorted((int(k[1:]), k) for k in r.query if k.startswith("c") and k[1:].isdigit())
+    extra = [k for _, k in numbered[limit:]]
     if extra:
-        r.bad(f"The link names more than {limit} optimizers; {where} at most {limit}. "
+        r.bad(f"The link names {len(numbered)} optimizers; {where} at most {limit}. "
               f"Left out {', '.join(f'`{shorten(k, 8)}`' for k in extra)}.")
         r.used.update(k for k in r.query if any(k == e or k.startswith(e + ".") for e in extra))
     configs = []
-    for i in range(1, limit + 1):
-        prefix = f"c{i}"
+    for _, prefix in numbered[:limit]:
         name = r.raw(prefix)
         if name is None:
             continue
