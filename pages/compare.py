@@ -14,7 +14,7 @@ from ui.live_chart import live_chart
 from ui.manyruns import band_losses
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, default_compare, describe, make_config, with_flavor
 from ui.panels import objective_header, objective_panel, run_panel
-from ui.report import leaderboard, leaderboard_display, settings_note, trajectories_csv
+from ui.report import board_table, leaderboard, leaderboard_display, settings_note, trajectories_csv
 from ui.router import ensure_routed
 from ui.urlstate import decode_compare, encode_compare
 from ui.widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title, set_hyperparameter_widgets
@@ -134,11 +134,11 @@ else:
 st.subheader("Leaderboard")
 board = leaderboard(labels, [s.traj for s in series], setup)
 crit = "loss above the minimum" if setup.criterion_for(obj) == "loss_gap" else "gradient norm"
-st.caption(f"Best final loss first. Steps to tolerance: the first step where the {crit} is at most "
-           f"{setup.tol:g}; empty if never. Diverged runs are listed last with the step they blew up.")
-styled = leaderboard_display(board).style.apply(
-    lambda col: [f"background-color: {colors[n - 1]}; color: white" for n in col], subset=["#"])
-st.dataframe(styled, hide_index=True, width="stretch")
+st.caption(f"Best final loss first. Converged at step: from that step on the {crit} stayed at most "
+           f"{setup.tol:g} to the end; first within tolerance: when it first got there (earlier when it left "
+           "again). Diverged runs are listed last with the step they blew up.")
+st.dataframe(board_table(leaderboard_display(board), board["config"], colors, "configuration"), hide_index=True,
+             width="stretch")
 st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, labels, [s.traj for s in series]),
                    file_name="descent-lab-comparison.csv", mime="text/csv", on_click="ignore",
                    icon=":material/download:")

@@ -13,6 +13,7 @@ from ui.live_chart import live_chart
 from ui.manyruns import check_tuning, tuning
 from ui.model import effective_flavor
 from ui.panels import objective_panel
+from ui.report import board_table
 from ui.router import ensure_routed
 from ui.tunepanel import budget_panel, candidates_csv, candidates_table, leaderboard, leaderboard_display
 from ui.tunestate import TuneState, decode_tune, default_tune, encode_tune
@@ -67,9 +68,8 @@ if results:
     board = leaderboard(new_state, results)
     st.caption("Best score first. The default settings score is the same optimizer untuned, on the same starts "
                "and steps: what tuning bought.")
-    styled = leaderboard_display(board).style.apply(
-        lambda col: [f"background-color: {colors[n - 1]}; color: white" for n in col], subset=["#"])
-    st.dataframe(styled, hide_index=True, width="stretch")
+    st.dataframe(board_table(leaderboard_display(board), board["config"], colors, "optimizer"), hide_index=True,
+                 width="stretch")
     race = new_state.race({n: r["candidates"][r["best"]] for n, r in results.items()})
     left, right = st.columns(2)
     left.page_link("pages/compare.py", label="Race the tuned configurations on Compare",

@@ -224,8 +224,9 @@ def test_compare_default_renders_leaderboard_and_link():
     assert not at.warning
     df = board(at)
     assert len(df) == 4
-    assert list(df.columns[:6]) == ["#", "configuration", "final loss", "distance to nearest minimum",
-                                    "steps to tolerance", "diverged at step"]
+    assert list(df.columns[:7]) == ["rank", "configuration", "final loss", "distance to nearest minimum",
+                                    "converged at step", "first within tolerance", "diverged at step"]
+    assert list(df["rank"]) == [1, 2, 3, 4] and df["configuration"].str.match(r"\d\. ").all()
     assert charts(at) == 2
     link = at.code[0].value
     assert "/compare?" in link and "c2.decay=0.99" in link
@@ -320,13 +321,13 @@ def test_compare_zero_learning_rate_in_link_gives_one_message():
 
 
 def test_compare_garbage_link_opens_default_comparison():
-    at = compare({"c1": "nope", "c9": "gd", "tol": "-3", "objective": "rotated_quadratic",
+    at = compare({"c1": "nope", "c9": "descent", "tol": "-3", "objective": "rotated_quadratic",
                   "objective.condition": "1e12"})
     ok(at)
     assert len(at.warning) == 1
     assert len(board(at)) == 4
     text = at.warning[0].value
-    assert "c1=nope" in text and "tol=-3" in text and "objective.condition=1e12" in text
+    assert "c1=nope" in text and "c9=descent" in text and "tol=-3" in text and "objective.condition=1e12" in text
 
 
 def test_compare_link_reopens_the_exact_comparison():

@@ -171,7 +171,8 @@ def test_basins_default_two_maps_and_share_table():
     (fig,) = figures(at)
     assert metas(fig).count("basins") == 2 and metas(fig).count("minima") == 2
     legend = [t["name"] for t in fig["data"] if t.get("meta") == "legend"]
-    assert len(legend) == 4 + 2 and "0 · not converged" in legend and "−1 · diverged" in legend
+    assert len(legend) == 4 + 2 and "reached no minimum" in legend and "diverged" in legend
+    assert all(not name[0].isdigit() and "−1" not in name for name in legend), legend  # words, not codes
     df = at.dataframe[0].value
     assert len(df) == 2 and "not converged" in df.columns and "diverged" in df.columns
     assert link(at)["res"] == ["200"] and link(at)["c2"] == ["sgd"]
@@ -232,7 +233,8 @@ def test_tune_default_leaderboard_chart_and_downloads():
     ok(at)
     assert not at.warning
     board = at.dataframe[0].value
-    assert len(board) == 3 and list(board.columns[:4]) == ["#", "optimizer", "chosen lr", "chosen second"]
+    assert len(board) == 3 and list(board.columns[:4]) == ["rank", "optimizer", "chosen lr", "chosen second"]
+    assert list(board["rank"]) == [1, 2, 3]
     assert set(metas(figures(at)[0])) >= {"candidates", "chosen", "default"}
     assert len(at.dataframe[1].value) == 75  # every candidate
     assert at.get("download_button")

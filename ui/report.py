@@ -114,39 +114,65 @@ def fmt_loss(v) -> str:
 
 
 def leaderboard(labels: list[str], trajs: list[optim.Trajectory], setup: Setup) -> pd.DataFrame:
-    """One row per configuration, best final loss first; diverged runs last."""
+    """One row per configuration, best final loss first, diverged runs last, ranked 1, 2, ...
+
+    ``config`` is the configuration's number (for its colour; :func:`leaderboard_display` leaves it out:
+    the label says it). "converged at step" is where the run stayed within tolerance to the end; "first
+    within tolerance" where it first got there, which is earlier when it left again.
+    """
     rows = []
     for i, (lab, t) in enumerate(zip(labels, trajs, strict=True)):
         rows.append({
-            "#": i + 1,
+            "config": i + 1,
             "configuration": lab,
             "final loss": t.final_loss if t.diverged_at < 0 else np.nan,
             "distance to nearest minimum": nearest_minimum_distance(t.objective, t.final_x),
-            "steps to tolerance": float(t.converged_at) if t.converged_at >= 0 else np.nan,
+            "converged at step": float(t.converged_at) if t.converged_at >= 0 else np.nan,
+            "first within tolerance": float(t.reached_at) if t.reached_at >= 0 else np.nan,
             "diverged at step": float(t.diverged_at) if t.diverged_at >= 0 else np.nan,
             "best loss": t.best_loss,
         })
     df = pd.DataFrame(rows)  # step columns are floats so "never" can be NaN and show as a dash
-    df = df.sort_values(["final loss", "#"], na_position="last", kind="stable")
-    return df.reset_index(drop=True)
+    df = df.sort_values(["final loss", "config"], na_position="last", kind="stable").reset_index(drop=True)
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    return df
+
+
+def board_table(display: pd.DataFrame, numbers, colors: list[str], column: str):
+    """A leaderboard for ``st.dataframe``: the ``column`` cells wear each configuration's colour.
+
+    ``numbers`` are the rows' configuration numbers (1-based) in display order; ``colors`` every
+    configuration's colour by number.
+    """
+    fill = [f"background-color: {colors[int(n) - 1]}; color: white" for n in numbers]
+    return display.style.apply(lambda _: fill, subset=[column])
 
 
 def trajectories_csv(labels: list[str], trajs: list[optim.Trajectory]) -> bytes:
-    """Every path as CSV, one row per optimizer and step: optimizer, step, x, y, loss.
+    """Every path as CSV, one row per optimizer and step: optimizer, flavor, every setting it ran with (one
+    column per setting; empty where an optimizer has no such setting), step, x, y, loss.
 
-    Steps from divergence on have empty x, y and loss.
+    Numbers are written in their shortest exact form (38.7504, not 38.750399999999992). Steps from
+    divergence on have empty x, y and loss.
+
+    Example:
+        >>> import optim
+        >>> t = optim.run(optim.make_optimizer("gd", lr=0.1), "quadratic", x0=[1.5, 1.5], steps=1)
+        >>> print(trajectories_csv(["GD"], [t]).decode())
+        optimizer,flavor,lr,step,x,y,loss
+        GD,textbook,0.1,0,1.5,1.5,24.75
+        GD,textbook,0.1,1,1.2,-1.5,23.94
+        <BLANKLINE>
     """
     frames = []
     for lab, t in zip(labels, trajs, strict=True):
-        frames.append(pd.DataFrame({
-            "optimizer": lab,
-            "flavor": t.optimizer.flavor,
-            "step": np.arange(len(t.losses)),
-            "x": t.xs[:, 0],
-            "y": t.xs[:, 1],
-            "loss": t.losses,
-        }))
-    return pd.concat(frames, ignore_index=True).to_csv(index=False, float_format="%.17g").encode()
+        frame = pd.DataFrame({"optimizer": lab, "flavor": t.optimizer.flavor}, index=range(len(t.losses)))
+        for name, value in t.optimizer.hyperparameters.items():
+            frame[name] = value
+        frames.append(frame.assign(step=np.arange(len(t.losses)), x=t.xs[:, 0], y=t.xs[:, 1], loss=t.losses))
+    out = pd.concat(frames, ignore_index=True)
+    settings = [c for c in out.columns if c not in ("optimizer", "flavor", "step", "x", "y", "loss")]
+    return out[["optimizer", "flavor", *settings, "step", "x", "y", "loss"]].to_csv(index=False).encode()
 
 
 def leaderboard_display(board: pd.DataFrame) -> pd.DataFrame:
@@ -160,10 +186,11 @@ def leaderboard_display(board: pd.DataFrame) -> pd.DataFrame:
     def step(v, missing):
         return missing if pd.isna(v) else f"{int(v)}"
 
-    return board.assign(**{
+    return board.drop(columns="config").assign(**{
         "final loss": [num(v, "diverged") for v in board["final loss"]],
         "distance to nearest minimum": [num(v, "—") for v in board["distance to nearest minimum"]],
-        "steps to tolerance": [step(v, "never") for v in board["steps to tolerance"]],
+        "converged at step": [step(v, "no") for v in board["converged at step"]],
+        "first within tolerance": [step(v, "never") for v in board["first within tolerance"]],
         "diverged at step": [step(v, "no") for v in board["diverged at step"]],
         "best loss": [num(v, "—") for v in board["best loss"]],
     })

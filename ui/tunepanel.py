@@ -76,7 +76,8 @@ def chosen_text(name: str, best: dict) -> str:
 
 
 def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
-    """One row per optimizer, best tuned score first: chosen settings, its score, and the default's score."""
+    """One row per optimizer, best tuned score first (ranked 1, 2, ...): chosen settings, its score, and the
+    default's score; ``config`` is the optimizer's number on the page (its colour)."""
     rows = []
     for i, name in enumerate(state.names):
         r = results[name]
@@ -84,7 +85,7 @@ def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
         best = r["candidates"][b]
         second = optim.OPTIMIZERS[name].second
         rows.append({
-            "#": i + 1,
+            "config": i + 1,
             "optimizer": optimizer_title(name),
             "chosen lr": best["lr"],
             "chosen second": f"{label(second)} = {best[second]:.4g}" if second else "—",
@@ -93,7 +94,8 @@ def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
             "default settings score": r["default_score"],
             "candidates diverged": float(np.isinf(r["scores"]).mean()),
         })
-    df = pd.DataFrame(rows).sort_values(["score", "#"], kind="stable").reset_index(drop=True)
+    df = pd.DataFrame(rows).sort_values(["score", "config"], kind="stable").reset_index(drop=True)
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
     return df
 
 
@@ -102,7 +104,7 @@ def leaderboard_display(df: pd.DataFrame) -> pd.DataFrame:
     def score(v):
         return "diverged" if not np.isfinite(v) else f"{v:.4g}"
 
-    return df.assign(**{
+    return df.drop(columns="config").assign(**{
         "chosen lr": [f"{v:.4g}" for v in df["chosen lr"]],
         "score": [score(v) for v in df["score"]],
         "diverged from": [f"{v:.0%} of starts" for v in df["diverged from"]],

@@ -22,6 +22,7 @@ This module is plain Python; ``read_query_params`` is the one function touching 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -349,7 +350,7 @@ def decode_numbered_configs(r: QueryReader, limit: int, where: str) -> list[OptC
         >>> [c.name for c in decode_numbered_configs(r, 6, "the page compares")], r.messages
         (['gd', 'adam', 'sgd'], [])
     """
-    numbered = sorted((int(k[1:]), k) for k in r.query if k.startswith("c") and k[1:].isdigit())
+    numbered = sorted((int(k[1:]), k) for k in r.query if re.fullmatch("c[0-9]+", k))
     extra = [k for _, k in numbered[limit:]]
     if extra:
         r.bad(f"The link names {len(numbered)} optimizers; {where} at most {limit}. "

@@ -156,7 +156,7 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
         >>> [t.meta for t in fig.data if t.meta != "legend"]
         ['basins', 'minima', 'basins', 'minima']
         >>> [t.name for t in fig.data if t.meta == "legend"]
-        ['1 · minimum at (-1, 0)', '2 · minimum at (1, 0)', '0 · not converged', '−1 · diverged']
+        ['minimum 1 at (-1, 0)', 'minimum 2 at (1, 0)', 'reached no minimum', 'diverged']
     """
     if view not in ("basin", "steps"):
         raise ValueError(f"view must be 'basin' or 'steps', got {view!r}.")
@@ -177,8 +177,8 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
                 x=xs, y=ys, z=codes, customdata=np.asarray(p.steps).astype(np.int16), meta="basins", name=p.title,
                 zmin=-1.5, zmax=len(minima) + 0.5, showscale=False,
                 colorscale=_discrete_scale([DIVERGED_COLOR, NOT_CONVERGED_COLOR, *mcolors]),
-                hovertemplate=f"<b>{esc(p.title)}</b><br>start (%{{x:.3g}}, %{{y:.3g}})<br>ends at: %{{z}}"
-                              "  (k = minimum k, 0 = not converged, −1 = diverged)"
+                hovertemplate=f"<b>{esc(p.title)}</b><br>start (%{{x:.3g}}, %{{y:.3g}})<br>ends at minimum %{{z}}"
+                              "  (0: reached no minimum, −1: diverged)"
                               "<br>steps to converge: %{customdata}<extra></extra>",
             )
         else:
@@ -232,13 +232,13 @@ def _legend(minima, mcolors, numbered: bool) -> list[go.Scatter]:
             tag = "" if m.is_global or all(mm.is_global for mm in minima) else " (local)"
             if m.is_global and not all(mm.is_global for mm in minima):
                 tag = " (global)"
-            out.append(_swatch(f"{k + 1} · minimum at ({fmt(round(m.x, 3))}, {fmt(round(m.y, 3))}){tag}", c))
+            out.append(_swatch(f"minimum {k + 1} at ({fmt(round(m.x, 3))}, {fmt(round(m.y, 3))}){tag}", c))
     else:
         g = next((k for k, m in enumerate(minima) if m.is_global), 0)
-        out.append(_swatch(f"{g + 1} · global minimum's basin", mcolors[g]))
+        out.append(_swatch(f"the global minimum's basin (minimum {g + 1})", mcolors[g]))
         out.append(_swatch(f"the other {len(minima) - 1} minima's basins (colours repeat; stars mark each)",
                            BASIN_COLORS[1]))
-    out.append(_swatch("0 · not converged", NOT_CONVERGED_COLOR))
-    out.append(_swatch("−1 · diverged", DIVERGED_COLOR))
+    out.append(_swatch("reached no minimum", NOT_CONVERGED_COLOR))
+    out.append(_swatch("diverged", DIVERGED_COLOR))
     return out
 
