@@ -19,6 +19,7 @@ from ui.live_chart import payload
 from viz import linked
 from viz.levels import grid_values
 from viz.linked import BREAKPOINTS, MAX_STOPS, clicked_start, linked_figure, panels, step_stops
+from viz.losses import loss_values
 from viz.series import last_finite
 
 BOWL = optim.get_objective("quadratic", a=1.0, b=10.0)
@@ -125,8 +126,25 @@ def test_minima_divergence_and_convergence_are_marked(mixed):
     assert metas(fig, p.contour).count("diverged") == 1 and metas(fig, p.surface).count("diverged") == 1
     assert metas(fig, p.loss).count("diverged") == 1
     note = [a for a in fig.layout.annotations if "diverged at step 17" in (a.text or "")]
-    assert len(note) == 1 and (note[0].xref, note[0].yref) == ("x2", "y2")
+    assert len(note) == 1 and (note[0].xref, note[0].yref, note[0].y) == ("x2", "y2 domain", 1)  # at the top edge
     assert fig.layout.yaxis2.type == "log"
+
+
+def test_a_diverged_run_leaves_the_frame_without_setting_the_axes(mixed):
+    """The runs that stay set the map's view and the loss axis; the diverged one exits through the map's edge
+    with an arrow saying when, and off the top of the loss chart with a note at the edge."""
+    ok, bad = mixed
+    fig = figure(linked_figure(BOWL, mixed))
+    alone = figure(linked_figure(BOWL, [ok]))
+    assert fig.layout.xaxis.range == alone.layout.xaxis.range and fig.layout.yaxis.range == alone.layout.yaxis.range
+    lo, hi = fig.layout.yaxis2.range
+    steady = loss_values(ok, BOWL.f_min)  # what the loss panel draws for the run that stays
+    assert 10**hi < np.nanmax(bad.traj.losses) and 10**hi >= steady.max() and 10**lo <= steady.min()
+    exit_ = [fig.data[i] for i in panels(fig).contour if fig.data[i].meta == "exit"]
+    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+    assert len(exit_) == 1 and "diverged at step 17" in exit_[0].text[1]
+    ex, ey = exit_[0].x[1], exit_[0].y[1]
+    assert x0 <= ex <= x1 and y0 <= ey <= y1 and (ex in (x0, x1) or ey in (y0, y1))  # exactly on the edge
     titles = [a.text for a in fig.layout.annotations if a.xref == "paper"]
     assert titles == ["<b>Contour map</b>", "<b>Surface</b>", "<b>Loss</b>"]
 

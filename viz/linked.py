@@ -147,9 +147,9 @@ def linked_figure(
         series: list of :class:`viz.Series` (at least one).
         step: the step shown first (default the last); always one of the stops.
         steps: the last stop; default the longest run's.
-        domain: the contour map's ``((xmin, xmax), (ymin, ymax))``; default :func:`viz.fit_domain`.
-            The surface uses the same domain without the zoom-out for diverged runs, as
-            :func:`viz.surface_figure` does.
+        domain: the contour map's and the surface's ``((xmin, xmax), (ymin, ymax))``; default
+            :func:`viz.fit_domain` without zooming out for diverged runs: the runs that stay set the
+            view, and a diverged path leaves it through the edge with an arrow saying when.
         log: force log (True) or linear (False) levels and heights; None picks.
         grid: contour grid points per axis.
         surface_grid: surface grid points per axis.
@@ -178,9 +178,8 @@ def linked_figure(
     if not series:
         raise ValueError("linked_figure needs at least one series.")
     grids = grids or (lambda d, n: grid_values(objective, d, n))
-    if domain is None:
-        domain = fit_domain(objective, series)
-        sdomain = fit_domain(objective, series, diverged_zoom_out=1.0)  # as viz.surface_figure
+    if domain is None:  # set by the runs that stay: a diverged path leaves through the edge, marked there
+        domain = sdomain = fit_domain(objective, series, diverged_zoom_out=1.0)
     else:
         domain = sdomain = check_domain(domain)
     longest = max(len(s.traj.losses) - 1 for s in series)
@@ -192,7 +191,7 @@ def linked_figure(
     s_levels = c_levels if sdomain == domain else _levels(objective, grids, sdomain, log)
     contour = _contour_traces(objective, series, domain, c_levels, grids(domain, grid), click_grid_size)
     surface = surface_parts(series, sdomain, s_levels, grids(sdomain, surface_grid), eye_distance=EYE_DISTANCE,
-                            showlegend=False)
+                            showlegend=False, max_ticks=4)
     surface.scene["zaxis"]["title"] = dict(text="f")  # "(log scale)" goes in the panel's title
     loss = loss_parts(series, f_min=objective.f_min, xref="x2", yref="y2")
     for t in loss.traces:

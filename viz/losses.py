@@ -5,8 +5,10 @@ round-off of zero or below are floored at 1e-16 x max(1, |f*|) so a run that rea
 exactly still shows on a log axis. The axis is logarithmic when every drawn value is positive and
 they span more than :data:`LOG_SPAN` (two decades), linear otherwise.
 
-A diverged run is drawn up to its last finite loss, which gets an "x" and an annotation
-"diverged at step k"; nothing is clipped, so the blow-up is visible on the log axis. A run that
+The axis range is set by the runs that did not diverge (all of them when every run diverged): one
+run blowing up to 1e14 would otherwise flatten every other curve. A diverged run is drawn up to its
+last finite loss and leaves the top of the chart where it blows up; an arrow at the top edge says
+"diverged at step k" there, and an "x" marks its last finite loss (on the chart when it stays in range). A run that
 converged (``converged_at >= 0``) gets a small ring at that step. The step control's step is a
 dashed vertical line plus a ``meta="step-marker"`` diamond on each curve.
 
@@ -49,6 +51,9 @@ def loss_parts(series, step: int | None = None, *, f_min: float | None = None, l
     drawn = np.concatenate([v[np.isfinite(v)] for v in ys.values()]) if series else np.empty(0)
     if log is None:
         log = bool(drawn.size) and bool((drawn > 0).all()) and drawn.max() / drawn.min() > LOG_SPAN
+    stayed = [ys[id(s)] for s in series if not diverged(s.traj)]
+    framed = np.concatenate([v[np.isfinite(v)] for v in stayed]) if stayed else drawn
+    n_diverged = 0
     ylabel = "f − f*" if f_min is not None else "loss"
     axes = dict(xaxis=xref, yaxis=yref)
     traces, annotations, extra = [], [], []
@@ -69,11 +74,12 @@ def loss_parts(series, step: int | None = None, *, f_min: float | None = None, l
             k = int(s.traj.diverged_at)
             extra.append(_marker(s, last, y[last], "diverged", "x", 13,
                                  f"diverged at step {k}<br>last finite {ylabel} = {fmt(y[last])}", ylabel, axes))
-            annotations.append(dict(
-                x=last, y=float(np.log10(y[last])) if log else float(y[last]), xref=xref, yref=yref,
-                text=f"diverged at step {k}", showarrow=True, arrowhead=2, arrowsize=0.8, arrowcolor=s.color,
-                ax=-40, ay=-22, font=dict(color=s.color, size=11),
+            annotations.append(dict(  # at the top edge, where the curve leaves the chart, text below the tip
+                x=last, y=1, xref=xref, yref=f"{yref} domain", yanchor="top", text=f"diverged at step {k}",
+                showarrow=True, arrowhead=2, arrowsize=0.8, arrowcolor=s.color, ax=28, ay=22 + 16 * n_diverged,
+                font=dict(color=s.color, size=11), xanchor="left",
             ))
+            n_diverged += 1
         extra += _tolerance_markers(s, y, last, ylabel, axes)
     traces += extra
     shapes = []
@@ -87,8 +93,22 @@ def loss_parts(series, step: int | None = None, *, f_min: float | None = None, l
         shapes.append(step_line(x, xref, yref))
     xaxis = dict(title=dict(text="step", standoff=4), zeroline=False, ticks="outside", rangemode="tozero")
     yaxis = dict(title=dict(text=ylabel, standoff=4), type="log" if log else "linear", ticks="outside",
-                 exponentformat="power" if log else "B", **log_ticks(drawn if log else None))
+                 exponentformat="power" if log else "B", **log_ticks(framed if log else None))
+    if stayed and len(stayed) < len(series) and framed.size:
+        yaxis["range"] = _range(framed, log)
     return LossParts(traces, annotations, shapes, xaxis, yaxis, log)
+
+
+def _range(values: np.ndarray, log: bool) -> list[float]:
+    """An axis range around ``values`` with a little room (in log10 units on a log axis)."""
+    if log:
+        pos = values[values > 0]
+        lo, hi = float(np.log10(pos.min())), float(np.log10(pos.max()))
+        pad = max(0.05 * (hi - lo), 0.3)
+        return [lo - pad, hi + pad]
+    lo, hi = float(values.min()), float(values.max())
+    pad = 0.06 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.1
+    return [lo - pad, hi + pad]
 
 
 def step_line(x: float, xref: str = "x", yref: str = "y") -> dict:
@@ -137,7 +157,8 @@ def loss_figure(
 
 
 def log_ticks(drawn) -> dict:
-    """One labelled tick per decade (or per few decades on very wide ranges), no 2 and 5 in between."""
+    """One labelled tick per decade (or per few decades on very wide ranges), no 2 and 5 in between; on a
+    narrow range (under two decades) labels at 1, 2 and 5 times each power of ten, not every digit."""
     if drawn is None:
         return {}
     pos = drawn[drawn > 0]
@@ -145,7 +166,7 @@ def log_ticks(drawn) -> dict:
         return {}
     decades = np.log10(pos.max() / pos.min())
     if decades < 2:
-        return {}
+        return dict(dtick="D2")
     return dict(dtick=int(np.ceil(decades / 9)), minor=dict(ticks="", showgrid=False))
 
 

@@ -39,7 +39,7 @@ class SurfaceParts(NamedTuple):
 
 
 def surface_parts(series, domain: Domain, levels: Levels, g: Grid, *, scene: str = "scene",
-                  eye_distance: float = 1.0, showlegend: bool = True) -> SurfaceParts:
+                  eye_distance: float = 1.0, showlegend: bool = True, max_ticks: int = 6) -> SurfaceParts:
     """The surface of grid ``g`` with every series' path lifted onto it, on 3D ``scene``.
 
     Args:
@@ -50,6 +50,7 @@ def surface_parts(series, domain: Domain, levels: Levels, g: Grid, *, scene: str
         scene: the 3D scene the traces live on.
         eye_distance: the camera stands this much farther back than its default distance.
         showlegend: give each path a legend entry (off when another panel's paths have them).
+        max_ticks: most labels on the z-axis (fewer in a small panel, where they would overlap).
     """
     gx, gy, Z, low = g
     T = levels.transform(low if levels.log else Z)
@@ -72,7 +73,7 @@ def surface_parts(series, domain: Domain, levels: Levels, g: Grid, *, scene: str
     ratio = float(np.clip((y1 - y0) / (x1 - x0), 0.5, 2.0))
     zaxis = dict(title=dict(text=levels.title), range=[zlo, zhi + 3 * lift])
     if levels.tickvals is not None:
-        keep = slice(None, None, int(np.ceil(len(levels.tickvals) / 6)))  # a short axis: at most 6 labels
+        keep = slice(None, None, int(np.ceil(len(levels.tickvals) / max_ticks)))  # a short axis: a few labels
         zaxis.update(tickmode="array", tickvals=list(levels.tickvals[keep]),
                      ticktext=list(levels.ticktext[keep]))
     eye = {k: v * eye_distance for k, v in camera_eye(series, domain).items()}

@@ -181,7 +181,8 @@ def _exit_trace(s: Series, exit_, domain: Domain, equal_scale: bool) -> dict:
     else:
         what, text = f"ends at step {last_finite(traj)}", "continues off the map"
     tol = 1e-9 * max(x1 - x0, y1 - y0)
-    position = ("bottom right" if abs(ey - y1) < tol else "top right" if abs(ey - y0) < tol
+    side = "left" if ex > (x0 + x1) / 2 else "right"  # the label reads inward, away from the colour bar
+    position = (f"bottom {side}" if abs(ey - y1) < tol else f"top {side}" if abs(ey - y0) < tol
                 else "middle left" if abs(ex - x1) < tol else "middle right")
     return dict(
         type="scatter", x=[float(px), float(ex)], y=[float(py), float(ey)], customdata=[[j], [j]],
@@ -213,7 +214,8 @@ def _exit_point(xs: np.ndarray, domain: Domain):
             t = min(t, (hi - p0[axis]) / d[axis])
         elif p1[axis] < lo and d[axis] != 0:
             t = min(t, (lo - p0[axis]) / d[axis])
-    return j, tuple(p0 + t * d), tuple(d)
+    edge = np.clip(p0 + t * d, [domain[0][0], domain[1][0]], [domain[0][1], domain[1][1]])  # exactly on it
+    return j, tuple(float(v) for v in edge), tuple(d)
 
 
 def step_marker_trace(s: Series, step: int) -> dict:
