@@ -27,25 +27,25 @@ UIDS = f"_{PAGE}.uids"
 ensure_routed()
 st.title("Compare")
 st.caption("Put up to six optimizer configurations side by side on one function: different "
-           "optimizers, or the same one with other settings or another library's flavor. The page "
-           "address always holds the whole comparison, so the link below reopens it exactly.")
+           "optimizers, or the same one with other settings or another library's flavor. Set them up in the "
+           "sidebar. The page address always holds the whole comparison, so the link below reopens it exactly.")
 message_slot = st.empty()
 
 current: CompareState = state.load(PAGE, decode_compare, default_compare)
 ss = st.session_state
-if ss.get(f"_{PAGE}.uids_for") is not ss[f"_{PAGE}.loaded"]:
+if ss.get(f"_{PAGE}.uids_for") is not state.loaded(PAGE):  # a new link: its configurations, numbered afresh
     ss[UIDS] = list(range(len(current.configs)))
-    ss[f"_{PAGE}.uids_for"] = ss[f"_{PAGE}.loaded"]
+    ss[f"_{PAGE}.uids_for"] = state.loaded(PAGE)
 
 
 def _add() -> None:
     """Callback: a new configuration, copied from the last one so one setting can be changed."""
-    latest: CompareState = ss[f"_{PAGE}.state"]
+    latest: CompareState = state.current(PAGE)
     uids = ss[UIDS]
     if len(uids) >= MAX_CONFIGS:
         return
     copy = latest.configs[-1] if latest.configs else make_config("gd")
-    ss[f"_{PAGE}.state"] = CompareState(latest.setup, latest.configs + (copy,))
+    state.update(PAGE, configs=latest.configs + (copy,))
     ss[UIDS] = uids + [max(uids, default=-1) + 1]
 
 
@@ -58,20 +58,51 @@ def _on_flavor(i: int, uid: int) -> None:
 
 
 def _remove(uid: int) -> None:
-    latest: CompareState = ss[f"_{PAGE}.state"]
+    latest: CompareState = state.current(PAGE)
     uids = ss[UIDS]
     if uid not in uids or len(uids) <= 1:
         return
     i = uids.index(uid)
-    ss[f"_{PAGE}.state"] = CompareState(latest.setup, latest.configs[:i] + latest.configs[i + 1:])
+    state.update(PAGE, configs=latest.configs[:i] + latest.configs[i + 1:])
     ss[UIDS] = uids[:i] + uids[i + 1:]
 
 
-# ---------------------------------------------------------------- sidebar: the shared set-up
+# ---------------------------------------------------------------- sidebar: the set-up and the configurations
+# The configurations sit in the sidebar, as the Playground's optimizers do, so the charts are the page: a change
+# there redraws them in view. Each is an expander named by its number, optimizer and flavor (read from its
+# widgets' values as this run starts, so the name is never one change behind).
+colors = palette(MAX_CONFIGS)
+configs: list[OptConfig] = []
+uids = ss[UIDS]
+canonical = state.current(PAGE).configs
 with st.sidebar:
     setup = objective_panel(PAGE, current.setup)
     obj = objective_for(setup)
-    setup = run_panel(PAGE, setup, obj, expanded=True)
+    st.subheader("Configurations")
+    for i, uid in enumerate(uids):
+        base = canonical[i] if i < len(canonical) else make_config("gd")
+        key = f"{PAGE}.{uid}"
+        shown_name = ss.get(f"{key}.name", base.name)
+        shown_flavor = ss.get(f"{key}.flavor", base.flavor)
+        title = f"{i + 1}. {optimizer_title(shown_name)} · {FLAVOR_TITLES.get(shown_flavor, 'Textbook')}"
+        with st.expander(title, expanded=i == 0, key=f"{key}.card"):
+            state.seed(f"{key}.name", base.name)
+            name = st.selectbox("Optimizer", list(optim.OPTIMIZERS), key=f"{key}.name",
+                                format_func=optimizer_title, help="The optimizer of this configuration.")
+            flavors = list(optim.OPTIMIZERS[name].flavors)
+            state.seed(f"{key}.flavor", base.flavor)
+            if ss[f"{key}.flavor"] not in flavors:
+                ss[f"{key}.flavor"] = "textbook"
+            flavor = st.selectbox("Flavor", flavors, key=f"{key}.flavor", format_func=FLAVOR_TITLES.get,
+                                  help=FLAVOR_HELP, on_change=_on_flavor, args=(i, uid))
+            cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)
+            configs.append(hyperparameter_widgets(cfg, f"{key}.{name}"))
+            st.caption(settings_note(configs[-1]))
+            st.button("Remove", key=f"{key}.remove", on_click=_remove, args=(uid,), disabled=len(uids) <= 1,
+                      icon=":material/delete:", type="tertiary")
+    st.button("Add configuration", on_click=_add, disabled=len(uids) >= MAX_CONFIGS, icon=":material/add:",
+              help=f"Adds a copy of the last configuration (at most {MAX_CONFIGS}).")
+    setup = run_panel(PAGE, setup, obj)
     seeds = current.seeds
     if setup.noise > 0:  # noisy runs: K seeds per configuration, drawn as median and IQR bands
         state.seed(f"{PAGE}.seeds", current.seeds)
@@ -79,35 +110,6 @@ with st.sidebar:
                                     key=f"{PAGE}.seeds", help=SEEDS.help))
 
 objective_header(obj, setup)
-
-# ---------------------------------------------------------------- configurations, side by side
-colors = palette(MAX_CONFIGS)
-configs: list[OptConfig] = []
-uids = ss[UIDS]
-canonical = ss[f"_{PAGE}.state"].configs
-head, add_col = st.columns([5, 1], vertical_alignment="bottom")
-head.subheader("Configurations")
-add_col.button("Add configuration", on_click=_add, disabled=len(uids) >= MAX_CONFIGS,
-               icon=":material/add:", width="stretch",
-               help=f"Adds a copy of the last configuration (at most {MAX_CONFIGS}).")
-for i, (col, uid) in enumerate(zip(st.columns(len(uids)), uids, strict=True)):
-    base = canonical[i] if i < len(canonical) else make_config("gd")
-    key = f"{PAGE}.{uid}"
-    with col.container(border=True):
-        state.seed(f"{key}.name", base.name)
-        name = st.selectbox(f"Configuration {i + 1}", list(optim.OPTIMIZERS), key=f"{key}.name",
-                            format_func=optimizer_title, help="The optimizer of this configuration.")
-        flavors = list(optim.OPTIMIZERS[name].flavors)
-        state.seed(f"{key}.flavor", base.flavor)
-        if ss[f"{key}.flavor"] not in flavors:
-            ss[f"{key}.flavor"] = "textbook"
-        flavor = st.selectbox("Flavor", flavors, key=f"{key}.flavor", format_func=FLAVOR_TITLES.get,
-                              help=FLAVOR_HELP, on_change=_on_flavor, args=(i, uid))
-        cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)
-        configs.append(hyperparameter_widgets(cfg, f"{key}.{name}", more="More settings"))
-        st.caption(settings_note(configs[-1]))
-        st.button("Remove", key=f"{key}.remove", on_click=_remove, args=(uid,), disabled=len(uids) <= 1,
-                  icon=":material/delete:", type="tertiary")
 
 new_state = CompareState(setup, tuple(configs), seeds)
 state.commit(PAGE, new_state, encode_compare)

@@ -43,7 +43,7 @@ COLORS = dict(zip(optim.OPTIMIZERS, palette(len(optim.OPTIMIZERS)), strict=True)
 ensure_routed()
 st.title("Playground")
 st.caption("Watch gradient-based optimizers walk downhill on a 2-D function. Choose the function, "
-           "start point and optimizers in the sidebar, press **Play** or drag the **Step** slider under the "
+           "start point and optimizers in the sidebar, press **Play** or drag the **Step** slider above the "
            "charts to move every marker at once, and click the contour map to start from another point.")
 message_slot = st.empty()
 
@@ -111,7 +111,7 @@ def _on_step() -> None:
     state.update(PAGE, step=chart_state(CHART).get("step"))
 
 
-# The step on show: a link's ``step=`` opens the figure there; the step control under the figure then
+# The step on show: a link's ``step=`` opens the figure there; the step control above the figure then
 # moves the markers in the browser, and tells the page where it stopped (``step=`` in the address).
 step = current.step if current.step is not None and current.step < setup.steps else None
 if series:

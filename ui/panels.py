@@ -116,7 +116,8 @@ def tolerance_widgets(prefix: str, setup: Setup, objective: optim.Objective,
 
 
 def objective_header(objective: optim.Objective, setup: Setup) -> None:
-    """The function being minimized, its formula and where the runs start, in one line."""
+    """The function being minimized, its formula and where the runs start: side by side when they fit, the
+    formula under the words in a narrow window (never squeezed and cut off)."""
     minima = objective.global_minima
     if minima:
         where = ", ".join(f"({m.x:.4g}, {m.y:.4g})" for m in minima[:4]) + (" …" if len(minima) > 4 else "")
@@ -125,6 +126,7 @@ def objective_header(objective: optim.Objective, setup: Setup) -> None:
         known = "Its minima are not known in advance, so convergence is judged by the gradient norm."
     else:
         known = "No minimum: it falls away forever."
-    text, formula = st.columns([2, 3], vertical_alignment="center")
-    text.markdown(f"**{plain(objective.title)}**, every run starting at ({setup.x0:g}, {setup.y0:g}). {known}")
-    formula.latex(objective.latex)
+    row = st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="medium")
+    row.container(width=420).markdown(
+        f"**{plain(objective.title)}**, every run starting at ({setup.x0:g}, {setup.y0:g}). {known}")
+    row.container(width="content").latex(objective.latex)

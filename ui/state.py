@@ -50,6 +50,11 @@ def current(page: str):
     return st.session_state.get(_k(page, "state"))
 
 
+def loaded(page: str):
+    """The state the page last loaded from a link (or its defaults): a new object after every new link."""
+    return st.session_state.get(_k(page, "loaded"))
+
+
 def update(page: str, **changes) -> None:
     """Change fields of the page's state from a callback (a chart event), before the page reruns."""
     ss = st.session_state

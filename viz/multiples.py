@@ -32,13 +32,15 @@ def small_multiples(
     log: bool | None = None,
     grid: int = PANEL_GRID,
 ) -> dict:
-    """One contour panel per series, with the same levels, colours and domain; titles are the labels.
+    """One contour panel per series, with the same levels, colours and domain; titles are the labels (the page
+    names the function).
 
     Args:
         objective: an :class:`optim.Objective`.
         series: list of :class:`viz.Series`; an empty list gives one panel with the bare map.
         cols: panels per row (fewer when there are fewer series).
-        domain: ``((xmin, xmax), (ymin, ymax))``; default :func:`viz.fit_domain` over all series.
+        domain: ``((xmin, xmax), (ymin, ymax))``; default :func:`viz.fit_domain` over all series, without
+            zooming out for diverged runs.
         height_per_row: pixels per row of panels.
         step: when given, each panel gets its series' ``meta="step-marker"`` diamond.
         log: force log (True) or linear (False) levels; None picks as the contour map does.
@@ -61,7 +63,8 @@ def small_multiples(
     """
     if cols < 1 or height_per_row < 50:
         raise ValueError("small_multiples needs cols >= 1 and height_per_row >= 50.")
-    domain = fit_domain(objective, series) if domain is None else check_domain(domain)
+    # the runs that stay set the view; a diverged path leaves through the edge, marked there
+    domain = fit_domain(objective, series, diverged_zoom_out=1.0) if domain is None else check_domain(domain)
     g = grid_values(objective, domain, grid)
     levels = map_levels(objective, domain, log=log)
     equal = equal_aspect(domain)
@@ -74,9 +77,9 @@ def small_multiples(
     contour = contour_trace(g, levels, coloraxis="coloraxis", hover=False)
     (x0, x1), (y0, y1) = domain
     data: list[dict] = []
-    layout = base_layout(objective.title, rows * height_per_row + 40,
-                         uirevision=f"multiples:{objective.name}:{domain}", legend=False)
-    layout["margin"] = dict(l=45, r=10, t=56, b=40)
+    layout = base_layout("", rows * height_per_row + 40, uirevision=f"multiples:{objective.name}:{domain}",
+                         legend=False)
+    layout["margin"] = dict(l=45, r=10, t=30, b=40)
     layout["coloraxis"] = dict(colorscale=colors.MAP_COLORSCALE, cmin=levels.zmin, cmax=levels.zmax,
                                colorbar=levels.colorbar(x=1.01, xpad=4))
     layout["annotations"] = []

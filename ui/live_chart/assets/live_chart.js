@@ -139,7 +139,7 @@ class StepControl {
     }
     this.speed.value = "1";
     this.bar.append(this.button, this.range, this.label, this.speed);
-    root.appendChild(this.bar);
+    root.prepend(this.bar); // above the figure: in view even when the figure is taller than the window
     this.stops = [];
     this.index = 0;
     this.sent = null;
