@@ -7,11 +7,12 @@ from dataclasses import replace
 import streamlit as st
 
 from ui import state
-from ui.basinpanel import config_columns, pick_lines, settings_panel, share_display, share_table, view_picker
+from ui.basinpanel import config_editors, pick_lines, settings_panel, share_display, share_table, view_picker
 from ui.basinstate import BasinState, decode_basins, default_basins, encode_basins
 from ui.live_chart import chart_state, live_chart
 from ui.manyruns import basin_map, check_basins
 from ui.model import CompareState, Setup, describe
+from ui.panels import function_header
 from ui.router import ensure_routed
 from ui.urlstate import encode_compare
 from viz.basinmap import BasinPanel, basin_figure
@@ -42,16 +43,13 @@ def _on_pick() -> None:
 
 with st.sidebar:
     edited = settings_panel(PAGE, current)
+    configs = config_editors(PAGE, edited.configs)
 
 obj = edited.build_objective()
-text, formula = st.columns([2, 3], vertical_alignment="center")
 n = edited.resolution
-text.markdown(f"**{obj.title}**: {len(obj.minima)} known minima. Each map is {n} x {n} = {n * n:,} runs of "
-              f"{edited.steps} steps over x in [{obj.domain[0][0]:g}, {obj.domain[0][1]:g}], "
-              f"y in [{obj.domain[1][0]:g}, {obj.domain[1][1]:g}].")
-formula.latex(obj.latex)
-
-configs = config_columns(PAGE, edited.configs)
+function_header(f"**{obj.title}**: {len(obj.minima)} known minima. Each map is {n} x {n} = {n * n:,} runs of "
+                f"{edited.steps} steps over x in [{obj.domain[0][0]:g}, {obj.domain[0][1]:g}], "
+                f"y in [{obj.domain[1][0]:g}, {obj.domain[1][1]:g}].", obj.latex)
 view = view_picker(PAGE, current)
 new_state = replace(edited, configs=configs, view=view, pick=current.pick if edited.objective == current.objective
                     else None)

@@ -7,17 +7,16 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-import optim
 from ui import state
 from ui.compute import objective_for, trajectory
+from ui.config_editor import config_editor
 from ui.live_chart import live_chart
 from ui.manyruns import band_losses
-from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, default_compare, describe, make_config, with_flavor
+from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, default_compare, describe, make_config
 from ui.panels import objective_header, objective_panel, run_panel
-from ui.report import board_table, leaderboard, leaderboard_display, settings_note, trajectories_csv
+from ui.report import board_table, leaderboard, leaderboard_display, trajectories_csv
 from ui.router import ensure_routed
 from ui.urlstate import decode_compare, encode_compare
-from ui.widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title, set_hyperparameter_widgets
 from viz import Series, loss_figure, palette, small_multiples
 from viz.bands import Band, band_figure
 
@@ -49,14 +48,6 @@ def _add() -> None:
     ss[UIDS] = uids + [max(uids, default=-1) + 1]
 
 
-def _on_flavor(i: int, uid: int) -> None:
-    """A new flavor brings that library's defaults for every setting the person has not changed on purpose."""
-    base = state.current(PAGE).configs[i]
-    key = f"{PAGE}.{uid}"
-    if ss[f"{key}.name"] == base.name:
-        set_hyperparameter_widgets(with_flavor(base, ss[f"{key}.flavor"]), f"{key}.{base.name}")
-
-
 def _remove(uid: int) -> None:
     latest: CompareState = state.current(PAGE)
     uids = ss[UIDS]
@@ -69,8 +60,7 @@ def _remove(uid: int) -> None:
 
 # ---------------------------------------------------------------- sidebar: the set-up and the configurations
 # The configurations sit in the sidebar, as the Playground's optimizers do, so the charts are the page: a change
-# there redraws them in view. Each is an expander named by its number, optimizer and flavor (read from its
-# widgets' values as this run starts, so the name is never one change behind).
+# there redraws them in view (ui/config_editor.py).
 colors = palette(MAX_CONFIGS)
 configs: list[OptConfig] = []
 uids = ss[UIDS]
@@ -82,24 +72,8 @@ with st.sidebar:
     for i, uid in enumerate(uids):
         base = canonical[i] if i < len(canonical) else make_config("gd")
         key = f"{PAGE}.{uid}"
-        shown_name = ss.get(f"{key}.name", base.name)
-        shown_flavor = ss.get(f"{key}.flavor", base.flavor)
-        title = f"{i + 1}. {optimizer_title(shown_name)} · {FLAVOR_TITLES.get(shown_flavor, 'Textbook')}"
-        with st.expander(title, expanded=i == 0, key=f"{key}.card"):
-            state.seed(f"{key}.name", base.name)
-            name = st.selectbox("Optimizer", list(optim.OPTIMIZERS), key=f"{key}.name",
-                                format_func=optimizer_title, help="The optimizer of this configuration.")
-            flavors = list(optim.OPTIMIZERS[name].flavors)
-            state.seed(f"{key}.flavor", base.flavor)
-            if ss[f"{key}.flavor"] not in flavors:
-                ss[f"{key}.flavor"] = "textbook"
-            flavor = st.selectbox("Flavor", flavors, key=f"{key}.flavor", format_func=FLAVOR_TITLES.get,
-                                  help=FLAVOR_HELP, on_change=_on_flavor, args=(i, uid))
-            cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)
-            configs.append(hyperparameter_widgets(cfg, f"{key}.{name}"))
-            st.caption(settings_note(configs[-1]))
-            st.button("Remove", key=f"{key}.remove", on_click=_remove, args=(uid,), disabled=len(uids) <= 1,
-                      icon=":material/delete:", type="tertiary")
+        configs.append(config_editor(key, i + 1, base, expanded=i == 0,
+                                     remove=partial(_remove, uid) if len(uids) > 1 else None))
     st.button("Add configuration", on_click=_add, disabled=len(uids) >= MAX_CONFIGS, icon=":material/add:",
               help=f"Adds a copy of the last configuration (at most {MAX_CONFIGS}).")
     setup = run_panel(PAGE, setup, obj)

@@ -76,10 +76,11 @@ if arrays is not None:
     grid = SweepGrid(arrays["lr"], arrays["second"], new_state.second, arrays["final_loss"], arrays["best_loss"],
                      arrays["converged_at"], arrays["diverged_at"], setup.steps, obj.f_min,
                      second_label(new_state.second), tolerance_text(setup, obj))
-    chart, side = st.columns([3, 1])
-    with chart:
-        live_chart(sweep_figure(grid, outcome, selected=cell), key=CHART, events=["click"], on_click=_on_pick)
-    with side:
+    # The map takes the full width; the cells' details sit under it, side by side where they fit.
+    live_chart(sweep_figure(grid, outcome, selected=cell), key=CHART, events=["click"], on_click=_on_pick)
+    details = st.container(horizontal=True, wrap=True, gap="large")
+    picked, best_box = details.container(width=420), details.container(width=420)
+    with picked:
         st.subheader("Picked cell")
         if cell is None:
             st.caption("Click a cell of the map to see how that run went and open it in the Playground.")
@@ -88,6 +89,7 @@ if arrays is not None:
                 st.markdown(line)
             st.page_link("pages/playground.py", label="Open this run in the Playground", icon=":material/explore:",
                          query_params=encode_playground(new_state.playground(*cell)))
+    with best_box:
         best = best_cell(grid)
         st.subheader("Best cell")
         if best is None:

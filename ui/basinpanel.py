@@ -24,17 +24,14 @@ from .basinstate import (
     basin_objectives,
     default_configs,
 )
-from .model import OptConfig, make_config, with_flavor
+from .config_editor import config_editor
+from .model import OptConfig
 from .state import seed
 from .widgets import (
-    FLAVOR_HELP,
-    FLAVOR_TITLES,
     help_text,
-    hyperparameter_widgets,
     log_options,
     objective_param_widgets,
     objective_title,
-    optimizer_title,
 )
 
 
@@ -74,24 +71,12 @@ def settings_panel(prefix: str, current: BasinState) -> BasinState:
                    resolution=res, steps=steps, tol=tol)
 
 
-def config_columns(prefix: str, configs: tuple[OptConfig, ...]) -> tuple[OptConfig, ...]:
-    """One bordered column per optimizer: its name, flavor and settings; returns the edited configurations."""
-    out = []
-    for i, (col, base) in enumerate(zip(st.columns(len(configs)), configs, strict=True)):
-        key = f"{prefix}.{i}"
-        with col.container(border=True):
-            seed(f"{key}.name", base.name)
-            name = st.selectbox(f"Map {i + 1}", list(optim.OPTIMIZERS), key=f"{key}.name",
-                                format_func=optimizer_title, help="The optimizer run from every start point.")
-            flavors = list(optim.OPTIMIZERS[name].flavors)
-            seed(f"{key}.flavor", base.flavor)
-            if st.session_state[f"{key}.flavor"] not in flavors:
-                st.session_state[f"{key}.flavor"] = "textbook"
-            flavor = st.selectbox("Flavor", flavors, key=f"{key}.flavor", format_func=FLAVOR_TITLES.get,
-                                  help=FLAVOR_HELP)
-            cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)
-            out.append(hyperparameter_widgets(cfg, f"{key}.{name}", more="More settings"))
-    return tuple(out)
+def config_editors(prefix: str, configs: tuple[OptConfig, ...]) -> tuple[OptConfig, ...]:
+    """One editor per map's optimizer (name, flavor, settings), in the sidebar; returns the edited ones."""
+    st.subheader("Optimizers")
+    return tuple(config_editor(f"{prefix}.{i}", i + 1, base, expanded=i == 0,
+                               help_text="The optimizer run from every start point.")
+                 for i, base in enumerate(configs))
 
 
 def view_picker(prefix: str, current: BasinState) -> str:

@@ -126,7 +126,12 @@ def objective_header(objective: optim.Objective, setup: Setup) -> None:
         known = "Its minima are not known in advance, so convergence is judged by the gradient norm."
     else:
         known = "No minimum: it falls away forever."
+    function_header(f"**{plain(objective.title)}**, every run starting at ({setup.x0:g}, {setup.y0:g}). {known}",
+                    objective.latex)
+
+
+def function_header(words: str, latex: str) -> None:
+    """Words about the function and its formula: side by side when they fit, else the formula below."""
     row = st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="medium")
-    row.container(width=420).markdown(
-        f"**{plain(objective.title)}**, every run starting at ({setup.x0:g}, {setup.y0:g}). {known}")
-    row.container(width="content").latex(objective.latex)
+    row.container(width=420).markdown(words)
+    row.container(width="content").latex(latex)
