@@ -34,7 +34,7 @@ from ui.inside import (
 )
 from ui.inside_panels import knob_widgets, optimizer_panel, plateau_trajectory
 from ui.live_chart import live_chart
-from ui.panels import objective_header, objective_panel, run_panel
+from ui.panels import cells, chart_cells, objective_header, objective_panel, run_panel
 from ui.report import fmt_loss
 from ui.router import ensure_routed
 from ui.update_rules import update_rules
@@ -42,6 +42,7 @@ from viz import Series, contour_figure, loss_figure, palette
 from viz.anatomy import anatomy_figure, memory_weights_figure, valley_map
 
 PAGE = "in"
+RULE_WIDTH = 360  # an update rule's card: its widest equation fits
 COLORS = dict(zip(optim.OPTIMIZERS, palette(len(optim.OPTIMIZERS)), strict=True))
 VARIANT = palette(12)[11]  # the one palette colour no optimizer wears: the "other" variant of a pair
 
@@ -103,10 +104,10 @@ def anatomy(cur: InsideState) -> InsideState:
                "learning rate rises again as the gradients shrink.")
     chart("anatomy.steps", anatomy_figure(series, log=scale == "log", coords=("x coordinate", "y coordinate")))
     st.subheader("Update rules")
-    for col, cfg in zip(st.columns(len(configs)), configs, strict=True):
-        with col.container(border=True):
+    for card, cfg in zip(cells(len(configs), RULE_WIDTH, border=True), configs, strict=True):
+        with card:
             update_rules(cfg, title=f"{cfg.title} ({cfg.flavor})")
-    left, right = st.columns(2)
+    left, right = chart_cells(2)
     with left:
         chart("anatomy.map", contour_figure(obj, series, click_grid=False, height=420))
     with right:
@@ -146,7 +147,7 @@ def zigzag(cur: InsideState) -> InsideState:
     except ValueError as e:
         fail(e)
     obj = setup.build_objective()
-    left, right = st.columns([1, 1], vertical_alignment="center")
+    left, right = chart_cells(2)
     with left:
         chart("zigzag.close", valley_map(obj, series, ("W (weight)", "b (bias)"), title="The paths, close up"))
     with right:
@@ -193,7 +194,7 @@ def epsilon(cur: InsideState) -> InsideState:
                   for f in forms]
     except ValueError as e:
         fail(e)
-    left, right = st.columns([1, 1], vertical_alignment="center")
+    left, right = chart_cells(2)
     with left:
         chart("eps.map", contour_figure(obj, series, click_grid=False, height=420, title=obj.title))
     with right:
@@ -211,8 +212,8 @@ def epsilon(cur: InsideState) -> InsideState:
                                       floors={"sqrt": (math.sqrt(eps), "√ε: the floor inside"),
                                               "eps": (eps, "ε: the floor outside")}, height_per_row=220))
     st.subheader("Update rules")
-    for col, f in zip(st.columns(len(forms)), forms, strict=True):
-        with col.container(border=True):
+    for card, f in zip(cells(len(forms), RULE_WIDTH, border=True), forms, strict=True):
+        with card:
             update_rules(cfgs[f], title=f"RMSprop, {labels[f]}")
     return replace(cur, epsilon=tuple(knobs.items()), eps_form=form)
 
@@ -254,11 +255,11 @@ def decay(cur: InsideState) -> InsideState:
     colors = {"on": COLORS["ewma_momentum"], "off": VARIANT}
     series = [Series(names[k], colors[k], ewma[k]) for k in which]
     chart("memory.steps", anatomy_figure(series, rows=("grad", "step"), coords=("x₁", "x₂"), height_per_row=220))
-    cols = st.columns(1 + len(which))
-    with cols[0]:
+    (cell,) = chart_cells(1)
+    with cell:
         chart("memory.map", contour_figure(setup.build_objective(), series, click_grid=False, height=400))
-    for col, k in zip(cols[1:], which, strict=True):
-        with col.container(border=True):
+    for card, k in zip(cells(len(which), RULE_WIDTH, border=True), which, strict=True):
+        with card:
             update_rules(cfgs[k], title=names[k])
     return replace(cur, decay=tuple(knobs.items()), bias=bias)
 

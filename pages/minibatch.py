@@ -9,6 +9,7 @@ from ui import minibatch as mb
 from ui import state
 from ui.live_chart import live_chart
 from ui.minibatch_panel import learning_rates, sidebar
+from ui.panels import chart_cells, function_header
 from ui.router import ensure_routed
 from ui.training import contour, problem, trajectory
 from viz import Fit, Series, epoch_loss_figure, fit_figure, palette, parameter_contour_figure
@@ -27,11 +28,7 @@ current: mb.MiniBatchState = state.load(PAGE, mb.decode_minibatch, mb.MiniBatchS
 
 with st.sidebar:
     choice = sidebar(PAGE, current)
-
-columns = st.columns(len(mb.OPTIMIZERS))
-batch_note = f"batch {choice.state.batch}, one step per batch"
-s = learning_rates(PAGE, choice.state, columns, {
-    "gd": "all the data every step", "sgd": batch_note, "rmsprop": batch_note, "adam": batch_note})
+    s = learning_rates(PAGE, choice.state)
 state.commit(PAGE, s, mb.encode_minibatch)
 
 try:
@@ -53,7 +50,6 @@ elif choice.upload_error:
 # ---------------------------------------------------------------- what is being fitted
 n = len(p.data)
 minimum = p.full.minima[0] if p.full.minima else None
-left, right = st.columns([3, 2], vertical_alignment="center")
 fit_name = "Least-squares fit" if s.model == "linear" else "Best fit (Newton's method)"
 if minimum is not None:
     best = f"{fit_name}: W = {minimum.x:.4g}, b = {minimum.y:.4g}, loss {minimum.value:.4g}."
@@ -61,11 +57,10 @@ else:
     best = "A threshold separates the two classes perfectly, so the loss has no minimum: it keeps falling as W grows."
 batches = (f"{p.steps_per_epoch} mini-batches of {s.batch} per epoch" if p.steps_per_epoch > 1 else
            f"a batch of {s.batch} holds all {n} samples, so every optimizer takes full-batch steps")
-left.markdown(f"**{mb.MODELS[s.model]}** on {n:,} samples, {s.epochs} epochs, {batches}. {best}")
-right.latex(p.full.latex)
+function_header(f"**{mb.MODELS[s.model]}** on {n:,} samples, {s.epochs} epochs, {batches}. {best}", p.full.latex)
 
-# ---------------------------------------------------------------- charts
-a, b = st.columns(2)
+# ---------------------------------------------------------------- charts, two to a row where they fit
+a, b, c, d = chart_cells(4)
 with a:
     loss_map, summarized = contour(choice.source)
     with st.spinner("Drawing the loss over (W, b)…", show_time=True):
@@ -78,7 +73,6 @@ with b:
     f_min = minimum.value if minimum is not None else None
     live_chart(epoch_loss_figure(series, per_epoch, f_min=f_min), key=f"{PAGE}.losses")
 
-c, d = st.columns(2)
 with c:
     fits = [Fit(sr.label, sr.color, *map(float, sr.traj.final_x)) for sr in series]
     if minimum is not None:

@@ -20,7 +20,7 @@ from ui.model import (
     make_config,
 )
 from ui.model import with_flavor as in_flavor
-from ui.panels import objective_header, objective_panel, run_panel
+from ui.panels import CARD_WIDTH, cells, objective_header, objective_panel, run_panel
 from ui.report import fmt_loss, fmt_point, settings_note, status, trajectories_csv, why_it_left
 from ui.router import ensure_routed
 from ui.update_rules import update_rules_popover
@@ -127,9 +127,9 @@ state.commit(PAGE, PlaygroundState(setup, flavor, tuple(configs), step), encode_
 # ---------------------------------------------------------------- results
 if series:
     st.subheader("Where each optimizer ended")
-    for col, s, cfg in zip(st.columns(len(series)), series, configs, strict=True):
+    for card, s, cfg in zip(cells(len(series), CARD_WIDTH, border=True), series, configs, strict=True):
         t = s.traj
-        with col.container(border=True):
+        with card:
             st.markdown(f"**{s.label}** · {t.optimizer.flavor}")
             st.caption(settings_note(cfg))
             st.markdown(f"Final point {fmt_point(t.final_x)}  \nFinal loss {fmt_loss(t.final_loss)}")

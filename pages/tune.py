@@ -12,7 +12,7 @@ from ui.compute import objective_for
 from ui.live_chart import live_chart
 from ui.manyruns import check_tuning, tuning
 from ui.model import effective_flavor
-from ui.panels import objective_panel
+from ui.panels import function_header, objective_panel
 from ui.report import board_table
 from ui.router import ensure_routed
 from ui.tunepanel import budget_panel, candidates_csv, candidates_table, leaderboard, leaderboard_display
@@ -41,11 +41,9 @@ state.commit(PAGE, new_state, encode_tune)
 
 setup = new_state.setup
 gap = "f − f*" if obj.f_min is not None else "f"
-text, formula = st.columns([2, 3], vertical_alignment="center")
-text.markdown(f"**{obj.title}**. Each optimizer: {new_state.budget} configurations x {new_state.starts} random "
-              f"starts x {setup.steps} steps. Score: the median final {gap} over the starts (lower is better); a "
-              "configuration that diverges from half the starts or more scores ∞.")
-formula.latex(obj.latex)
+function_header(f"**{obj.title}**. Each optimizer: {new_state.budget} configurations x {new_state.starts} random "
+                f"starts x {setup.steps} steps. Score: the median final {gap} over the starts (lower is better); "
+                "a configuration that diverges from half the starts or more scores ∞.", obj.latex)
 
 if not new_state.names:
     st.info("Pick at least one optimizer in the sidebar.")

@@ -86,12 +86,12 @@ def sidebar(prefix: str, state: mb.MiniBatchState) -> Choice:
     return Choice(new, source or mb.generated_source(new), upload_error, waiting)
 
 
-def learning_rates(prefix: str, state: mb.MiniBatchState, columns, notes: dict[str, str]) -> mb.MiniBatchState:
-    """One learning-rate slider per optimizer, each in its own column under its name and a note."""
+def learning_rates(prefix: str, state: mb.MiniBatchState) -> mb.MiniBatchState:
+    """One learning-rate slider per optimizer, named after it, and what each sees per step."""
+    st.subheader("Learning rates")
     lrs = []
-    for col, (name, lr) in zip(columns, state.lrs, strict=True):
-        with col.container(border=True):
-            st.markdown(f"**{mb.TITLES[name]}**")
-            lrs.append((name, param_widget(mb.lr_param(name), f"{prefix}.{name}.lr", lr, text="Learning rate")))
-            st.caption(notes[name])
+    for name, lr in state.lrs:
+        lrs.append((name, param_widget(mb.lr_param(name), f"{prefix}.{name}.lr", lr, text=mb.TITLES[name])))
+    st.caption(f"{mb.TITLES['gd']} sees all the data at every step; the others take one step per mini-batch "
+               f"of {state.batch}.")
     return replace(state, lrs=tuple(lrs))

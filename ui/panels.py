@@ -130,6 +130,25 @@ def objective_header(objective: optim.Objective, setup: Setup) -> None:
                     objective.latex)
 
 
+CHART_CELL_WIDTH = 400
+"""A chart's width in a row of charts: two fit side by side from about 1280 px windows, one below."""
+
+CARD_WIDTH = 250
+"""A card's width in a row of cards (an optimizer's result, its update rule)."""
+
+
+def cells(n: int, width: int = CHART_CELL_WIDTH, *, border: bool = False) -> list:
+    """``n`` containers side by side where the window has room, wrapping to the next line where not: a row
+    of fixed-width cells, so charts and cards are never squeezed below a readable width."""
+    row = st.container(horizontal=True, wrap=True, gap="medium")
+    return [row.container(width=width, border=border) for _ in range(n)]
+
+
+def chart_cells(n: int) -> list:
+    """``n`` containers for charts (see :func:`cells`)."""
+    return cells(n, CHART_CELL_WIDTH)
+
+
 def function_header(words: str, latex: str) -> None:
     """Words about the function and its formula: side by side when they fit, else the formula below."""
     row = st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="medium")
