@@ -130,7 +130,7 @@ def objective_header(objective: optim.Objective, setup: Setup) -> None:
                     objective.latex)
 
 
-CHART_CELL_WIDTH = 400
+CHART_CELL_WIDTH = 370
 """A chart's width in a row of charts: two fit side by side from about 1280 px windows, one below."""
 
 CARD_WIDTH = 250
