@@ -105,9 +105,9 @@ def _lessons() -> dict[str, Lesson]:
             "−1.5 forever and the loss never drops below 22.5. RMSprop divides each coordinate's gradient by "
             "the root of its recent squares, so its y-step stays near 0.1 in size whatever the slope, and it "
             "reaches the bottom within about 40 steps. The article adds epsilon outside the square root, as here.",
-            "**Chart to look at: the loss chart, on the right of the Playground.** Gradient descent's line "
+            "**Chart to look at: the Playground's Loss panel.** Gradient descent's line "
             "stays flat at 22.5 while RMSprop's drops by many decades within 40 steps. On the contour map "
-            "(left) gradient descent's path is the vertical line at x ≈ 0 jumping between y = 1.5 and −1.5.",
+            "gradient descent's path is the vertical line at x ≈ 0 jumping between y = 1.5 and −1.5.",
             PlaygroundState(setup=bowl, flavor="textbook", optimizers=(gd_000, rms_000)),
             inside=replace(default_inside(), setup=bowl, optimizers=(gd_000, rms_000)),
             inside_look="The **y coordinate** column: gradient descent's gradient stays at 30 and its step at "
@@ -121,7 +121,7 @@ def _lessons() -> dict[str, Lesson]:
             "makes every step about 0.1 long in each coordinate, whatever the slope, so x₁ (4 away) and x₂ "
             "(3 away) close in at the same speed and the run ends just short of the minimum. The app's core "
             "reproduces the article's printed end point and loss to the last digit.",
-            "**Chart to look at: the contour map, on the left of the Playground**: the path comes in "
+            "**Chart to look at: the Playground's Contour map**: the path comes in "
             "diagonally, not along the steepest slope. This card compares the printed numbers with the app's.",
             PlaygroundState(setup=Setup(objective_params=(("a", 5.0), ("b", 7.0)), x0=-4.0, y0=3.0, steps=50),
                             flavor="textbook",
@@ -136,8 +136,8 @@ def _lessons() -> dict[str, Lesson]:
             "so its steps only shrink: after 300 steps on the valley 0.1x² + 5y² it is still near x = 6, "
             "barely moving. RMSprop averages recent squared gradients instead, forgets the steep start, "
             "and its steps grow back as the gradients shrink, so it reaches the minimum.",
-            "**Chart to look at: the contour map, on the left of the Playground**: AdaGrad's path stops "
-            "short along the flat x direction; the loss chart (right) shows it levelling off near 5.",
+            "**Chart to look at: the Playground's Contour map**: AdaGrad's path stops "
+            "short along the flat x direction; the Loss panel shows it levelling off near 5.",
             PlaygroundState(setup=valley, flavor="textbook", optimizers=(ada_002, rms_002)),
             inside=replace(default_inside(), setup=valley, optimizers=(ada_002, rms_002)),
             inside_look="The **effective learning rate** row: AdaGrad's falls without end while RMSprop's "
@@ -153,7 +153,7 @@ def _lessons() -> dict[str, Lesson]:
             f"history: it walks straight down without the zig-zag and keeps its W-step as large as its "
             f"b-step. With a learning rate this small both take many steps, so the lesson runs "
             f"{zz['steps']}.",
-            "**Chart to look at: the contour map, on the left of the Playground** (zoom in around the "
+            "**Chart to look at: the Playground's Contour map** (zoom in around the "
             "start, at the left of the valley): gradient descent's path is a fan of zig-zags, RMSprop's a "
             "straight line. The loss chart shows RMSprop ahead by the end.",
             PlaygroundState(setup=zz_setup, flavor="textbook", optimizers=zigzag_configs(zz["lr"], zz["decay"])),
@@ -169,8 +169,7 @@ def _lessons() -> dict[str, Lesson]:
             "Momentum carries its velocity past the valley floor in the steep x₂ direction (up to x₂ ≈ 1.8) "
             "before it settles. AdaGrad and RMSprop both scale each coordinate by its gradient history and "
             "take similar, direct paths; on a simple bowl like this they behave alike, as the notebook says.",
-            "**Chart to look at: the paths, one panel per optimizer, under the configurations in Compare**, "
-            "then the loss curves below them.",
+            "**Chart to look at: Compare's Paths, one panel per optimizer**, then its Loss curves.",
             CompareState(setup=VALLEY_004, configs=(
                 make_config("ewma_momentum", lr=0.1, momentum=0.9, bias_correction=True),
                 make_config("adagrad", lr=0.9, eps=1e-8),
