@@ -21,7 +21,7 @@ from ui.model import (
 )
 from ui.model import with_flavor as in_flavor
 from ui.panels import CARD_WIDTH, cells, objective_header, objective_panel, run_panel
-from ui.report import fmt_loss, fmt_point, settings_note, status, trajectories_csv, why_it_left
+from ui.report import barely_moved, fmt_loss, fmt_point, settings_note, status, trajectories_csv, why_it_left
 from ui.router import ensure_routed
 from ui.update_rules import update_rules_popover
 from ui.urlstate import decode_playground, encode_playground
@@ -106,6 +106,11 @@ def _on_contour_click() -> None:
     ss[f"{PAGE}.x0"], ss[f"{PAGE}.y0"] = x, y
 
 
+def _set_lr(name: str, lr: float) -> None:
+    """Callback: a learning rate that moves a run that barely moved."""
+    st.session_state[f"{PAGE}.opt.{name}.lr"] = lr
+
+
 def _on_step() -> None:
     """The person left the step control at a step: keep it (and so the link) until they move it again."""
     state.update(PAGE, step=chart_state(CHART).get("step"))
@@ -139,6 +144,12 @@ if series:
             why = why_it_left(t, setup)
             if why:
                 st.caption(why)
+            slow = barely_moved(t)
+            if slow:
+                st.caption(slow[0])
+                st.button(f"Try lr = {slow[1]:g}", key=f"_{PAGE}.faster.{cfg.name}", on_click=_set_lr,
+                          args=(cfg.name, slow[1]), icon=":material/speed:",
+                          help="Sets this optimizer's learning rate; the library's default stays in its help text.")
     labels = [s.label for s in series]
     st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, labels, [s.traj for s in series]),
                        file_name="descent-lab-trajectories.csv", mime="text/csv", on_click="ignore",

@@ -113,6 +113,18 @@ def test_the_default_cards_say_only_what_the_runs_did():
     assert any("effective learning rate grew" in c.value for c in at.caption)
 
 
+def test_a_run_that_barely_moved_says_why_and_offers_a_learning_rate_that_moves():
+    """Adam at its library default lr 0.001 moves 0.14 in 100 steps on the default bowl, 2.1 from the minimum."""
+    at = app({"opt": ["gd", "adam"], "adam.lr": "0.001"})
+    ok(at)
+    assert any(c.value.startswith("Barely moved: 0.14 in 100 steps") for c in at.caption)
+    (button,) = [b for b in at.button if b.label.startswith("Try lr = ")]
+    button.click().run()
+    ok(at)
+    assert q(at, "adam.lr") == ["0.03"]
+    assert not any(c.value.startswith("Barely moved") for c in at.caption)
+
+
 def test_playground_changing_an_optimizer_changes_results():
     at = app()
     before = results(at)

@@ -82,6 +82,44 @@ def why_it_left(traj: optim.Trajectory, setup: Setup) -> str | None:
             "so the loss rises again before it settles.")
 
 
+def barely_moved(traj: optim.Trajectory) -> tuple[str, float] | None:
+    """When a run that did not diverge barely moved, why, and a learning rate that would move it visibly.
+
+    "Barely" is less than 10% of the way from its start to the nearest known minimum (or 10% of the plotted
+    span where no minimum is known). Library defaults are tuned for networks, not for a 2-D bowl: Adam's
+    lr 0.001 takes steps of about 0.001, so 100 steps cover about 0.1. The suggestion scales the learning
+    rate by how much farther the run had to go, to a round value within the setting's range.
+
+    Example:
+        >>> import optim
+        >>> bowl = optim.get_objective("quadratic", a=1, b=10)
+        >>> t = optim.run(optim.make_optimizer("adam", lr=0.001), bowl, x0=[1.5, 1.5], steps=100)
+        >>> why, lr = barely_moved(t)
+        >>> lr, why.split(":")[0]
+        (0.03, 'Barely moved')
+    """
+    if int(np.asarray(traj.diverged_at)) >= 0 or "lr" not in traj.optimizer.hyperparameters:
+        return None
+    xs = np.asarray(traj.xs, dtype=float)
+    moved = float(np.linalg.norm(xs[-1] - xs[0]))
+    obj = traj.objective
+    if obj.minima:
+        reference = float(obj.nearest_minimum(xs[0])[1])
+    else:
+        (x0, x1), (y0, y1) = obj.domain
+        reference = 0.5 * float(np.hypot(x1 - x0, y1 - y0))
+    if reference <= 0 or moved >= 0.1 * reference:
+        return None
+    lr = float(np.ravel(traj.optimizer.hyperparameters["lr"])[0])
+    p = optim.OPTIMIZERS[traj.optimizer.name].params(traj.optimizer.flavor)["lr"]
+    want = min(max(lr * 2 * reference / max(moved, 1e-12), p.low), p.high)
+    nice = float(f"{want:.0e}") if want < 1 else round(want)
+    why = (f"Barely moved: {moved:.2g} in {traj.steps} steps, where the nearest minimum is {reference:.2g} away. "
+           f"Its learning rate {lr:g} takes steps too small for this function (library defaults are set for "
+           "training networks).")
+    return why, min(max(nice, p.low), p.high)
+
+
 def settings_note(cfg: OptConfig) -> str:
     """Which settings differ from the flavor's library defaults, in one short line.
 
