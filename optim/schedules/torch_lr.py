@@ -108,7 +108,9 @@ def warmup_cosine(p, hp, cycled) -> Program:
 def one_cycle(p, hp, cycled) -> Program:
     """OneCycleLR: phases of cosine or linear annealing; with cycle_momentum, momentum or beta1 too.
 
-    Raises at a step past total_steps, as torch does.
+    Each step finds its phase (start and end step, the values at both ends), then
+    anneals from one end to the other as torch does. Refuses a step past
+    total_steps, as torch does.
     """
     total, pct, three = p["total_steps"], p["pct_start"], p["three_phase"]
     cos = np.asarray(p["anneal_strategy"]) == "cos"
@@ -116,29 +118,31 @@ def one_cycle(p, hp, cycled) -> Program:
     initial = top / p["div_factor"]
     low = initial / p["final_div_factor"]
     m_hi, m_lo = p["max_momentum"], p["base_momentum"]
-
-    def anneal(start, end, frac):
-        with np.errstate(invalid="ignore"):
-            curve = end + (start - end) / 2.0 * (np.cos(np.pi * frac) + 1)
-        return np.where(cos, curve, (end - start) * frac + start)
+    e1 = pct * total - 1.0
+    e2 = 2 * pct * total - 2.0
 
     def values(k):
-        e1 = pct * total - 1.0
-        e2 = 2 * pct * total - 2.0
-        last = total - 1
+        first = k <= e1
+        second = ~first & three & (k <= e2)
+        start = np.where(first, 0.0, np.where(second | ~np.asarray(three), e1, e2))
+        end = np.where(first, e1, np.where(second, e2, total - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
-            f1 = (k - 0.0) / (e1 - 0.0)
-            f2_two, f2_three = (k - e1) / (last - e1), (k - e1) / (e2 - e1)
-            f3 = (k - e2) / (last - e2)
-        first, second = k <= e1, k <= e2
-        lr = np.where(three, np.where(first, anneal(initial, top, f1), np.where(
-            second, anneal(top, initial, f2_three), anneal(initial, low, f3))),
-            np.where(first, anneal(initial, top, f1), anneal(top, low, f2_two)))
-        out = {"lr": lr}
+            frac = (k - start) / (end - start)
+            cos_out = np.cos(np.pi * frac) + 1 if np.any(cos) else None
+
+        def phase(v):
+            return np.where(first, v[0], np.where(second, v[1], v[2]))
+
+        def anneal(a, b):
+            a, b = phase(a), phase(b)
+            if cos_out is None:
+                return (b - a) * frac + a
+            curve = b + (a - b) / 2.0 * cos_out
+            return curve if np.all(cos) else np.where(cos, curve, (b - a) * frac + a)
+
+        out = {"lr": anneal((initial, top, np.where(three, initial, top)), (top, initial, low))}
         if cycled is not None:
-            mom = np.where(three, np.where(first, anneal(m_hi, m_lo, f1), np.where(
-                second, anneal(m_lo, m_hi, f2_three), anneal(m_hi, m_hi, f3))),
-                np.where(first, anneal(m_hi, m_lo, f1), anneal(m_lo, m_hi, f2_two)))
+            mom = anneal((m_hi, m_lo, np.where(three, m_hi, m_lo)), (m_lo, m_hi, m_hi))
             out[cycled] = np.where(p["cycle_momentum"], mom, hp[cycled])
         return out
 
