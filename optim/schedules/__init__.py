@@ -10,9 +10,10 @@ step by step.
 
 from .catalog import SCHEDULES
 from .configure import Schedule, bind_schedule, make_schedule
+from .formulas import ScheduleFormula, schedule_formula
 from .spec import SCHEDULE_PARAMETERS, Program, ScheduleFlavor, ScheduleSpec
 
 __all__ = [
     "SCHEDULES", "SCHEDULE_PARAMETERS", "Program", "Schedule", "ScheduleFlavor", "ScheduleSpec", "bind_schedule",
-    "make_schedule",
+    "ScheduleFormula", "make_schedule", "schedule_formula",
 ]

@@ -69,9 +69,10 @@ def cosine_recursion(lr0, t_max, eta_min, first, at_first, before) -> Program:
         special = (j - 1 - t_max) % (2 * t_max) == 0
         j, ratio, special, early = (np.broadcast_to(a, (n,) + width) for a in (j, ratio, special, early))
         lr, out = carry, np.empty((n,) + width)
-        for i in range(n):
-            later = np.where(special[i], lr + top, ratio[i] * (lr - eta_min) + eta_min)
-            lr = out[i] = np.where(j[i] > 0, later, np.where(j[i] == 0, at_first, early[i]))
+        with np.errstate(invalid="ignore"):  # the ratio is inf where torch takes its special step
+            for i in range(n):
+                later = np.where(special[i], lr + top, ratio[i] * (lr - eta_min) + eta_min)
+                lr = out[i] = np.where(j[i] > 0, later, np.where(j[i] == 0, at_first, early[i]))
         return {"lr": out}, lr
 
     return Program(advance, np.zeros(width))
