@@ -317,3 +317,19 @@ def test_specs_name_their_parameters_and_every_flavor():
             assert set(params) <= set(spec.names) and (fl.lacks != "") == (set(params) != set(spec.names))
             for p in params.values():
                 assert p.help and optim.params.validate(p, p.default, name) == p.default
+
+
+@pytest.mark.parametrize("name", optim.SCHEDULES)
+def test_a_spec_says_whether_its_schedule_reads_the_loss(name):
+    for flavor in optim.SCHEDULES[name].flavors:
+        opt = optim.make_optimizer("sgd", flavor, momentum=0.9, schedule=name)
+        assert optim.Stepper(opt).needs_loss == optim.SCHEDULES[name].uses_loss
+
+
+def test_a_sweep_runs_under_a_schedule():
+    cosine = optim.make_schedule("cosine", t_max=60, eta_min=1e-4)
+    s = optim.sweep("adam", "rosenbrock", lr=[0.01, 0.05], second=[0.8, 0.9], steps=60, flavor="torch",
+                    schedule=cosine)
+    one = optim.run(optim.make_optimizer("adam", "torch", lr=0.05, beta1=0.9, schedule=cosine), "rosenbrock",
+                    steps=60)
+    assert s.final_loss[1, 1] == one.final_loss

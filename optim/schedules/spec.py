@@ -87,14 +87,12 @@ class ScheduleFlavor:
     ``follows`` names the library code it reproduces with our parameters mapped
     onto that code's; ``program(params, hyperparameters, cycled)`` builds the
     :class:`Program`. ``params`` are the parameters this flavor offers (None:
-    all of the schedule's) and ``lacks`` says in one sentence why the others
-    are missing.
+    all of the schedule's) and ``lacks`` says why the others are missing.
     """
 
     follows: str
     program: Callable[[dict, dict, str | None], Program]
     params: tuple[str, ...] | None = None
-    defaults: dict[str, Any] = field(default_factory=dict)
     lacks: str = ""
 
 
@@ -104,6 +102,8 @@ class ScheduleSpec:
 
     ``flavors`` holds the flavors whose library has the schedule; ``missing``
     gives, for each other flavor, the sentence ``make_optimizer`` refuses with.
+    ``uses_loss``: the schedule reads the loss at every step (give it to
+    :meth:`optim.Stepper.rule`).
 
     Example:
         >>> import optim
@@ -127,8 +127,7 @@ class ScheduleSpec:
         """The parameters ``flavor`` offers, with their defaults for this schedule and flavor."""
         fl = self.flavors.get(flavor)
         names = self.names if fl is None or fl.params is None else fl.params
-        defaults = {**self.defaults, **(fl.defaults if fl else {})}
-        return {n: replace(SCHEDULE_PARAMETERS[n], default=defaults.get(n, SCHEDULE_PARAMETERS[n].default))
+        return {n: replace(SCHEDULE_PARAMETERS[n], default=self.defaults.get(n, SCHEDULE_PARAMETERS[n].default))
                 for n in names}
 
 
