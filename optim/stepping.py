@@ -88,11 +88,9 @@ class Stepper:
         """
         if k != self._next:
             raise ValueError(f"steps must be asked for in order: expected step {self._next}, got {k}.")
-        self._next += 1
-        if self._program is None:
-            return {}
-        if k >= self._end:
+        if self._program is not None and k >= self._end:
             self._advance(k, loss)
+        self._next += 1
         return {name: v[k - self._k0] for name, v in self._block.items()}
 
     def rule(self, k: int, loss=None) -> Rule:

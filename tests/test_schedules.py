@@ -333,3 +333,10 @@ def test_a_sweep_runs_under_a_schedule():
     one = optim.run(optim.make_optimizer("adam", "torch", lr=0.05, beta1=0.9, schedule=cosine), "rosenbrock",
                     steps=60)
     assert s.final_loss[1, 1] == one.final_loss
+
+
+def test_a_step_refused_for_want_of_the_loss_can_be_asked_again():
+    stepper = optim.Stepper(optim.make_optimizer("sgd", lr=0.05, schedule="reduce_on_plateau"), 3)
+    with pytest.raises(ValueError, match="needs the loss"):
+        stepper.rule(0)
+    assert stepper.hyperparameters(0, 1.0)["lr"] == 0.05
