@@ -21,6 +21,11 @@ given after each step (they ignore the start point's loss); optax's
 Only ``reduce_on_plateau`` reads the loss (``needs_loss``); other schedules are
 computed ahead in blocks of steps, so a step costs one dictionary merge and
 the rule's construction (a few closures) on top of the update itself.
+
+With ``lr_y`` (the y coordinate's own rate) the schedule runs twice, from
+``lr`` and from ``lr_y``, as torch schedules two parameter groups: the same
+shape, each from its own base rate (a one-cycle schedule sets both to its own
+rates; a plateau reduces both at the same steps).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizers import OPTIMIZERS, Optimizer
+from .optimizers import OPTIMIZERS, Optimizer, build_rule
 from .spec import Rule
 
 BLOCK = 1 << 16
@@ -60,15 +65,16 @@ class Stepper:
     def __init__(self, optimizer: Optimizer, steps: int | None = None, *, keep: bool = True):
         self.optimizer = optimizer
         self.steps = steps
-        self._hp = optimizer.hyperparameters
-        self._build = OPTIMIZERS[optimizer.name].flavors[optimizer.flavor].build
+        self._hp = hp = optimizer.hyperparameters
         schedule = optimizer.schedule
-        self._program = schedule.program(self._hp) if schedule is not None else None
+        self._program = schedule.program(hp) if schedule is not None else None
+        self._program_y = schedule.program({**hp, "lr": hp["lr_y"]}) if schedule and "lr_y" in hp else None
         limit = self._program.limit if self._program else None
         if steps is not None and limit is not None and steps > limit:
             raise ValueError(f"{schedule.name} ({schedule.flavor}): the run has {steps:,} steps but total_steps is "
                              f"{limit:,}; torch's OneCycleLR refuses to step past total_steps.")
         self._carry = self._program.start if self._program else None
+        self._carry_y = self._program_y.start if self._program_y else None
         self._width = optimizer.batch_size or 1
         self._next, self._k0, self._end, self._block = 0, 0, 0, {}
         self._kept: list[dict[str, np.ndarray]] | None = [] if keep else None
@@ -96,7 +102,8 @@ class Stepper:
     def rule(self, k: int, loss=None) -> Rule:
         """The update rule for step ``k``: the optimizer's own, with the scheduled hyperparameters."""
         values = self.hyperparameters(k, loss)
-        return self._build(**{**self._hp, **values}) if values else self.optimizer.rule
+        return build_rule(self.optimizer.name, self.optimizer.flavor, {**self._hp, **values}) if values \
+            else self.optimizer.rule
 
     @property
     def used(self) -> dict[str, np.ndarray]:
@@ -108,13 +115,28 @@ class Stepper:
             return {}
         return {name: np.concatenate([b[name] for b in self._kept])[: self._next] for name in self._kept[0]}
 
-    def rule_by_step(self) -> Rule:
-        """The rule with every scheduled hyperparameter as an array (steps, 1, W) over the steps taken.
+    def lr_by_step(self) -> np.ndarray | None:
+        """The learning rate the rule applied at each step taken, (steps, 1, W), or (steps, 2, W)
+        with ``lr_y`` (x's rate, then y's); None when the schedule does not set it."""
+        used = self.used
+        if "lr" not in used:
+            return None
+        lr = used["lr"].reshape(len(used["lr"]), 1, -1)
+        if "lr_y" not in used:
+            return lr
+        return np.concatenate(np.broadcast_arrays(lr, used["lr_y"].reshape(len(lr), 1, -1)), axis=1)
 
-        Its ``effective_lr`` applies to states stacked along a leading step axis.
+    def rule_by_step(self) -> Rule:
+        """The rule with every scheduled hyperparameter as an array over the steps taken, (steps, 1, W)
+        (the rate as in :meth:`lr_by_step`). Its ``effective_lr`` applies to states stacked along a
+        leading step axis.
         """
-        stacked = {name: v.reshape(len(v), 1, -1) for name, v in self.used.items()}
-        return self._build(**{**self._hp, **stacked}) if stacked else self.optimizer.rule
+        rate = self.lr_by_step()
+        if rate is None:
+            return self.optimizer.rule
+        stacked = {name: v.reshape(len(v), 1, -1) for name, v in self.used.items() if name not in ("lr", "lr_y")}
+        hp = {k: v for k, v in self._hp.items() if k != "lr_y"}
+        return OPTIMIZERS[self.optimizer.name].flavors[self.optimizer.flavor].build(**{**hp, **stacked, "lr": rate})
 
     def _advance(self, k: int, loss) -> None:
         program = self._program
@@ -130,6 +152,10 @@ class Stepper:
             if self.steps is not None:
                 n = max(1, min(n, self.steps - k))
         values, self._carry = program.advance(self._carry, k, n, loss)
+        if self._program_y is not None:
+            values_y, self._carry_y = self._program_y.advance(self._carry_y, k, n, loss)
+            if "lr" in values_y:
+                values["lr_y"] = values_y["lr"]
         self._k0, self._end = k, k + n
         self._block = {name: v[:, 0] if v.shape[1] == 1 else v
                        for name, v in ((name, np.asarray(v, dtype=np.float64)) for name, v in values.items())}

@@ -46,6 +46,14 @@ class Schedule:
         sizes = {np.size(v) for v in {**self.given, **self.params}.values() if np.ndim(v)}
         return sizes.pop() if sizes else None
 
+    def runs(self, index) -> Schedule:
+        """The same schedule for a subset of its runs: array parameters indexed by ``index`` (a slice)."""
+
+        def pick(params):
+            return {k: v[index] if np.ndim(v) else v for k, v in params.items()}
+
+        return Schedule(self.name, pick(self.given), self.flavor, pick(self.params), self.cycles)
+
     def program(self, hyperparameters: dict[str, Any]) -> Program:
         """The :class:`~optim.schedules.spec.Program` running this (bound) schedule for these hyperparameters."""
         if self.flavor is None:
@@ -74,7 +82,7 @@ def make_schedule(name: str, **params) -> Schedule:
         >>> optim.make_schedule("cosine", t_max=0)
         Traceback (most recent call last):
         ...
-        ValueError: cosine: t_max = 0 is not allowed; allowed: a whole number from 1 to 1e+06.
+        ValueError: cosine: t_max = 0 is out of range; allowed: a whole number from 1 to 1e+06.
         >>> optim.make_schedule("cosine", T_max=10)
         Traceback (most recent call last):
         ...
