@@ -5,6 +5,9 @@
    per trajectory (timed on a sample and scaled to 10,000). Target: >= 30x faster,
    about 0.25 s or less on a 2-core machine.
 2. 4 trajectories x 2,000 steps with the full path recorded. Target: a few tens of ms.
+3. 10,000 Adam (torch) trajectories x 500 steps on Rosenbrock, ``record="final"``, with a
+   one-cycle schedule (cycling beta1) next to a constant rate. Target: the schedule adds at
+   most 25%. Also shown: the same with 10,000 different max_lr values (a sweep of the schedule).
 
 Run: ``make bench`` or ``PYTHONPATH=. python benchmarks/bench_core.py``.
 """
@@ -64,6 +67,23 @@ def main():
     path_time, traj = best_of(5, lambda: optim.run(opt, rosen, small, 2000))
     print(f"4 runs x 2,000 steps, full path: {path_time * 1000:.1f} ms (target: a few tens of ms); "
           f"xs {traj.xs.shape}, state {sorted(traj.state)}")
+
+    adam = {"lr": 0.01}
+    cycle = optim.make_schedule("one_cycle", max_lr=0.05, total_steps=STEPS)
+    sweep = optim.make_schedule("one_cycle", max_lr=np.geomspace(0.005, 0.5, N_RUNS), total_steps=STEPS)
+    runs = {
+        "constant rate": optim.make_optimizer("adam", "torch", **adam),
+        "one-cycle": optim.make_optimizer("adam", "torch", schedule=cycle, **adam),
+        "one-cycle, 10,000 max_lr": optim.make_optimizer("adam", "torch", schedule=sweep, **adam),
+    }
+    times = {name: best_of(5, lambda o=o: optim.run(o, rosen, starts, STEPS, record="final"))[0]
+             for name, o in runs.items()}
+    base = times["constant rate"]
+    print(f"{N_RUNS:,} Adam (torch) runs x {STEPS} steps on Rosenbrock (record='final')")
+    for name, t in times.items():
+        extra = "" if name == "constant rate" else f"   {t / base:5.2f} x the constant rate"
+        target = " (target: <= 1.25 x)" if name == "one-cycle" else ""
+        print(f"  {name:26s}{t:8.3f} s{extra}{target}")
 
 
 if __name__ == "__main__":

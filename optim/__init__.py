@@ -19,8 +19,10 @@ from .objectives import OBJECTIVES, get_objective
 from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from .params import Param
 from .run import DIVERGENCE_BOUND, Summary, Trajectory, run
+from .schedules import SCHEDULES, Schedule, ScheduleSpec, make_schedule, schedule_formula
 from .spec import FLAVORS, HYPERPARAMETERS, OptimizerSpec
 from .speed import speed_ranks
+from .stepping import Stepper
 from .sweep import MAX_RUN_STEPS, Sweep, sweep
 from .tuning import Tuning, tune
 
@@ -30,4 +32,5 @@ __all__ = [
     "Param", "Summary", "Sweep", "Trajectory", "Tuning", "Window", "basins", "edge_cells", "edge_share",
     "equations", "get_objective", "latex", "make_optimizer", "parse_objective", "run", "speed_ranks", "sweep",
     "tune", "zoom_toward_edge",
+    "SCHEDULES", "Schedule", "ScheduleSpec", "Stepper", "make_schedule", "schedule_formula",
 ]

@@ -16,6 +16,7 @@ from .rules.momentum import EWMA_MOMENTUM, GD, SGD
 from .rules.nadam import NADAM
 from .rules.radam import RADAM
 from .rules.rmsprop import RMSPROP
+from .schedules import Schedule, bind_schedule
 from .spec import FLAVORS, OptimizerSpec, Rule, per_coordinate_lr
 
 OPTIMIZERS: dict[str, OptimizerSpec] = {
@@ -30,18 +31,23 @@ class Optimizer:
     """A configured optimizer: its name, flavor, resolved hyperparameters and update rule.
 
     Hyperparameters are Python scalars, or 1-D arrays with one value per run of a batch.
-    ``lr_y`` is among them only when it was set.
+    ``lr_y`` is among them only when it was set. ``schedule`` (bound to the flavor)
+    varies some of them step by step; ``rule`` uses the hyperparameters as given,
+    and :class:`optim.Stepper` gives each step's rule.
     """
 
     name: str
     flavor: str
     hyperparameters: dict[str, Any]
     rule: Rule
+    schedule: Schedule | None = None
 
     @property
     def batch_size(self) -> int | None:
-        """The length shared by array-valued hyperparameters, or None if all are scalars."""
+        """The length shared by array-valued hyperparameters (and schedule parameters), or None."""
         sizes = {np.size(v) for v in self.hyperparameters.values() if np.ndim(v)}
+        if self.schedule is not None and self.schedule.batch_size:
+            sizes.add(self.schedule.batch_size)
         return sizes.pop() if sizes else None
 
     @property
@@ -59,7 +65,8 @@ class Optimizer:
             {'lr': array([0.2, 0.3])}
         """
         hp = {k: v[index] if np.ndim(v) else v for k, v in self.hyperparameters.items()}
-        return replace(self, hyperparameters=hp, rule=build_rule(self.name, self.flavor, hp))
+        schedule = self.schedule.runs(index) if self.schedule is not None else None
+        return replace(self, hyperparameters=hp, rule=build_rule(self.name, self.flavor, hp), schedule=schedule)
 
     @property
     def label(self) -> str:
@@ -67,17 +74,22 @@ class Optimizer:
 
     def __repr__(self) -> str:
         hp = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters.items())
-        return f"Optimizer({self.name!r}, flavor={self.flavor!r}, {hp})"
+        sched = f", schedule={self.schedule!r}" if self.schedule is not None else ""
+        return f"Optimizer({self.name!r}, flavor={self.flavor!r}, {hp}{sched})"
 
 
-def make_optimizer(name: str, flavor: str = "textbook", **hyperparameters) -> Optimizer:
+def make_optimizer(name: str, flavor: str = "textbook", *, schedule: Schedule | str | None = None,
+                   **hyperparameters) -> Optimizer:
     """Configure optimizer ``name`` in ``flavor``'s semantics and defaults.
 
     Any hyperparameter may be a 1-D array (one value per run) to sweep it in one
     batched run. Unknown names, flavors or hyperparameters, and values outside
     their ranges, raise ``ValueError`` saying what is allowed. ``lr_y`` (None: unset)
     gives the y coordinate its own learning rate, in optimizers whose spec is
-    ``coordinatewise``; the others refuse it.
+    ``coordinatewise``; the others refuse it. ``schedule`` (a name, or
+    :func:`optim.make_schedule`) varies the learning rate step by step in the
+    flavor's semantics; a flavor whose library has no such schedule is refused
+    with one sentence.
 
     Example (``...`` in an expected error stands for the rest of the sentence):
         >>> import optim
@@ -95,6 +107,10 @@ def make_optimizer(name: str, flavor: str = "textbook", **hyperparameters) -> Op
         >>> rule, p = optim.make_optimizer("gd", lr=0.1, lr_y=0.5).rule, np.ones((2, 1))
         >>> rule.step(p, p, rule.init(p))[0].tolist()  # x and y step with their own rates
         [[0.9], [0.5]]
+        >>> optim.make_optimizer("adam", "keras", schedule="one_cycle")
+        Traceback (most recent call last):
+        ...
+        ValueError: one_cycle (keras): Keras has no one-cycle learning-rate schedule.
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; allowed: {', '.join(OPTIMIZERS)}.")
@@ -114,13 +130,16 @@ def make_optimizer(name: str, flavor: str = "textbook", **hyperparameters) -> Op
             )
         items, after_lr = list(hp.items()), list(hp).index("lr") + 1
         hp = dict(items[:after_lr] + [("lr_y", validate(param, lr_y, owner))] + items[after_lr:])
+    sched = bind_schedule(schedule, name, flavor, spec.flavors[flavor].params, hp)
     sizes = {np.size(v) for v in hp.values() if np.ndim(v)}
+    if sched is not None and sched.batch_size:
+        sizes.add(sched.batch_size)
     if len(sizes) > 1:
         raise ValueError(
             f"{name} ({flavor}): array-valued hyperparameters must all have the same length, "
             f"got lengths {sorted(sizes)}."
         )
-    return Optimizer(name, flavor, hp, build_rule(name, flavor, hp))
+    return Optimizer(name, flavor, hp, build_rule(name, flavor, hp), sched)
 
 
 def build_rule(name: str, flavor: str, hyperparameters: dict[str, Any]) -> Rule:

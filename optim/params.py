@@ -14,17 +14,22 @@ from typing import Any
 
 import numpy as np
 
-SCALES = ("log", "linear", "bool", "int")
+SCALES = ("log", "linear", "bool", "int", "choice")
 
 
 @dataclass(frozen=True)
 class Param:
     """One named parameter: default, inclusive range ``[low, high]``, scale and help.
 
+    Scales: ``log`` and ``linear`` numbers, ``int`` whole numbers, ``bool`` flags,
+    and ``choice`` for one of the few words listed in ``choices``.
+
     Example:
         >>> p = Param("lr", 0.01, 1e-6, 10.0, "log", "Learning rate.")
         >>> p.describe_range()
         'a number from 1e-06 to 10'
+        >>> Param("mode", "rel", scale="choice", choices=("rel", "abs")).describe_range()
+        "one of 'rel', 'abs'"
     """
 
     name: str
@@ -33,10 +38,13 @@ class Param:
     high: float | None = None
     scale: str = "linear"
     help: str = ""
+    choices: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.scale not in SCALES:
             raise ValueError(f"scale must be one of {SCALES}, not {self.scale!r}")
+        if (self.scale == "choice") != bool(self.choices):
+            raise ValueError("choices are given exactly when the scale is 'choice'")
 
     @property
     def is_bool(self) -> bool:
@@ -46,6 +54,8 @@ class Param:
         """The allowed values in words, for error messages and widget help."""
         if self.is_bool:
             return "true or false"
+        if self.scale == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
         kind = "a whole number" if self.scale == "int" else "a number"
         return f"{kind} from {self.low:g} to {self.high:g}"
 
@@ -81,6 +91,10 @@ def validate(param: Param, value: Any, owner: str) -> Any:
             raise ValueError(f"{owner}: {param.name} = {value!r} is not allowed; allowed: true or false.")
         arr = arr.astype(bool)
         return bool(arr) if arr.ndim == 0 else arr
+    if param.scale == "choice":
+        if not (arr.dtype.kind == "U" and np.isin(arr, param.choices).all()):
+            raise ValueError(f"{owner}: {param.name} = {value!r} is not allowed; allowed: {param.describe_range()}.")
+        return str(arr) if arr.ndim == 0 else arr
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.number)):
         raise ValueError(
             f"{owner}: {param.name} = {value!r} is not a number; allowed: {param.describe_range()}."

@@ -33,6 +33,7 @@ import numpy as np
 from .objective import Objective
 from .objectives import get_objective
 from .optimizers import Optimizer
+from .stepping import Stepper
 
 DIVERGENCE_BOUND = 1e8
 """Largest coordinate magnitude a run may reach before it counts as diverged."""
@@ -91,7 +92,12 @@ class Trajectory(Summary):
     buffers the configuration never used (all zero);
     ``effective_lr`` (S, B, 2) is the per-coordinate learning rate after each
     step: lr / sqrt(v + eps) for RMSprop, the factor applied to the bias-corrected
-    first moment for the Adam family, lr for methods that do not adapt.
+    first moment for the Adam family, lr for methods that do not adapt; with a
+    schedule, the step's scheduled rate.
+    ``lr`` (S, B) is the learning rate in force at each step (the schedule's, or
+    the constant one); ``scheduled`` maps every hyperparameter the schedule set
+    (``lr``, ``lr_y`` when set, and ``momentum`` or ``beta1`` under a one-cycle
+    schedule) to its value at each step, (S, B), and is empty without a schedule.
     """
 
     xs: np.ndarray = None
@@ -99,6 +105,8 @@ class Trajectory(Summary):
     grads: np.ndarray = None
     state: dict[str, np.ndarray] = field(default_factory=dict)
     effective_lr: np.ndarray = None
+    lr: np.ndarray = None
+    scheduled: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def updates(self) -> np.ndarray:
@@ -238,8 +246,8 @@ def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
     update, a run's best and summed loss are set aside at the step it diverges.
     """
     B = P.shape[1]
-    rule = opt.rule
-    state = rule.init(P)
+    stepper = Stepper(opt, steps, keep=False)
+    state = opt.rule.init(P)
     best, best_then = np.full(B, np.inf), np.full(B, np.inf)
     loss_sum, loss_sum_then = np.zeros(B), np.zeros(B)
     alive, ok, died = np.ones(B, dtype=bool), np.empty(B, dtype=bool), np.empty(B, dtype=bool)
@@ -277,7 +285,7 @@ def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
             G = _step_grad(obj, k, P)
         if noise:
             G = G + noise * rng.standard_normal(G.shape)
-        P, state = rule.step(P, G, state)
+        P, state = stepper.rule(k, f).step(P, G, state)
     dead = diverged_at >= 0
     if tol2 is None:
         converged_at = np.full(B, -1)
@@ -294,8 +302,8 @@ def _value_and_grad(obj: Objective, P: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) -> Trajectory:
-    rule = opt.rule
-    state = rule.init(P)
+    stepper = Stepper(opt, steps)
+    state = opt.rule.init(P)
     xs, grads, states, true_grads = [P], [], [], []
     for k in range(steps):
         G = _grad(obj, P)
@@ -304,7 +312,8 @@ def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) ->
             G = _step_grad(obj, k, P)
         if noise:
             G = G + noise * rng.standard_normal(G.shape)
-        P, state = rule.step(P, G, state)
+        loss = obj.value(P[0], P[1]) if stepper.needs_loss else None
+        P, state = stepper.rule(k, loss).step(P, G, state)
         xs.append(P)
         grads.append(G)
         states.append(state)
@@ -336,14 +345,20 @@ def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) ->
         for name, value in stacked._asdict().items()
         if np.ndim(value) == 3 and value.shape[1:] == P.shape and value.any()
     } if steps else {}
-    lr_eff = _effective_lr(opt, stacked, steps, P.shape)
+    rate = stepper.lr_by_step()  # (S, 1 or 2, W) under a schedule
+    rate = np.asarray(opt.lr, dtype=np.float64) if rate is None else rate
+    lr_eff = _effective_lr(stepper.rule_by_step(), rate, stacked, steps, P.shape)
     lr_eff = np.where(per_step, np.nan, lr_eff)
+    scheduled = stepper.used  # name -> (S,) or (S, B)
+    lr = scheduled["lr"] if "lr" in scheduled else np.asarray(opt.hyperparameters["lr"], dtype=np.float64)[None]
+    by_step = {name: np.where(masked[1:], np.nan, np.reshape(v, (len(v), -1)))
+               for name, v in {**scheduled, "lr": lr}.items()}
 
     best = np.nanmin(losses, axis=0)
     loss_sum = np.cumsum(np.where(masked, 0.0, losses), axis=0)[-1]  # step by step, as the summary loop adds
     out = _summary(Trajectory, single, opt, obj, steps, X[-1].T, losses[-1], best, converged_at,
                    diverged_at, loss_sum, reached_at, left_at)
-    return _with_path(out, single, X, losses, G, buffers, lr_eff)
+    return _with_path(out, single, X, losses, G, buffers, lr_eff, by_step, set(scheduled))
 
 
 def _tolerance_steps(hit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -377,13 +392,15 @@ def _stack_states(states):
     return type(states[0])(**stacked)
 
 
-def _effective_lr(opt: Optimizer, stacked, steps: int, shape) -> np.ndarray:
+def _effective_lr(rule, rate, stacked, steps: int, shape) -> np.ndarray:
+    """The per-coordinate rate after each step. ``rule`` holds any scheduled values by step and
+    ``rate`` is the learning rate it applies, broadcastable to (S, 2, B)."""
     out_shape = (steps,) + shape
     if not steps:
         return np.empty(out_shape)
-    if opt.rule.effective_lr is None:
-        return np.broadcast_to(np.asarray(opt.lr, dtype=np.float64), out_shape).copy()
-    return np.broadcast_to(opt.rule.effective_lr(stacked), out_shape).copy()
+    if rule.effective_lr is None:
+        return np.broadcast_to(rate, out_shape).copy()
+    return np.broadcast_to(rule.effective_lr(stacked), out_shape).copy()
 
 
 def _summary(cls, single, opt, obj, steps, final_x, final_loss, best, converged_at, diverged_at, loss_sum,
@@ -395,7 +412,7 @@ def _summary(cls, single, opt, obj, steps, final_x, final_loss, best, converged_
     return cls(opt, obj, steps, final_x, final_loss, best, converged_at, diverged_at, loss_sum, reached_at, left_at)
 
 
-def _with_path(summary: Trajectory, single, X, losses, G, buffers, lr_eff) -> Trajectory:
+def _with_path(summary: Trajectory, single, X, losses, G, buffers, lr_eff, by_step, scheduled) -> Trajectory:
     from dataclasses import replace
 
     def points(a):  # (S, 2, B) -> (S, B, 2) or (S, 2)
@@ -409,4 +426,6 @@ def _with_path(summary: Trajectory, single, X, losses, G, buffers, lr_eff) -> Tr
         grads=points(G),
         state={k: points(v) for k, v in buffers.items()},
         effective_lr=points(lr_eff),
+        lr=by_step["lr"][:, 0] if single else by_step["lr"],
+        scheduled={k: v[:, 0] if single else v for k, v in by_step.items() if k in scheduled},
     )
