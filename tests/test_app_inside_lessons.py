@@ -209,7 +209,9 @@ def test_lessons_page_shows_every_lesson_and_the_seed_001_numbers():
 def test_seed_000_card_points_at_the_chart():
     at = lessons()
     look = [m.value for m in at.markdown if "Chart to look at" in m.value]
-    assert "loss chart" in look[0] and "22.5" in look[0]
+    assert "Loss panel" in look[0] and "22.5" in look[0]
+    positional = ("on the left", "on the right", "below them", "above them")
+    assert not any(p in text for text in look for p in positional), "names charts, not where they sit"
 
 
 def click(seed: str, which: str = "open") -> AppTest:

@@ -31,6 +31,7 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
     """
     ss = st.session_state
     shown_name = ss.get(f"{key}.name", base.name)
+    shown_name = shown_name if shown_name in optim.OPTIMIZERS else base.name  # a forged value names nothing
     shown_flavor = ss.get(f"{key}.flavor", base.flavor)
     title = f"{number}. {optimizer_title(shown_name)} · {FLAVOR_TITLES.get(shown_flavor, 'Textbook')}"
     with st.expander(title, expanded=expanded, key=f"{key}.card"):
