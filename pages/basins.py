@@ -29,6 +29,7 @@ st.caption("On a function with several minima, where a run ends depends on where
 message_slot = st.empty()
 
 current: BasinState = state.load(PAGE, decode_basins, default_basins)
+state.reset_button(PAGE, default_basins)
 
 
 def _on_pick() -> None:

@@ -31,6 +31,7 @@ st.caption("Put up to six optimizer configurations side by side on one function:
 message_slot = st.empty()
 
 current: CompareState = state.load(PAGE, decode_compare, default_compare)
+state.reset_button(PAGE, default_compare)
 ss = st.session_state
 if ss.get(f"_{PAGE}.uids_for") is not state.loaded(PAGE):  # a new link: its configurations, numbered afresh
     ss[UIDS] = list(range(len(current.configs)))

@@ -55,6 +55,7 @@ st.caption("What an adaptive optimizer sees, remembers and does at every step, o
 message_slot = st.empty()
 
 current: InsideState = state.load(PAGE, decode_inside, default_inside)
+state.reset_button(PAGE, default_inside)
 state.seed(f"{PAGE}.view", current.view)
 view = st.segmented_control("View", list(VIEWS), key=f"{PAGE}.view", required=True, format_func=VIEWS.get,
                             label_visibility="collapsed") or "anatomy"

@@ -8,18 +8,7 @@ from ui.inside import encode_inside
 from ui.lessons import LESSONS, PAGES, computed_numbers, describe_config, describe_setup
 from ui.router import ensure_routed
 
-GO = "_lessons.go"
-
-
-def _go(page: str, query: dict) -> None:
-    """Button callback: remember where to go; the page body switches there (pages are known by then)."""
-    st.session_state[GO] = (page, query)
-
-
 ensure_routed()
-pending = st.session_state.pop(GO, None)
-if pending is not None:
-    st.switch_page(PAGES[pending[0]], query_params=pending[1])
 st.title("Lessons")
 st.caption("The experiments of the articles Descent Lab grew from, one card each. A button opens the "
            "exact objective, start, optimizers, settings and steps the article used; the card says which "
@@ -46,12 +35,13 @@ for lesson in LESSONS.values():
             st.markdown("**The article's printed numbers and the app's, computed just now:**")
             st.table([{"quantity": text, "article printed": repr(value), "app computed": repr(nums[name]),
                        "difference": f"{abs(nums[name] - value):.1e}"} for name, text, value in lesson.printed])
+        # Links, not buttons that switch page: the browser's Back then returns to this page, as it was.
         label, icon = TARGETS[lesson.page]
-        cols = st.columns([1, 1, 2]) if lesson.inside is not None else st.columns([1, 3])
-        cols[0].button(label, key=f"{lesson.key}.open", icon=icon, type="primary", width="stretch",
-                       on_click=_go, args=(lesson.page, lesson.query()))
+        links = st.container(horizontal=True, wrap=True, vertical_alignment="center")
+        links.container(key=f"{lesson.key}-open", width="content").page_link(
+            PAGES[lesson.page], label=label, icon=icon, query_params=lesson.query())
         if lesson.inside is not None:
-            cols[1].button("Look inside", key=f"{lesson.key}.inside", icon=":material/biotech:", width="stretch",
-                           help="Open the Inside RMSprop page on this experiment.",
-                           on_click=_go, args=("inside", encode_inside(lesson.inside)))
-            cols[2].caption(lesson.inside_look)
+            links.container(key=f"{lesson.key}-inside", width="content").page_link(
+                PAGES["inside"], label="Look inside", icon=":material/biotech:",
+                query_params=encode_inside(lesson.inside), help="Open the Inside RMSprop page on this experiment.")
+            links.caption(lesson.inside_look)

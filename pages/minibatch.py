@@ -25,6 +25,7 @@ st.caption("The seed articles motivate RMSprop with learning a weight W and a bi
 message_slot = st.empty()
 
 current: mb.MiniBatchState = state.load(PAGE, mb.decode_minibatch, mb.MiniBatchState)
+state.reset_button(PAGE, mb.MiniBatchState)
 
 with st.sidebar:
     choice = sidebar(PAGE, current)

@@ -48,6 +48,7 @@ st.caption("Watch gradient-based optimizers walk downhill on a 2-D function. Cho
 message_slot = st.empty()
 
 current: PlaygroundState = state.load(PAGE, decode_playground, default_playground)
+state.reset_button(PAGE, default_playground)
 
 def _on_flavor() -> None:
     """A new flavor brings each library's defaults for every setting the person has not changed on purpose."""

@@ -31,6 +31,7 @@ st.caption("How does one optimizer behave across its settings? Every cell below 
 message_slot = st.empty()
 
 current: SweepState = state.load(PAGE, decode_sweep, default_sweep)
+state.reset_button(PAGE, default_sweep)
 ss = st.session_state
 
 

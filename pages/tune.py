@@ -32,6 +32,7 @@ st.caption("A fair comparison tunes every optimizer with the same budget: the sa
 message_slot = st.empty()
 
 current: TuneState = state.load(PAGE, decode_tune, default_tune)
+state.reset_button(PAGE, default_tune)
 
 with st.sidebar:
     setup = objective_panel(PAGE, current.setup)

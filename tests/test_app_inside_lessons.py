@@ -4,6 +4,7 @@ reopen views, and every lesson's button opens its page with exactly the lesson's
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from app_helpers import figures
@@ -192,9 +193,9 @@ def test_inside_bad_link_gives_one_message_and_a_working_page():
 def test_lessons_page_shows_every_lesson_and_the_seed_001_numbers():
     at = lessons()
     ok(at)
-    keys = [b.key for b in at.button]
-    for seed in LESSONS:
-        assert f"lesson{seed}.open" in keys
+    targets = [(p.proto.page, parse_qs(p.proto.query_string, keep_blank_values=True)) for p in at.get("page_link")]
+    for seed, lesson in LESSONS.items():
+        assert (url_path(PAGES[lesson.page]), lesson.query()) in targets
         assert any(f"Seed {seed}" in m.value for m in at.markdown)
     assert len(at.table) == 1
     table = at.table[0].value
@@ -214,9 +215,23 @@ def test_seed_000_card_points_at_the_chart():
     assert not any(p in text for text in look for p in positional), "names charts, not where they sit"
 
 
+def url_path(page: str) -> str:
+    """A page file's address in links: its name, and "" for the Playground (the app's default page)."""
+    name = page.removeprefix("pages/").removesuffix(".py")
+    return "" if name == "playground" else name
+
+
 def click(seed: str, which: str = "open") -> AppTest:
+    """Follow lesson ``seed``'s link (``which``: "open" or "inside"): its page opened with its query, as the
+    browser opens it (AppTest cannot click a link; the browser tests do)."""
     at = lessons()
-    at.button(key=f"lesson{seed}.{which}").click().run()
+    wanted = LESSONS[seed]
+    page, query = (PAGES[wanted.page], wanted.query()) if which == "open" else (PAGES["inside"],
+                                                                               encode_inside(wanted.inside))
+    links = [p for p in at.get("page_link")
+             if p.proto.page == url_path(page) and parse_qs(p.proto.query_string) == query]
+    assert len(links) == 1, f"the Lessons page links to {page} with {query}"
+    at = app(page, query)
     ok(at)
     assert not at.warning, [w.value for w in at.warning]
     return at

@@ -92,6 +92,24 @@ def commit(page: str, state, encode: Callable[[Any], dict[str, list[str]]]) -> N
     ss["_written"] = (page, query)
 
 
+def reset_button(page: str, default: Callable[[], Any]) -> None:
+    """A "Reset to defaults" button (in the sidebar): the page's default view, widgets and address."""
+    st.sidebar.button("Reset to defaults", key=f"_{page}.reset", on_click=_reset, args=(page, default),
+                      icon=":material/restart_alt:", type="tertiary",
+                      help="Back to this page's default view; every setting and the address follow.")
+
+
+def _reset(page: str, default: Callable[[], Any]) -> None:
+    """Callback: forget every widget of the page and make its defaults the state, as a fresh link would."""
+    ss = st.session_state
+    for key in [k for k in ss if isinstance(k, str) and k.startswith(page + ".")]:
+        del ss[key]
+    fresh = default()
+    ss[_k(page, "state")] = fresh
+    ss[_k(page, "loaded")] = fresh
+    ss[_k(page, "messages")] = []
+
+
 def show_messages(page: str) -> None:
     """At most one warning box listing what was wrong with the link."""
     msgs = messages(page)
