@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -123,11 +124,54 @@ def parse_expression(text: str, names: dict[str, sympy.Expr] | None = None, bina
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as err:
         col = columns[min(max((err.offset or 1) - 1, 0), len(columns) - 1)]
-        raise ValueError(f"the formula is not valid at column {col}: {err.msg}.") from None
+        raise ValueError(syntax_message(text, col, err.msg)) from None
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_NODES:
         raise ValueError(f"the formula has {nodes} parts; the limit is {MAX_NODES}.")
     return _Builder(columns, NAMES if names is None else names, binary).build(tree.body, 0)[0]
+
+
+_OPERATORS = "+-*/^"
+
+
+def syntax_message(text: str, col: int, python_says: str) -> str:
+    """What is wrong with a formula Python cannot read, in words a person uses, pointing at the place.
+
+    Example:
+        >>> syntax_message("x^^2", 3, "invalid syntax")
+        "the formula has two operators in a row at column 2 ('^^'); keep one of them."
+        >>> syntax_message("x + ", 1, "invalid syntax")
+        "the formula ends with '+' at column 3: it needs something after it, for example x + 1."
+        >>> syntax_message("3 sin(x)", 1, "invalid syntax")
+        "the formula puts '3' and 'sin' side by side at column 1; write the multiplication out: 3*sin."
+        >>> syntax_message("sin(x", 4, "'(' was never closed")
+        "the formula opens a parenthesis at column 4 that is never closed; add ')'."
+    """
+    stripped = text.rstrip()
+    tail = re.search(r"[-+*/^]+$", stripped)
+    if tail:
+        op = tail.group()
+        return (f"the formula ends with '{op}' at column {tail.start() + 1}: it needs something after it, for "
+                f"example x {op} 1.")
+    pair = re.search(r"[-+*/^]{2,}", text)
+    if pair and pair.group() not in ("**", "*-", "/-", "^-", "**-", "+-", "--"):
+        return (f"the formula has two operators in a row at column {pair.start() + 1} ('{pair.group()}'); keep one "
+                "of them.")
+    tokens = list(re.finditer(r"\d+(?:\.\d*)?(?:e[-+]?\d+)?|[A-Za-z_]\w*|[()]|\S", text))
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        left, right = a.group(), b.group()
+        value = left[0].isalnum() or left[0] == "_" or left == ")"
+        starts = right[0].isalnum() or right[0] == "_" or right == "("
+        call = right == "(" and left[0].isalpha() and a.end() == b.start()
+        if value and starts and not call:
+            return (f"the formula puts '{left}' and '{right}' side by side at column {a.start() + 1}; write the "
+                    f"multiplication out: {left}*{right}.")
+    if "never closed" in python_says:
+        return f"the formula opens a parenthesis at column {col} that is never closed; add ')'."
+    if "unmatched" in python_says:
+        return f"the formula closes a parenthesis at column {col} that was never opened."
+    return (f"the formula cannot be read at column {col} (near '{text[max(col - 3, 0):col + 2].strip()}'); write a "
+            f"function of x and y using {ALLOWED}.")
 
 
 def _paren_depth(text: str) -> int:

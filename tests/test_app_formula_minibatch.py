@@ -132,6 +132,23 @@ def test_a_bad_formula_gives_one_message_keeps_the_text_and_the_last_function():
     assert not at.error and q(at, "formula") == ["x^2 + y^2"]
 
 
+def test_a_refused_formula_is_explained_right_under_the_box():
+    """The message sits between the formula box and the domain's four inputs, where the person is typing."""
+    at = custom_playground()
+    at.text_input(key="pg.formula").input("x^^2").run()
+    ok(at)
+    flat = []
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            flat.append(getattr(child, "key", None) or type(child).__name__)
+            walk(child)
+
+    walk(at.sidebar)
+    assert flat.index("pg.formula") < flat.index("Error") < flat.index("pg.domain.xmin"), flat
+    assert "two operators in a row at column 2" in at.error[0].value
+
+
 @pytest.mark.parametrize("text", ["__import__('os').system('ls')", "9**9**9", "x" * 400, "exp(exp(exp(x)))",
                                   "log(x)", "x @ y", "é"])
 def test_hostile_formulas_get_one_sentence_and_no_traceback(text):

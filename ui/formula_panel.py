@@ -24,7 +24,7 @@ from .formula import (
     plain,
 )
 from .model import Setup
-from .state import messages, seed
+from .state import loaded, messages, seed
 
 _BOUNDS = (("xmin", "x min"), ("xmax", "x max"), ("ymin", "y min"), ("ymax", "y max"))
 DOMAIN_HELP = (f"The part of the plane drawn, where the function must be finite. Bounds within "
@@ -85,8 +85,7 @@ def _use_example(prefix: str) -> None:
 
 def _from_link(prefix: str, draft) -> bool:
     """Whether ``draft`` is the unusable formula a link brought, while the link's messages still show."""
-    loaded = st.session_state.get(f"_{prefix}.loaded")
-    setup = getattr(loaded, "setup", None)
+    setup = getattr(loaded(prefix), "setup", None)
     return bool(setup is not None and setup.draft == draft and messages(prefix))
 
 
@@ -106,6 +105,7 @@ def formula_panel(prefix: str, setup: Setup) -> Setup:
              help="Click one to copy it into the box, with a domain that shows it well: "
                   + "; ".join(f"{plain(e.formula)} is {e.note}" for e in EXAMPLES) + ".")
     text = st.text_input("f(x, y) =", key=text_key, help=FORMULA_HELP, placeholder="for example x^2 + 10*y^2")
+    message = st.empty()  # right under the box: a refusal is read where the text is, not below the domain
     st.caption("Domain")
     cols = st.columns(2) + st.columns(2)
     values = [col.number_input(lab, -DOMAIN_BOUND, DOMAIN_BOUND, step=0.5, format="%g", key=k, help=DOMAIN_HELP,
@@ -118,11 +118,12 @@ def formula_panel(prefix: str, setup: Setup) -> Setup:
         what = "formula"
         obj = custom_objective(text.strip(), domain)
     except ValueError as e:
-        if _from_link(prefix, (text, domain)):  # the page's link message already says why: say it once
-            st.caption("This formula from the link cannot be used (see the message on the page); fix it here.")
-        else:
-            st.error(f"Cannot use this {what}: {plain(str(e))}", icon=":material/error:")
-        st.caption("The charts keep showing the last function that worked.")
+        with message.container():
+            if _from_link(prefix, (text, domain)):  # the page's link message already says why: say it once
+                st.caption("This formula from the link cannot be used (see the message on the page); fix it here.")
+            else:
+                st.error(f"Cannot use this {what}: {plain(str(e))}", icon=":material/error:")
+            st.caption("The charts keep showing the last function that worked.")
         return replace(setup, draft=(text, domain))
     grad = gradient_latex(text.strip())
     st.caption("Its gradient, which the optimizers follow:")
