@@ -8,6 +8,7 @@ and the numerical core in ``optim/``.
 import streamlit as st
 
 from ui.icon import favicon
+from ui.live_chart import preload
 from ui.router import mark_routed, pages
 
 st.set_page_config(page_title="Descent Lab", page_icon=favicon(), layout="wide",
@@ -16,5 +17,7 @@ st.set_page_config(page_title="Descent Lab", page_icon=favicon(), layout="wide",
 page = st.navigation(pages())
 st.sidebar.caption("**Descent Lab** · see how gradient-based optimizers move. Every setting is "
                    "kept in the page address, so a copied link reopens the same view.")
+with st.sidebar:
+    preload()
 mark_routed()
 page.run()

@@ -15,8 +15,9 @@ from ui.live_chart import read_payload
 
 
 def live_charts(at: AppTest) -> list:
-    """The page's live chart elements, in page order."""
-    return [e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab.live_chart"]
+    """The page's live charts, in page order (not the app's empty element that preloads plotly.js)."""
+    return [e for e in at.get("bidi_component")
+            if e.proto.component_name == "descent_lab.live_chart" and e.proto.bytes]
 
 
 def figures(at: AppTest) -> list[dict]:

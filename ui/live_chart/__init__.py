@@ -182,6 +182,14 @@ def live_chart(figure: go.Figure | dict, *, key: str, events: Iterable[str] = ()
     return _mount(key=key, data=payload(figure, events), height="content", **callbacks)
 
 
+def preload() -> None:
+    """Mount an empty chart at once, so the browser fetches and parses plotly.js (a second or more on a first
+    visit) while the page's script is still computing, not after it has finished. ``app.py`` calls this
+    before it runs a page; the element is empty and takes no room."""
+    _register_static_routes()
+    _mount(key="_live_chart.preload", data=b"", height="content")
+
+
 def _ignore() -> None:
     """Registers an event with Streamlit so its value comes back, for charts without a callback."""
 

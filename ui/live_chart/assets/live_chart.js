@@ -424,6 +424,10 @@ const charts = new WeakMap();
 
 export function render(component, plotlyUrl) {
   const { parentElement, data } = component;
+  if (!data || !data.byteLength) { // the app's preload: fetch plotly.js while the page's script still computes
+    loadPlotly(plotlyUrl);
+    return;
+  }
   let chart = charts.get(parentElement);
   if (!chart) {
     chart = new LiveChart(parentElement);
