@@ -98,7 +98,8 @@ def parse_expression(text: str, names: dict[str, sympy.Expr] | None = None, bina
     """The SymPy expression for ``text``, built node by node from its checked syntax tree.
 
     ``names`` replaces the allowed names (default: x, y, pi, e); ``binary`` allows
-    extra two-argument functions (the update-rule equations use ``max``).
+    extra functions, called with the arguments given (the update-rule equations use ``max``,
+    ``sign``, ``sum``, ...).
     """
     if not isinstance(text, str):
         raise ValueError("the formula must be text.")
@@ -275,10 +276,9 @@ class _Builder:
         return expr, const
 
     def call(self, node: ast.Call, depth: int):
-        if isinstance(node.func, ast.Name) and node.func.id in self.binary and len(node.args) == 2:
-            a, _ = self.build(node.args[0], depth + 1)
-            b, _ = self.build(node.args[1], depth + 1)
-            return self.binary[node.func.id](a, b), None
+        if isinstance(node.func, ast.Name) and node.func.id in self.binary and not node.keywords:
+            args = [self.build(a, depth + 1)[0] for a in node.args]
+            return self.binary[node.func.id](*args), None
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = node.func.id if isinstance(node.func, ast.Name) else None
             what = f"the function {name!r}" if name else "calling " + _describe(node.func)

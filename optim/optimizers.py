@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from . import rules
 from .params import resolve, validate
-from .rules.adadelta import ADADELTA
-from .rules.adagrad import ADAGRAD
-from .rules.adam import ADAM, ADAMW
-from .rules.adamax import ADAMAX
-from .rules.momentum import EWMA_MOMENTUM, GD, SGD
-from .rules.nadam import NADAM
-from .rules.radam import RADAM
-from .rules.rmsprop import RMSPROP
 from .schedules import Schedule, bind_schedule
 from .spec import FLAVORS, OptimizerSpec, Rule, per_coordinate_lr
 
-OPTIMIZERS: dict[str, OptimizerSpec] = {
-    spec.name: spec
-    for spec in (GD, SGD, EWMA_MOMENTUM, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, NADAM, ADAMAX, RADAM)
-}
+ORDER = (
+    "gd", "sgd", "ewma_momentum", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "radam",
+)
+"""Where the pickers list each optimizer; a spec not named here comes after these, by name."""
+
+
+def discover() -> dict[str, OptimizerSpec]:
+    """Every :class:`OptimizerSpec` defined at the top level of a module in ``optim/rules/``, in :data:`ORDER`.
+
+    Adding an optimizer is one file there: nothing else lists it.
+    """
+    found: dict[str, OptimizerSpec] = {}
+    for module in pkgutil.iter_modules(rules.__path__):
+        for value in vars(importlib.import_module(f"{rules.__name__}.{module.name}")).values():
+            if isinstance(value, OptimizerSpec):
+                found[value.name] = value
+    rank = {name: i for i, name in enumerate(ORDER)}
+    return {name: found[name] for name in sorted(found, key=lambda n: (rank.get(n, len(rank)), n))}
+
+
+OPTIMIZERS: dict[str, OptimizerSpec] = discover()
 """Every optimizer: name -> :class:`~optim.spec.OptimizerSpec` (flavors, hyperparameters, help)."""
 
 

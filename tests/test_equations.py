@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import optim
-from optim.equations import STATE_FIELDS, evaluate
+from optim.equations import evaluate
 
 FLAGS = ("nesterov", "centered", "amsgrad", "eps_in_sqrt", "bias_correction", "decoupled_weight_decay")
 
@@ -44,7 +44,7 @@ def test_equations_compute_the_same_step_as_the_rule(name, flavor, hp, t):
     x, g = rng.normal(size=2), rng.normal(size=2)
     state = opt.rule.init(x[:, None])
     fields = {}
-    for var, field in STATE_FIELDS[name].items():
+    for var, field in optim.OPTIMIZERS[name].state_fields.items():
         value = np.array(0.4) if field == "mu_product" else rng.uniform(0.1, 2.0, size=(2, 1))
         if field == "grad_avg":
             value = value * 0.2  # keep the centered variance v - a^2 positive
@@ -54,7 +54,7 @@ def test_equations_compute_the_same_step_as_the_rule(name, flavor, hp, t):
     new_x, new_state = opt.rule.step(x[:, None], g[:, None], state)
     env = evaluate(opt, x[:, None], g[:, None], fields, t)
     np.testing.assert_allclose(env["x"], new_x, rtol=1e-12, atol=1e-14)
-    for var, field in STATE_FIELDS[name].items():
+    for var, field in optim.OPTIMIZERS[name].state_fields.items():
         if var in env and np.ndim(getattr(new_state, field)):
             np.testing.assert_allclose(env[var], getattr(new_state, field), rtol=1e-12, atol=1e-14)
 

@@ -119,12 +119,11 @@ def _step(p: Param) -> float:
 
 
 PRIMARY = frozenset({"lr", "decay", "beta1", "beta2"})
-MOMENTUM_METHODS = frozenset({"sgd", "ewma_momentum"})
 
 
 def is_primary(optimizer: str, param: str) -> bool:
-    """The settings people reach for first; the rest can sit behind "More settings"."""
-    return param in PRIMARY or (param == "momentum" and optimizer in MOMENTUM_METHODS)
+    """The settings people reach for first (momentum for the momentum family); the rest sit behind "More settings"."""
+    return param in PRIMARY or (param == "momentum" and optim.OPTIMIZERS[optimizer].family == "momentum")
 
 
 def hyperparameter_widgets(cfg: OptConfig, key_prefix: str, *, more: str | None = None) -> OptConfig:

@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp, pick
+from ..spec import Flavor, OptimizerSpec, Rule, debiased, is_zero, lerp, pick
+from .lines import coupled, decoupled
 
 
 class AdamState(NamedTuple):
@@ -130,8 +131,54 @@ def optax(lr, beta1, beta2, eps, amsgrad=False, weight_decay=0.0, nesterov=False
 
     return Rule(init, step, lambda s: lr / (np.sqrt(v_hat_used(s)) + eps))
 
+def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    ams = hp.get("amsgrad", False)
+    lines, X, G = [], "x", "g"
+    if flavor == "torch":
+        if hp.get("decoupled_weight_decay") or "decoupled_weight_decay" not in hp:
+            lines, X = decoupled(hp, "x*(1 - lr*weight_decay)")
+        else:
+            lines, G = coupled(hp)
+    elif flavor in ("keras",):
+        lines, X = decoupled(hp)
+    elif flavor == "textbook":
+        lines, X = decoupled(hp, "x - lr*weight_decay*x")
+    lines += [("m", f"beta1*m + (1 - beta1)*{G}"), ("v", f"beta2*v + (1 - beta2)*{G}^2")]
+    notes = ["m_0 = v_0 = 0."]
+    if flavor == "optax":
+        mhat = ("beta1*m/(1 - beta1^(t + 1)) + (1 - beta1)*g/(1 - beta1^t)" if hp.get("nesterov")
+                else "m/(1 - beta1^t)")
+        lines += [("mhat", mhat), ("vhat", "v/(1 - beta2^t)")]
+        V = "vhat"
+        if ams:
+            lines.append(("vmax", "max(vmax, vhat)"))
+            V = "vmax"
+        direction = f"mhat/(sqrt({V}) + eps)"
+        if hp.get("weight_decay"):
+            return lines + [("x", f"x - lr*({direction} + weight_decay*x)")], notes
+        return lines + [("x", f"x - lr*{direction}")], notes
+    V = "v"
+    if ams:
+        lines.append(("vmax", "max(vmax, v)"))
+        V = "vmax"
+    if flavor == "keras":
+        return lines + [("alpha", "lr*sqrt(1 - beta2^t)/(1 - beta1^t)"),
+                        ("x", f"{X} - alpha*m/(sqrt({V}) + eps)")], notes + [
+            "Epsilon-hat: eps is added to sqrt(v), not to the bias-corrected sqrt(v-hat)."]
+    if flavor == "torch":
+        return lines + [("x", f"{X} - lr/(1 - beta1^t)*m/(sqrt({V})/sqrt(1 - beta2^t) + eps)")], notes
+    return lines + [("mhat", "m/(1 - beta1^t)"), ("vhat", f"{V}/(1 - beta2^t)"),
+                    ("x", f"{X} - lr*mhat/(sqrt(vhat) + eps)")], notes
+
+
 
 _ADAM_PARAMS = ("lr", "beta1", "beta2", "eps", "amsgrad")
+ADAM_FIELDS = {"m": "m", "v": "v", "vmax": "v_max"}
+ADAM_BUFFERS = {
+    "m": "m: the decaying average of gradients (first moment).",
+    "v": "v: the decaying average of squared gradients (second moment).",
+    "v_max": "v_max: the largest second moment so far (AMSGrad only).",
+}
 
 ADAM = OptimizerSpec(
     "adam", "Adam",
@@ -147,6 +194,9 @@ ADAM = OptimizerSpec(
     },
     second="beta1",
     coordinatewise=True,
+    equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
+    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    color="#882255",
 )
 
 ADAMW = OptimizerSpec(
@@ -165,4 +215,7 @@ ADAMW = OptimizerSpec(
     },
     second="beta1",
     coordinatewise=True,
+    equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
+    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    color="#000000",
 )
