@@ -61,6 +61,22 @@ class Objective:
     value_and_gradient: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
     """Optional, for speed: ``(value, gradient)`` in one call sharing their work, the gradient stacked
     coordinate-first, shape ``(2, ...)``; equal to ``value`` and ``gradient`` bit for bit."""
+    hessian: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+    """The exact second derivatives ``(f_xx, f_xy, f_yy)`` at coordinate arrays, for Newton's method."""
+
+    def hessian_at(self, P) -> np.ndarray:
+        """The Hessian at coordinate-first points ``P`` of shape ``(2, B)``, as ``(2, 2, B)``.
+
+        Example:
+            >>> import optim
+            >>> optim.get_objective("rosenbrock").hessian_at([[1.0], [1.0]])[:, :, 0].tolist()
+            [[802.0, -400.0], [-400.0, 200.0]]
+        """
+        if self.hessian is None:
+            raise ValueError(f"{self.name} has no Hessian.")
+        P = np.asarray(P, dtype=np.float64)
+        xx, xy, yy = np.broadcast_arrays(*self.hessian(P[0], P[1]), P[0])[:3]
+        return np.stack((np.stack((xx, xy)), np.stack((xy, yy))))
 
     def f(self, p) -> np.ndarray:
         """Function value at points ``p`` of shape ``(..., 2)``."""

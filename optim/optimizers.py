@@ -90,9 +90,12 @@ class Optimizer:
         return f"Optimizer({self.name!r}, flavor={self.flavor!r}, {hp}{sched})"
 
 
-def make_optimizer(name: str, flavor: str = "textbook", *, schedule: Schedule | str | None = None,
+def make_optimizer(name: str, flavor: str | None = None, *, schedule: Schedule | str | None = None,
                    **hyperparameters) -> Optimizer:
     """Configure optimizer ``name`` in ``flavor``'s semantics and defaults.
+
+    ``flavor`` defaults to textbook, or to the optimizer's only library where it has no
+    textbook form (``OptimizerSpec.default_flavor``).
 
     Any hyperparameter may be a 1-D array (one value per run) to sweep it in one
     batched run. Unknown names, flavors or hyperparameters, and values outside
@@ -127,6 +130,7 @@ def make_optimizer(name: str, flavor: str = "textbook", *, schedule: Schedule | 
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; allowed: {', '.join(OPTIMIZERS)}.")
     spec = OPTIMIZERS[name]
+    flavor = spec.default_flavor if flavor is None else flavor
     if flavor not in spec.flavors:
         allowed = ", ".join(f for f in FLAVORS if f in spec.flavors)
         raise ValueError(f"{name}: unknown flavor {flavor!r}; allowed: {allowed}.")
@@ -164,3 +168,16 @@ def build_rule(name: str, flavor: str, hyperparameters: dict[str, Any]) -> Rule:
     if "lr_y" in hp:
         hp["lr"] = per_coordinate_lr(hp["lr"], hp.pop("lr_y"))
     return OPTIMIZERS[name].flavors[flavor].build(**hp)
+
+
+def notes(traj) -> list[str]:
+    """What the optimizer's spec has to say about a single run ``traj`` (often nothing).
+
+    Example:
+        >>> import optim
+        >>> t = optim.run(optim.make_optimizer("newton"), "quadratic", x0=[1.0, 1.0], steps=2)
+        >>> optim.notes(t)
+        ['The Hessian was positive definite at all 2 steps: every step was Newton\'s.']
+    """
+    spec = OPTIMIZERS[traj.optimizer.name]
+    return spec.notes(traj) if spec.notes is not None else []

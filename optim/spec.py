@@ -90,6 +90,27 @@ HYPERPARAMETERS: dict[str, Param] = {
                    "weight_decay * x to the gradient."),
         Param("momentum_decay", 0.004, 0.0, 1.0, "linear",
               "NAdam's momentum schedule: mu_t = beta1 (1 - 0.96^(t psi) / 2)."),
+        Param("eps_root", 0.0, 0.0, 1.0, "linear",
+              "Epsilon added inside the square root (optax's eps_root): sqrt(v + eps_root) + eps."),
+        Param("initial_accumulator_value", 1e-6, 0.0, 1.0, "linear",
+              "Yogi's starting value of both moments."),
+        Param("damping", 0.0, 0.0, 1000.0, "linear",
+              "Levenberg damping: Newton divides by the Hessian plus damping times the identity; "
+              "larger values take shorter, more gradient-like steps."),
+        Param("history_size", 100, 1, 100, "linear",
+              "How many recent (step, gradient change) pairs L-BFGS keeps to estimate the curvature."),
+        Param("line_search", False, scale="bool",
+              help="Strong-Wolfe line search (torch's line_search_fn='strong_wolfe') instead of a fixed step."),
+        Param("max_eval", 1, 1, 100, "linear",
+              "Most function evaluations in one L-BFGS step (torch: max_iter * 5 // 4, which is 1 for max_iter=1); "
+              "the line search may use all but the first."),
+        Param("eta_minus", 0.5, 0.01, 0.9999, "linear", "Rprop: factor a step size shrinks by when the gradient flips sign."),
+        Param("eta_plus", 1.2, 1.0001, 5.0, "linear", "Rprop: factor a step size grows by when the gradient keeps its sign."),
+        Param("step_min", 1e-6, 1e-12, 1.0, "log", "Rprop: smallest step size."),
+        Param("step_max", 50.0, 1e-3, 1000.0, "log", "Rprop: largest step size."),
+        Param("lambd", 1e-4, 0.0, 1.0, "linear", "ASGD: decay term; eta_t = lr / (1 + lambd lr t)^power."),
+        Param("power", 0.75, 0.0, 2.0, "linear", "ASGD: the power of eta's decay (torch's alpha)."),
+        Param("t0", 1e6, 0.0, 1e6, "linear", "ASGD: the step at which averaging of the iterates starts."),
     ]
 }
 
@@ -207,6 +228,8 @@ class OptimizerSpec:
     family: str = UNSET
     color: str = UNSET
     tex: dict[str, str] = field(default_factory=dict)
+    notes: Callable[[Any], list[str]] | None = None
+    """Sentences about one run for the page (Newton: where the Hessian was not positive definite)."""
 
     def params(self, flavor: str = "textbook") -> dict[str, Param]:
         """The hyperparameters ``flavor`` offers, with that flavor's defaults."""
