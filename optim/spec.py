@@ -104,8 +104,10 @@ HYPERPARAMETERS: dict[str, Param] = {
         Param("max_eval", 1, 1, 100, "linear",
               "Most function evaluations in one L-BFGS step (torch: max_iter * 5 // 4, which is 1 for max_iter=1); "
               "the line search may use all but the first."),
-        Param("eta_minus", 0.5, 0.01, 0.9999, "linear", "Rprop: factor a step size shrinks by when the gradient flips sign."),
-        Param("eta_plus", 1.2, 1.0001, 5.0, "linear", "Rprop: factor a step size grows by when the gradient keeps its sign."),
+        Param("eta_minus", 0.5, 0.01, 0.9999, "linear",
+              "Rprop: factor a step size shrinks by when the gradient flips sign."),
+        Param("eta_plus", 1.2, 1.0001, 5.0, "linear",
+              "Rprop: factor a step size grows by when the gradient keeps its sign."),
         Param("step_min", 1e-6, 1e-12, 1.0, "log", "Rprop: smallest step size."),
         Param("step_max", 50.0, 1e-3, 1000.0, "log", "Rprop: largest step size."),
         Param("lambd", 1e-4, 0.0, 1.0, "linear", "ASGD: decay term; eta_t = lr / (1 + lambd lr t)^power."),

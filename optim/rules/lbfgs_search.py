@@ -39,7 +39,7 @@ def strong_wolfe(closure, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=
     d_norm = np.abs(d).max()
     f_new, g_new, gtd_new = evaluate(t)
     evals, ls_iter, done = 1, 0, False
-    t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
+    t_prev, f_prev, gtd_prev = 0, f, gtd
     while ls_iter < max_ls:
         if f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
             bracket, bf, bgtd = [t_prev, t], [f_prev, f_new], [gtd_prev, gtd_new]
@@ -52,7 +52,7 @@ def strong_wolfe(closure, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=
             break
         tmp = t
         t = cubic_minimum(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(t + 0.01 * (t - t_prev), t * 10))
-        t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, g_new, gtd_new
+        t_prev, f_prev, gtd_prev = tmp, f_new, gtd_new
         f_new, g_new, gtd_new = evaluate(t)
         evals += 1
         ls_iter += 1

@@ -127,6 +127,7 @@ NEWTON = OptimizerSpec(
     second="damping", notes=hessian_notes,
     equations=equations, state_fields={},
     buffers={}, average=None, squares=None, family="curvature", color="#117733",
-    tex={"damping": r"\kappa", "hii": "H_{ii}", "hjj": "H_{jj}", "hij": "H_{ij}", "gj": "g_{j,t}", "tr": r"\tau_t", "disc": r"\delta_t",
+    tex={"damping": r"\kappa", "hii": "H_{ii}", "hjj": "H_{jj}", "hij": "H_{ij}", "gj": "g_{j,t}",
+         "tr": r"\tau_t", "disc": r"\delta_t",
          "lmax": r"\lambda_{\max}", "lmin": r"\lambda_{\min}", "aii": "A_{ii}", "ajj": "A_{jj}", "aij": "A_{ij}"},
 )

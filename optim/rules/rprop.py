@@ -42,7 +42,7 @@ def torch(lr, eta_minus, eta_plus, step_min, step_max) -> Rule:
 
 
 def optax(lr, eta_minus, eta_plus, step_min, step_max) -> Rule:
-    """optax.rprop: ``prev`` holds the signed step; the step applied is the previous one (zero where the sign flipped)."""
+    """optax.rprop: ``prev`` holds the signed step; each step applies the previous one (none where the sign flipped)."""
 
     def step(p, g, s):
         q = g * s.prev
