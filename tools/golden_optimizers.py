@@ -1,0 +1,185 @@
+"""Golden cases for the optimizers of issue 14 (Rprop, ASGD, L-BFGS, Lion, Yogi, AdaBelief), used by make_golden.py.
+
+Kept apart from ``make_golden.py``'s tables: the cases as data, how each canonical name becomes the
+library's, and one runner per library. ``make_golden.py`` writes them to ``tests/golden/<library>-optimizers.json``
+with the same checks as its own cases (finite, moving, in the region, not chaotic). L-BFGS runs through a
+closure, so each step's function evaluations are recorded too (``evals``) and replayed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Case:
+    optimizer: str
+    label: str
+    objective: str
+    hp: dict = field(default_factory=dict)
+    note: str = ""
+
+
+def C(optimizer, label, objective="rosenbrock", note="", **hp):
+    return Case(optimizer, label, objective, hp, note)
+
+
+TORCH_CASES = [
+    C("rprop", "lr-only", lr=0.01),
+    C("rprop", "etas+step_sizes", lr=0.02, eta_minus=0.3, eta_plus=1.5, step_min=1e-4, step_max=0.5),
+    C("rprop", "lr-only", "quadratic", lr=0.1),
+    C("rprop", "step_max", "himmelblau", lr=0.05, step_max=0.2),
+    C("asgd", "lr-only", lr=5e-4),
+    C("asgd", "lambd+power", lr=5e-4, lambd=0.01, power=0.5),
+    C("asgd", "t0+weight_decay", "quadratic", lr=0.02, t0=20.0, weight_decay=0.1),
+    C("asgd", "all", "himmelblau", lr=0.005, lambd=0.001, power=1.0, t0=50.0, weight_decay=0.01),
+    C("lbfgs", "history_size", "quadratic", lr=0.5, history_size=5),
+    C("lbfgs", "lr+history_size", "himmelblau", lr=0.2, history_size=10),
+    C("lbfgs", "strong_wolfe", "quadratic", line_search=True, max_eval=25),
+    C("lbfgs", "strong_wolfe+history_size", "beale", line_search=True, max_eval=10, history_size=3),
+    C("lbfgs", "strong_wolfe-one-eval", "himmelblau", lr=0.1, line_search=True,
+      note="max_eval 1 (torch's default for max_iter=1): one trial step, kept only if the loss fell"),
+]
+
+KERAS_CASES = [
+    C("lion", "lr-only", lr=1e-3),
+    C("lion", "betas", lr=1e-3, beta1=0.8, beta2=0.95),
+    C("lion", "weight_decay", "quadratic", lr=0.01, weight_decay=0.5),
+    C("lion", "lr-only", "himmelblau", lr=0.01),
+]
+
+OPTAX_CASES = [
+    C("lion", "lr-only", lr=1e-3),
+    C("lion", "betas+no-weight_decay", lr=1e-3, beta1=0.8, beta2=0.95, weight_decay=0.0),
+    C("lion", "weight_decay", "quadratic", lr=0.01, weight_decay=0.5),
+    C("yogi", "lr-only", lr=0.02),
+    C("yogi", "betas+eps", "quadratic", lr=0.05, beta1=0.8, beta2=0.99, eps=1e-2),
+    C("yogi", "initial_accumulator_value", "himmelblau", lr=0.05, initial_accumulator_value=0.5,
+      note="optax.yogi fixes it at 1e-6; the case runs scale_by_yogi directly"),
+    C("adabelief", "lr-only", lr=0.02),
+    C("adabelief", "betas+eps", "quadratic", lr=0.05, beta1=0.8, beta2=0.99, eps=1e-8, eps_root=1e-10),
+    C("adabelief", "nesterov", "himmelblau", lr=0.05, nesterov=True),
+    C("rprop", "lr-only", lr=0.01),
+    C("rprop", "etas+step_sizes", lr=0.02, eta_minus=0.3, eta_plus=1.5, step_min=1e-4, step_max=0.5),
+    C("rprop", "lr-only", "quadratic", lr=0.1),
+]
+
+CANONICAL = {
+    "lr", "beta1", "beta2", "eps", "eps_root", "weight_decay", "nesterov", "initial_accumulator_value",
+    "eta_minus", "eta_plus", "step_min", "step_max", "lambd", "power", "t0", "history_size", "line_search", "max_eval",
+}
+
+
+def _call(prefix: str, kwargs: dict) -> str:
+    return f"{prefix}(" + ", ".join(f"{k}={v!r}" for k, v in kwargs.items()) + ")"
+
+
+def torch_native(optimizer: str, hp: dict) -> tuple[str, dict]:
+    """(torch.optim class name, keyword arguments) for a case's canonical hyperparameters."""
+    hp = dict(hp)
+    if optimizer == "rprop":
+        kw = {"lr": hp.pop("lr")}
+        if "eta_minus" in hp or "eta_plus" in hp:
+            kw["etas"] = (hp.pop("eta_minus", 0.5), hp.pop("eta_plus", 1.2))
+        if "step_min" in hp or "step_max" in hp:
+            kw["step_sizes"] = (hp.pop("step_min", 1e-6), hp.pop("step_max", 50.0))
+        assert not hp, hp
+        return "Rprop", kw
+    if optimizer == "asgd":
+        return "ASGD", {{"power": "alpha"}.get(k, k): v for k, v in hp.items()}
+    kw = {"max_iter": 1}
+    kw.update({{"line_search": "line_search_fn", "history_size": "history_size"}.get(k, k): v for k, v in hp.items()})
+    if "history_size" in kw:
+        kw["history_size"] = int(kw["history_size"])
+    if "max_eval" in kw:
+        kw["max_eval"] = int(kw["max_eval"])
+    if "line_search_fn" in kw:
+        kw["line_search_fn"] = "strong_wolfe" if kw["line_search_fn"] else None
+    return "LBFGS", kw
+
+
+def run_torch(case: Case, x0, obj, steps: int):
+    """torch.optim on ``obj``'s analytic gradients, via a closure (so L-BFGS can evaluate where it likes)."""
+    import torch
+
+    cls, kw = torch_native(case.optimizer, case.hp)
+    p = torch.tensor(np.array(x0, dtype=np.float64), requires_grad=True)
+    opt = getattr(torch.optim, cls)([p], **kw)
+    count = [0]
+
+    def closure():
+        x = p.detach().numpy().copy()
+        p.grad = torch.from_numpy(np.ascontiguousarray(obj.grad(x)))
+        count[0] += 1
+        return torch.tensor(float(obj.f(x)), dtype=torch.float64)
+
+    xs, evals = [p.detach().numpy().copy()], []
+    for _ in range(steps):
+        count[0] = 0
+        if cls == "LBFGS":
+            opt.step(closure)
+        else:
+            closure()
+            opt.step()
+        xs.append(p.detach().numpy().copy())
+        evals.append(count[0])
+    extra = {"native": _call(f"torch.optim.{cls}", kw)}
+    if cls == "LBFGS":
+        extra["evals"] = evals
+    return xs, extra
+
+
+def run_keras(case: Case, x0, obj, steps: int):
+    import keras
+
+    rename = {"lr": "learning_rate", "beta1": "beta_1", "beta2": "beta_2"}
+    kw = {rename.get(k, k): v for k, v in case.hp.items()}
+    cls = {"lion": "Lion"}[case.optimizer]
+    v = keras.Variable(np.array(x0, dtype=np.float64), dtype="float64")
+    opt = getattr(keras.optimizers, cls)(**kw)
+    xs = [keras.ops.convert_to_numpy(v).copy()]
+    for _ in range(steps):
+        g = keras.ops.convert_to_tensor(obj.grad(xs[-1]), dtype="float64")
+        opt.apply_gradients([(g, v)])
+        xs.append(keras.ops.convert_to_numpy(v).copy())
+    for var in opt.variables:
+        if "float" in str(var.dtype):
+            assert str(var.dtype) == "float64", (case, var.path, var.dtype)
+    return xs, {"native": _call(f"keras.optimizers.{cls}", kw)}
+
+
+def optax_native(optimizer: str, hp: dict):
+    """(optax transformation, the call written out) for a case's canonical hyperparameters."""
+    import optax
+
+    rename = {"lr": "learning_rate", "beta1": "b1", "beta2": "b2", "step_min": "min_step_size",
+              "step_max": "max_step_size"}
+    kw = {rename.get(k, k): v for k, v in hp.items()}
+    if optimizer == "yogi" and "initial_accumulator_value" in kw:
+        lr = kw.pop("learning_rate")
+        inner = optax.scale_by_yogi(**kw)
+        return (optax.chain(inner, optax.scale_by_learning_rate(lr)),
+                f"optax.chain({_call('optax.scale_by_yogi', kw)}, optax.scale_by_learning_rate({lr!r}))")
+    return getattr(optax, optimizer)(**kw), _call(f"optax.{optimizer}", kw)
+
+
+def run_optax(case: Case, x0, obj, steps: int):
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    tx, native = optax_native(case.optimizer, case.hp)
+    params = jnp.asarray(x0, dtype=jnp.float64)
+    state = tx.init(params)
+    xs = [np.asarray(params).copy()]
+    for _ in range(steps):
+        updates, state = tx.update(jnp.asarray(obj.grad(xs[-1])), state, params)
+        params = optax.apply_updates(params, updates)
+        xs.append(np.asarray(params).copy())
+    assert params.dtype == jnp.float64
+    for leaf in jax.tree.leaves(state):
+        if jnp.issubdtype(leaf.dtype, jnp.floating):
+            assert leaf.dtype == jnp.float64, (case, leaf.dtype)
+    return xs, {"native": native}
