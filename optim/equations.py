@@ -3,7 +3,8 @@
 Each optimizer's spec (``OptimizerSpec.equations``) writes its update, per flavor, as a
 short list of assignments in the formula language of :mod:`optim.formula` plus
 ``max(a, b)``, ``min(a, b)``, ``sign(a)``, ``sum(a)`` and ``mean(a)`` (the last two
-over the coordinates), chosen by the configured hyperparameters. :func:`latex`
+over the coordinates) and ``f32(a)`` (rounded to float32, where a library does so),
+chosen by the configured hyperparameters. :func:`latex`
 renders them with time indices (``v_{t-1}`` on the right of ``v_t``);
 :func:`evaluate` runs them with NumPy, and the tests hold every flavor's equations
 to its update rule step for step, so the page's text and the core's code cannot
@@ -34,7 +35,8 @@ LOCAL = {
 }
 SUM = sympy.Function("sum")
 MEAN = sympy.Function("mean")
-FUNCTIONS = {"max": sympy.Max, "min": sympy.Min, "sign": sympy.sign, "sum": SUM, "mean": MEAN}
+F32 = sympy.Function("f32")
+FUNCTIONS = {"max": sympy.Max, "min": sympy.Min, "sign": sympy.sign, "sum": SUM, "mean": MEAN, "f32": F32}
 """Functions the equations may use beyond the formula language's."""
 
 
@@ -146,8 +148,9 @@ def evaluate(opt: Optimizer, x, g, state: dict, t: int) -> dict:
 REDUCTIONS = {
     "sum": lambda a: np.sum(a, axis=0, keepdims=True),
     "mean": lambda a: np.mean(a, axis=0, keepdims=True),
+    "f32": lambda a: np.asarray(a, dtype=np.float32).astype(np.float64),
 }
-"""How :func:`evaluate` computes ``sum`` and ``mean``: over the coordinates, axis 0."""
+"""How :func:`evaluate` computes ``sum`` and ``mean`` (over the coordinates, axis 0) and ``f32`` (to float32)."""
 
 
 _OPS = {">": np.greater, ">=": np.greater_equal}

@@ -113,6 +113,15 @@ HYPERPARAMETERS: dict[str, Param] = {
         Param("lambd", 1e-4, 0.0, 1.0, "linear", "ASGD: decay term; eta_t = lr / (1 + lambd lr t)^power."),
         Param("power", 0.75, 0.0, 2.0, "linear", "ASGD: the power of eta's decay (torch's alpha)."),
         Param("t0", 1e6, 0.0, 1e6, "linear", "ASGD: the step at which averaging of the iterates starts."),
+        Param("beta2_decay", -0.8, -1.0, 0.0, "linear",
+              "Adafactor: the squared-gradient average decays by 1 - t^beta2_decay, rising toward 1."),
+        Param("eps1", 1e-30, 1e-40, 1e-3, "log", "Adafactor: regularizer of the squared gradient."),
+        Param("eps2", 1e-3, 0.0, 1.0, "linear", "Adafactor: the smallest parameter scale a relative step uses."),
+        Param("clip_threshold", 1.0, 1e-3, 100.0, "log", "Adafactor: the update is clipped to this RMS."),
+        Param("param_scale", True, scale="bool",
+              help="Adafactor: scale the step by the parameters' RMS (a relative step)."),
+        Param("min_dim_to_factor", 128, 1, 100000, "linear",
+              "Adafactor (optax): factor a matrix's second moment only if its two largest sides are this long."),
     ]
 }
 

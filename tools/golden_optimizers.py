@@ -35,6 +35,9 @@ TORCH_CASES = [
     C("asgd", "lambd+power", lr=5e-4, lambd=0.01, power=0.5),
     C("asgd", "t0+weight_decay", "quadratic", lr=0.02, t0=20.0, weight_decay=0.1),
     C("asgd", "all", "himmelblau", lr=0.005, lambd=0.001, power=1.0, t0=50.0, weight_decay=0.01),
+    C("adafactor", "lr-only", "beale", lr=0.01),
+    C("adafactor", "beta2_decay+eps", "quadratic", lr=0.05, beta2_decay=-0.5, eps1=1e-10, eps2=1e-2),
+    C("adafactor", "clip_threshold+weight_decay", "beale", lr=0.02, clip_threshold=2.0, weight_decay=0.1),
     C("lbfgs", "history_size", "quadratic", lr=0.5, history_size=5),
     C("lbfgs", "lr+history_size", "himmelblau", lr=0.2, history_size=10),
     C("lbfgs", "strong_wolfe", "quadratic", line_search=True, max_eval=25),
@@ -44,6 +47,9 @@ TORCH_CASES = [
 ]
 
 KERAS_CASES = [
+    C("adafactor", "lr-only", "beale", lr=0.01),
+    C("adafactor", "beta2_decay+eps", "quadratic", lr=0.05, beta2_decay=-0.5, eps1=1e-10, eps2=1e-2),
+    C("adafactor", "clip_threshold+weight_decay", "beale", lr=0.02, clip_threshold=0.5, weight_decay=0.1),
     C("lion", "lr-only", lr=1e-3),
     C("lion", "betas", lr=1e-3, beta1=0.8, beta2=0.95),
     C("lion", "weight_decay", "quadratic", lr=0.01, weight_decay=0.5),
@@ -51,6 +57,11 @@ KERAS_CASES = [
 ]
 
 OPTAX_CASES = [
+    C("adafactor", "lr", "beale", lr=0.01),
+    C("adafactor", "beta2_decay+eps+clip", "quadratic", lr=0.05, beta2_decay=-0.65, eps1=1e-10, clip_threshold=0.5),
+    C("adafactor", "no-param_scale", "himmelblau", lr=0.05, param_scale=False),
+    C("adafactor", "momentum+weight_decay", "himmelblau", lr=0.005, momentum=0.9, weight_decay=0.1,
+      note="dtype_momentum float64: optax's default keeps the momentum in float32, which the core does not model"),
     C("lion", "lr-only", lr=1e-3),
     C("lion", "betas+no-weight_decay", lr=1e-3, beta1=0.8, beta2=0.95, weight_decay=0.0),
     C("lion", "weight_decay", "quadratic", lr=0.01, weight_decay=0.5),
@@ -69,6 +80,7 @@ OPTAX_CASES = [
 CANONICAL = {
     "lr", "beta1", "beta2", "eps", "eps_root", "weight_decay", "nesterov", "initial_accumulator_value",
     "eta_minus", "eta_plus", "step_min", "step_max", "lambd", "power", "t0", "history_size", "line_search", "max_eval",
+    "beta2_decay", "eps1", "eps2", "clip_threshold", "param_scale", "momentum", "min_dim_to_factor",
 }
 
 
@@ -87,6 +99,11 @@ def torch_native(optimizer: str, hp: dict) -> tuple[str, dict]:
             kw["step_sizes"] = (hp.pop("step_min", 1e-6), hp.pop("step_max", 50.0))
         assert not hp, hp
         return "Rprop", kw
+    if optimizer == "adafactor":
+        kw = {{"clip_threshold": "d"}.get(k, k): v for k, v in hp.items() if k not in ("eps1", "eps2")}
+        if "eps1" in hp or "eps2" in hp:
+            kw["eps"] = (hp.get("eps1"), hp.get("eps2", 1e-3))
+        return "Adafactor", kw
     if optimizer == "asgd":
         return "ASGD", {{"power": "alpha"}.get(k, k): v for k, v in hp.items()}
     kw = {"max_iter": 1}
@@ -134,9 +151,10 @@ def run_torch(case: Case, x0, obj, steps: int):
 def run_keras(case: Case, x0, obj, steps: int):
     import keras
 
-    rename = {"lr": "learning_rate", "beta1": "beta_1", "beta2": "beta_2"}
+    rename = {"lr": "learning_rate", "beta1": "beta_1", "beta2": "beta_2", "beta2_decay": "beta_2_decay",
+              "eps1": "epsilon_1", "eps2": "epsilon_2"}
     kw = {rename.get(k, k): v for k, v in case.hp.items()}
-    cls = {"lion": "Lion"}[case.optimizer]
+    cls = {"lion": "Lion", "adafactor": "Adafactor"}[case.optimizer]
     v = keras.Variable(np.array(x0, dtype=np.float64), dtype="float64")
     opt = getattr(keras.optimizers, cls)(**kw)
     xs = [keras.ops.convert_to_numpy(v).copy()]
@@ -157,6 +175,22 @@ def optax_native(optimizer: str, hp: dict):
     rename = {"lr": "learning_rate", "beta1": "b1", "beta2": "b2", "step_min": "min_step_size",
               "step_max": "max_step_size"}
     kw = {rename.get(k, k): v for k, v in hp.items()}
+    if optimizer == "adafactor":
+        import jax.numpy as jnp
+
+        names = {"learning_rate": "learning_rate", "eps1": "eps", "clip_threshold": "clipping_threshold",
+                 "param_scale": "multiply_by_parameter_scale", "momentum": "momentum",
+                 "weight_decay": "weight_decay_rate", "min_dim_to_factor": "min_dim_size_to_factor"}
+        kw = {names[k]: v for k, v in kw.items() if k != "beta2_decay"}
+        if "beta2_decay" in hp:
+            kw["decay_rate"] = -hp["beta2_decay"]
+        if "min_dim_size_to_factor" in kw:
+            kw["min_dim_size_to_factor"] = int(kw["min_dim_size_to_factor"])
+        shown = dict(kw)
+        if "momentum" in kw:
+            kw["dtype_momentum"] = jnp.float64
+            shown["dtype_momentum"] = "float64"
+        return optax.adafactor(**kw), _call("optax.adafactor", shown)
     if optimizer == "yogi" and "initial_accumulator_value" in kw:
         lr = kw.pop("learning_rate")
         inner = optax.scale_by_yogi(**kw)
