@@ -235,7 +235,7 @@ def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
                 ("den", "max(1, f32(sqrt(f32(mean(f32(u^2))))/clip_threshold))"),
                 ("x", f"{X} - alpha*(u/den)")], NOTES + [
             "f32(.) rounds to float32: Keras's min, max and mean work in float32 on the torch backend."]
-    lines = [("w", "1 - t^beta2_decay"), ("v", "w*v + (1 - w)*(g^2 + eps1)"), ("u", "g/sqrt(v)"),
+    lines = [("w", "f32(1 - f32(t^f32(beta2_decay)))"), ("v", "w*v + f32(1 - w)*(g^2 + eps1)"), ("u", "g/sqrt(v)"),
              ("den", "max(1, sqrt(mean(u^2))/clip_threshold)")]
     step = "u/den*lr"
     if hp.get("param_scale"):
@@ -247,7 +247,7 @@ def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
     if wd:
         step = f"({step} + weight_decay*x)"
     return lines + [("x", f"x - {step}")], NOTES + [
-        "optax works the decay w out in float32; its momentum (if any) is kept in float64 here."]
+        "optax works the decay w out in float32 (f32); its momentum (if any) is kept in float64 here."]
 
 
 NOTES = ["v_0 = 0. mean(.) is over the coordinates of the one tensor a 2-D point is; a network's matrices keep "

@@ -43,8 +43,9 @@ def torch(lr, lambd, power, t0, weight_decay) -> Rule:
 
 def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
     pre, G = ([("gw", "g + weight_decay*x")], "gw") if hp.get("weight_decay") else ([], "g")
-    return pre + [("x", f"x*(1 - lambd*eta) - eta*{G}"), ("ax", [("x", ("mu", ">=", "1")), ("ax + (x - ax)*mu", None)]),
-                  ("eta", "lr/(1 + lambd*lr*t)^power"), ("mu", "1/max(1, t - t0)")], [
+    return pre + [("xn", f"x*(1 - lambd*eta) - eta*{G}"),
+                  ("ax", [("xn", ("mu", ">=", "1")), ("ax + (xn - ax)*mu", None)]),
+                  ("eta", "lr/(1 + lambd*lr*t)^power"), ("mu", "1/max(1, t - t0)"), ("x", "xn")], [
         "eta_0 = lr, mu_0 = 1: the average is the iterate itself until step t0."]
 
 
@@ -57,5 +58,6 @@ ASGD = OptimizerSpec(
     equations=equations, state_fields={"ax": "ax", "eta": "eta", "mu": "mu"},
     buffers={"ax": "The running average of the iterates (from step t0; before it, the iterate itself)."},
     average=None, squares=None, family="momentum", color="#ee7733",
-    tex={"ax": r"\bar{x}", "eta": r"\gamma", "mu": r"\omega", "lambd": r"\theta", "power": r"\alpha", "t0": "t_0"},
+    tex={"xn": r"x^{\prime}_t", "ax": r"\bar{x}", "eta": r"\gamma", "mu": r"\omega", "lambd": r"\theta",
+         "power": r"\alpha", "t0": "t_0"},
 )

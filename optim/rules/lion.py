@@ -50,10 +50,10 @@ def optax(lr, beta1, beta2, weight_decay) -> Rule:
 def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
     if flavor == "keras":
         pre, X = ([("xd", "x - x*weight_decay*lr")], "xd") if hp.get("weight_decay") else ([], "x")
-        return pre + [("c", "beta1*m + (1 - beta1)*g"), ("x", f"{X} - lr*sign(c)"),
-                      ("m", "beta2*m + (1 - beta2)*g")], ["m_0 = 0."]
+        return pre + [("c", "beta1*m + (1 - beta1)*g"), ("m", "beta2*m + (1 - beta2)*g"),
+                      ("x", f"{X} - lr*sign(c)")], ["m_0 = 0."]
     step = "x - lr*(sign(c) + weight_decay*x)" if hp.get("weight_decay") else "x - lr*sign(c)"
-    return [("c", "beta1*m + (1 - beta1)*g"), ("x", step), ("m", "beta2*m + (1 - beta2)*g")], ["m_0 = 0."]
+    return [("c", "beta1*m + (1 - beta1)*g"), ("m", "beta2*m + (1 - beta2)*g"), ("x", step)], ["m_0 = 0."]
 
 
 _PARAMS = ("lr", "beta1", "beta2", "weight_decay")

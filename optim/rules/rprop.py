@@ -63,12 +63,12 @@ def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
                 ("ss", [(clip("ss*eta_plus"), ("q", ">", "0")), (clip("ss*eta_minus"), ("-q", ">", "0")),
                         (clip("ss"), None)]),
                 ("gp", [("0", ("-q", ">", "0")), ("g", None)]),
-                ("x", "x - sign(gp)*ss"), ("prev", "gp")], [
+                ("prev", "gp"), ("x", "x - sign(gp)*ss")], [
             "s_0 = lr (the first step size), g^prev_0 = 0; a step whose gradient flipped sign is skipped."]
     return [("q", "g*prev"),
             ("ss", [(clip("ss*eta_plus"), ("q", ">", "0")), (clip("ss*eta_minus"), ("-q", ">", "0")), ("ss", None)]),
-            ("x", [("x", ("-q", ">", "0")), ("x - prev", None)]),
-            ("prev", [("0", ("-q", ">", "0")), ("ss*sign(g)", None)])], [
+            ("dx", [("0", ("-q", ">", "0")), ("prev", None)]),
+            ("prev", [("0", ("-q", ">", "0")), ("ss*sign(g)", None)]), ("x", "x - dx")], [
         "s_0 = lr, u_0 = 0: optax applies the step it decided one step earlier (u_{t-1}), none where the sign flipped."]
 
 
@@ -86,6 +86,7 @@ RPROP = OptimizerSpec(
     buffers={"prev": "The previous gradient (torch; zero where its sign flipped) or signed step (optax).",
              "step_size": "s: each coordinate's current step size."},
     average=None, squares=View("step_size", "s"), family="adaptive", color="#661100",
-    tex={"q": "q_t", "ss": "s", "gp": r"\tilde{g}_t", "prev": r"u", "eta_minus": r"\eta_-", "eta_plus": r"\eta_+",
+    tex={"dx": r"\Delta_t", "q": "q_t", "ss": "s", "gp": r"\tilde{g}_t", "prev": r"u", "eta_minus": r"\eta_-",
+         "eta_plus": r"\eta_+",
          "step_min": r"s_{\min}", "step_max": r"s_{\max}"},
 )
