@@ -122,6 +122,10 @@ HYPERPARAMETERS: dict[str, Param] = {
               help="Adafactor: scale the step by the parameters' RMS (a relative step)."),
         Param("min_dim_to_factor", 128, 1, 100000, "linear",
               "Adafactor (optax): factor a matrix's second moment only if its two largest sides are this long."),
+        Param("ns_steps", 5, 1, 10, "linear", "Muon: Newton-Schulz steps that orthogonalise each update."),
+        Param("match_rms_adamw", False, scale="bool",
+              help="Muon: scale lr by 0.2 sqrt(max(rows, columns)) to match AdamW's update size "
+                   "(torch's adjust_lr_fn='match_rms_adamw') instead of sqrt(max(1, rows/columns))."),
     ]
 }
 

@@ -1,4 +1,4 @@
-"""Golden cases for the optimizers of issue 14 (Rprop, ASGD, L-BFGS, Lion, Yogi, AdaBelief), used by make_golden.py.
+"""Golden cases for the optimizers of issue 14 (Adafactor, Rprop, ASGD, Muon, L-BFGS, Lion, Yogi, AdaBelief, ...).
 
 Kept apart from ``make_golden.py``'s tables: the cases as data, how each canonical name becomes the
 library's, and one runner per library. ``make_golden.py`` writes them to ``tests/golden/<library>-optimizers.json``
@@ -38,6 +38,10 @@ TORCH_CASES = [
     C("adafactor", "lr-only", "beale", lr=0.01),
     C("adafactor", "beta2_decay+eps", "quadratic", lr=0.05, beta2_decay=-0.5, eps1=1e-10, eps2=1e-2),
     C("adafactor", "clip_threshold+weight_decay", "beale", lr=0.02, clip_threshold=2.0, weight_decay=0.1),
+    C("muon", "lr-only", "quadratic", lr=0.01),
+    C("muon", "momentum+no-nesterov", lr=0.005, momentum=0.8, nesterov=False, weight_decay=0.0),
+    C("muon", "ns_steps+eps+weight_decay", "himmelblau", lr=0.02, ns_steps=3, eps=1e-5, weight_decay=0.01),
+    C("muon", "match_rms_adamw", "beale", lr=0.01, match_rms_adamw=True),
     C("lbfgs", "history_size", "quadratic", lr=0.5, history_size=5),
     C("lbfgs", "lr+history_size", "himmelblau", lr=0.2, history_size=10),
     C("lbfgs", "strong_wolfe", "quadratic", line_search=True, max_eval=25),
@@ -81,6 +85,7 @@ CANONICAL = {
     "lr", "beta1", "beta2", "eps", "eps_root", "weight_decay", "nesterov", "initial_accumulator_value",
     "eta_minus", "eta_plus", "step_min", "step_max", "lambd", "power", "t0", "history_size", "line_search", "max_eval",
     "beta2_decay", "eps1", "eps2", "clip_threshold", "param_scale", "momentum", "min_dim_to_factor",
+    "ns_steps", "match_rms_adamw",
 }
 
 
@@ -104,6 +109,13 @@ def torch_native(optimizer: str, hp: dict) -> tuple[str, dict]:
         if "eps1" in hp or "eps2" in hp:
             kw["eps"] = (hp.get("eps1"), hp.get("eps2", 1e-3))
         return "Adafactor", kw
+    if optimizer == "muon":
+        kw = {k: v for k, v in hp.items() if k != "match_rms_adamw"}
+        if "ns_steps" in kw:
+            kw["ns_steps"] = int(kw["ns_steps"])
+        if hp.get("match_rms_adamw"):
+            kw["adjust_lr_fn"] = "match_rms_adamw"
+        return "Muon", kw
     if optimizer == "asgd":
         return "ASGD", {{"power": "alpha"}.get(k, k): v for k, v in hp.items()}
     kw = {"max_iter": 1}
@@ -122,17 +134,18 @@ def run_torch(case: Case, x0, obj, steps: int):
     import torch
 
     cls, kw = torch_native(case.optimizer, case.hp)
-    p = torch.tensor(np.array(x0, dtype=np.float64), requires_grad=True)
+    shape = (1, 2) if cls == "Muon" else (2,)  # Muon takes matrices: the point is the 1x2 matrix [x, y]
+    p = torch.tensor(np.array(x0, dtype=np.float64).reshape(shape), requires_grad=True)
     opt = getattr(torch.optim, cls)([p], **kw)
     count = [0]
 
     def closure():
-        x = p.detach().numpy().copy()
-        p.grad = torch.from_numpy(np.ascontiguousarray(obj.grad(x)))
+        x = p.detach().numpy().reshape(2).copy()
+        p.grad = torch.from_numpy(np.ascontiguousarray(obj.grad(x)).reshape(shape))
         count[0] += 1
         return torch.tensor(float(obj.f(x)), dtype=torch.float64)
 
-    xs, evals = [p.detach().numpy().copy()], []
+    xs, evals = [p.detach().numpy().reshape(2).copy()], []
     for _ in range(steps):
         count[0] = 0
         if cls == "LBFGS":
@@ -140,7 +153,7 @@ def run_torch(case: Case, x0, obj, steps: int):
         else:
             closure()
             opt.step()
-        xs.append(p.detach().numpy().copy())
+        xs.append(p.detach().numpy().reshape(2).copy())
         evals.append(count[0])
     extra = {"native": _call(f"torch.optim.{cls}", kw)}
     if cls == "LBFGS":

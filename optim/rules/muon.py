@@ -1,0 +1,116 @@
+"""Muon (torch.optim.Muon): momentum whose update matrix is orthogonalised by Newton-Schulz steps.
+
+Each weight matrix's (Nesterov) momentum is replaced by an approximation of the nearest
+orthogonal matrix, U V' for momentum U S V', computed in bfloat16 by a quintic Newton-Schulz
+iteration: every direction in the matrix gets a step of about the same size. A 2-D objective's
+point is the 1x2 matrix [x, y] (torch's Muon takes matrices only); a single row has one singular
+value, so orthogonalising it just rescales it to length about 1: Muon there is normalised
+momentum, each step about lr long whatever the gradient's size. A network's vectors (biases) are
+treated as 1xn rows the same way.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ..spec import Flavor, OptimizerSpec, Rule, View, lerp
+from .tensors import pieces
+
+COEFFICIENTS = (3.4445, -4.7750, 2.0315)
+"""torch's quintic Newton-Schulz coefficients (a, b, c)."""
+
+
+class MuonState(NamedTuple):
+    t: int
+    buf: np.ndarray
+
+
+def bf16(a) -> np.ndarray:
+    """``a`` rounded to bfloat16 (through float32, round to nearest even), as float32.
+
+    Example:
+        >>> float(bf16(1.0 + 2**-9)), float(bf16(1.0 + 3 * 2**-9))
+        (1.0, 1.0078125)
+    """
+    u = np.asarray(a, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    return (((u + 0x7FFF + ((u >> 16) & 1)) >> 16) << 16).astype(np.uint32).view(np.float32)
+
+
+def orthogonalise(G: np.ndarray, steps: int, eps: float) -> np.ndarray:
+    """torch's ``_zeropower_via_newtonschulz`` on a batch of matrices (B, m, n), in bfloat16 arithmetic.
+
+    Each operation is worked out in float32 from bfloat16 operands and rounded back to bfloat16,
+    as torch does on the CPU.
+    """
+    a, b, c = (np.float32(v) for v in COEFFICIENTS)
+    tall = G.shape[-2] > G.shape[-1]
+    o = bf16(np.swapaxes(G, -1, -2) if tall else G)
+    norm = bf16(np.sqrt(np.sum(o * o, axis=(-2, -1), keepdims=True, dtype=np.float32)))
+    o = bf16(o / np.maximum(norm, bf16(eps)))
+    for _ in range(int(steps)):
+        gram = bf16(o @ np.swapaxes(o, -1, -2))
+        update = bf16(b * gram + c * (gram @ gram))
+        o = bf16(a * o + update @ o)
+    return (np.swapaxes(o, -1, -2) if tall else o).astype(np.float64)
+
+
+def torch(lr, weight_decay, momentum, nesterov, eps, ns_steps, match_rms_adamw) -> Rule:
+    """torch.optim.Muon, one matrix per tensor of ``layout`` (vectors as rows)."""
+
+    def init(p, layout):
+        return MuonState(0, np.zeros_like(p))
+
+    def step(p, g, s, layout):
+        buf = lerp(s.buf, g, 1 - momentum)
+        u = lerp(g, buf, momentum) if nesterov is True else (buf if nesterov is False else
+                                                             np.where(nesterov, lerp(g, buf, momentum), buf))
+        out = np.array(p, copy=True)
+        for rows, shape in pieces(layout):
+            m, n = (shape[0], int(np.prod(shape[1:]))) if len(shape) >= 2 else (1, shape[0])
+            U = np.moveaxis(u[rows].reshape(m, n, -1), -1, 0)
+            orth = np.moveaxis(orthogonalise(U, ns_steps, eps), 0, -1).reshape(m * n, -1)
+            ratio = np.where(match_rms_adamw, 0.2 * np.sqrt(max(m, n)), np.sqrt(max(1, m / n)))
+            out[rows] = p[rows] * (1 - lr * weight_decay) + -(lr * ratio) * orth
+        return out, MuonState(s.t + 1, buf)
+
+    return Rule(init, step, needs=frozenset({"layout"}))
+
+
+def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    w = 1 - hp["momentum"]
+    buf = "b + (1 - momentum)*(g - b)" if w < 0.5 else "g - (g - b)*momentum"
+    lines = [("b", buf)]
+    if hp["nesterov"]:
+        lines.append(("un", "g + momentum*(b - g)" if hp["momentum"] < 0.5 else "b - (b - g)*(1 - momentum)"))
+    else:
+        lines.append(("un", "b"))
+    a, b, c = COEFFICIENTS
+    lines += [("o0", "bf16(un)"), ("nrm", "bf16(sqrt(f32(sum(o0^2))))"), ("o", "bf16(o0/max(nrm, bf16(eps)))")]
+    for k in range(1, int(hp["ns_steps"]) + 1):
+        lines += [(f"q{k}", "bf16(f32(sum(o^2)))"),
+                  (f"r{k}", f"bf16(f32(f32({b})*q{k}) + f32(f32({c})*f32(q{k}^2)))"),
+                  ("o", f"bf16(f32(f32({a})*o) + f32(r{k}*o))")]
+    ratio = "0.2*sqrt(2)" if hp["match_rms_adamw"] else "1"
+    lines.append(("x", f"x*(1 - lr*weight_decay) - lr*{ratio}*o"))
+    return lines, [
+        "b_0 = 0. The point is the 1x2 matrix [x, y]; for one row the Newton-Schulz steps o <- a o + (b q + c q^2) o "
+        "with q = o o' only rescale it: orthogonalising a row normalises it.",
+        "bf16(.) and f32(.) round to bfloat16 and float32, as torch's Newton-Schulz steps work in bfloat16.",
+    ]
+
+
+MUON = OptimizerSpec(
+    "muon", "Muon",
+    "Momentum orthogonalised by Newton-Schulz steps; on a single row (a 2-D point) that is normalised momentum.",
+    {"torch": Flavor(torch, ("lr", "weight_decay", "momentum", "nesterov", "eps", "ns_steps", "match_rms_adamw"),
+                     {"lr": 1e-3, "weight_decay": 0.1, "momentum": 0.95, "nesterov": True, "eps": 1e-7},
+                     "torch.optim.Muon on the 1x2 matrix [x, y]; match_rms_adamw is adjust_lr_fn='match_rms_adamw'")},
+    second="momentum",
+    equations=equations, state_fields={"b": "buf"},
+    buffers={"buf": "b: the momentum buffer, a decaying average of gradients."},
+    average=View("buf", "b"), squares=None, family="momentum", color="#ee3377",
+    tex={"o0": "o^{(0)}_t", "nrm": r"\nu_t", "o": "o_t", "un": "u_{t}",
+         **{f"q{k}": f"q^{{({k})}}_t" for k in range(1, 11)}, **{f"r{k}": f"r^{{({k})}}_t" for k in range(1, 11)}},
+)
