@@ -51,6 +51,9 @@ TORCH_CASES = [
 ]
 
 KERAS_CASES = [
+    C("lamb", "lr-only", "quadratic", lr=0.01),
+    C("lamb", "betas+eps", lr=0.005, beta1=0.8, beta2=0.99, eps=1e-4),
+    C("lamb", "weight_decay", "himmelblau", lr=0.01, weight_decay=0.1),
     C("adafactor", "lr-only", "beale", lr=0.01),
     C("adafactor", "beta2_decay+eps", "quadratic", lr=0.05, beta2_decay=-0.5, eps1=1e-10, eps2=1e-2),
     C("adafactor", "clip_threshold+weight_decay", "beale", lr=0.02, clip_threshold=0.5, weight_decay=0.1),
@@ -69,6 +72,9 @@ OPTAX_CASES = [
     C("lion", "lr-only", lr=1e-3),
     C("lion", "betas+no-weight_decay", lr=1e-3, beta1=0.8, beta2=0.95, weight_decay=0.0),
     C("lion", "weight_decay", "quadratic", lr=0.01, weight_decay=0.5),
+    C("lamb", "lr-only", "quadratic", lr=0.01),
+    C("lamb", "betas+eps+eps_root", lr=0.005, beta1=0.8, beta2=0.99, eps=1e-4, eps_root=1e-8),
+    C("lamb", "weight_decay", "beale", lr=0.005, weight_decay=0.1),
     C("yogi", "lr-only", lr=0.02),
     C("yogi", "betas+eps", "quadratic", lr=0.05, beta1=0.8, beta2=0.99, eps=1e-2),
     C("yogi", "initial_accumulator_value", "himmelblau", lr=0.05, initial_accumulator_value=0.5,
@@ -165,9 +171,9 @@ def run_keras(case: Case, x0, obj, steps: int):
     import keras
 
     rename = {"lr": "learning_rate", "beta1": "beta_1", "beta2": "beta_2", "beta2_decay": "beta_2_decay",
-              "eps1": "epsilon_1", "eps2": "epsilon_2"}
+              "eps1": "epsilon_1", "eps2": "epsilon_2", "eps": "epsilon"}
     kw = {rename.get(k, k): v for k, v in case.hp.items()}
-    cls = {"lion": "Lion", "adafactor": "Adafactor"}[case.optimizer]
+    cls = {"lion": "Lion", "adafactor": "Adafactor", "lamb": "Lamb"}[case.optimizer]
     v = keras.Variable(np.array(x0, dtype=np.float64), dtype="float64")
     opt = getattr(keras.optimizers, cls)(**kw)
     xs = [keras.ops.convert_to_numpy(v).copy()]
