@@ -123,6 +123,10 @@ HYPERPARAMETERS: dict[str, Param] = {
         Param("min_dim_to_factor", 128, 1, 100000, "linear",
               "Adafactor (optax): factor a matrix's second moment only if its two largest sides are this long."),
         Param("ns_steps", 5, 1, 10, "linear", "Muon: Newton-Schulz steps that orthogonalise each update."),
+        Param("warmup_steps", 0, 0, 10000, "linear",
+              "Schedule-free AdamW (Keras): the rate rises linearly from 0 to lr over this many steps."),
+        Param("weight_lr_power", 2.0, 0.0, 10.0, "linear",
+              "Schedule-free AdamW (optax): step t counts lr^power in the average of z."),
         Param("match_rms_adamw", False, scale="bool",
               help="Muon: scale lr by 0.2 sqrt(max(rows, columns)) to match AdamW's update size "
                    "(torch's adjust_lr_fn='match_rms_adamw') instead of sqrt(max(1, rows/columns))."),

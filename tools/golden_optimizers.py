@@ -51,6 +51,9 @@ TORCH_CASES = [
 ]
 
 KERAS_CASES = [
+    C("schedule_free_adamw", "lr-only", "quadratic", lr=0.05),
+    C("schedule_free_adamw", "betas+eps", lr=0.005, beta1=0.8, beta2=0.99, eps=1e-6),
+    C("schedule_free_adamw", "warmup+weight_decay", "himmelblau", lr=0.05, warmup_steps=20, weight_decay=0.01),
     C("lamb", "lr-only", "quadratic", lr=0.01),
     C("lamb", "betas+eps", lr=0.005, beta1=0.8, beta2=0.99, eps=1e-4),
     C("lamb", "weight_decay", "himmelblau", lr=0.01, weight_decay=0.1),
@@ -75,6 +78,9 @@ OPTAX_CASES = [
     C("lamb", "lr-only", "quadratic", lr=0.01),
     C("lamb", "betas+eps+eps_root", lr=0.005, beta1=0.8, beta2=0.99, eps=1e-4, eps_root=1e-8),
     C("lamb", "weight_decay", "beale", lr=0.005, weight_decay=0.1),
+    C("schedule_free_adamw", "lr-only", "quadratic", lr=0.05),
+    C("schedule_free_adamw", "betas+eps+power", lr=0.005, beta1=0.8, beta2=0.99, eps=1e-6, weight_lr_power=1.0),
+    C("schedule_free_adamw", "weight_decay", "himmelblau", lr=0.05, weight_decay=0.01),
     C("yogi", "lr-only", lr=0.02),
     C("yogi", "betas+eps", "quadratic", lr=0.05, beta1=0.8, beta2=0.99, eps=1e-2),
     C("yogi", "initial_accumulator_value", "himmelblau", lr=0.05, initial_accumulator_value=0.5,
@@ -91,7 +97,7 @@ CANONICAL = {
     "lr", "beta1", "beta2", "eps", "eps_root", "weight_decay", "nesterov", "initial_accumulator_value",
     "eta_minus", "eta_plus", "step_min", "step_max", "lambd", "power", "t0", "history_size", "line_search", "max_eval",
     "beta2_decay", "eps1", "eps2", "clip_threshold", "param_scale", "momentum", "min_dim_to_factor",
-    "ns_steps", "match_rms_adamw",
+    "ns_steps", "match_rms_adamw", "warmup_steps", "weight_lr_power",
 }
 
 
@@ -173,7 +179,10 @@ def run_keras(case: Case, x0, obj, steps: int):
     rename = {"lr": "learning_rate", "beta1": "beta_1", "beta2": "beta_2", "beta2_decay": "beta_2_decay",
               "eps1": "epsilon_1", "eps2": "epsilon_2", "eps": "epsilon"}
     kw = {rename.get(k, k): v for k, v in case.hp.items()}
-    cls = {"lion": "Lion", "adafactor": "Adafactor", "lamb": "Lamb"}[case.optimizer]
+    cls = {"lion": "Lion", "adafactor": "Adafactor", "lamb": "Lamb", "schedule_free_adamw": "ScheduleFreeAdamW"}[
+        case.optimizer]
+    if "warmup_steps" in kw:
+        kw["warmup_steps"] = int(kw["warmup_steps"])
     v = keras.Variable(np.array(x0, dtype=np.float64), dtype="float64")
     opt = getattr(keras.optimizers, cls)(**kw)
     xs = [keras.ops.convert_to_numpy(v).copy()]
@@ -210,6 +219,10 @@ def optax_native(optimizer: str, hp: dict):
             kw["dtype_momentum"] = jnp.float64
             shown["dtype_momentum"] = "float64"
         return optax.adafactor(**kw), _call("optax.adafactor", shown)
+    if optimizer == "schedule_free_adamw":
+        import optax.contrib
+
+        return optax.contrib.schedule_free_adamw(**kw), _call("optax.contrib.schedule_free_adamw", kw)
     if optimizer == "yogi" and "initial_accumulator_value" in kw:
         lr = kw.pop("learning_rate")
         inner = optax.scale_by_yogi(**kw)
