@@ -107,5 +107,6 @@ SCHEDULE_FREE_ADAMW = OptimizerSpec(
              "v": "v: the decaying average of squared gradients.",
              "x": "The running average of z: the point schedule-free AdamW offers as its answer."},
     average=None, squares=debiased("v", "beta2", "v̂"), family="adaptive", color="#997700",
-    tex={"z": "z", "zp": "z_{t-1}", "xa": r"\bar{x}_t", "c": "c_t", "W": "W", "weight_lr_power": "r", "warmup_steps": "T_w"},
+    tex={"z": "z", "zp": "z_{t-1}", "xa": r"\bar{x}_t", "c": "c_t", "W": "W", "weight_lr_power": "r",
+         "warmup_steps": "T_w"},
 )
