@@ -76,14 +76,20 @@ def parse_objective(text: str, domain: Domain | None = None) -> Objective:
     value = compile_exprs([expr])
     dx, dy = sympy.diff(expr, X), sympy.diff(expr, Y)
     gradient = compile_exprs([dx, dy])
-    hessian = compile_exprs([sympy.diff(dx, X), sympy.diff(dx, Y), sympy.diff(dy, Y)])
+    second: list = []  # the Hessian is differentiated and compiled the first time Newton asks for it
+
+    def hessian(x, y):
+        if not second:
+            second.append(compile_exprs([sympy.diff(dx, X), sympy.diff(dx, Y), sympy.diff(dy, Y)]))
+        return tuple(as_array(h, x) for h in second[0]({"x": x, "y": y}))
+
     obj = Objective(
         name="custom",
         title=text.strip(),
         latex=sympy.latex(expr),
         value=lambda x, y: as_array(value({"x": x, "y": y})[0], x),
         gradient=lambda x, y: tuple(as_array(g, x) for g in gradient({"x": x, "y": y})),
-        hessian=lambda x, y: tuple(as_array(h, x) for h in hessian({"x": x, "y": y})),
+        hessian=hessian,
         domain=DEFAULT_DOMAIN,
         start=(0.0, 0.0),
         params={"formula": text.strip()},

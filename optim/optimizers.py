@@ -16,6 +16,7 @@ from .spec import FLAVORS, OptimizerSpec, Rule, per_coordinate_lr
 
 ORDER = (
     "gd", "sgd", "ewma_momentum", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "radam",
+    "adabelief", "yogi", "lamb", "adafactor", "lion", "muon", "schedule_free_adamw", "rprop", "asgd", "lbfgs", "newton",
 )
 """Where the pickers list each optimizer; a spec not named here comes after these, by name."""
 
@@ -79,6 +80,18 @@ class Optimizer:
         hp = {k: v[index] if np.ndim(v) else v for k, v in self.hyperparameters.items()}
         schedule = self.schedule.runs(index) if self.schedule is not None else None
         return replace(self, hyperparameters=hp, rule=build_rule(self.name, self.flavor, hp), schedule=schedule)
+
+    @property
+    def cost(self) -> float:
+        """Work of one run-step next to a plain batched rule's (1 for most; L-BFGS's history and line search more).
+
+        Example:
+            >>> import optim
+            >>> optim.make_optimizer("adam").cost, optim.make_optimizer("lbfgs", history_size=10).cost
+            (1.0, 26.0)
+        """
+        estimate = OPTIMIZERS[self.name].flavors[self.flavor].cost
+        return 1.0 if estimate is None else float(np.max(estimate(self.hyperparameters)))
 
     @property
     def label(self) -> str:
@@ -176,8 +189,8 @@ def notes(traj) -> list[str]:
     Example:
         >>> import optim
         >>> t = optim.run(optim.make_optimizer("newton"), "quadratic", x0=[1.0, 1.0], steps=2)
-        >>> optim.notes(t)
-        ['The Hessian was positive definite at all 2 steps: every step was Newton\'s.']
+        >>> print(optim.notes(t)[0])
+        The Hessian was positive definite at all 2 steps: every step was Newton's.
     """
     spec = OPTIMIZERS[traj.optimizer.name]
     return spec.notes(traj) if spec.notes is not None else []

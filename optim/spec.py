@@ -171,6 +171,9 @@ class Flavor:
     params: tuple[str, ...]
     defaults: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    cost: Callable[[dict], float] | None = None
+    """Work of one run-step next to a plain batched rule's (about Adam's), from the hyperparameters;
+    None is 1. The run-step budget of sweeps, basin maps and tuning scales with it."""
 
 
 class Unset:

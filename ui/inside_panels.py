@@ -58,7 +58,7 @@ def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...])
         with st.expander(f"{spec.title} settings", expanded=i == 0):
             st.caption(spec.summary)
             if fl != flavor:
-                st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using textbook.")
+                st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using {FLAVOR_TITLES[fl]}.")
             configs.append(hyperparameter_widgets(base, f"{prefix}.opt.{name}"))
     return flavor, configs
 

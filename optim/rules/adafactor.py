@@ -167,7 +167,7 @@ def optax_decay(t: int, beta2_decay) -> tuple[np.ndarray, np.ndarray]:
 
     Example:
         >>> [float(v) for v in optax_decay(2, -0.8)]
-        [0.4256594181060791, 0.5743405818939209]
+        [0.42565083503723145, 0.5743491649627686]
     """
     power = np.float32(float(t) ** np.asarray(beta2_decay, dtype=np.float32).astype(np.float64))
     decay = np.float32(1.0) - power
