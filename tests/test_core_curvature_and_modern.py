@@ -89,7 +89,8 @@ def test_newton_goes_downhill_at_a_saddle_and_says_so():
     assert np.all(np.diff(t.losses) < 0)  # plain Newton would jump to the saddle point (0, 0)
     assert abs(t.xs[-1, 1]) > abs(t.xs[0, 1])
     np.testing.assert_array_equal(t.records["min_eig"], [-2.0] * 5)
-    assert optim.notes(t)[0].startswith("The Hessian was not positive definite at 5 of 5 steps (smallest eigenvalue -2)")
+    assert optim.notes(t)[0].startswith(
+        "The Hessian was not positive definite at 5 of 5 steps (smallest eigenvalue -2)")
 
 
 def test_newton_on_a_formula_uses_its_exact_hessian():
