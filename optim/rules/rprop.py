@@ -33,7 +33,8 @@ def torch(lr, eta_minus, eta_plus, step_min, step_max) -> Rule:
 
     def step(p, g, s):
         q = g * s.prev
-        factor = np.where(q > 0, eta_plus, np.where(q < 0, eta_minus, 1.0))
+        # torch replaces sign(q)'s 1, -1 and 0; a NaN (an infinite gradient times 0) stays NaN.
+        factor = np.where(q > 0, eta_plus, np.where(q < 0, eta_minus, np.where(q == 0, 1.0, q)))
         size = np.minimum(np.maximum(s.step_size * factor, step_min), step_max)
         g = np.where(q < 0, 0.0, g)
         return p - np.sign(g) * size, RpropState(s.t + 1, g, size)
