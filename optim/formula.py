@@ -22,8 +22,7 @@ import numpy as np
 import sympy
 
 from .compile import as_array, compile_exprs, relative_cost
-from .objective import Domain, Objective
-from .objectives import _with_domain
+from .objective import Domain, Objective, with_domain
 
 MAX_LENGTH = 300
 MAX_NODES = 150
@@ -96,7 +95,7 @@ def parse_objective(text: str, domain: Domain | None = None) -> Objective:
         cost=relative_cost(value, gradient),
     )
     if domain is not None:
-        obj = _with_domain(obj, domain)
+        obj = with_domain(obj, domain)
     (x0, x1), (y0, y1) = obj.domain
     obj = replace(obj, start=(x0 + 0.2 * (x1 - x0), y1 - 0.2 * (y1 - y0)))
     _check_finite(obj)

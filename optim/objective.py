@@ -9,7 +9,7 @@ a LaTeX formula.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -120,3 +120,23 @@ class Objective:
             best = np.where(closer, d2, best)
             idx = np.where(closer, i, idx)
         return idx, np.where(np.isinf(best), np.nan, np.sqrt(best))
+
+
+def with_domain(obj: Objective, domain) -> Objective:
+    """``obj`` drawn over ``domain`` = ((xmin, xmax), (ymin, ymax)); ``ValueError`` unless finite and increasing.
+
+    Example:
+        >>> import optim
+        >>> with_domain(optim.get_objective("booth"), ((0, 4), (1, 5))).domain
+        ((0.0, 4.0), (1.0, 5.0))
+    """
+    try:
+        (x0, x1), (y0, y1) = domain
+        x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))
+    except (TypeError, ValueError):
+        raise ValueError(
+            "domain must be ((xmin, xmax), (ymin, ymax)) with four numbers."
+        ) from None
+    if not (np.isfinite([x0, x1, y0, y1]).all() and x0 < x1 and y0 < y1):
+        raise ValueError("domain must have finite bounds with xmin < xmax and ymin < ymax.")
+    return replace(obj, domain=((x0, x1), (y0, y1)))

@@ -1,9 +1,9 @@
 """The registry of 2-D test functions, each with an analytic gradient.
 
-Every function here is written once as ``value(x, y)`` and ``gradient(x, y)``
-on coordinate arrays, so a batch of runs or a contour grid is one vectorized
-call. Minima locations were solved to float64 precision and are checked in the
-tests (gradient zero, value as listed).
+Every function here is written once as ``value(x, y)``, ``gradient(x, y)`` and
+``hessian(x, y)`` (the longer Hessians in :mod:`optim.hessians`) on coordinate
+arrays, so a batch of runs or a contour grid is one vectorized call. Minima
+locations were solved to float64 precision and are checked in the tests.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import tiny_network
-from .objective import Domain, Minimum, Objective
+from . import hessians, tiny_network
+from .objective import Domain, Minimum, Objective, with_domain
 from .params import Param, resolve
 
 _Builder = Callable[..., Objective]
@@ -130,20 +130,12 @@ def _beale():
         gy = 2 * t1 * x + 4 * t2 * x * y + 6 * t3 * x * y2
         return gx, gy
 
-    def hessian(x, y):
-        t1, t2, t3, y2 = terms(x, y)
-        a1, a2, a3 = y - 1, y2 - 1, y2 * y - 1  # d t_i / dx
-        b1, b2, b3 = x, 2 * x * y, 3 * x * y2  # d t_i / dy
-        hxx = 2 * (a1 * a1 + a2 * a2 + a3 * a3)
-        hxy = 2 * (a1 * b1 + t1 + a2 * b2 + 2 * y * t2 + a3 * b3 + 3 * y2 * t3)
-        hyy = 2 * (b1 * b1 + b2 * b2 + 2 * x * t2 + b3 * b3 + 6 * x * y * t3)
-        return hxx, hxy, hyy
 
     return _obj(
         "beale", "Beale",
         r"f = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
         value, gradient, ((-4.5, 4.5), (-4.5, 4.5)), (1.0, 1.5),
-        [Minimum(3.0, 0.5, 0.0)], {}, log_contours=True, hessian=hessian,
+        [Minimum(3.0, 0.5, 0.0)], {}, log_contours=True, hessian=hessians.beale,
     )
 
 
@@ -303,23 +295,12 @@ def _ackley():
         e = np.pi * np.exp(0.5 * (np.cos(two_pi * x) + np.cos(two_pi * y)))
         return k * x + e * np.sin(two_pi * x), k * y + e * np.sin(two_pi * y)
 
-    def hessian(x, y):
-        r = np.sqrt(0.5 * (x * x + y * y))
-        # The cone's tip has no second derivative either; like the gradient, its part is 0 there.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            k = np.where(r > 0, 2.0 * np.exp(-0.2 * r) / r, 0.0)
-            dk = np.where(r > 0, -np.exp(-0.2 * r) * (0.2 * r + 1) / (r * r * r), 0.0)  # (dk/dr) * 0.5 / r
-        sx, sy = np.sin(two_pi * x), np.sin(two_pi * y)
-        e = np.pi * np.exp(0.5 * (np.cos(two_pi * x) + np.cos(two_pi * y)))
-        hxx = k + x * x * dk + e * (two_pi * np.cos(two_pi * x) - np.pi * sx * sx)
-        hyy = k + y * y * dk + e * (two_pi * np.cos(two_pi * y) - np.pi * sy * sy)
-        return hxx, x * y * dk - np.pi * e * sx * sy, hyy
 
     return _obj(
         "ackley", "Ackley",
         r"f = -20\,e^{-0.2\sqrt{(x^2 + y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20",
         value, gradient, ((-5.0, 5.0), (-5.0, 5.0)), (3.2, 2.4), [Minimum(0.0, 0.0, 0.0)], {},
-        hessian=hessian,
+        hessian=hessians.ackley,
     )
 
 
@@ -362,18 +343,6 @@ def _goldstein_price():
         dby = -6 * d * q + d * d * (48 - 36 * x + 54 * y)
         return da * b + a * dbx, da * b + a * dby
 
-    def hessian(x, y):
-        s, d, p, q, a, b = parts(x, y)
-        px = -14 + 6 * x + 6 * y  # p's derivative along x, and along y
-        qx, qy = -32 + 24 * x - 36 * y, 48 - 36 * x + 54 * y
-        da = 2 * s * p + s * s * px
-        daa = 2 * p + 4 * s * px + 6 * s * s  # every second derivative of a is this
-        dbx, dby = 4 * d * q + d * d * qx, -6 * d * q + d * d * qy
-        dbxx = 8 * q + 8 * d * qx + 24 * d * d
-        dbxy = -12 * q + 4 * d * qy - 6 * d * qx - 36 * d * d
-        dbyy = 18 * q - 12 * d * qy + 54 * d * d
-        return (daa * b + 2 * da * dbx + a * dbxx, daa * b + da * dby + da * dbx + a * dbxy,
-                daa * b + 2 * da * dby + a * dbyy)
 
     minima = [Minimum(0.0, -1.0, 3.0)] + [
         Minimum(mx, my, float(value(mx, my)), False)
@@ -384,7 +353,7 @@ def _goldstein_price():
         r"f = \left[1 + (x + y + 1)^2(19 - 14x + 3x^2 - 14y + 6xy + 3y^2)\right]"
         r"\left[30 + (2x - 3y)^2(18 - 32x + 12x^2 + 48y - 36xy + 27y^2)\right]",
         value, gradient, ((-2.0, 2.0), (-2.0, 2.0)), (-1.0, 1.5), minima, {}, log_contours=True,
-        hessian=hessian,
+        hessian=hessians.goldstein_price,
     )
 
 
@@ -423,23 +392,8 @@ def get_objective(name: str, domain: Domain | None = None, **params) -> Objectiv
     specs, builder = _BUILDERS[name]
     obj = builder(**resolve(specs, params, name))
     if domain is not None:
-        obj = _with_domain(obj, domain)
+        obj = with_domain(obj, domain)
     return obj
-
-
-def _with_domain(obj: Objective, domain) -> Objective:
-    from dataclasses import replace
-
-    try:
-        (x0, x1), (y0, y1) = domain
-        x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))
-    except (TypeError, ValueError):
-        raise ValueError(
-            "domain must be ((xmin, xmax), (ymin, ymax)) with four numbers."
-        ) from None
-    if not (np.isfinite([x0, x1, y0, y1]).all() and x0 < x1 and y0 < y1):
-        raise ValueError("domain must have finite bounds with xmin < xmax and ymin < ymax.")
-    return replace(obj, domain=((x0, x1), (y0, y1)))
 
 
 OBJECTIVES: dict[str, Objective] = {name: get_objective(name) for name in _BUILDERS}
