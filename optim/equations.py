@@ -4,8 +4,8 @@ Each optimizer's spec (``OptimizerSpec.equations``) writes its update, per flavo
 short list of assignments in the formula language of :mod:`optim.formula` plus
 ``max(a, b)``, ``min(a, b)``, ``sign(a)``, ``sum(a)`` and ``mean(a)`` (the last two
 over the coordinates), ``f32(a)`` and ``bf16(a)`` (rounded to float32 or bfloat16, where a
-library does so), chosen by the configured hyperparameters. :func:`latex`
-renders them with time indices (``v_{t-1}`` on the right of ``v_t``);
+library does so) and ``norm32(a)`` (torch's float32 norm over the coordinates), chosen by the
+configured hyperparameters. :func:`latex` renders them with time indices (``v_{t-1}`` on the right of ``v_t``);
 :func:`evaluate` runs them with NumPy, and the tests hold every flavor's equations
 to its update rule step for step, so the page's text and the core's code cannot
 disagree. A line's cases may hold a condition per coordinate.
@@ -21,7 +21,7 @@ import sympy
 from .compile import compile_expr
 from .formula import parse_expression
 from .optimizers import OPTIMIZERS, Optimizer
-from .rules.muon import bf16
+from .rules.muon import bf16, norm32
 
 PARAMS = {
     "lr": r"\eta", "decay": r"\beta", "momentum": r"\mu", "dampening": r"\tau", "eps": r"\epsilon",
@@ -38,8 +38,9 @@ SUM = sympy.Function("sum")
 MEAN = sympy.Function("mean")
 F32 = sympy.Function("f32")
 BF16 = sympy.Function("bf16")
+NORM32 = sympy.Function("norm32")
 FUNCTIONS = {"max": sympy.Max, "min": sympy.Min, "sign": sympy.sign, "sum": SUM, "mean": MEAN, "f32": F32,
-             "bf16": BF16}
+             "bf16": BF16, "norm32": NORM32}
 """Functions the equations may use beyond the formula language's."""
 
 
@@ -153,6 +154,7 @@ REDUCTIONS = {
     "mean": lambda a: np.mean(a, axis=0, keepdims=True),
     "f32": lambda a: np.asarray(a, dtype=np.float32).astype(np.float64),
     "bf16": lambda a: bf16(a).astype(np.float64),
+    "norm32": lambda a: norm32(a).astype(np.float64),
 }
 """How :func:`evaluate` computes ``sum`` and ``mean`` (over the coordinates, axis 0), ``f32`` and ``bf16``."""
 

@@ -123,6 +123,8 @@ HYPERPARAMETERS: dict[str, Param] = {
         Param("min_dim_to_factor", 128, 1, 100000, "linear",
               "Adafactor (optax): factor a matrix's second moment only if its two largest sides are this long."),
         Param("ns_steps", 5, 1, 10, "linear", "Muon: Newton-Schulz steps that orthogonalise each update."),
+        Param("rms_rate", 0.2, 1e-3, 10.0, "log",
+              "Muon (Keras): scale each update by rms_rate sqrt(max(rows, columns)) to match AdamW's size."),
         Param("warmup_steps", 0, 0, 10000, "linear",
               "Schedule-free AdamW (Keras): the rate rises linearly from 0 to lr over this many steps."),
         Param("weight_lr_power", 2.0, 0.0, 10.0, "linear",

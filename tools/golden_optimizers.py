@@ -51,6 +51,9 @@ TORCH_CASES = [
 ]
 
 KERAS_CASES = [
+    C("muon", "lr-only", "quadratic", lr=0.01),
+    C("muon", "momentum+no-nesterov", lr=0.005, momentum=0.8, nesterov=False, weight_decay=0.0),
+    C("muon", "ns_steps+rms_rate+weight_decay", "himmelblau", lr=0.02, ns_steps=3, rms_rate=0.5, weight_decay=0.01),
     C("schedule_free_adamw", "lr-only", "quadratic", lr=0.05),
     C("schedule_free_adamw", "betas+eps", lr=0.005, beta1=0.8, beta2=0.99, eps=1e-6),
     C("schedule_free_adamw", "warmup+weight_decay", "himmelblau", lr=0.05, warmup_steps=20, weight_decay=0.01),
@@ -97,7 +100,7 @@ CANONICAL = {
     "lr", "beta1", "beta2", "eps", "eps_root", "weight_decay", "nesterov", "initial_accumulator_value",
     "eta_minus", "eta_plus", "step_min", "step_max", "lambd", "power", "t0", "history_size", "line_search", "max_eval",
     "beta2_decay", "eps1", "eps2", "clip_threshold", "param_scale", "momentum", "min_dim_to_factor",
-    "ns_steps", "match_rms_adamw", "warmup_steps", "weight_lr_power",
+    "ns_steps", "match_rms_adamw", "warmup_steps", "weight_lr_power", "rms_rate",
 }
 
 
@@ -179,17 +182,20 @@ def run_keras(case: Case, x0, obj, steps: int):
     rename = {"lr": "learning_rate", "beta1": "beta_1", "beta2": "beta_2", "beta2_decay": "beta_2_decay",
               "eps1": "epsilon_1", "eps2": "epsilon_2", "eps": "epsilon"}
     kw = {rename.get(k, k): v for k, v in case.hp.items()}
-    cls = {"lion": "Lion", "adafactor": "Adafactor", "lamb": "Lamb", "schedule_free_adamw": "ScheduleFreeAdamW"}[
-        case.optimizer]
+    cls = {"lion": "Lion", "adafactor": "Adafactor", "lamb": "Lamb", "schedule_free_adamw": "ScheduleFreeAdamW",
+           "muon": "Muon"}[case.optimizer]
+    if "ns_steps" in kw:
+        kw["ns_steps"] = int(kw["ns_steps"])
     if "warmup_steps" in kw:
         kw["warmup_steps"] = int(kw["warmup_steps"])
-    v = keras.Variable(np.array(x0, dtype=np.float64), dtype="float64")
+    shape = (1, 2) if cls == "Muon" else (2,)  # Muon takes matrices: the point is the 1x2 matrix [x, y]
+    v = keras.Variable(np.array(x0, dtype=np.float64).reshape(shape), dtype="float64")
     opt = getattr(keras.optimizers, cls)(**kw)
-    xs = [keras.ops.convert_to_numpy(v).copy()]
+    xs = [keras.ops.convert_to_numpy(v).reshape(2).copy()]
     for _ in range(steps):
-        g = keras.ops.convert_to_tensor(obj.grad(xs[-1]), dtype="float64")
+        g = keras.ops.convert_to_tensor(obj.grad(xs[-1]).reshape(shape), dtype="float64")
         opt.apply_gradients([(g, v)])
-        xs.append(keras.ops.convert_to_numpy(v).copy())
+        xs.append(keras.ops.convert_to_numpy(v).reshape(2).copy())
     for var in opt.variables:
         if "float" in str(var.dtype):
             assert str(var.dtype) == "float64", (case, var.path, var.dtype)

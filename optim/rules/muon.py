@@ -25,6 +25,18 @@ COEFFICIENTS = (3.4445, -4.7750, 2.0315)
 class MuonState(NamedTuple):
     t: int
     buf: np.ndarray
+    v: np.ndarray  # (P, B) Keras's AdamW second moment, for a network's vectors
+
+
+def _init(p, layout):
+    return MuonState(0, np.zeros_like(p), np.zeros_like(p))
+
+
+def _matrix(shape, alone: bool):
+    """(rows, columns) Muon orthogonalises a tensor as, or None: the 2-D point (a lone vector) is a 1 x n row."""
+    if len(shape) >= 2:
+        return shape[0], int(np.prod(shape[1:]))
+    return (1, shape[0]) if alone else None
 
 
 def bf16(a) -> np.ndarray:
@@ -59,26 +71,105 @@ def orthogonalise(G: np.ndarray, steps: int, eps: float) -> np.ndarray:
 def torch(lr, weight_decay, momentum, nesterov, eps, ns_steps, match_rms_adamw) -> Rule:
     """torch.optim.Muon, one matrix per tensor of ``layout`` (vectors as rows)."""
 
-    def init(p, layout):
-        return MuonState(0, np.zeros_like(p))
-
     def step(p, g, s, layout):
         buf = lerp(s.buf, g, 1 - momentum)
         u = lerp(g, buf, momentum) if nesterov is True else (buf if nesterov is False else
                                                              np.where(nesterov, lerp(g, buf, momentum), buf))
         out = np.array(p, copy=True)
         for rows, shape in pieces(layout):
-            m, n = (shape[0], int(np.prod(shape[1:]))) if len(shape) >= 2 else (1, shape[0])
+            m, n = _matrix(shape, True)
             U = np.moveaxis(u[rows].reshape(m, n, -1), -1, 0)
             orth = np.moveaxis(orthogonalise(U, ns_steps, eps), 0, -1).reshape(m * n, -1)
             ratio = np.where(match_rms_adamw, 0.2 * np.sqrt(max(m, n)), np.sqrt(max(1, m / n)))
             out[rows] = p[rows] * (1 - lr * weight_decay) + -(lr * ratio) * orth
-        return out, MuonState(s.t + 1, buf)
+        return out, MuonState(s.t + 1, buf, s.v)
 
-    return Rule(init, step, needs=frozenset({"layout"}))
+    return Rule(_init, step, needs=frozenset({"layout"}))
+
+
+def norm32(a, axis: int = 0) -> np.ndarray:
+    """torch's float32 norm on this CPU: the values rounded to float32, squares accumulated with fused
+    multiply-adds (one rounding each) along ``axis``, then the square root, as float32 (keepdims).
+
+    Example:
+        >>> float(norm32(np.array([[3.0], [4.0]]))[0, 0])
+        5.0
+    """
+    x = np.moveaxis(np.asarray(a, dtype=np.float32).astype(np.float64), axis, 0)
+    acc = np.zeros(x.shape[1:], dtype=np.float32)
+    for v in x:
+        acc = (acc.astype(np.float64) + v * v).astype(np.float32)
+    return np.expand_dims(np.sqrt(acc), axis)
+
+
+def keras_orthogonalise(U: np.ndarray, steps: int) -> np.ndarray:
+    """Keras's ``zeropower_via_newtonschulz5`` on a batch of matrices (B, m, n), in float64 but for its norm.
+
+    On the torch backend Keras 3.15.1's ``ops.norm`` works in float32 (:func:`norm32`), and the 1e-7 is
+    added to that norm in float32 too; the iterations are float64 (``c * A @ A`` read as ``(c A) A``).
+    """
+    a, b, c = COEFFICIENTS
+    tall = U.shape[-2] > U.shape[-1]
+    x = np.swapaxes(U, -1, -2) if tall else U
+    flat = x.reshape(x.shape[0], -1).T  # one column per matrix
+    norm = norm32(flat, axis=0).reshape(-1, 1, 1)
+    x = x / (norm + np.float32(1e-7)).astype(np.float64)
+    for _ in range(int(steps)):
+        A = x @ np.swapaxes(x, -1, -2)
+        x = a * x + (b * A + (c * A) @ A) @ x
+    return np.swapaxes(x, -1, -2) if tall else x
+
+
+def keras(lr, weight_decay, momentum, nesterov, ns_steps, rms_rate) -> Rule:
+    """keras.optimizers.Muon: matrices (and the 2-D point, as a row) by Muon, a network's other tensors by AdamW.
+
+    The AdamW part keeps Keras's defaults (beta1 0.9, beta2 0.999, eps 1e-7, adam_weight_decay 0.004,
+    adam_lr_ratio 1).
+    """
+
+    def step(p, g, s, layout):
+        t = s.t + 1
+        out, buf, v = (np.array(a, copy=True) for a in (p, s.buf, s.v))
+        tensors = pieces(layout)
+        for rows, shape in tensors:
+            mn = _matrix(shape, len(tensors) == 1)
+            x, gt = p[rows], g[rows]
+            if mn is None:  # Keras's AdamW for vectors
+                x = x - x * 0.004 * lr
+                alpha = lr * 1 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
+                buf[rows] = s.buf[rows] + (gt - s.buf[rows]) * (1 - 0.9)
+                v[rows] = s.v[rows] + (gt * gt - s.v[rows]) * (1 - 0.999)
+                out[rows] = x - buf[rows] * alpha / (np.sqrt(v[rows]) + 1e-7)
+                continue
+            m, n = mn
+            x = x - x * weight_decay * lr
+            buf[rows] = s.buf[rows] + (gt + s.buf[rows] * (momentum - 1))
+            u = np.where(nesterov, gt + momentum * buf[rows], buf[rows])
+            orth = keras_orthogonalise(np.moveaxis(u.reshape(m, n, -1), -1, 0), ns_steps)
+            scale = np.float64(np.sqrt(np.float32(max(m, n))))
+            out[rows] = x - lr * np.moveaxis(orth, 0, -1).reshape(m * n, -1) * scale * rms_rate
+        return out, MuonState(t, buf, v)
+
+    return Rule(_init, step, needs=frozenset({"layout"}))
+
+
+def keras_equations(hp: dict) -> tuple[list, list[str]]:
+    a, b, c = COEFFICIENTS
+    lines = [("xd", "x - x*weight_decay*lr"), ("b", "b + (g + b*(momentum - 1))"),
+             ("un", "g + momentum*b" if hp["nesterov"] else "b"),
+             ("nrm", "norm32(un)"), ("o", "un/f32(nrm + f32(1e-7))")]
+    for k in range(1, int(hp["ns_steps"]) + 1):
+        lines += [(f"q{k}", "sum(o^2)"), (f"r{k}", f"{b}*q{k} + ({c}*q{k})*q{k}"), ("o", f"{a}*o + r{k}*o")]
+    return lines + [("x", "xd - lr*o*f32(sqrt(2))*rms_rate")], [
+        "b_0 = 0. The point is the 1x2 matrix [x, y]; Keras works the norm out in float32 on the torch "
+        "backend (norm32: squares summed with fused multiply-adds), the Newton-Schulz steps in float64.",
+        "A network's vectors take Keras's AdamW step instead.",
+    ]
 
 
 def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    if flavor == "keras":
+        return keras_equations(hp)
     w = 1 - hp["momentum"]
     buf = "b + (1 - momentum)*(g - b)" if w < 0.5 else "g - (g - b)*momentum"
     lines = [("b", buf)]
@@ -106,11 +197,15 @@ MUON = OptimizerSpec(
     "Momentum orthogonalised by Newton-Schulz steps; on a single row (a 2-D point) that is normalised momentum.",
     {"torch": Flavor(torch, ("lr", "weight_decay", "momentum", "nesterov", "eps", "ns_steps", "match_rms_adamw"),
                      {"lr": 1e-3, "weight_decay": 0.1, "momentum": 0.95, "nesterov": True, "eps": 1e-7},
-                     "torch.optim.Muon on the 1x2 matrix [x, y]; match_rms_adamw is adjust_lr_fn='match_rms_adamw'")},
+                     "torch.optim.Muon on the 1x2 matrix [x, y]; match_rms_adamw is adjust_lr_fn='match_rms_adamw'"),
+     "keras": Flavor(keras, ("lr", "weight_decay", "momentum", "nesterov", "ns_steps", "rms_rate"),
+                     {"lr": 1e-3, "weight_decay": 0.004, "momentum": 0.95, "nesterov": True},
+                     "keras.optimizers.Muon on the 1x2 matrix [x, y]; a network's vectors take its AdamW")},
     second="momentum",
     equations=equations, state_fields={"b": "buf"},
-    buffers={"buf": "b: the momentum buffer, a decaying average of gradients."},
+    buffers={"buf": "b: the momentum buffer, a decaying average of gradients.",
+             "v": "Keras's AdamW second moment, for a network's vectors."},
     average=View("buf", "b"), squares=None, family="momentum", color="#ee3377",
-    tex={"o0": "o^{(0)}_t", "nrm": r"\nu_t", "o": "o_t", "un": "u_{t}",
+    tex={"xd": r"\tilde{x}_{t-1}", "rms_rate": r"\rho", "o0": "o^{(0)}_t", "nrm": r"\nu_t", "o": "o_t", "un": "u_{t}",
          **{f"q{k}": f"q^{{({k})}}_t" for k in range(1, 11)}, **{f"r{k}": f"r^{{({k})}}_t" for k in range(1, 11)}},
 )
