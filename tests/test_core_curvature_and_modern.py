@@ -145,7 +145,7 @@ LAYOUT = ((3, 4), (4,), (4, 1), (1,))
 
 @pytest.mark.parametrize(("name", "flavor"), [("adafactor", "torch"), ("adafactor", "keras"), ("adafactor", "optax"),
                                               ("lamb", "keras"), ("lamb", "optax"), ("muon", "torch"),
-                                              ("muon", "keras")])
+                                              ("muon", "keras"), ("muon", "optax")])
 def test_per_tensor_rules_step_a_network_layout(name, flavor):
     opt = optim.make_optimizer(name, flavor, lr=np.array([0.01, 0.02]))
     rng = np.random.default_rng(1)

@@ -15,7 +15,7 @@ def test_registry_has_every_optimizer_the_project_promises():
     }
     modern = {  # issue 14: what practitioners use today, in the flavors their libraries have
         "adafactor": {"torch", "keras", "optax"}, "rprop": {"torch", "optax"}, "asgd": {"torch"}, "lbfgs": {"torch"},
-        "muon": {"torch", "keras"}, "lion": {"keras", "optax"}, "adabelief": {"optax"}, "yogi": {"optax"},
+        "muon": {"torch", "keras", "optax"}, "lion": {"keras", "optax"}, "adabelief": {"optax"}, "yogi": {"optax"},
         "lamb": {"keras", "optax"}, "schedule_free_adamw": {"keras", "optax"}, "newton": {"textbook"},
     }
     assert set(optim.OPTIMIZERS) == classic | set(modern)

@@ -78,6 +78,9 @@ OPTAX_CASES = [
     C("lion", "lr-only", lr=1e-3),
     C("lion", "betas+no-weight_decay", lr=1e-3, beta1=0.8, beta2=0.95, weight_decay=0.0),
     C("lion", "weight_decay", "quadratic", lr=0.01, weight_decay=0.5),
+    C("muon", "lr", "quadratic", lr=0.01),
+    C("muon", "momentum+no-nesterov", lr=0.005, momentum=0.8, nesterov=False),
+    C("muon", "ns_steps+eps+weight_decay", "himmelblau", lr=0.02, ns_steps=3, eps=1e-5, weight_decay=0.01),
     C("lamb", "lr-only", "quadratic", lr=0.01),
     C("lamb", "betas+eps+eps_root", lr=0.005, beta1=0.8, beta2=0.99, eps=1e-4, eps_root=1e-8),
     C("lamb", "weight_decay", "beale", lr=0.005, weight_decay=0.1),
@@ -225,6 +228,13 @@ def optax_native(optimizer: str, hp: dict):
             kw["dtype_momentum"] = jnp.float64
             shown["dtype_momentum"] = "float64"
         return optax.adafactor(**kw), _call("optax.adafactor", shown)
+    if optimizer == "muon":
+        import optax.contrib
+
+        kw = {{"momentum": "beta"}.get(k, k): v for k, v in kw.items()}
+        if "ns_steps" in kw:
+            kw["ns_steps"] = int(kw["ns_steps"])
+        return optax.contrib.muon(**kw), _call("optax.contrib.muon", kw)
     if optimizer == "schedule_free_adamw":
         import optax.contrib
 
@@ -243,13 +253,14 @@ def run_optax(case: Case, x0, obj, steps: int):
     import optax
 
     tx, native = optax_native(case.optimizer, case.hp)
-    params = jnp.asarray(x0, dtype=jnp.float64)
+    shape = (1, 2) if case.optimizer == "muon" else (2,)  # Muon takes matrices: the point is the 1x2 matrix [x, y]
+    params = jnp.asarray(x0, dtype=jnp.float64).reshape(shape)
     state = tx.init(params)
-    xs = [np.asarray(params).copy()]
+    xs = [np.asarray(params).reshape(2).copy()]
     for _ in range(steps):
-        updates, state = tx.update(jnp.asarray(obj.grad(xs[-1])), state, params)
+        updates, state = tx.update(jnp.asarray(obj.grad(xs[-1]).reshape(shape)), state, params)
         params = optax.apply_updates(params, updates)
-        xs.append(np.asarray(params).copy())
+        xs.append(np.asarray(params).reshape(2).copy())
     assert params.dtype == jnp.float64
     for leaf in jax.tree.leaves(state):
         if jnp.issubdtype(leaf.dtype, jnp.floating):

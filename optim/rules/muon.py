@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, View, lerp
+from ..spec import Flavor, OptimizerSpec, Rule, View, is_zero, lerp
 from .tensors import pieces
 
 COEFFICIENTS = (3.4445, -4.7750, 2.0315)
@@ -153,6 +153,62 @@ def keras(lr, weight_decay, momentum, nesterov, ns_steps, rms_rate) -> Rule:
     return Rule(_init, step, needs=frozenset({"layout"}))
 
 
+def optax(lr, momentum, nesterov, eps, ns_steps, weight_decay) -> Rule:
+    """optax.contrib.muon: bias-corrected (Nesterov) momentum orthogonalised in float64, scaled by
+    sqrt(max(1, columns / rows)), plus weight decay, times -lr. A network's vectors take optax's AdamW
+    (its defaults: b1 0.9, b2 0.999, eps_root 0, adam_weight_decay 0)."""
+    a, b, c = COEFFICIENTS
+
+    def step(p, g, s, layout):
+        t = s.t + 1
+        out, buf, v = (np.array(x, copy=True) for x in (p, s.buf, s.v))
+        tensors = pieces(layout)
+        for rows, shape in tensors:
+            mn = _matrix(shape, len(tensors) == 1)
+            x, gt = p[rows], g[rows]
+            buf[rows] = (1 - momentum) * gt + momentum * s.buf[rows]
+            if mn is None:  # optax.adamw for vectors
+                v[rows] = (1 - 0.999) * (gt * gt) + 0.999 * s.v[rows]
+                m_hat = np.where(nesterov, 0.9 * (buf[rows] / (1 - 0.9 ** (t + 1))) + (1 - 0.9) * (gt / (1 - 0.9**t)),
+                                 buf[rows] / (1 - 0.9**t))
+                out[rows] = x + (m_hat / (np.sqrt(v[rows] / (1 - 0.999**t)) + eps)) * -lr
+                continue
+            m, n = mn
+            u = np.where(nesterov,
+                         momentum * (buf[rows] / (1 - momentum ** (t + 1))) + (1 - momentum) * (gt / (1 - momentum**t)),
+                         buf[rows] / (1 - momentum**t))
+            X = np.moveaxis(u.reshape(m, n, -1), -1, 0)
+            tall = m > n
+            X = np.swapaxes(X, -1, -2) if tall else X
+            X = X / (np.sqrt(np.sum(X * X, axis=(-2, -1), keepdims=True)) + eps)
+            for _ in range(int(ns_steps)):
+                A = X @ np.swapaxes(X, -1, -2)
+                X = a * X + (b * A + (c * A) @ A) @ X
+            X = np.swapaxes(X, -1, -2) if tall else X
+            update = np.sqrt(max(1, n / m)) * np.moveaxis(X, 0, -1).reshape(m * n, -1)
+            if not is_zero(weight_decay):
+                update = update + weight_decay * x
+            out[rows] = x + update * -lr
+        return out, MuonState(t, buf, v)
+
+    return Rule(_init, step, needs=frozenset({"layout"}))
+
+
+def optax_equations(hp: dict) -> tuple[list, list[str]]:
+    a, b, c = COEFFICIENTS
+    mhat = ("momentum*b/(1 - momentum^(t + 1)) + (1 - momentum)*g/(1 - momentum^t)" if hp["nesterov"]
+            else "b/(1 - momentum^t)")
+    lines = [("b", "(1 - momentum)*g + momentum*b"), ("un", mhat), ("o", "un/(sqrt(sum(un^2)) + eps)")]
+    for k in range(1, int(hp["ns_steps"]) + 1):
+        lines += [(f"q{k}", "sum(o^2)"), (f"r{k}", f"{b}*q{k} + ({c}*q{k})*q{k}"), ("o", f"{a}*o + r{k}*o")]
+    decay = " + weight_decay*x" if hp.get("weight_decay") else ""
+    return lines + [("x", f"x - lr*(sqrt(2)*o{decay})")], [
+        "b_0 = 0. The point is the 1x2 matrix [x, y] (rows are optax's inputs: the update is scaled by "
+        "sqrt(max(1, 2/1)) = sqrt 2).",
+        "A network's vectors take optax's AdamW instead.",
+    ]
+
+
 def keras_equations(hp: dict) -> tuple[list, list[str]]:
     a, b, c = COEFFICIENTS
     lines = [("xd", "x - x*weight_decay*lr"), ("b", "b + (g + b*(momentum - 1))"),
@@ -170,6 +226,8 @@ def keras_equations(hp: dict) -> tuple[list, list[str]]:
 def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
     if flavor == "keras":
         return keras_equations(hp)
+    if flavor == "optax":
+        return optax_equations(hp)
     w = 1 - hp["momentum"]
     buf = "b + (1 - momentum)*(g - b)" if w < 0.5 else "g - (g - b)*momentum"
     lines = [("b", buf)]
@@ -200,7 +258,11 @@ MUON = OptimizerSpec(
                      "torch.optim.Muon on the 1x2 matrix [x, y]; match_rms_adamw is adjust_lr_fn='match_rms_adamw'"),
      "keras": Flavor(keras, ("lr", "weight_decay", "momentum", "nesterov", "ns_steps", "rms_rate"),
                      {"lr": 1e-3, "weight_decay": 0.004, "momentum": 0.95, "nesterov": True},
-                     "keras.optimizers.Muon on the 1x2 matrix [x, y]; a network's vectors take its AdamW")},
+                     "keras.optimizers.Muon on the 1x2 matrix [x, y]; a network's vectors take its AdamW"),
+     "optax": Flavor(optax, ("lr", "momentum", "nesterov", "eps", "ns_steps", "weight_decay"),
+                     {"lr": 0.02, "momentum": 0.95, "nesterov": True, "eps": 1e-8},
+                     "optax.contrib.muon on the 1x2 matrix [x, y] (no default lr; momentum is beta); a network's "
+                     "vectors take its AdamW")},
     second="momentum",
     equations=equations, state_fields={"b": "buf"},
     buffers={"buf": "b: the momentum buffer, a decaying average of gradients.",
