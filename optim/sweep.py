@@ -140,8 +140,8 @@ def sweep(
             optimizer's ``spec.second`` spaced by :func:`optim.params.spread`: for a decay,
             1 - value log-spaced from 1 to 1e-3; the learning rates ``lr`` again for ``lr_y``);
             ignored for optimizers without one.
-        second_name: which hyperparameter ``second`` sets (default: ``spec.second``). With
-            ``"lr_y"`` the rows are the y coordinate's own learning rate and the columns x's.
+        second_name: which hyperparameter ``second`` sets (default: ``spec.second``; ``""`` sweeps lr
+            alone). With ``"lr_y"`` the rows are the y coordinate's own learning rate and the columns x's.
         x0, steps, tol, criterion: as for :func:`optim.run`.
         **fixed: further hyperparameters shared by every cell.
 
@@ -159,7 +159,7 @@ def sweep(
     obj = get_objective(objective) if isinstance(objective, str) else objective
     if name not in OPTIMIZERS:
         make_optimizer(name, flavor)  # raises the standard message
-    second_name = second_name or OPTIMIZERS[name].second
+    second_name = OPTIMIZERS[name].second if second_name is None else second_name or None
     x_values = np.geomspace(1e-4, 1.0, 60) if lr is None else np.atleast_1d(np.asarray(lr, dtype=np.float64))
     if second_name is None:
         y_values = np.array([np.nan])

@@ -35,7 +35,7 @@ def _sweep(name: str, flavor: str, fixed: tuple, objective_key: tuple, x0: tuple
            criterion: str, second: str | None, lr: tuple, sec: tuple | None) -> dict:
     obj = _setup_objective(objective_key)
     lr_values = np.geomspace(lr[0], lr[1], lr[2])
-    kw = {}
+    kw = dict(second_name="")  # the page sweeps lr alone when no setting can be its second axis
     if second is not None:
         kw = dict(second=1.0 - np.geomspace(1.0 - sec[0], 1.0 - sec[1], sec[2]), second_name=second)
     s = optim.sweep(name, obj, flavor=flavor, lr=lr_values, x0=list(x0), steps=steps, tol=tol,
