@@ -132,7 +132,8 @@ def spread(param: Param, u) -> np.ndarray:
     """Values of ``param`` for fractions ``u`` in [0, 1], spaced as searches and sweeps want them.
 
     A decay-like value in [0, 1) so that 1 - value is log-spaced from 1 down to 1e-3 (dense near 1,
-    where they matter); a log-scale one log-spaced over its range; any other evenly over its range.
+    where they matter); a log-scale one log-spaced over its range; any other evenly over its range
+    (whole numbers rounded).
 
     Example:
         >>> from optim import HYPERPARAMETERS
@@ -146,4 +147,5 @@ def spread(param: Param, u) -> np.ndarray:
         return 1 - np.exp(np.log(1e-3) * u)
     if param.scale == "log":
         return np.exp(np.log(param.low) + u * (np.log(param.high) - np.log(param.low)))
-    return param.low + u * (param.high - param.low)
+    values = param.low + u * (param.high - param.low)
+    return np.round(values) if param.scale == "int" else values

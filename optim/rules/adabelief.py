@@ -56,6 +56,7 @@ ADABELIEF = OptimizerSpec(
     {"optax": Flavor(optax, ("lr", "beta1", "beta2", "eps", "eps_root", "nesterov"),
                      {"lr": 0.01, "eps": 1e-16, "eps_root": 1e-16}, "optax.adabelief (no default lr)")},
     second="beta1",
+    coordinatewise=True,
     equations=equations, state_fields={"m": "m", "s": "s"},
     buffers={"m": "m: the decaying average of gradients (first moment).",
              "s": "s: the decaying average of (g - m)², how far gradients stray from their average."},

@@ -55,6 +55,7 @@ ASGD = OptimizerSpec(
     {"torch": Flavor(torch, ("lr", "lambd", "power", "t0", "weight_decay"), {"lr": 0.01},
                      "torch.optim.ASGD (alpha is power)")},
     second="lambd",
+    coordinatewise=True,
     equations=equations, state_fields={"ax": "ax", "eta": "eta", "mu": "mu"},
     buffers={"ax": "The running average of the iterates (from step t0; before it, the iterate itself)."},
     average=None, squares=None, family="momentum", color="#ee7733",

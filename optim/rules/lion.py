@@ -67,6 +67,7 @@ LION = OptimizerSpec(
                         "optax.lion (no default lr); weight decay added before the learning rate"),
     },
     second="beta1",
+    coordinatewise=True,
     equations=equations, state_fields={"m": "m"},
     buffers={"m": "m: the momentum, a decaying average of gradients with beta2."},
     average=View("m", "m"), squares=None, family="momentum", color="#88ccee",

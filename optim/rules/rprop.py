@@ -83,6 +83,7 @@ RPROP = OptimizerSpec(
         "optax": Flavor(optax, _PARAMS, {"lr": 0.01}, "optax.rprop (no default lr); steps one step late"),
     },
     second="eta_plus",
+    coordinatewise=True,
     equations=equations, state_fields={"prev": "prev", "ss": "step_size"},
     buffers={"prev": "The previous gradient (torch; zero where its sign flipped) or signed step (optax).",
              "step_size": "s: each coordinate's current step size."},

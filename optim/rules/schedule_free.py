@@ -102,6 +102,7 @@ SCHEDULE_FREE_ADAMW = OptimizerSpec(
                         "optax.contrib.schedule_free_adamw without warmup_steps (a schedule)"),
     },
     second="beta1",
+    coordinatewise=True,
     equations=equations, state_fields={"z": "z", "v": "v", "W": "weight_sum"},
     buffers={"z": "z: the sequence the RMS-scaled gradient steps accumulate in.",
              "v": "v: the decaying average of squared gradients.",

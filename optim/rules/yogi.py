@@ -54,6 +54,7 @@ YOGI = OptimizerSpec(
     {"optax": Flavor(optax, ("lr", "beta1", "beta2", "eps", "initial_accumulator_value"), {"lr": 0.01, "eps": 1e-3},
                      "optax.yogi (no default lr)")},
     second="beta1",
+    coordinatewise=True,
     equations=equations, state_fields={"m": "m", "v": "v"},
     buffers={"m": "m: the decaying average of gradients (first moment).",
              "v": "v: the second moment, moved additively toward g² by (1 - beta2) g² each step."},
