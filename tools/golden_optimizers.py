@@ -180,6 +180,19 @@ def run_torch(case: Case, x0, obj, steps: int):
 
 
 def run_keras(case: Case, x0, obj, steps: int):
+    """Keras on the torch backend with torch's own default dtype (float32): Keras makes some scalars with it
+    (Muon's sqrt(max(rows, columns))), and make_golden's torch setup would otherwise have left it float64."""
+    import torch
+
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float32)
+    try:
+        return _run_keras(case, x0, obj, steps)
+    finally:
+        torch.set_default_dtype(default)
+
+
+def _run_keras(case: Case, x0, obj, steps: int):
     import keras
 
     rename = {"lr": "learning_rate", "beta1": "beta_1", "beta2": "beta_2", "beta2_decay": "beta_2_decay",
