@@ -7,11 +7,30 @@ what ASGD offers as its answer. torch's default t0 = 10^6 means the average is t
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from ..spec import Flavor, OptimizerSpec, Rule, is_zero
+
+
+_POW = np.frompyfunc(math.pow, 2, 1)
+
+
+def python_pow(base, exponent):
+    """``base ** exponent`` as Python floats compute it, element by element.
+
+    torch works eta out in Python floats; NumPy's array power may differ from that in the last bit,
+    so a batch (or a per-coordinate lr) would drift from its single runs.
+
+    Example:
+        >>> python_pow(np.array([2.0, 9.0]), 0.5).tolist()
+        [1.4142135623730951, 3.0]
+    """
+    if np.ndim(base) == 0 and np.ndim(exponent) == 0:
+        return float(base) ** float(exponent)
+    return _POW(base, exponent).astype(np.float64)
 
 
 class ASGDState(NamedTuple):
@@ -34,7 +53,7 @@ def torch(lr, lambd, power, t0, weight_decay) -> Rule:
             g = g + weight_decay * p
         p = p * (1 - lambd * s.eta) + -s.eta * g
         ax = np.where(s.mu >= 1, p, s.ax + (p - s.ax) * s.mu)  # mu is at most 1; torch copies x where it is 1
-        eta = np.zeros_like(s.eta) + lr / ((1 + lambd * lr * t) ** power)
+        eta = np.zeros_like(s.eta) + lr / python_pow(1 + lambd * lr * t, power)
         mu = np.zeros_like(s.mu) + 1 / np.maximum(1, t - t0)
         return p, ASGDState(t, ax, eta, mu)
 
