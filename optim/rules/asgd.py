@@ -14,7 +14,6 @@ import numpy as np
 
 from ..spec import Flavor, OptimizerSpec, Rule, is_zero
 
-
 _POW = np.frompyfunc(math.pow, 2, 1)
 
 
