@@ -21,7 +21,6 @@ GOLDEN = Path(__file__).parent / "golden"
 NOT_MODELLED = {
     "optax/adadelta/defaults-no-lr/quadratic":
         "optax.adadelta's default learning_rate=None ascends the gradient; the core's optax flavor uses lr 1",
-    "optax/adam/eps_root/quadratic": "optax's eps_root has no counterpart in the core",
     "optax/adam/amsgrad+no-bias_correction/rosenbrock": "optax.amsgrad without bias correction is not modelled",
     "optax/radam/threshold/quadratic": "the core's optax RAdam keeps optax's default threshold of 5",
 }

@@ -108,10 +108,10 @@ def keras(lr, beta1, beta2, eps, amsgrad, weight_decay) -> Rule:
     return Rule(init, step, lambda s: alpha(s.t) * (1 - beta1**s.t) / (np.sqrt(v_used(s)) + eps))
 
 
-def optax(lr, beta1, beta2, eps, amsgrad=False, weight_decay=0.0, nesterov=False) -> Rule:
+def optax(lr, beta1, beta2, eps, amsgrad=False, weight_decay=0.0, nesterov=False, eps_root=0.0) -> Rule:
     """optax.adam / optax.amsgrad (max over bias-corrected v_hat) / optax.adamw; nesterov: optax.nadam(w).
 
-    optax.adamw adds wd x to the Adam direction before scaling by -lr.
+    optax.adamw adds wd x to the Adam direction before scaling by -lr; eps_root goes inside the root.
     """
 
     def v_hat_used(s):
@@ -124,12 +124,12 @@ def optax(lr, beta1, beta2, eps, amsgrad=False, weight_decay=0.0, nesterov=False
         m_hat = optax_m_hat(m, g, beta1, t, nesterov)
         v_hat = v / (1 - beta2**t)
         new = AdamState(t, m, v, s.v_max if amsgrad is False else np.maximum(s.v_max, v_hat))
-        u = m_hat / (np.sqrt(pick(amsgrad, lambda: new.v_max, lambda: v_hat)) + eps)
+        u = m_hat / (np.sqrt(pick(amsgrad, lambda: new.v_max, lambda: v_hat) + eps_root) + eps)
         if not is_zero(weight_decay):
             u = u + weight_decay * p
         return p + u * -lr, new
 
-    return Rule(init, step, lambda s: lr / (np.sqrt(v_hat_used(s)) + eps))
+    return Rule(init, step, lambda s: lr / (np.sqrt(v_hat_used(s) + eps_root) + eps))
 
 def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
     ams = hp.get("amsgrad", False)
@@ -153,7 +153,7 @@ def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
         if ams:
             lines.append(("vmax", "max(vmax, vhat)"))
             V = "vmax"
-        direction = f"mhat/(sqrt({V}) + eps)"
+        direction = f"mhat/(sqrt({V} + eps_root) + eps)" if hp.get("eps_root") else f"mhat/(sqrt({V}) + eps)"
         if hp.get("weight_decay"):
             return lines + [("x", f"x - lr*({direction} + weight_decay*x)")], notes
         return lines + [("x", f"x - lr*{direction}")], notes
@@ -189,14 +189,14 @@ ADAM = OptimizerSpec(
                         "torch.optim.Adam; weight decay coupled (added to the gradient) unless decoupled"),
         "keras": Flavor(keras, _ADAM_PARAMS + ("weight_decay",), {"lr": 0.001, "eps": 1e-7},
                         "keras.optimizers.Adam; epsilon-hat; weight decay decoupled"),
-        "optax": Flavor(optax, _ADAM_PARAMS + ("nesterov",), {"lr": 0.001},
+        "optax": Flavor(optax, _ADAM_PARAMS + ("nesterov", "eps_root"), {"lr": 0.001},
                         "optax.adam, or optax.amsgrad when amsgrad is on; nesterov is optax.nadam"),
     },
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
     average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
-    color="#882255",
+    color="#882255", tex={"eps_root": r"\epsilon_{root}"},
 )
 
 ADAMW = OptimizerSpec(
@@ -210,12 +210,12 @@ ADAMW = OptimizerSpec(
         "keras": Flavor(keras, _ADAM_PARAMS + ("weight_decay",),
                         {"lr": 0.001, "eps": 1e-7, "weight_decay": 0.004},
                         "keras.optimizers.AdamW; epsilon-hat"),
-        "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps", "weight_decay", "nesterov"),
+        "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps", "weight_decay", "nesterov", "eps_root"),
                         {"lr": 0.001, "weight_decay": 1e-4}, "optax.adamw; nesterov is optax.nadamw"),
     },
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
     average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
-    color="#000000",
+    color="#000000", tex={"eps_root": r"\epsilon_{root}"},
 )
