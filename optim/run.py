@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .extras import rule_extras
 from .objective import Objective
 from .objectives import get_objective
 from .optimizers import Optimizer

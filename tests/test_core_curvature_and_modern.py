@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import optim
+from optim.extras import rule_extras
 from optim.models import linear_regression, make_regression
 from optim.rules.muon import orthogonalise
-from optim.run import rule_extras
 from optim.spec import Rule
 
 NEW = ["adabelief", "yogi", "lamb", "adafactor", "lion", "muon", "schedule_free_adamw", "rprop", "asgd", "lbfgs",
