@@ -16,11 +16,12 @@ from .equations import equations, latex
 from .formula import parse_objective
 from .objective import Minimum, Objective
 from .objectives import OBJECTIVES, get_objective
-from .optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from .optimizers import OPTIMIZERS, Optimizer, make_optimizer, notes
 from .params import Param
 from .run import DIVERGENCE_BOUND, Summary, Trajectory, run
 from .schedules import SCHEDULES, Schedule, ScheduleSpec, make_schedule, schedule_formula
 from .spec import FLAVORS, HYPERPARAMETERS, OptimizerSpec
+from .speccheck import problems
 from .speed import speed_ranks
 from .stepping import Stepper
 from .sweep import MAX_RUN_STEPS, Sweep, sweep
@@ -30,7 +31,7 @@ __all__ = [
     "DIVERGED", "DIVERGENCE_BOUND", "FLAVORS", "FLOAT64_LIMIT", "HYPERPARAMETERS", "MAX_RUN_STEPS",
     "NOT_CONVERGED", "OBJECTIVES", "OPTIMIZERS", "BasinMap", "Minimum", "Objective", "Optimizer", "OptimizerSpec",
     "Param", "Summary", "Sweep", "Trajectory", "Tuning", "Window", "basins", "edge_cells", "edge_share",
-    "equations", "get_objective", "latex", "make_optimizer", "parse_objective", "run", "speed_ranks", "sweep",
-    "tune", "zoom_toward_edge",
+    "equations", "get_objective", "latex", "make_optimizer", "notes", "parse_objective", "problems", "run",
+    "speed_ranks", "sweep", "tune", "zoom_toward_edge",
     "SCHEDULES", "Schedule", "ScheduleSpec", "Stepper", "make_schedule", "schedule_formula",
 ]

@@ -17,7 +17,7 @@ from .objective import Domain, Objective
 from .objectives import get_objective
 from .optimizers import Optimizer
 from .run import Summary, run
-from .sweep import check_budget
+from .sweep import check_budget, work
 
 NOT_CONVERGED = -1
 DIVERGED = -2
@@ -79,7 +79,7 @@ def basins(
     nx, ny = (resolution, resolution) if np.ndim(resolution) == 0 else resolution
     if not (isinstance(nx, (int, np.integer)) and isinstance(ny, (int, np.integer)) and nx >= 2 and ny >= 2):
         raise ValueError(f"resolution must be a whole number of at least 2 per axis, got {resolution!r}.")
-    check_budget(nx * ny, steps, f"a {nx} x {ny} basin map", obj.cost)
+    check_budget(nx * ny, steps, f"a {nx} x {ny} basin map", *work(obj, optimizer))
     (x0, x1), (y0, y1) = obj.domain if domain is None else domain
     xs, ys = np.linspace(x0, x1, nx), np.linspace(y0, y1, ny)
     X, Y = np.meshgrid(xs, ys)

@@ -56,8 +56,11 @@ class Program:
         return [slots[i] for i in self.outputs]
 
 
-def compile_exprs(exprs: list[sympy.Expr]) -> Program:
+def compile_exprs(exprs: list[sympy.Expr], functions: dict[str, Callable] | None = None) -> Program:
     """One program evaluating every expression in ``exprs``, sharing their common parts.
+
+    ``functions`` maps the names of undefined SymPy functions of one argument (``sympy.Function("sum")``)
+    to the NumPy functions that evaluate them; a formula a person typed never has any.
 
     Example:
         >>> x, y = sympy.symbols("x y", real=True)
@@ -68,7 +71,7 @@ def compile_exprs(exprs: list[sympy.Expr]) -> Program:
         >>> len(program.ops)  # x, y, x*y, sin, cos, 2, and the two partial derivatives' products
         8
     """
-    builder = _Builder()
+    builder = _Builder(functions or {})
     outputs = tuple(builder.index(e) for e in exprs)
     return Program(tuple(builder.ops), outputs, builder.work)
 
@@ -78,9 +81,9 @@ def relative_cost(*programs: Program) -> float:
     return max(1.0, sum(p.work for p in programs) / REFERENCE_WORK)
 
 
-def compile_expr(expr: sympy.Expr) -> Fn:
+def compile_expr(expr: sympy.Expr, functions: dict[str, Callable] | None = None) -> Fn:
     """A function of an environment (symbol name -> value) that evaluates ``expr``."""
-    program = compile_exprs([expr])
+    program = compile_exprs([expr], functions)
     return lambda env: program(env)[0]
 
 
@@ -92,7 +95,8 @@ def as_array(value, like: np.ndarray) -> np.ndarray:
 class _Builder:
     """Assigns each distinct subexpression a slot, children before parents."""
 
-    def __init__(self):
+    def __init__(self, functions: dict[str, Callable]):
+        self.functions = functions
         self.ops: list[Op] = []
         self.work = 0.0
         self._slots: dict[sympy.Expr, int] = {}
@@ -129,6 +133,12 @@ class _Builder:
             ix = [self.index(a) for a in expr.args]
             np_fn = np.maximum if isinstance(expr, sympy.Max) else np.minimum
             return self._add(lambda s, env: _fold(np_fn, s, ix), _ARITHMETIC * (len(ix) - 1))
+        if isinstance(expr, sympy.DiracDelta):  # abs's second derivative: 0 everywhere but at its kink
+            return lambda s, env: 0.0
+        name = getattr(expr.func, "__name__", "")
+        if isinstance(expr, sympy.core.function.AppliedUndef) and name in self.functions and len(expr.args) == 1:
+            i = self.index(expr.args[0])
+            return self._add(lambda s, env, f=self.functions[name], i=i: f(s[i]), _ARITHMETIC)
         for fn, np_fn in _UNARY.items():
             if isinstance(expr, fn):
                 i = self.index(expr.args[0])

@@ -22,8 +22,7 @@ import numpy as np
 import sympy
 
 from .compile import as_array, compile_exprs, relative_cost
-from .objective import Domain, Objective
-from .objectives import _with_domain
+from .objective import Domain, Objective, with_domain
 
 MAX_LENGTH = 300
 MAX_NODES = 150
@@ -74,20 +73,29 @@ def parse_objective(text: str, domain: Domain | None = None) -> Objective:
     """
     expr = parse_expression(text)
     value = compile_exprs([expr])
-    gradient = compile_exprs([sympy.diff(expr, X), sympy.diff(expr, Y)])
+    dx, dy = sympy.diff(expr, X), sympy.diff(expr, Y)
+    gradient = compile_exprs([dx, dy])
+    second: list = []  # the Hessian is differentiated and compiled the first time Newton asks for it
+
+    def hessian(x, y):
+        if not second:
+            second.append(compile_exprs([sympy.diff(dx, X), sympy.diff(dx, Y), sympy.diff(dy, Y)]))
+        return tuple(as_array(h, x) for h in second[0]({"x": x, "y": y}))
+
     obj = Objective(
         name="custom",
         title=text.strip(),
         latex=sympy.latex(expr),
         value=lambda x, y: as_array(value({"x": x, "y": y})[0], x),
         gradient=lambda x, y: tuple(as_array(g, x) for g in gradient({"x": x, "y": y})),
+        hessian=hessian,
         domain=DEFAULT_DOMAIN,
         start=(0.0, 0.0),
         params={"formula": text.strip()},
         cost=relative_cost(value, gradient),
     )
     if domain is not None:
-        obj = _with_domain(obj, domain)
+        obj = with_domain(obj, domain)
     (x0, x1), (y0, y1) = obj.domain
     obj = replace(obj, start=(x0 + 0.2 * (x1 - x0), y1 - 0.2 * (y1 - y0)))
     _check_finite(obj)
@@ -98,7 +106,8 @@ def parse_expression(text: str, names: dict[str, sympy.Expr] | None = None, bina
     """The SymPy expression for ``text``, built node by node from its checked syntax tree.
 
     ``names`` replaces the allowed names (default: x, y, pi, e); ``binary`` allows
-    extra two-argument functions (the update-rule equations use ``max``).
+    extra functions, called with the arguments given (the update-rule equations use ``max``,
+    ``sign``, ``sum``, ...).
     """
     if not isinstance(text, str):
         raise ValueError("the formula must be text.")
@@ -275,10 +284,9 @@ class _Builder:
         return expr, const
 
     def call(self, node: ast.Call, depth: int):
-        if isinstance(node.func, ast.Name) and node.func.id in self.binary and len(node.args) == 2:
-            a, _ = self.build(node.args[0], depth + 1)
-            b, _ = self.build(node.args[1], depth + 1)
-            return self.binary[node.func.id](a, b), None
+        if isinstance(node.func, ast.Name) and node.func.id in self.binary and not node.keywords:
+            args = [self.build(a, depth + 1)[0] for a in node.args]
+            return self.binary[node.func.id](*args), None
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = node.func.id if isinstance(node.func, ast.Name) else None
             what = f"the function {name!r}" if name else "calling " + _describe(node.func)

@@ -9,7 +9,7 @@ a LaTeX formula.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -61,6 +61,22 @@ class Objective:
     value_and_gradient: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
     """Optional, for speed: ``(value, gradient)`` in one call sharing their work, the gradient stacked
     coordinate-first, shape ``(2, ...)``; equal to ``value`` and ``gradient`` bit for bit."""
+    hessian: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+    """The exact second derivatives ``(f_xx, f_xy, f_yy)`` at coordinate arrays, for Newton's method."""
+
+    def hessian_at(self, P) -> np.ndarray:
+        """The Hessian at coordinate-first points ``P`` of shape ``(2, B)``, as ``(2, 2, B)``.
+
+        Example:
+            >>> import optim
+            >>> optim.get_objective("rosenbrock").hessian_at([[1.0], [1.0]])[:, :, 0].tolist()
+            [[802.0, -400.0], [-400.0, 200.0]]
+        """
+        if self.hessian is None:
+            raise ValueError(f"{self.name} has no Hessian.")
+        P = np.asarray(P, dtype=np.float64)
+        xx, xy, yy = np.broadcast_arrays(*self.hessian(P[0], P[1]), P[0])[:3]
+        return np.stack((np.stack((xx, xy)), np.stack((xy, yy))))
 
     def f(self, p) -> np.ndarray:
         """Function value at points ``p`` of shape ``(..., 2)``."""
@@ -104,3 +120,23 @@ class Objective:
             best = np.where(closer, d2, best)
             idx = np.where(closer, i, idx)
         return idx, np.where(np.isinf(best), np.nan, np.sqrt(best))
+
+
+def with_domain(obj: Objective, domain) -> Objective:
+    """``obj`` drawn over ``domain`` = ((xmin, xmax), (ymin, ymax)); ``ValueError`` unless finite and increasing.
+
+    Example:
+        >>> import optim
+        >>> with_domain(optim.get_objective("booth"), ((0, 4), (1, 5))).domain
+        ((0.0, 4.0), (1.0, 5.0))
+    """
+    try:
+        (x0, x1), (y0, y1) = domain
+        x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))
+    except (TypeError, ValueError):
+        raise ValueError(
+            "domain must be ((xmin, xmax), (ymin, ymax)) with four numbers."
+        ) from None
+    if not (np.isfinite([x0, x1, y0, y1]).all() and x0 < x1 and y0 < y1):
+        raise ValueError("domain must have finite bounds with xmin < xmax and ymin < ymax.")
+    return replace(obj, domain=((x0, x1), (y0, y1)))

@@ -1,9 +1,9 @@
 """The registry of 2-D test functions, each with an analytic gradient.
 
-Every function here is written once as ``value(x, y)`` and ``gradient(x, y)``
-on coordinate arrays, so a batch of runs or a contour grid is one vectorized
-call. Minima locations were solved to float64 precision and are checked in the
-tests (gradient zero, value as listed).
+Every function here is written once as ``value(x, y)``, ``gradient(x, y)`` and
+``hessian(x, y)`` (the longer Hessians in :mod:`optim.hessians`) on coordinate
+arrays, so a batch of runs or a contour grid is one vectorized call. Minima
+locations were solved to float64 precision and are checked in the tests.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import tiny_network
-from .objective import Domain, Minimum, Objective
+from . import hessians, tiny_network
+from .objective import Domain, Minimum, Objective, with_domain
 from .params import Param, resolve
 
 _Builder = Callable[..., Objective]
@@ -52,6 +52,7 @@ def _quadratic(a, b):
         lambda x, y: a * x**2 + b * y**2,
         lambda x, y: (2 * a * x, 2 * b * y),
         ((-5.0, 5.0), (-5.0, 5.0)), (-4.0, 3.0), [Minimum(0.0, 0.0, 0.0)], dict(a=a, b=b),
+        hessian=lambda x, y: (2.0 * a, 0.0, 2.0 * b),
     )
 
 
@@ -80,6 +81,7 @@ def _rotated_quadratic(condition, angle):
         r"\begin{pmatrix}x\\y\end{pmatrix}",
         value, gradient, ((-5.0, 5.0), (-5.0, 5.0)), (-4.0, 1.0),
         [Minimum(0.0, 0.0, 0.0)], dict(condition=condition, angle=angle),
+        hessian=lambda x, y: (c * c + condition * s * s, c * s * (1 - condition), s * s + condition * c * c),
     )
 
 
@@ -107,6 +109,7 @@ def _rosenbrock(a, b):
         "rosenbrock", "Rosenbrock", rf"f(x, y) = ({_num(a)} - x)^2 + {_num(b)}\,(y - x^2)^2",
         value, gradient, ((-2.0, 2.0), (-1.0, 3.0)), (-1.5, 2.0),
         [Minimum(a, a * a, 0.0)], dict(a=a, b=b), log_contours=True, value_and_gradient=value_and_gradient,
+        hessian=lambda x, y: (2.0 - 4.0 * b * y + 12.0 * b * x * x, -4.0 * b * x, 2.0 * b),
     )
 
 
@@ -127,11 +130,12 @@ def _beale():
         gy = 2 * t1 * x + 4 * t2 * x * y + 6 * t3 * x * y2
         return gx, gy
 
+
     return _obj(
         "beale", "Beale",
         r"f = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
         value, gradient, ((-4.5, 4.5), (-4.5, 4.5)), (1.0, 1.5),
-        [Minimum(3.0, 0.5, 0.0)], {}, log_contours=True,
+        [Minimum(3.0, 0.5, 0.0)], {}, log_contours=True, hessian=hessians.beale,
     )
 
 
@@ -153,7 +157,7 @@ def _himmelblau():
     return _obj(
         "himmelblau", "Himmelblau", r"f = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
         value, gradient, ((-5.0, 5.0), (-5.0, 5.0)), (-0.5, -0.5), minima, {},
-        log_contours=True,
+        log_contours=True, hessian=lambda x, y: (12 * x * x + 4 * y - 42, 4 * (x + y), 4 * x + 12 * y * y - 26),
     )
 
 
@@ -167,6 +171,7 @@ def _booth():
         "booth", "Booth", r"f = (x + 2y - 7)^2 + (2x + y - 5)^2",
         lambda x, y: (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2,
         gradient, ((-10.0, 10.0), (-10.0, 10.0)), (-8.0, -8.0), [Minimum(1.0, 3.0, 0.0)], {},
+        hessian=lambda x, y: (10.0, 8.0, 10.0),
     )
 
 
@@ -177,6 +182,7 @@ def _matyas():
         lambda x, y: 0.26 * (x * x + y * y) - 0.48 * x * y,
         lambda x, y: (0.52 * x - 0.48 * y, 0.52 * y - 0.48 * x),
         ((-10.0, 10.0), (-10.0, 10.0)), (8.0, -6.0), [Minimum(0.0, 0.0, 0.0)], {},
+        hessian=lambda x, y: (0.52, -0.48, 0.52),
     )
 
 
@@ -197,7 +203,7 @@ def _three_hump_camel():
         value, gradient,
         ((-3.0, 3.0), (-3.0, 3.0)), (-2.5, -2.0),
         [Minimum(0.0, 0.0, 0.0), Minimum(xl, yl, local, False), Minimum(-xl, -yl, local, False)],
-        {},
+        {}, hessian=lambda x, y: (4 - x * x * (12.6 - 5 * x * x), 1.0, 2.0),
     )
 
 
@@ -224,6 +230,7 @@ def _six_hump_camel():
         "six_hump_camel", "Six-hump camel",
         r"f = \left(4 - 2.1x^2 + \frac{x^4}{3}\right)x^2 + xy + (4y^2 - 4)\,y^2",
         value, gradient, ((-2.5, 2.5), (-1.5, 1.5)), (-1.5, -1.0), minima, {},
+        hessian=lambda x, y: (8 - x * x * (25.2 - 10 * x * x), 1.0, 48 * y * y - 8),
     )
 
 
@@ -266,6 +273,8 @@ def _rastrigin(A):
         "rastrigin", "Rastrigin",
         rf"f = {_num(2 * A)} + x^2 + y^2 - {_num(A)}\left(\cos 2\pi x + \cos 2\pi y\right)",
         value, gradient, ((-5.12, 5.12), (-5.12, 5.12)), (3.3, -2.6), minima, dict(A=A),
+        hessian=lambda x, y: (2 + 4 * np.pi**2 * A * np.cos(2 * np.pi * x), 0.0,
+                              2 + 4 * np.pi**2 * A * np.cos(2 * np.pi * y)),
     )
 
 
@@ -286,10 +295,12 @@ def _ackley():
         e = np.pi * np.exp(0.5 * (np.cos(two_pi * x) + np.cos(two_pi * y)))
         return k * x + e * np.sin(two_pi * x), k * y + e * np.sin(two_pi * y)
 
+
     return _obj(
         "ackley", "Ackley",
         r"f = -20\,e^{-0.2\sqrt{(x^2 + y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20",
         value, gradient, ((-5.0, 5.0), (-5.0, 5.0)), (3.2, 2.4), [Minimum(0.0, 0.0, 0.0)], {},
+        hessian=hessians.ackley,
     )
 
 
@@ -309,6 +320,7 @@ def _styblinski_tang():
         "styblinski_tang", "Styblinski-Tang",
         r"f = \tfrac12\left(x^4 - 16x^2 + 5x + y^4 - 16y^2 + 5y\right)",
         value, gradient, ((-5.0, 5.0), (-5.0, 5.0)), (0.5, 0.2), minima, {},
+        hessian=lambda x, y: (6 * x * x - 16, 0.0, 6 * y * y - 16),
     )
 
 
@@ -331,6 +343,7 @@ def _goldstein_price():
         dby = -6 * d * q + d * d * (48 - 36 * x + 54 * y)
         return da * b + a * dbx, da * b + a * dby
 
+
     minima = [Minimum(0.0, -1.0, 3.0)] + [
         Minimum(mx, my, float(value(mx, my)), False)
         for mx, my in ((-0.6, -0.4), (1.8, 0.2), (1.2, 0.8))
@@ -340,6 +353,7 @@ def _goldstein_price():
         r"f = \left[1 + (x + y + 1)^2(19 - 14x + 3x^2 - 14y + 6xy + 3y^2)\right]"
         r"\left[30 + (2x - 3y)^2(18 - 32x + 12x^2 + 48y - 36xy + 27y^2)\right]",
         value, gradient, ((-2.0, 2.0), (-2.0, 2.0)), (-1.0, 1.5), minima, {}, log_contours=True,
+        hessian=hessians.goldstein_price,
     )
 
 
@@ -349,6 +363,7 @@ def _saddle():
         "saddle", "Saddle", r"f = x^2 - y^2",
         lambda x, y: x * x - y * y, lambda x, y: (2 * x, -2 * y),
         ((-2.0, 2.0), (-2.0, 2.0)), (-1.8, 0.01), [], {},
+        hessian=lambda x, y: (2.0, 0.0, -2.0),
     )
 
 
@@ -377,23 +392,8 @@ def get_objective(name: str, domain: Domain | None = None, **params) -> Objectiv
     specs, builder = _BUILDERS[name]
     obj = builder(**resolve(specs, params, name))
     if domain is not None:
-        obj = _with_domain(obj, domain)
+        obj = with_domain(obj, domain)
     return obj
-
-
-def _with_domain(obj: Objective, domain) -> Objective:
-    from dataclasses import replace
-
-    try:
-        (x0, x1), (y0, y1) = domain
-        x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))
-    except (TypeError, ValueError):
-        raise ValueError(
-            "domain must be ((xmin, xmax), (ymin, ymax)) with four numbers."
-        ) from None
-    if not (np.isfinite([x0, x1, y0, y1]).all() and x0 < x1 and y0 < y1):
-        raise ValueError("domain must have finite bounds with xmin < xmax and ymin < ymax.")
-    return replace(obj, domain=((x0, x1), (y0, y1)))
 
 
 OBJECTIVES: dict[str, Objective] = {name: get_objective(name) for name in _BUILDERS}

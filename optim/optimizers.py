@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from . import rules
 from .params import resolve, validate
-from .rules.adadelta import ADADELTA
-from .rules.adagrad import ADAGRAD
-from .rules.adam import ADAM, ADAMW
-from .rules.adamax import ADAMAX
-from .rules.momentum import EWMA_MOMENTUM, GD, SGD
-from .rules.nadam import NADAM
-from .rules.radam import RADAM
-from .rules.rmsprop import RMSPROP
 from .schedules import Schedule, bind_schedule
 from .spec import FLAVORS, OptimizerSpec, Rule, per_coordinate_lr
 
-OPTIMIZERS: dict[str, OptimizerSpec] = {
-    spec.name: spec
-    for spec in (GD, SGD, EWMA_MOMENTUM, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, NADAM, ADAMAX, RADAM)
-}
+ORDER = (
+    "gd", "sgd", "ewma_momentum", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "radam",
+    "adabelief", "yogi", "lamb", "adafactor", "lion", "muon", "schedule_free_adamw", "rprop", "asgd", "lbfgs", "newton",
+)
+"""Where the pickers list each optimizer; a spec not named here comes after these, by name."""
+
+
+def discover() -> dict[str, OptimizerSpec]:
+    """Every :class:`OptimizerSpec` defined at the top level of a module in ``optim/rules/``, in :data:`ORDER`.
+
+    Adding an optimizer is one file there: nothing else lists it.
+    """
+    found: dict[str, OptimizerSpec] = {}
+    for module in pkgutil.iter_modules(rules.__path__):
+        for value in vars(importlib.import_module(f"{rules.__name__}.{module.name}")).values():
+            if isinstance(value, OptimizerSpec):
+                found[value.name] = value
+    rank = {name: i for i, name in enumerate(ORDER)}
+    return {name: found[name] for name in sorted(found, key=lambda n: (rank.get(n, len(rank)), n))}
+
+
+OPTIMIZERS: dict[str, OptimizerSpec] = discover()
 """Every optimizer: name -> :class:`~optim.spec.OptimizerSpec` (flavors, hyperparameters, help)."""
 
 
@@ -69,6 +82,18 @@ class Optimizer:
         return replace(self, hyperparameters=hp, rule=build_rule(self.name, self.flavor, hp), schedule=schedule)
 
     @property
+    def cost(self) -> float:
+        """Work of one run-step next to a plain batched rule's (1 for most; L-BFGS's history and line search more).
+
+        Example:
+            >>> import optim
+            >>> optim.make_optimizer("adam").cost, optim.make_optimizer("lbfgs", history_size=10).cost
+            (1.0, 26.0)
+        """
+        estimate = OPTIMIZERS[self.name].flavors[self.flavor].cost
+        return 1.0 if estimate is None else float(np.max(estimate(self.hyperparameters)))
+
+    @property
     def label(self) -> str:
         return f"{OPTIMIZERS[self.name].title} ({self.flavor})"
 
@@ -78,9 +103,12 @@ class Optimizer:
         return f"Optimizer({self.name!r}, flavor={self.flavor!r}, {hp}{sched})"
 
 
-def make_optimizer(name: str, flavor: str = "textbook", *, schedule: Schedule | str | None = None,
+def make_optimizer(name: str, flavor: str | None = None, *, schedule: Schedule | str | None = None,
                    **hyperparameters) -> Optimizer:
     """Configure optimizer ``name`` in ``flavor``'s semantics and defaults.
+
+    ``flavor`` defaults to textbook, or to the optimizer's only library where it has no
+    textbook form (``OptimizerSpec.default_flavor``).
 
     Any hyperparameter may be a 1-D array (one value per run) to sweep it in one
     batched run. Unknown names, flavors or hyperparameters, and values outside
@@ -115,6 +143,7 @@ def make_optimizer(name: str, flavor: str = "textbook", *, schedule: Schedule | 
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; allowed: {', '.join(OPTIMIZERS)}.")
     spec = OPTIMIZERS[name]
+    flavor = spec.default_flavor if flavor is None else flavor
     if flavor not in spec.flavors:
         allowed = ", ".join(f for f in FLAVORS if f in spec.flavors)
         raise ValueError(f"{name}: unknown flavor {flavor!r}; allowed: {allowed}.")
@@ -152,3 +181,16 @@ def build_rule(name: str, flavor: str, hyperparameters: dict[str, Any]) -> Rule:
     if "lr_y" in hp:
         hp["lr"] = per_coordinate_lr(hp["lr"], hp.pop("lr_y"))
     return OPTIMIZERS[name].flavors[flavor].build(**hp)
+
+
+def notes(traj) -> list[str]:
+    """What the optimizer's spec has to say about a single run ``traj`` (often nothing).
+
+    Example:
+        >>> import optim
+        >>> t = optim.run(optim.make_optimizer("newton"), "quadratic", x0=[1.0, 1.0], steps=2)
+        >>> print(optim.notes(t)[0])
+        The Hessian was positive definite at all 2 steps: every step was Newton's.
+    """
+    spec = OPTIMIZERS[traj.optimizer.name]
+    return spec.notes(traj) if spec.notes is not None else []

@@ -126,3 +126,26 @@ def resolve(specs: dict[str, Param], given: dict[str, Any], owner: str) -> dict[
         allowed = ", ".join(specs) or "none"
         raise ValueError(f"{owner}: unknown parameter {unknown[0]!r}; allowed: {allowed}.")
     return {name: validate(p, given.get(name, p.default), owner) for name, p in specs.items()}
+
+
+def spread(param: Param, u) -> np.ndarray:
+    """Values of ``param`` for fractions ``u`` in [0, 1], spaced as searches and sweeps want them.
+
+    A decay-like value in [0, 1) so that 1 - value is log-spaced from 1 down to 1e-3 (dense near 1,
+    where they matter); a log-scale one log-spaced over its range; any other evenly over its range
+    (whole numbers rounded).
+
+    Example:
+        >>> from optim import HYPERPARAMETERS
+        >>> spread(HYPERPARAMETERS["momentum"], [0.0, 1.0]).tolist()
+        [0.0, 0.999]
+        >>> spread(HYPERPARAMETERS["history_size"], [0.0, 1.0]).tolist()
+        [1.0, 100.0]
+    """
+    u = np.asarray(u, dtype=np.float64)
+    if param.scale == "linear" and param.low >= 0 and param.high < 1:
+        return 1 - np.exp(np.log(1e-3) * u)
+    if param.scale == "log":
+        return np.exp(np.log(param.low) + u * (np.log(param.high) - np.log(param.low)))
+    values = param.low + u * (param.high - param.low)
+    return np.round(values) if param.scale == "int" else values

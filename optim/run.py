@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .extras import rule_extras
 from .objective import Objective
 from .objectives import get_objective
 from .optimizers import Optimizer
@@ -107,11 +108,20 @@ class Trajectory(Summary):
     effective_lr: np.ndarray = None
     lr: np.ndarray = None
     scheduled: dict[str, np.ndarray] = field(default_factory=dict)
+    records: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per-run values of each step a rule keeps in state fields of shape (1, B), (S, B): L-BFGS's
+    ``evals`` (function evaluations), Newton's ``min_eig`` (the Hessian's smallest eigenvalue)."""
 
     @property
     def updates(self) -> np.ndarray:
         """The step actually taken at each step, x_{k+1} - x_k, shape like ``grads``."""
         return np.diff(self.xs, axis=0)
+
+    @property
+    def evaluations(self) -> np.ndarray:
+        """Function-and-gradient evaluations each step made, (S,) or (S, B): 1 unless the rule records more."""
+        shape = self.losses[1:].shape
+        return np.broadcast_to(self.records.get("evals", np.ones(shape)), shape)
 
 
 def run(
@@ -247,7 +257,8 @@ def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
     """
     B = P.shape[1]
     stepper = Stepper(opt, steps, keep=False)
-    state = opt.rule.init(P)
+    extras = rule_extras(opt.rule, obj, P)
+    state = opt.rule.init(P, **extras)
     best, best_then = np.full(B, np.inf), np.full(B, np.inf)
     loss_sum, loss_sum_then = np.zeros(B), np.zeros(B)
     alive, ok, died = np.ones(B, dtype=bool), np.empty(B, dtype=bool), np.empty(B, dtype=bool)
@@ -285,7 +296,7 @@ def _final_block(opt, obj, P, steps, tol2, criterion, noise, rng, bound):
             G = _step_grad(obj, k, P)
         if noise:
             G = G + noise * rng.standard_normal(G.shape)
-        P, state = stepper.rule(k, f).step(P, G, state)
+        P, state = stepper.rule(k, f).step(P, G, state, **extras)
     dead = diverged_at >= 0
     if tol2 is None:
         converged_at = np.full(B, -1)
@@ -303,7 +314,8 @@ def _value_and_grad(obj: Objective, P: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) -> Trajectory:
     stepper = Stepper(opt, steps)
-    state = opt.rule.init(P)
+    extras = rule_extras(opt.rule, obj, P)
+    state = opt.rule.init(P, **extras)
     xs, grads, states, true_grads = [P], [], [], []
     for k in range(steps):
         G = _grad(obj, P)
@@ -313,7 +325,7 @@ def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) ->
         if noise:
             G = G + noise * rng.standard_normal(G.shape)
         loss = obj.value(P[0], P[1]) if stepper.needs_loss else None
-        P, state = stepper.rule(k, loss).step(P, G, state)
+        P, state = stepper.rule(k, loss).step(P, G, state, **extras)
         xs.append(P)
         grads.append(G)
         states.append(state)
@@ -353,12 +365,15 @@ def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) ->
     lr = scheduled["lr"] if "lr" in scheduled else np.asarray(opt.hyperparameters["lr"], dtype=np.float64)[None]
     by_step = {name: np.where(masked[1:], np.nan, np.reshape(v, (len(v), -1)))
                for name, v in {**scheduled, "lr": lr}.items()}
+    records = {name: np.where(masked[1:], np.nan, value[:, 0, :]) for name, value in stacked._asdict().items()
+               if np.ndim(value) == 3 and value.shape[1] == 1 and np.ndim(getattr(states[0], name)) == 2} \
+        if steps else {}
 
     best = np.nanmin(losses, axis=0)
     loss_sum = np.cumsum(np.where(masked, 0.0, losses), axis=0)[-1]  # step by step, as the summary loop adds
     out = _summary(Trajectory, single, opt, obj, steps, X[-1].T, losses[-1], best, converged_at,
                    diverged_at, loss_sum, reached_at, left_at)
-    return _with_path(out, single, X, losses, G, buffers, lr_eff, by_step, set(scheduled))
+    return _with_path(out, single, X, losses, G, buffers, lr_eff, by_step, set(scheduled), records)
 
 
 def _tolerance_steps(hit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -412,7 +427,7 @@ def _summary(cls, single, opt, obj, steps, final_x, final_loss, best, converged_
     return cls(opt, obj, steps, final_x, final_loss, best, converged_at, diverged_at, loss_sum, reached_at, left_at)
 
 
-def _with_path(summary: Trajectory, single, X, losses, G, buffers, lr_eff, by_step, scheduled) -> Trajectory:
+def _with_path(summary: Trajectory, single, X, losses, G, buffers, lr_eff, by_step, scheduled, records) -> Trajectory:
     from dataclasses import replace
 
     def points(a):  # (S, 2, B) -> (S, B, 2) or (S, 2)
@@ -428,4 +443,5 @@ def _with_path(summary: Trajectory, single, X, losses, G, buffers, lr_eff, by_st
         effective_lr=points(lr_eff),
         lr=by_step["lr"][:, 0] if single else by_step["lr"],
         scheduled={k: v[:, 0] if single else v for k, v in by_step.items() if k in scheduled},
+        records={k: v[:, 0] if single else v for k, v in records.items()},
     )

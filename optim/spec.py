@@ -1,13 +1,32 @@
-"""Optimizer specifications: hyperparameters, flavors and the update rules behind them.
+"""Optimizer specifications: everything about an optimizer in one place.
 
-An :class:`OptimizerSpec` lists every hyperparameter an optimizer can take
-(with the textbook defaults) and, per flavor, which of them that library
-offers, its defaults, and a ``build`` function. ``build(**hyperparameters)``
-returns a :class:`Rule`: a pair of pure functions in the style of optax,
-``init(params) -> state`` and ``step(params, grads, state) -> (params, state)``,
-over parameters laid out coordinate-first, shape ``(2, B)``. A rule returns
-new parameters rather than an update so it can follow its library's order of
-floating-point operations exactly.
+An :class:`OptimizerSpec` says, per flavor, which hyperparameters that library
+offers, its defaults, and a ``build`` function; and, for everything that shows
+the optimizer, its update equations, which buffers its state keeps and what
+they mean, how the teaching views read them, and its colour. Widgets, the
+LaTeX, the Inside page and the anatomy charts read the spec; :func:`problems`
+names whatever a spec leaves out.
+
+``build(**hyperparameters)`` returns a :class:`Rule`: a pair of pure functions
+in the style of optax, ``init(params, **extras) -> state`` and
+``step(params, grads, state, **extras) -> (params, state)``, over parameters
+laid out coordinate-first, shape ``(P, B)`` (P = 2 for the 2-D objectives). A
+rule returns new parameters rather than an update so it can follow its
+library's order of floating-point operations exactly.
+
+``Rule.needs`` names the extras a rule wants; for each name the runner passes
+that keyword to BOTH ``init`` and ``step``:
+
+- ``layout``: a tuple of tensor shapes (row-major) partitioning axis 0 of the
+  parameters, ``((2,),)`` for a 2-D objective; rules that work per tensor
+  (Adafactor, LAMB, Muon) use it.
+- ``closure``: ``closure(params) -> (loss (B,), grads (P, B))`` at any
+  parameters (L-BFGS's line search).
+- ``hessian``: ``hessian(params) -> (P, P, B)`` (Newton's method).
+
+State fields of shape ``(1, B)`` are per-run records of each step (L-BFGS's
+function evaluations, Newton's smallest Hessian eigenvalue); the runner keeps
+them in ``Trajectory.records``.
 
 Per-coordinate learning rate: optimizers whose spec is ``coordinatewise`` (each
 coordinate's step depends only on that coordinate's own gradients) also take
@@ -30,6 +49,10 @@ import numpy as np
 from .params import Param
 
 FLAVORS = ("textbook", "torch", "keras", "optax")
+NEEDS = ("layout", "closure", "hessian")
+"""The extras a :class:`Rule` may ask the runner for (see the module docstring)."""
+FAMILIES = ("gradient", "momentum", "adaptive", "curvature")
+"""What an optimizer's memory is about: nothing, past gradients, per-coordinate scales, curvature."""
 
 # One definition per canonical hyperparameter; optimizers pick and re-default them.
 HYPERPARAMETERS: dict[str, Param] = {
@@ -67,6 +90,48 @@ HYPERPARAMETERS: dict[str, Param] = {
                    "weight_decay * x to the gradient."),
         Param("momentum_decay", 0.004, 0.0, 1.0, "linear",
               "NAdam's momentum schedule: mu_t = beta1 (1 - 0.96^(t psi) / 2)."),
+        Param("eps_root", 0.0, 0.0, 1.0, "linear",
+              "Epsilon added inside the square root (optax's eps_root): sqrt(v + eps_root) + eps."),
+        Param("initial_accumulator_value", 1e-6, 0.0, 1.0, "linear",
+              "Yogi's starting value of both moments."),
+        Param("damping", 0.0, 0.0, 1000.0, "linear",
+              "Levenberg damping: Newton divides by the Hessian plus damping times the identity; "
+              "larger values take shorter, more gradient-like steps."),
+        Param("history_size", 100, 1, 100, "linear",
+              "How many recent (step, gradient change) pairs L-BFGS keeps to estimate the curvature."),
+        Param("line_search", False, scale="bool",
+              help="Strong-Wolfe line search (torch's line_search_fn='strong_wolfe') instead of a fixed step."),
+        Param("max_eval", 1, 1, 100, "linear",
+              "Most function evaluations in one L-BFGS step (torch: max_iter * 5 // 4, which is 1 for max_iter=1); "
+              "the line search may use all but the first."),
+        Param("eta_minus", 0.5, 0.01, 0.9999, "linear",
+              "Rprop: factor a step size shrinks by when the gradient flips sign."),
+        Param("eta_plus", 1.2, 1.0001, 5.0, "linear",
+              "Rprop: factor a step size grows by when the gradient keeps its sign."),
+        Param("step_min", 1e-6, 1e-12, 1.0, "log", "Rprop: smallest step size."),
+        Param("step_max", 50.0, 1e-3, 1000.0, "log", "Rprop: largest step size."),
+        Param("lambd", 1e-4, 0.0, 1.0, "linear", "ASGD: decay term; eta_t = lr / (1 + lambd lr t)^power."),
+        Param("power", 0.75, 0.0, 2.0, "linear", "ASGD: the power of eta's decay (torch's alpha)."),
+        Param("t0", 1e6, 0.0, 1e6, "linear", "ASGD: the step at which averaging of the iterates starts."),
+        Param("beta2_decay", -0.8, -1.0, 0.0, "linear",
+              "Adafactor: the squared-gradient average decays by 1 - t^beta2_decay, rising toward 1."),
+        Param("eps1", 1e-30, 1e-40, 1e-3, "log", "Adafactor: regularizer of the squared gradient."),
+        Param("eps2", 1e-3, 0.0, 1.0, "linear", "Adafactor: the smallest parameter scale a relative step uses."),
+        Param("clip_threshold", 1.0, 1e-3, 100.0, "log", "Adafactor: the update is clipped to this RMS."),
+        Param("param_scale", True, scale="bool",
+              help="Adafactor: scale the step by the parameters' RMS (a relative step)."),
+        Param("min_dim_to_factor", 128, 1, 100000, "linear",
+              "Adafactor (optax): factor a matrix's second moment only if its two largest sides are this long."),
+        Param("ns_steps", 5, 1, 10, "linear", "Muon: Newton-Schulz steps that orthogonalise each update."),
+        Param("rms_rate", 0.2, 1e-3, 10.0, "log",
+              "Muon (Keras): scale each update by rms_rate sqrt(max(rows, columns)) to match AdamW's size."),
+        Param("warmup_steps", 0, 0, 10000, "linear",
+              "Schedule-free AdamW (Keras): the rate rises linearly from 0 to lr over this many steps."),
+        Param("weight_lr_power", 2.0, 0.0, 10.0, "linear",
+              "Schedule-free AdamW (optax): step t counts lr^power in the average of z."),
+        Param("match_rms_adamw", False, scale="bool",
+              help="Muon: scale lr by 0.2 sqrt(max(rows, columns)) to match AdamW's update size "
+                   "(torch's adjust_lr_fn='match_rms_adamw') instead of sqrt(max(1, rows/columns))."),
     ]
 }
 
@@ -88,11 +153,16 @@ def per_coordinate_lr(lr, lr_y) -> np.ndarray:
 
 
 class Rule(NamedTuple):
-    """An optimizer's pure functions over coordinate-first parameters ``(2, B)``."""
+    """An optimizer's pure functions over coordinate-first parameters ``(P, B)``.
 
-    init: Callable[[np.ndarray], Any]
-    step: Callable[[np.ndarray, np.ndarray, Any], tuple[np.ndarray, Any]]
+    ``needs`` names the extras (from :data:`NEEDS`) the runner passes as keywords to both
+    ``init`` and ``step``.
+    """
+
+    init: Callable[..., Any]
+    step: Callable[..., tuple[np.ndarray, Any]]
     effective_lr: Callable[[Any], np.ndarray] | None = None
+    needs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -103,11 +173,57 @@ class Flavor:
     params: tuple[str, ...]
     defaults: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    cost: Callable[[dict], float] | None = None
+    """Work of one run-step next to a plain batched rule's (about Adam's), from the hyperparameters;
+    None is 1. The run-step budget of sweeps, basin maps and tuning scales with it."""
+
+
+class Unset:
+    """The value of a spec field nobody filled in (:func:`optim.speccheck.problems` names it)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = Unset()
+
+
+@dataclass(frozen=True)
+class View:
+    """How the teaching views show one buffer of an optimizer's state.
+
+    ``read(value, hyperparameters, t)`` turns the buffer after step t (t = 1..S as a column)
+    into what is drawn, for example Adam's m into m-hat = m / (1 - beta1^t); ``symbol`` is its
+    name as the equations write it, or a function of the hyperparameters giving it.
+    """
+
+    field: str
+    symbol: str | Callable[[dict], str]
+    read: Callable[[np.ndarray, dict, np.ndarray], np.ndarray] | None = None
+
+    def show(self, value: np.ndarray, hp: dict, t: np.ndarray) -> tuple[np.ndarray, str]:
+        """(values to draw, symbol) for the buffer ``value`` of shape (S, ...) under ``hp``."""
+        shown = value if self.read is None else self.read(value, hp, t)
+        return shown, self.symbol(hp) if callable(self.symbol) else self.symbol
+
+
+def debiased(field: str, beta: str, symbol: str) -> View:
+    """A view of an average bias-corrected as the update uses it: value / (1 - hp[beta]^t)."""
+    return View(field, symbol, lambda v, hp, t: v / (1 - float(hp[beta]) ** t))
 
 
 @dataclass(frozen=True)
 class OptimizerSpec:
-    """An optimizer's name, description and flavors.
+    """Everything about one optimizer: flavors, hyperparameters, equations, buffers, colour.
+
+    Fields after ``second`` describe the optimizer for the pages: ``equations(flavor, hp)``
+    returns its update as lines in :mod:`optim.equations`' language (and notes);
+    ``state_fields`` maps each equation variable kept between steps to the rule's state
+    field; ``tex`` gives the LaTeX of equation variables the shared vocabulary lacks;
+    ``buffers`` says what each per-coordinate state buffer means; ``average`` and ``squares``
+    (:class:`View` or None) are the running average of gradients and the memory of squared
+    gradients the Inside page draws; ``family`` is one of :data:`FAMILIES`; ``color`` is its
+    ``#rrggbb`` colour in every chart.
 
     Example:
         >>> import optim
@@ -116,6 +232,8 @@ class OptimizerSpec:
         ['keras', 'optax', 'textbook', 'torch']
         >>> spec.params("torch")["decay"].default
         0.99
+        >>> spec.buffers["sq_avg"]
+        'v: the decaying average of squared gradients.'
     """
 
     name: str
@@ -126,6 +244,16 @@ class OptimizerSpec:
     """The hyperparameter that matters most after lr; sweeps and fair tuning vary the two."""
     coordinatewise: bool = False
     """Each coordinate's step depends only on its own gradients, so the optimizer offers ``lr_y``."""
+    equations: Callable[[str, dict], tuple[list, list[str]]] = UNSET
+    state_fields: dict[str, str] = UNSET
+    buffers: dict[str, str] = UNSET
+    average: View | None = UNSET
+    squares: View | None = UNSET
+    family: str = UNSET
+    color: str = UNSET
+    tex: dict[str, str] = field(default_factory=dict)
+    notes: Callable[[Any], list[str]] | None = None
+    """Sentences about one run for the page (Newton: where the Hessian was not positive definite)."""
 
     def params(self, flavor: str = "textbook") -> dict[str, Param]:
         """The hyperparameters ``flavor`` offers, with that flavor's defaults."""
@@ -146,6 +274,11 @@ class OptimizerSpec:
         if not self.coordinatewise or "lr" not in self.flavors[flavor].params:
             return None
         return replace(HYPERPARAMETERS["lr"], name="lr_y", default=None, help=LR_Y_HELP)
+
+    @property
+    def default_flavor(self) -> str:
+        """textbook where the optimizer has it, else its first flavor (L-BFGS has only torch's)."""
+        return "textbook" if "textbook" in self.flavors else next(iter(self.flavors))
 
 
 def zeros(p: np.ndarray) -> np.ndarray:

@@ -19,17 +19,33 @@ import numpy as np
 from .objective import Objective
 from .objectives import get_objective
 from .optimizers import OPTIMIZERS, make_optimizer
+from .params import spread
 from .run import Summary, run
 
 MAX_RUN_STEPS = 512 * 512 * 100
 """Largest number of runs x steps one sweep, basin map or tuning may compute: a 512 x 512 map of 100 steps."""
 
 
-def check_budget(runs: int, steps: int, what: str, cost: float = 1.0) -> None:
+def work(obj: Objective, opt) -> tuple[float, str]:
+    """(cost per run-step, what makes it dear) of running ``opt`` on ``obj``, for :func:`check_budget`.
+
+    Example:
+        >>> import optim
+        >>> work(optim.get_objective("rosenbrock"), optim.make_optimizer("lbfgs", history_size=10))
+        (26.0, 'L-BFGS')
+    """
+    title = OPTIMIZERS[opt.name].title
+    if opt.cost > 1:
+        return obj.cost * opt.cost, (f"this function with {title}" if obj.cost > 1 else title)
+    return obj.cost, "this function"
+
+
+def check_budget(runs: int, steps: int, what: str, cost: float = 1.0, dear: str = "this function") -> None:
     """Refuse work beyond :data:`MAX_RUN_STEPS` with a sentence giving the limit.
 
-    ``cost`` is the objective's :attr:`~optim.Objective.cost`: a formula dearer than the built-in
-    functions counts each run-step that many times.
+    ``cost`` is the objective's :attr:`~optim.Objective.cost` times the optimizer's
+    :attr:`~optim.Optimizer.cost`: a formula or an optimizer dearer than the built-in functions and
+    plain rules counts each run-step that many times; ``dear`` names what is dear.
 
     Example:
         >>> check_budget(300 * 300, 1000, "a 300 x 300 sweep")
@@ -44,7 +60,7 @@ def check_budget(runs: int, steps: int, what: str, cost: float = 1.0) -> None:
     if runs < 1:
         raise ValueError(f"{what} is empty; it needs at least one run.")
     if runs * steps * cost > MAX_RUN_STEPS:
-        dear = f", and this function costs {cost:.2g} times a built-in one per step" if cost > 1 else ""
+        dear = f", and {dear} costs {cost:.2g} times a built-in one per step" if cost > 1 else ""
         raise ValueError(
             f"{what} of {steps:,} steps is {runs * steps:,} run-steps{dear}; the limit is {MAX_RUN_STEPS:,} "
             "(for example 512 x 512 x 100 steps on a built-in function)."
@@ -121,10 +137,11 @@ def sweep(
         objective: an :class:`Objective` or a registry name.
         lr: learning rates (default: 60 log-spaced from 1e-4 to 1).
         second: values of the second hyperparameter (default: 60 values of the
-            optimizer's ``spec.second`` spaced so that 1 - value is log-spaced from 1 to 1e-3,
-            or the learning rates ``lr`` again for ``lr_y``); ignored for optimizers without one.
-        second_name: which hyperparameter ``second`` sets (default: ``spec.second``). With
-            ``"lr_y"`` the rows are the y coordinate's own learning rate and the columns x's.
+            optimizer's ``spec.second`` spaced by :func:`optim.params.spread`: for a decay,
+            1 - value log-spaced from 1 to 1e-3; the learning rates ``lr`` again for ``lr_y``);
+            ignored for optimizers without one.
+        second_name: which hyperparameter ``second`` sets (default: ``spec.second``; ``""`` sweeps lr
+            alone). With ``"lr_y"`` the rows are the y coordinate's own learning rate and the columns x's.
         x0, steps, tol, criterion: as for :func:`optim.run`.
         **fixed: further hyperparameters shared by every cell.
 
@@ -142,21 +159,26 @@ def sweep(
     obj = get_objective(objective) if isinstance(objective, str) else objective
     if name not in OPTIMIZERS:
         make_optimizer(name, flavor)  # raises the standard message
-    second_name = second_name or OPTIMIZERS[name].second
+    second_name = OPTIMIZERS[name].second if second_name is None else second_name or None
     x_values = np.geomspace(1e-4, 1.0, 60) if lr is None else np.atleast_1d(np.asarray(lr, dtype=np.float64))
     if second_name is None:
         y_values = np.array([np.nan])
     elif second is None:
-        y_values = x_values.copy() if second_name == "lr_y" else 1 - np.geomspace(1.0, 1e-3, 60)
+        if second_name == "lr_y":
+            y_values = x_values.copy()
+        else:
+            p = OPTIMIZERS[name].params(flavor)[second_name]
+            decay_like = p.scale == "linear" and p.low >= 0 and p.high < 1
+            y_values = 1 - np.geomspace(1.0, 1e-3, 60) if decay_like else spread(p, np.linspace(0.0, 1.0, 60))
     else:
         y_values = np.atleast_1d(np.asarray(second, dtype=np.float64))
     if x_values.ndim != 1 or y_values.ndim != 1:
         raise ValueError("lr and second must be 1-D lists of values.")
-    check_budget(x_values.size * y_values.size, steps, f"a {y_values.size} x {x_values.size} sweep", obj.cost)
     X, Y = np.meshgrid(x_values, y_values)
     hp = dict(fixed, lr=X.ravel())
     if second_name is not None:
         hp[second_name] = Y.ravel()
     opt = make_optimizer(name, flavor, **hp)
+    check_budget(x_values.size * y_values.size, steps, f"a {y_values.size} x {x_values.size} sweep", *work(obj, opt))
     summary = run(opt, obj, x0, steps, tol=tol, criterion=criterion, record="final")
     return Sweep(name, flavor, obj, "lr", x_values, second_name, y_values, summary, dict(fixed))

@@ -88,6 +88,19 @@ def tiny_network(seed: int = 0, points: int = 8) -> Objective:
         f, g1, g2 = sums(w1, w2, True, True)
         return f, np.stack((g1, g2))
 
+    def hessian(w1, w2):
+        """Second derivatives for Newton's method, point by point: (2/n) sum of grad r grad r' + r hess r."""
+        shape = np.broadcast(w1, w2).shape
+        h11, h12, h22 = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        for si, ti in zip(s, t, strict=True):
+            h = np.tanh(w1 * si)
+            r = ti - w2 * h
+            q = (1 - h * h) * si  # dh / dw1
+            h11 += w2 * w2 * q * q + 2 * r * w2 * si * h * q
+            h12 += w2 * q * h - r * q
+            h22 += h * h
+        return h11 * (2.0 / n), h12 * (2.0 / n), h22 * (2.0 / n)
+
     return Objective(
         name="tiny_network",
         title="Tiny network",
@@ -103,4 +116,5 @@ def tiny_network(seed: int = 0, points: int = 8) -> Objective:
         log_contours=True,
         cost=max(1.0, n / DEFAULT_POINTS),
         value_and_gradient=value_and_gradient,
+        hessian=hessian,
     )

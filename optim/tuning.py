@@ -19,8 +19,9 @@ import numpy as np
 from .objective import Objective
 from .objectives import get_objective
 from .optimizers import OPTIMIZERS, make_optimizer
+from .params import spread
 from .run import run
-from .sweep import check_budget
+from .sweep import check_budget, work
 
 MAX_BUDGET = 400
 
@@ -86,8 +87,9 @@ def tune(
     """Score ``budget`` configurations of optimizer ``name`` from shared random starts.
 
     The learning rate is spread log-uniformly over ``lr_range``; the second
-    hyperparameter (momentum, decay or beta1) so that 1 - value is log-uniform
-    over [1e-3, 1]. The same ``seed`` gives every optimizer the same starts.
+    hyperparameter as :func:`optim.params.spread` spaces it (a decay such as momentum,
+    decay or beta1 so that 1 - value is log-uniform over [1e-3, 1]). The same ``seed``
+    gives every optimizer the same starts.
 
     Example:
         >>> import optim
@@ -106,20 +108,21 @@ def tune(
     if not (0 < lo <= hi):
         raise ValueError(f"lr_range must be two positive numbers, low <= high; got {lr_range!r}.")
     starts = random_starts(obj, n_starts, seed) if starts is None else np.asarray(starts, dtype=float)
-    check_budget(budget * len(starts), steps, f"tuning {budget} configurations x {len(starts)} starts", obj.cost)
 
     second = OPTIMIZERS[name].second
     u = _latin_hypercube(budget, 2, np.random.default_rng(seed))
     lr = np.exp(np.log(lo) + u[:, 0] * (np.log(hi) - np.log(lo)))
     candidates = [{"lr": float(v)} for v in lr]
     if second is not None:
-        values = 1 - np.exp(np.log(1e-3) * (1 - u[:, 1]))  # 1 - value log-uniform in [1e-3, 1]
+        values = spread(OPTIMIZERS[name].params(flavor)[second], 1 - u[:, 1])  # decays: 1 - value log-uniform
         for c, v in zip(candidates, values, strict=True):
             c[second] = float(v)
 
     k = len(starts)
     hp = {key: np.repeat([c[key] for c in candidates], k) for key in candidates[0]}
-    summary = run(make_optimizer(name, flavor, **hp), obj, np.tile(starts, (budget, 1)), steps, record="final")
+    opt = make_optimizer(name, flavor, **hp)
+    check_budget(budget * k, steps, f"tuning {budget} configurations x {k} starts", *work(obj, opt))
+    summary = run(opt, obj, np.tile(starts, (budget, 1)), steps, record="final")
     f_min = obj.f_min if obj.f_min is not None else 0.0
     gaps = np.where(np.asarray(summary.diverged_at) >= 0, np.inf, summary.final_loss - f_min).reshape(budget, k)
     scores = np.median(gaps, axis=1)

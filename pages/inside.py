@@ -38,13 +38,13 @@ from ui.panels import cells, chart_cells, objective_header, objective_panel, run
 from ui.report import fmt_loss
 from ui.router import ensure_routed
 from ui.update_rules import update_rules
-from viz import Series, contour_figure, loss_figure, palette
+from viz import VARIANT_COLOR, Series, contour_figure, loss_figure
 from viz.anatomy import anatomy_figure, memory_weights_figure, valley_map
 
 PAGE = "in"
 RULE_WIDTH = 360  # an update rule's card: its widest equation fits
-COLORS = dict(zip(optim.OPTIMIZERS, palette(len(optim.OPTIMIZERS)), strict=True))
-VARIANT = palette(12)[11]  # the one palette colour no optimizer wears: the "other" variant of a pair
+COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
+VARIANT = VARIANT_COLOR  # the one colour no optimizer wears: the "other" variant of a pair
 
 ensure_routed()
 st.title("Inside RMSprop")

@@ -12,10 +12,10 @@ from ui.minibatch_panel import learning_rates, sidebar
 from ui.panels import chart_cells, function_header
 from ui.router import ensure_routed
 from ui.training import contour, problem, trajectory
-from viz import Fit, Series, epoch_loss_figure, fit_figure, palette, parameter_contour_figure
+from viz import Fit, Series, epoch_loss_figure, fit_figure, parameter_contour_figure
 
 PAGE = "mb"
-COLORS = dict(zip(optim.OPTIMIZERS, palette(len(optim.OPTIMIZERS)), strict=True))
+COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 
 ensure_routed()
 st.title("Mini-batch training")

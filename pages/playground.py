@@ -33,12 +33,12 @@ from ui.widgets import (
     set_hyperparameter_widgets,
     tidy_selection,
 )
-from viz import Series, palette
+from viz import Series
 from viz.linked import clicked_start, linked_figure, panels
 
 PAGE = "pg"
 CHART = f"{PAGE}.charts"
-COLORS = dict(zip(optim.OPTIMIZERS, palette(len(optim.OPTIMIZERS)), strict=True))
+COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 
 ensure_routed()
 st.title("Playground")

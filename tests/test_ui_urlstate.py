@@ -39,7 +39,8 @@ def values(p: optim.Param):
 def configs(draw, flavor=None):
     name = draw(st.sampled_from(list(optim.OPTIMIZERS)))
     spec = optim.OPTIMIZERS[name]
-    fl = flavor if flavor in spec.flavors else ("textbook" if flavor else draw(st.sampled_from(list(spec.flavors))))
+    fl = flavor if flavor in spec.flavors else (
+        spec.default_flavor if flavor else draw(st.sampled_from(list(spec.flavors))))
     hp = {n: draw(values(p)) for n, p in spec.params(fl).items()}
     return make_config(name, fl, **hp)
 
@@ -70,7 +71,7 @@ def playgrounds(draw):
     opts = []
     for name in names:
         spec = optim.OPTIMIZERS[name]
-        fl = flavor if flavor in spec.flavors else "textbook"
+        fl = flavor if flavor in spec.flavors else spec.default_flavor
         opts.append(make_config(name, fl, **{n: draw(values(p)) for n, p in spec.params(fl).items()}))
     step = draw(st.none() | st.integers(0, setup.steps))
     return PlaygroundState(setup, flavor, tuple(opts), step)

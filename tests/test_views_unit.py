@@ -53,7 +53,7 @@ lrs = st.floats(1e-6, 10.0, allow_nan=False)
        lr=st.tuples(lrs, lrs), sec=st.tuples(floats01, floats01), n=st.tuples(st.integers(1, 200), st.integers(1, 200)),
        outcome=st.sampled_from(["final_loss", "best_loss", "steps", "diverged"]), steps=st.integers(1, 2000))
 def test_sweep_state_round_trips(name, flavor, lr, sec, n, outcome, steps):
-    flavor = flavor if flavor in optim.OPTIMIZERS[name].flavors else "textbook"
+    flavor = flavor if flavor in optim.OPTIMIZERS[name].flavors else optim.OPTIMIZERS[name].default_flavor
     choices = second_choices(name, flavor)
     state = SweepState(replace(default_sweep().setup, steps=steps), make_config(name, flavor),
                        choices[0] if choices else None, min(lr), max(lr), n[0], min(sec), max(sec), n[1], outcome)

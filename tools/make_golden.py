@@ -58,6 +58,7 @@ from pathlib import Path
 os.environ["KERAS_BACKEND"] = "torch"
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
+import golden_optimizers
 import numpy as np
 
 from optim import get_objective
@@ -600,6 +601,22 @@ LIBRARIES = {
 }
 
 
+def _objective(case):
+    params, _ = OBJECTIVES[case.objective]
+    return get_objective(case.objective, **params)
+
+
+# The optimizers of issue 14, in their own files (tests/golden/<library>-optimizers.json).
+LIBRARIES.update({
+    f"{lib}-optimizers": (setup, cases, lambda case, x0, _run=runner: _run(case, x0, _objective(case), STEPS))
+    for lib, setup, cases, runner in (
+        ("torch", setup_torch, golden_optimizers.TORCH_CASES, golden_optimizers.run_torch),
+        ("keras", setup_keras, golden_optimizers.KERAS_CASES, golden_optimizers.run_keras),
+        ("optax", setup_optax, golden_optimizers.OPTAX_CASES, golden_optimizers.run_optax),
+    )
+})
+
+
 def case_id(library: str, case: Case) -> str:
     return f"{library}/{case.optimizer}/{case.label}/{case.objective}"
 
@@ -641,8 +658,9 @@ def write_json(path: Path, doc: dict) -> None:
 def generate(library: str) -> None:
     setup, cases, run = LIBRARIES[library]
     version = setup()
-    if version != VERSIONS[library] and not ARGS.any_version:
-        raise SystemExit(f"{library} {version} installed, fixtures are for {VERSIONS[library]}")
+    flavor = library.split("-")[0]
+    if version != VERSIONS[flavor] and not ARGS.any_version:
+        raise SystemExit(f"{library} {version} installed, fixtures are for {VERSIONS[flavor]}")
     out, seen, problems = [], set(), []
     for case in cases:
         cid = case_id(library, case)
@@ -665,11 +683,11 @@ def generate(library: str) -> None:
         rec = {
             "id": cid,
             "optimizer": case.optimizer,
-            "flavor": library,
+            "flavor": flavor,
             "hyperparameters": dict(case.hp),
             "native": extra.pop("native"),
         }
-        nonc = sorted(set(case.hp) - CANONICAL)
+        nonc = sorted(set(case.hp) - CANONICAL - golden_optimizers.CANONICAL)
         if nonc:
             rec["noncanonical"] = nonc
         if case.note:
@@ -685,9 +703,9 @@ def generate(library: str) -> None:
                          + "\n  ".join(problems))
     doc = {"library": library, "version": version, "generated_by": "tools/make_golden.py",
            "steps": STEPS, "dtype": "float64", "cases": out}
-    if library == "keras":
+    if flavor == "keras":
         doc["backend"] = "torch"
-    if library == "optax":
+    if flavor == "optax":
         doc["jax_version"] = sys.modules["jax"].__version__
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     path = OUT_DIR / f"{library}.json"

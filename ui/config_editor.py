@@ -41,7 +41,7 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
         flavors = list(optim.OPTIMIZERS[name].flavors)
         seed(f"{key}.flavor", base.flavor)
         if ss[f"{key}.flavor"] not in flavors:
-            ss[f"{key}.flavor"] = "textbook"
+            ss[f"{key}.flavor"] = optim.OPTIMIZERS[name].default_flavor
         flavor = st.selectbox("Flavor", flavors, key=f"{key}.flavor", format_func=FLAVOR_TITLES.get,
                               help=FLAVOR_HELP, on_change=_switch_flavor, args=(key,))
         cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)

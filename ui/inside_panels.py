@@ -27,8 +27,14 @@ from .widgets import (
     tidy_selection,
 )
 
-ADAPTIVE = ("rmsprop", "adagrad", "adam", "adadelta", "adamw", "nadam", "adamax", "radam")
-"""Optimizers offered first: the ones that adapt a learning rate per coordinate."""
+LEADS = ("rmsprop", "adagrad", "adam")
+"""The seed articles' optimizers, offered first; the other adaptive ones (spec family) follow."""
+
+
+def inside_choices() -> list[str]:
+    """Optimizers in the picker's order: the seeds' three, the other adaptive ones, then the rest."""
+    adaptive = [n for n, s in optim.OPTIMIZERS.items() if s.family == "adaptive" and n not in LEADS]
+    return [*LEADS, *adaptive, *(n for n in optim.OPTIMIZERS if n not in LEADS and n not in adaptive)]
 
 
 def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...]) -> tuple[str, list[OptConfig]]:
@@ -38,7 +44,7 @@ def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...])
                                   format_func=FLAVOR_TITLES.get, help=FLAVOR_HELP) or "textbook"
     seed(f"{prefix}.optimizers", [c.name for c in optimizers])
     names = st.multiselect(
-        "Optimizers to look inside", [*ADAPTIVE, *(n for n in optim.OPTIMIZERS if n not in ADAPTIVE)],
+        "Optimizers to look inside", inside_choices(),
         key=f"{prefix}.optimizers", format_func=optimizer_title, max_selections=MAX_INSIDE,
         on_change=tidy_selection, args=(f"{prefix}.optimizers", MAX_INSIDE),
         help=f"Up to {MAX_INSIDE}, each in its own colour. The adaptive ones come first; gradient descent "
@@ -52,7 +58,7 @@ def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...])
         with st.expander(f"{spec.title} settings", expanded=i == 0):
             st.caption(spec.summary)
             if fl != flavor:
-                st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using textbook.")
+                st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using {FLAVOR_TITLES[fl]}.")
             configs.append(hyperparameter_widgets(base, f"{prefix}.opt.{name}"))
     return flavor, configs
 

@@ -13,11 +13,11 @@ import numpy as np
 import streamlit as st
 
 import optim
-from optim.sweep import check_budget
+from optim.sweep import check_budget, work
 
 from .basinstate import BasinState
 from .compute import objective
-from .model import CRITERIA, OptConfig, Setup
+from .model import CRITERIA, OptConfig, Setup, effective_flavor
 from .sweepstate import SweepState
 from .tunestate import TuneState
 from .widgets import label
@@ -35,7 +35,7 @@ def _sweep(name: str, flavor: str, fixed: tuple, objective_key: tuple, x0: tuple
            criterion: str, second: str | None, lr: tuple, sec: tuple | None) -> dict:
     obj = _setup_objective(objective_key)
     lr_values = np.geomspace(lr[0], lr[1], lr[2])
-    kw = {}
+    kw = dict(second_name="")  # the page sweeps lr alone when no setting can be its second axis
     if second is not None:
         kw = dict(second=1.0 - np.geomspace(1.0 - sec[0], 1.0 - sec[1], sec[2]), second_name=second)
     s = optim.sweep(name, obj, flavor=flavor, lr=lr_values, x0=list(x0), steps=steps, tol=tol,
@@ -55,7 +55,8 @@ def sweep_arrays(state: SweepState) -> dict:
     sec = None if sv is None else (state.second_min, state.second_max, len(sv))
     # Checked here too, so a refused grid costs nothing and says what it would have been.
     rows = 1 if sv is None else len(sv)
-    check_budget(rows * lr[2], setup.steps, f"a {rows} x {lr[2]} sweep", obj.cost)
+    opt = optim.make_optimizer(state.config.name, state.config.flavor, **state.config.hyperparameters)
+    check_budget(rows * lr[2], setup.steps, f"a {rows} x {lr[2]} sweep", *work(obj, opt))
     return _sweep(state.config.name, state.config.flavor, tuple(state.fixed().items()), setup.objective_key,
                   setup.start, setup.steps, setup.tol, criterion, state.second, lr, sec)
 
@@ -86,7 +87,10 @@ def _basin(name: str, flavor: str, hp: tuple, objective_name: str, objective_par
 def check_basins(state: BasinState) -> None:
     """Refuse a map beyond the run-step budget before running any of it (ValueError, one sentence)."""
     res = state.resolution
-    check_budget(res * res, state.steps, f"a {res} x {res} basin map")
+    dearest = max((optim.make_optimizer(c.name, c.flavor, **c.hyperparameters) for c in state.configs),
+                  key=lambda o: o.cost)
+    obj = optim.get_objective(state.objective, **dict(state.objective_params))
+    check_budget(res * res, state.steps, f"a {res} x {res} basin map", *work(obj, dearest))
 
 
 def basin_map(state: BasinState, cfg: OptConfig) -> dict:
@@ -126,9 +130,12 @@ def check_tuning(state: TuneState) -> None:
     them at the largest settings were six times the budget (about 18 s of CPU on Ackley).
     """
     n = max(len(state.names), 1)
+    obj = _setup_objective(state.setup.objective_key)
+    costs = [work(obj, optim.make_optimizer(name, effective_flavor(name, state.flavor))) for name in state.names]
+    cost, dear = max(costs, default=(obj.cost, "this function"))
     check_budget(state.budget * state.starts * n, state.setup.steps,
                  f"tuning {n} optimizer{'s' if n > 1 else ''} x {state.budget} configurations x {state.starts} starts",
-                 _setup_objective(state.setup.objective_key).cost)
+                 cost, dear)
 
 
 # ---------------------------------------------------------------------------------------- noise bands

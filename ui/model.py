@@ -69,8 +69,9 @@ class OptConfig:
         return self.hyperparameters.get(param, default)
 
 
-def make_config(name: str, flavor: str = "textbook", **overrides) -> OptConfig:
-    """A configuration with ``flavor``'s defaults, overridden by ``overrides`` (names must exist)."""
+def make_config(name: str, flavor: str | None = None, **overrides) -> OptConfig:
+    """A configuration with ``flavor``'s defaults (default: textbook, else its first library), with ``overrides``."""
+    flavor = optim.OPTIMIZERS[name].default_flavor if flavor is None else flavor
     params = optim.OPTIMIZERS[name].params(flavor)
     unknown = set(overrides) - set(params)
     if unknown:
@@ -116,8 +117,9 @@ def changed_settings(cfg: OptConfig) -> list[str]:
 
 
 def effective_flavor(name: str, flavor: str) -> str:
-    """``flavor`` if optimizer ``name`` has it, else textbook (every optimizer has textbook)."""
-    return flavor if flavor in optim.OPTIMIZERS[name].flavors else "textbook"
+    """``flavor`` if optimizer ``name`` has it, else its default: textbook, or its first library (L-BFGS: torch)."""
+    spec = optim.OPTIMIZERS[name]
+    return flavor if flavor in spec.flavors else spec.default_flavor
 
 
 @dataclass(frozen=True)

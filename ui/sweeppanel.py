@@ -43,7 +43,7 @@ def optimizer_panel(prefix: str, current: SweepState) -> SweepState:
     spec = optim.OPTIMIZERS[name]
     seed(f"{prefix}.flavor", current.config.flavor)
     if st.session_state[f"{prefix}.flavor"] not in spec.flavors:
-        st.session_state[f"{prefix}.flavor"] = "textbook"
+        st.session_state[f"{prefix}.flavor"] = spec.default_flavor
     flavor = effective_flavor(name, st.selectbox("Flavor", list(spec.flavors), key=f"{prefix}.flavor",
                                                  format_func=FLAVOR_TITLES.get, help=FLAVOR_HELP))
     base = with_flavor(current.config, flavor) if current.config.name == name else make_config(name, flavor)

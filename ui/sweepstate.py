@@ -60,7 +60,7 @@ def second_choices(name: str, flavor: str) -> list[str]:
     """
     spec = optim.OPTIMIZERS[name]
     params = spec.params(flavor)
-    names = [n for n, p in params.items() if p.scale == "linear" and p.low >= 0 and p.high < 1]
+    names = [n for n, p in params.items() if p.scale == "linear" and p.low == 0 and p.high < 1]  # the slider's 0..1
     if spec.second in names:
         names.remove(spec.second)
         names.insert(0, spec.second)

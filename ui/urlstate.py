@@ -370,10 +370,10 @@ def decode_numbered_configs(r: QueryReader, limit: int, where: str) -> list[OptC
         flavor = r.raw(f"{prefix}.flavor")
         if flavor is not None and flavor not in spec.flavors:
             r.bad(f"`{prefix}.flavor={shorten(flavor)}`: {spec.title} has no such flavor; allowed: "
-                  f"{', '.join(spec.flavors)}. Using textbook instead.")
+                  f"{', '.join(spec.flavors)}. Using {spec.default_flavor} instead.")
             flavor = None
-        configs.append(decode_hyperparameters(r, prefix, make_config(name, flavor or "textbook")))
-        warn_flavor_mismatch(r, prefix, name, flavor or "textbook")
+        configs.append(decode_hyperparameters(r, prefix, make_config(name, flavor or spec.default_flavor)))
+        warn_flavor_mismatch(r, prefix, name, flavor or spec.default_flavor)
     return configs
 
 

@@ -40,6 +40,29 @@ LABELS = {
     "lr_decay": "Learning-rate decay",
     "bias_correction": "Bias correction",
     "momentum_decay": "Momentum decay (ψ)",
+    "eps_root": "Epsilon inside the root",
+    "initial_accumulator_value": "Initial moments",
+    "damping": "Damping (Levenberg)",
+    "history_size": "History size (pairs kept)",
+    "line_search": "Strong-Wolfe line search",
+    "max_eval": "Most evaluations per step",
+    "eta_minus": "η₋ (shrink on a sign flip)",
+    "eta_plus": "η₊ (grow while the sign holds)",
+    "step_min": "Smallest step size",
+    "step_max": "Largest step size",
+    "lambd": "λ (decay of the rate)",
+    "power": "Power of the rate's decay",
+    "t0": "t₀ (averaging starts)",
+    "beta2_decay": "β₂ decay exponent",
+    "eps1": "ε₁ (squared-gradient floor)",
+    "eps2": "ε₂ (smallest parameter scale)",
+    "clip_threshold": "Update clipping threshold",
+    "param_scale": "Step relative to the parameters' size",
+    "min_dim_to_factor": "Factor matrices from this size",
+    "ns_steps": "Newton-Schulz steps",
+    "match_rms_adamw": "Match AdamW's update size",
+    "warmup_steps": "Warm-up steps",
+    "weight_lr_power": "Averaging weight power (lr^r)",
     "a": "a", "b": "b", "A": "A",
     "condition": "Condition number",
     "angle": "Angle (degrees)",
@@ -119,12 +142,11 @@ def _step(p: Param) -> float:
 
 
 PRIMARY = frozenset({"lr", "decay", "beta1", "beta2"})
-MOMENTUM_METHODS = frozenset({"sgd", "ewma_momentum"})
 
 
 def is_primary(optimizer: str, param: str) -> bool:
-    """The settings people reach for first; the rest can sit behind "More settings"."""
-    return param in PRIMARY or (param == "momentum" and optimizer in MOMENTUM_METHODS)
+    """The settings people reach for first (momentum for the momentum family); the rest sit behind "More settings"."""
+    return param in PRIMARY or (param == "momentum" and optim.OPTIMIZERS[optimizer].family == "momentum")
 
 
 def hyperparameter_widgets(cfg: OptConfig, key_prefix: str, *, more: str | None = None) -> OptConfig:

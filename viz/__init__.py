@@ -24,7 +24,7 @@ Example:
 
 from .bands import Band, band_figure
 from .basinmap import BasinPanel, basin_figure
-from .colors import palette
+from .colors import VARIANT_COLOR, palette
 from .contour import contour_figure
 from .domain import fit_domain
 from .linked import linked_figure
@@ -38,7 +38,7 @@ from .training import Fit, epoch_loss_figure, fit_figure, parameter_contour_figu
 from .tuning import TuningResult, tuning_figure
 
 __all__ = [
-    "CLICK_GRID", "Series", "contour_figure", "fit_domain", "loss_figure", "palette",
+    "CLICK_GRID", "VARIANT_COLOR", "Series", "contour_figure", "fit_domain", "loss_figure", "palette",
     "small_multiples", "surface_figure",
     "Fit", "epoch_loss_figure", "fit_figure", "parameter_contour_figure",
     "linked_figure",

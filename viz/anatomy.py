@@ -21,6 +21,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+import optim
+
 from .layout import base_layout
 from .series import esc, f32
 
@@ -47,9 +49,6 @@ G2_COLOR = "rgba(80, 80, 80, 0.55)"
 FLOOR_COLOR = "rgba(60, 60, 60, 0.8)"
 LOG_FLOOR = 1e-300
 """Magnitudes at or below this are not drawn on a log axis (exact zeros leave a gap, not a cliff)."""
-
-_ADAM_FIRST = {"adam", "adamw", "radam", "adamax"}
-_ADAM_SECOND = {"adam", "adamw", "radam", "nadam"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +90,7 @@ class Inside:
 def inside(traj) -> Inside:
     """The per-coordinate quantities of a single-run trajectory (see :class:`Inside`).
 
+    Which buffers are drawn, and how, is the optimizer spec's ``average`` and ``squares`` views.
     Adam-family moments are bias-corrected as the update uses them: m-hat = m / (1 - beta1^t),
     v-hat = v / (1 - beta2^t) with t = 1..S. Adamax's u (the largest recent |g|) is squared so it
     shares the units of the other optimizers' memories. EWMA momentum with bias correction shows
@@ -107,37 +107,19 @@ def inside(traj) -> Inside:
     """
     opt = traj.optimizer
     hp = opt.hyperparameters
-    name = opt.name
+    spec = optim.OPTIMIZERS[opt.name]
     state = traj.state
     grads = np.asarray(traj.grads, dtype=float)
     if grads.ndim != 2 or grads.shape[-1] != 2:
         raise ValueError("inside() needs a single run: grads of shape (steps, 2).")
     t = np.arange(1, len(grads) + 1, dtype=float)[:, None]
 
-    first, first_label, second, second_label = None, "", None, ""
+    shown = []
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if name in _ADAM_FIRST and "m" in state:
-            first, first_label = state["m"] / (1 - float(hp["beta1"]) ** t), "m̂"
-        elif name == "nadam" and "m" in state:
-            first, first_label = state["m"], "m"
-        elif name == "ewma_momentum" and "velocity" in state:
-            if hp.get("bias_correction", False):
-                first, first_label = state["velocity"] / (1 - float(hp["momentum"]) ** t), "m̂"
-            else:
-                first, first_label = state["velocity"], "m"
-        elif name == "sgd" and "velocity" in state:
-            first, first_label = state["velocity"], "b"
-        elif name == "rmsprop" and "grad_avg" in state:
-            first, first_label = state["grad_avg"], "ḡ"
-
-        if name in _ADAM_SECOND and "v" in state:
-            second, second_label = state["v"] / (1 - float(hp["beta2"]) ** t), "v̂"
-        elif name == "adamax" and "u" in state:
-            second, second_label = state["u"] ** 2, "u²"
-        elif name == "adagrad" and "sum_sq" in state:
-            second, second_label = state["sum_sq"], "Σg²"
-        elif name in ("rmsprop", "adadelta") and "sq_avg" in state:
-            second, second_label = state["sq_avg"], "v"
+        for view in (spec.average, spec.squares):  # the spec says which buffer means what
+            shown.append(view.show(state[view.field], hp, t) if view is not None and view.field in state
+                         else (None, ""))
+    (first, first_label), (second, second_label) = shown
 
     def arr(a):
         return None if a is None else np.asarray(a, dtype=float)

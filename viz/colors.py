@@ -31,6 +31,10 @@ The first eight are the most distinct, also under colour-vision deficiencies; th
 Paul Tol's muted set) let twelve series differ before the palette cycles.
 """
 
+VARIANT_COLOR = SERIES_COLORS[11]
+"""The one colour no optimizer's spec may take: pages draw the "other" variant of a pair in it
+(RMSprop with epsilon outside the root beside RMSprop's own colour)."""
+
 MAP_COLORSCALE: list[list] = [
     [0.0, "#fbfbf7"],
     [0.25, "#eef0ea"],

@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, is_zero
+from ..spec import Flavor, OptimizerSpec, Rule, View, is_zero
+from .lines import coupled, decoupled
 
 
 class AdadeltaState(NamedTuple):
@@ -50,6 +51,20 @@ def keras(lr, decay, eps, weight_decay) -> Rule:
 
     return Rule(_init, step, lambda s: lr * s.rate)
 
+def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    lines, X, G = [], "x", "g"
+    if flavor == "keras":
+        lines, X = decoupled(hp)
+    else:
+        lines, G = coupled(hp)
+    return lines + [
+        ("v", f"decay*v + (1 - decay)*{G}^2"),
+        ("d", f"sqrt(u + eps)/sqrt(v + eps)*{G}"),
+        ("u", "decay*u + (1 - decay)*d^2"),
+        ("x", f"{X} - lr*d"),
+    ], ["v_0 = u_0 = 0."]
+
+
 
 def optax(lr, decay, eps, weight_decay) -> Rule:
     """optax.adadelta: add_decayed_weights (coupled), scale_by_adadelta, scale by -lr."""
@@ -85,4 +100,9 @@ ADADELTA = OptimizerSpec(
     },
     second="decay",
     coordinatewise=True,
+    equations=equations, state_fields={"v": "sq_avg", "u": "delta_avg"},
+    buffers={"sq_avg": "v: the decaying average of squared gradients.",
+             "delta_avg": "u: the decaying average of squared steps.",
+             "rate": "The factor the last step multiplied the gradient by, sqrt(u + eps) / sqrt(v + eps)."},
+    average=None, squares=View("sq_avg", "v"), family="adaptive", color="#56b4e9",
 )

@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, is_zero, pick
+from ..spec import Flavor, OptimizerSpec, Rule, View, is_zero, pick
+from .lines import coupled, decoupled
 
 
 class SumOfSquares(NamedTuple):
@@ -59,6 +60,19 @@ def keras(lr, initial_accumulator, eps, weight_decay) -> Rule:
 
     return Rule(_init(initial_accumulator), step, lambda s: lr / np.sqrt(s.sum_sq + eps))
 
+def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    note = [f"v_0 = {hp.get('initial_accumulator', 0):g}."]
+    if flavor == "torch":
+        pre, G = coupled(hp)
+        return pre + [("clr", "lr/(1 + (t - 1)*lr_decay)"), ("v", f"v + {G}^2"),
+                      ("x", f"x - clr*{G}/(sqrt(v) + eps)")], note
+    if flavor == "keras":
+        pre, X = decoupled(hp)
+        return pre + [("v", "v + g^2"), ("x", f"{X} - lr*g/sqrt(v + eps)")], note
+    inside = flavor == "optax" or hp.get("eps_in_sqrt", True)
+    return [("v", "v + g^2"), ("x", "x - lr*g/sqrt(v + eps)" if inside else "x - lr*g/(sqrt(v) + eps)")], note
+
+
 
 def optax(lr, initial_accumulator, eps) -> Rule:
     """optax.adagrad: scale_by_rss (rsqrt(v + eps), 0 where v = 0) then scale by -lr."""
@@ -91,4 +105,7 @@ ADAGRAD = OptimizerSpec(
                         "optax.adagrad (no default lr); eps inside the root"),
     },
     coordinatewise=True,
+    equations=equations, state_fields={"v": "sum_sq"},
+    buffers={"sum_sq": "v: the running sum of squared gradients (from the initial accumulator)."},
+    average=None, squares=View("sum_sq", "Σg²"), family="adaptive", color="#cc79a7",
 )

@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp, pick
+from ..spec import Flavor, OptimizerSpec, Rule, debiased, is_zero, lerp, pick
+from .lines import coupled, decoupled
 
 
 class AdamState(NamedTuple):
@@ -107,10 +108,10 @@ def keras(lr, beta1, beta2, eps, amsgrad, weight_decay) -> Rule:
     return Rule(init, step, lambda s: alpha(s.t) * (1 - beta1**s.t) / (np.sqrt(v_used(s)) + eps))
 
 
-def optax(lr, beta1, beta2, eps, amsgrad=False, weight_decay=0.0, nesterov=False) -> Rule:
+def optax(lr, beta1, beta2, eps, amsgrad=False, weight_decay=0.0, nesterov=False, eps_root=0.0) -> Rule:
     """optax.adam / optax.amsgrad (max over bias-corrected v_hat) / optax.adamw; nesterov: optax.nadam(w).
 
-    optax.adamw adds wd x to the Adam direction before scaling by -lr.
+    optax.adamw adds wd x to the Adam direction before scaling by -lr; eps_root goes inside the root.
     """
 
     def v_hat_used(s):
@@ -123,15 +124,61 @@ def optax(lr, beta1, beta2, eps, amsgrad=False, weight_decay=0.0, nesterov=False
         m_hat = optax_m_hat(m, g, beta1, t, nesterov)
         v_hat = v / (1 - beta2**t)
         new = AdamState(t, m, v, s.v_max if amsgrad is False else np.maximum(s.v_max, v_hat))
-        u = m_hat / (np.sqrt(pick(amsgrad, lambda: new.v_max, lambda: v_hat)) + eps)
+        u = m_hat / (np.sqrt(pick(amsgrad, lambda: new.v_max, lambda: v_hat) + eps_root) + eps)
         if not is_zero(weight_decay):
             u = u + weight_decay * p
         return p + u * -lr, new
 
-    return Rule(init, step, lambda s: lr / (np.sqrt(v_hat_used(s)) + eps))
+    return Rule(init, step, lambda s: lr / (np.sqrt(v_hat_used(s) + eps_root) + eps))
+
+def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    ams = hp.get("amsgrad", False)
+    lines, X, G = [], "x", "g"
+    if flavor == "torch":
+        if hp.get("decoupled_weight_decay") or "decoupled_weight_decay" not in hp:
+            lines, X = decoupled(hp, "x*(1 - lr*weight_decay)")
+        else:
+            lines, G = coupled(hp)
+    elif flavor in ("keras",):
+        lines, X = decoupled(hp)
+    elif flavor == "textbook":
+        lines, X = decoupled(hp, "x - lr*weight_decay*x")
+    lines += [("m", f"beta1*m + (1 - beta1)*{G}"), ("v", f"beta2*v + (1 - beta2)*{G}^2")]
+    notes = ["m_0 = v_0 = 0."]
+    if flavor == "optax":
+        mhat = ("beta1*m/(1 - beta1^(t + 1)) + (1 - beta1)*g/(1 - beta1^t)" if hp.get("nesterov")
+                else "m/(1 - beta1^t)")
+        lines += [("mhat", mhat), ("vhat", "v/(1 - beta2^t)")]
+        V = "vhat"
+        if ams:
+            lines.append(("vmax", "max(vmax, vhat)"))
+            V = "vmax"
+        direction = f"mhat/(sqrt({V} + eps_root) + eps)" if hp.get("eps_root") else f"mhat/(sqrt({V}) + eps)"
+        if hp.get("weight_decay"):
+            return lines + [("x", f"x - lr*({direction} + weight_decay*x)")], notes
+        return lines + [("x", f"x - lr*{direction}")], notes
+    V = "v"
+    if ams:
+        lines.append(("vmax", "max(vmax, v)"))
+        V = "vmax"
+    if flavor == "keras":
+        return lines + [("alpha", "lr*sqrt(1 - beta2^t)/(1 - beta1^t)"),
+                        ("x", f"{X} - alpha*m/(sqrt({V}) + eps)")], notes + [
+            "Epsilon-hat: eps is added to sqrt(v), not to the bias-corrected sqrt(v-hat)."]
+    if flavor == "torch":
+        return lines + [("x", f"{X} - lr/(1 - beta1^t)*m/(sqrt({V})/sqrt(1 - beta2^t) + eps)")], notes
+    return lines + [("mhat", "m/(1 - beta1^t)"), ("vhat", f"{V}/(1 - beta2^t)"),
+                    ("x", f"{X} - lr*mhat/(sqrt(vhat) + eps)")], notes
+
 
 
 _ADAM_PARAMS = ("lr", "beta1", "beta2", "eps", "amsgrad")
+ADAM_FIELDS = {"m": "m", "v": "v", "vmax": "v_max"}
+ADAM_BUFFERS = {
+    "m": "m: the decaying average of gradients (first moment).",
+    "v": "v: the decaying average of squared gradients (second moment).",
+    "v_max": "v_max: the largest second moment so far (AMSGrad only).",
+}
 
 ADAM = OptimizerSpec(
     "adam", "Adam",
@@ -142,11 +189,14 @@ ADAM = OptimizerSpec(
                         "torch.optim.Adam; weight decay coupled (added to the gradient) unless decoupled"),
         "keras": Flavor(keras, _ADAM_PARAMS + ("weight_decay",), {"lr": 0.001, "eps": 1e-7},
                         "keras.optimizers.Adam; epsilon-hat; weight decay decoupled"),
-        "optax": Flavor(optax, _ADAM_PARAMS + ("nesterov",), {"lr": 0.001},
+        "optax": Flavor(optax, _ADAM_PARAMS + ("nesterov", "eps_root"), {"lr": 0.001},
                         "optax.adam, or optax.amsgrad when amsgrad is on; nesterov is optax.nadam"),
     },
     second="beta1",
     coordinatewise=True,
+    equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
+    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    color="#882255", tex={"eps_root": r"\epsilon_{root}"},
 )
 
 ADAMW = OptimizerSpec(
@@ -160,9 +210,12 @@ ADAMW = OptimizerSpec(
         "keras": Flavor(keras, _ADAM_PARAMS + ("weight_decay",),
                         {"lr": 0.001, "eps": 1e-7, "weight_decay": 0.004},
                         "keras.optimizers.AdamW; epsilon-hat"),
-        "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps", "weight_decay", "nesterov"),
+        "optax": Flavor(optax, ("lr", "beta1", "beta2", "eps", "weight_decay", "nesterov", "eps_root"),
                         {"lr": 0.001, "weight_decay": 1e-4}, "optax.adamw; nesterov is optax.nadamw"),
     },
     second="beta1",
     coordinatewise=True,
+    equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
+    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    color="#000000", tex={"eps_root": r"\epsilon_{root}"},
 )

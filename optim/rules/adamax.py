@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp
+from ..spec import Flavor, OptimizerSpec, Rule, View, debiased, is_zero, lerp
+from .lines import coupled, decoupled
 
 
 class AdamaxState(NamedTuple):
@@ -74,6 +75,24 @@ def optax(lr, beta1, beta2, eps, weight_decay) -> Rule:
 
     return Rule(_init, step, lambda s: lr / s.u)
 
+def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    notes = ["m_0 = u_0 = 0."]
+    if flavor == "torch":
+        pre, G = coupled(hp)
+        return pre + [("m", f"beta1*m + (1 - beta1)*{G}"), ("u", f"max(beta2*u, abs({G}) + eps)"),
+                      ("x", "x - lr/(1 - beta1^t)*m/u")], notes
+    if flavor == "keras":
+        pre, X = decoupled(hp)
+        return pre + [("m", "beta1*m + (1 - beta1)*g"), ("u", "max(beta2*u, abs(g))"),
+                      ("x", f"{X} - lr*m/((1 - beta1^t)*(u + eps))")], notes
+    if flavor == "optax":
+        step = ("x - lr*(m/((1 - beta1^t)*u) + weight_decay*x)" if hp.get("weight_decay")
+                else "x - lr*m/((1 - beta1^t)*u)")
+        return [("m", "beta1*m + (1 - beta1)*g"), ("u", "max(abs(g) + eps, beta2*u)"), ("x", step)], notes
+    return [("m", "beta1*m + (1 - beta1)*g"), ("u", "max(beta2*u, abs(g))"),
+            ("x", "x - lr/(1 - beta1^t)*m/(u + eps)")], notes
+
+
 
 _PARAMS = ("lr", "beta1", "beta2", "eps")
 
@@ -91,4 +110,9 @@ ADAMAX = OptimizerSpec(
     },
     second="beta1",
     coordinatewise=True,
+    equations=equations, state_fields={"m": "m", "u": "u"},
+    buffers={"m": "m: the decaying average of gradients (first moment).",
+             "u": "u: the largest recent gradient magnitude, decayed by beta2 each step (infinity norm)."},
+    average=debiased("m", "beta1", "m̂"), squares=View("u", "u²", lambda v, hp, t: v**2), family="adaptive",
+    color="#332288",
 )

@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, is_zero, pick, zeros
+from ..spec import Flavor, OptimizerSpec, Rule, View, is_zero, pick, zeros
+from .lines import coupled, decoupled
 
 
 class Stateless(NamedTuple):
@@ -93,6 +94,38 @@ def ewma_momentum(lr, momentum, bias_correction) -> Rule:
 
     return Rule(init, step)
 
+def gd_equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    return [("x", "x - lr*g")], []
+
+
+def sgd_equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    mom, nest = hp.get("momentum", 0), hp.get("nesterov", False)
+    if flavor == "keras":
+        pre, X = decoupled(hp)
+        if not mom:
+            return pre + [("x", f"{X} - lr*g")], []
+        step = f"{X} + momentum*b - lr*g" if nest else f"{X} + b"
+        return pre + [("b", "momentum*b - lr*g"), ("x", step)], ["b_0 = 0: the velocity holds the learning rate."]
+    if flavor == "optax":
+        if not mom:
+            return [("x", "x - lr*g")], []
+        step = "x - lr*(g + momentum*b)" if nest else "x - lr*b"
+        return [("b", "g + momentum*b"), ("x", step)], ["b_0 = 0."]
+    pre, G = coupled(hp)
+    if not mom:
+        return pre + [("x", f"x - lr*{G}")], []
+    step = f"x - lr*({G} + momentum*b)" if nest else "x - lr*b"
+    return pre + [("b", f"momentum*b + (1 - dampening)*{G}"), ("x", step)], [
+        "b_1 = g_1: the first step fills the buffer with the gradient, without dampening."]
+
+
+def ewma_equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    lines = [("m", "momentum*m + (1 - momentum)*g")]
+    if hp["bias_correction"]:
+        return lines + [("mhat", "m/(1 - momentum^t)"), ("x", "x - lr*mhat")], ["m_0 = 0."]
+    return lines + [("x", "x - lr*m")], ["m_0 = 0."]
+
+
 
 def ewma_momentum_optax(lr, momentum, bias_correction) -> Rule:
     """optax.chain(optax.ema(beta, debias), optax.scale(-lr))."""
@@ -118,6 +151,8 @@ GD = OptimizerSpec(
         "optax": Flavor(gd, ("lr",), {"lr": 0.1}, "optax.sgd without momentum (no default lr)"),
     },
     coordinatewise=True,
+    equations=gd_equations, state_fields={}, buffers={}, average=None, squares=None,
+    family="gradient", color="#0072b2",
 )
 
 SGD = OptimizerSpec(
@@ -135,6 +170,9 @@ SGD = OptimizerSpec(
     },
     second="momentum",
     coordinatewise=True,
+    equations=sgd_equations, state_fields={"b": "velocity"},
+    buffers={"velocity": "b: the momentum buffer, a running sum of past gradients (Keras: of past steps)."},
+    average=View("velocity", "b"), squares=None, family="momentum", color="#d55e00",
 )
 
 EWMA_MOMENTUM = OptimizerSpec(
@@ -148,4 +186,9 @@ EWMA_MOMENTUM = OptimizerSpec(
     },
     second="momentum",
     coordinatewise=True,
+    equations=ewma_equations, state_fields={"m": "velocity"},
+    buffers={"velocity": "m: the exponentially weighted average of gradients."},
+    average=View("velocity", lambda hp: "m̂" if hp.get("bias_correction") else "m",
+                 lambda v, hp, t: v / (1 - float(hp["momentum"]) ** t) if hp.get("bias_correction") else v),
+    squares=None, family="momentum", color="#009e73",
 )

@@ -6,8 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp
+from ..spec import Flavor, OptimizerSpec, Rule, View, debiased, is_zero, lerp
 from .adam import decay_weights_torch
+from .lines import coupled, decoupled
 
 
 class NadamState(NamedTuple):
@@ -68,6 +69,34 @@ def keras(lr, beta1, beta2, eps, weight_decay) -> Rule:
 
     return Rule(_init, step, lambda s: lr / (np.sqrt(s.v / (1 - beta2**s.t)) + eps))
 
+def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    lines, X, G = [], "x", "g"
+    notes = ["m_0 = v_0 = 0, Pi_0 = 1."]
+    if flavor == "optax":
+        return [("m", "beta1*m + (1 - beta1)*g"), ("v", "beta2*v + (1 - beta2)*g^2"),
+                ("mhat", "beta1*m/(1 - beta1^(t + 1)) + (1 - beta1)*g/(1 - beta1^t)"),
+                ("vhat", "v/(1 - beta2^t)"), ("x", "x - lr*mhat/(sqrt(vhat) + eps)")], ["m_0 = v_0 = 0."]
+    if flavor == "keras":
+        lines, X = decoupled(hp)
+        return lines + [
+            ("mu", "beta1*(1 - 0.5*0.96^t)"), ("mun", "beta1*(1 - 0.5*0.96^(t + 1))"), ("P", "P*mu"),
+            ("m", "beta1*m + (1 - beta1)*g"), ("v", "beta2*v + (1 - beta2)*g^2"),
+            ("mhat", "mun*m/(1 - P*mun) + (1 - mu)*g/(1 - P)"), ("vhat", "v/(1 - beta2^t)"),
+            ("x", f"{X} - lr*mhat/(sqrt(vhat) + eps)"),
+        ], notes
+    if hp.get("decoupled_weight_decay"):
+        lines, X = decoupled(hp, "x*(1 - lr*weight_decay)")
+    else:
+        lines, G = coupled(hp)
+    return lines + [
+        ("mu", "beta1*(1 - 0.5*0.96^(t*momentum_decay))"),
+        ("mun", "beta1*(1 - 0.5*0.96^((t + 1)*momentum_decay))"), ("P", "P*mu"),
+        ("m", f"beta1*m + (1 - beta1)*{G}"), ("v", f"beta2*v + (1 - beta2)*{G}^2"),
+        ("den", "sqrt(v/(1 - beta2^t)) + eps"),
+        ("x", f"{X} - lr*(1 - mu)*{G}/((1 - P)*den) - lr*mun*m/((1 - P*mun)*den)"),
+    ], notes
+
+
 
 def optax(lr, beta1, beta2, eps) -> Rule:
     """optax.nadam: Adam with m_hat = beta1 m / (1 - beta1^(t+1)) + (1 - beta1) g / (1 - beta1^t)."""
@@ -102,4 +131,9 @@ NADAM = OptimizerSpec(
     },
     second="beta1",
     coordinatewise=True,
+    equations=equations, state_fields={"m": "m", "v": "v", "P": "mu_product"},
+    buffers={"m": "m: the decaying average of gradients (first moment).",
+             "v": "v: the decaying average of squared gradients (second moment).",
+             "mu_product": "Pi: the product of the momentum schedule's values so far."},
+    average=View("m", "m"), squares=debiased("v", "beta2", "v̂"), family="adaptive", color="#999933",
 )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp
-from .adam import AdamState, decay_weights_torch, init, optax_m_hat
+from ..spec import Flavor, OptimizerSpec, Rule, debiased, is_zero, lerp
+from .adam import ADAM_BUFFERS, AdamState, decay_weights_torch, init, optax_m_hat
+from .lines import coupled, decoupled
 
 
 def _rho(beta2, t):
@@ -37,6 +38,27 @@ def torch(lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay=False) -> 
         return p - m_hat * lr * factor(new), new
 
     return Rule(init, step, lambda s: lr * factor(s))
+
+def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    lines, X, G = [], "x", "g"
+    rho = [("rinf", "2/(1 - beta2) - 1"), ("rho", "rinf - 2*t*beta2^t/(1 - beta2^t)"),
+           ("r", "sqrt((rho - 4)*(rho - 2)*rinf/((rinf - 4)*(rinf - 2)*rho))")]
+    notes = ["m_0 = v_0 = 0."]
+    if flavor == "optax":
+        mhat = ("beta1*m/(1 - beta1^(t + 1)) + (1 - beta1)*g/(1 - beta1^t)" if hp.get("nesterov")
+                else "m/(1 - beta1^t)")
+        return [("m", "beta1*m + (1 - beta1)*g"), ("v", "beta2*v + (1 - beta2)*g^2"), ("mhat", mhat),
+                ("vhat", "v/(1 - beta2^t)"), *rho,
+                ("x", [("x - lr*r*mhat/(sqrt(vhat) + eps)", ("rho", ">=", "5")), ("x - lr*mhat", None)])], notes
+    if hp.get("decoupled_weight_decay"):
+        lines, X = decoupled(hp, "x*(1 - lr*weight_decay)")
+    else:
+        lines, G = coupled(hp)
+    return lines + [("m", f"beta1*m + (1 - beta1)*{G}"), ("v", f"beta2*v + (1 - beta2)*{G}^2"),
+                    ("mhat", "m/(1 - beta1^t)"), *rho,
+                    ("x", [(f"{X} - lr*mhat*r*sqrt(1 - beta2^t)/(sqrt(v) + eps)", ("rho", ">", "5")),
+                           (f"{X} - lr*mhat", None)])], notes
+
 
 
 def optax(lr, beta1, beta2, eps, nesterov) -> Rule:
@@ -71,4 +93,7 @@ RADAM = OptimizerSpec(
     },
     second="beta1",
     coordinatewise=True,
+    equations=equations, state_fields={"m": "m", "v": "v"}, buffers=ADAM_BUFFERS,
+    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    color="#44aa99",
 )

@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, is_zero, lerp, pick
+from ..spec import Flavor, OptimizerSpec, Rule, View, is_zero, lerp, pick
+from .lines import coupled, decoupled
 
 
 class RMSState(NamedTuple):
@@ -85,6 +86,37 @@ def keras(lr, decay, eps, momentum, centered, weight_decay) -> Rule:
 
     return Rule(_init(), step, lambda s: lr / denom(s))
 
+def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
+    lines, X, G = [], "x", "g"
+    if flavor == "torch":
+        lines, G = coupled(hp)
+    elif flavor == "keras":
+        lines, X = decoupled(hp)
+    lines.append(("v", f"decay*v + (1 - decay)*{G}^2"))
+    V, A = "v", "a"
+    if hp.get("centered"):
+        lines.append(("a", f"decay*a + (1 - decay)*{G}"))
+    if flavor == "optax" and hp.get("bias_correction"):
+        lines.append(("vhat", "v/(1 - decay^t)"))
+        V = "vhat"
+        if hp.get("centered"):
+            lines.append(("ahat", "a/(1 - decay^t)"))
+            A = "ahat"
+    var = f"({V} - {A}^2)" if hp.get("centered") else V
+    inside = {"torch": False, "keras": True}.get(flavor, hp.get("eps_in_sqrt", True))
+    den = f"sqrt({var} + eps)" if inside else f"(sqrt({var}) + eps)"
+    notes = [f"v_0 = {hp.get('initial_accumulator', 0):g}."]
+    mom = hp.get("momentum", 0)
+    if not mom:
+        return lines + [("x", f"{X} - lr*{G}/{den}")], notes
+    if flavor == "keras":
+        return lines + [("b", f"momentum*b + lr*{G}/{den}"), ("x", f"{X} - b")], notes
+    if flavor == "optax":
+        step = f"x - lr*{G}/{den} + momentum*b" if hp.get("nesterov") else "x + b"
+        return lines + [("b", f"momentum*b - lr*{G}/{den}"), ("x", step)], notes
+    return lines + [("b", f"momentum*b + {G}/{den}"), ("x", f"{X} - lr*b")], notes
+
+
 
 def optax(lr, decay, eps, initial_accumulator, eps_in_sqrt, centered, momentum, nesterov,
           bias_correction) -> Rule:
@@ -129,4 +161,9 @@ RMSPROP = OptimizerSpec(
     },
     second="decay",
     coordinatewise=True,
+    equations=equations, state_fields={"v": "sq_avg", "a": "grad_avg", "b": "momentum_buf"},
+    buffers={"sq_avg": "v: the decaying average of squared gradients.",
+             "grad_avg": "a: the decaying average of gradients (centered only).",
+             "momentum_buf": "b: the momentum buffer of scaled gradients (momentum only)."},
+    average=View("grad_avg", "ḡ"), squares=View("sq_avg", "v"), family="adaptive", color="#e69f00",
 )
