@@ -6,9 +6,6 @@ component as an element whose data is the JSON payload the browser parses. These
 
 from __future__ import annotations
 
-import base64
-
-import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from ui.live_chart import read_payload
@@ -28,12 +25,3 @@ def figures(at: AppTest) -> list[dict]:
 def charts(at: AppTest) -> int:
     """How many live charts the page drew."""
     return len(live_charts(at))
-
-
-def read_array(value) -> np.ndarray:
-    """An array as sent to the browser (a plotly typed-array spec, or a plain list) back as NumPy."""
-    if isinstance(value, dict) and "bdata" in value:
-        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return a.reshape([int(n) for n in shape.split(",")]) if shape else a
-    return np.asarray(value)

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from app_helpers import charts, figures, read_array
+from app_helpers import charts, figures
+from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
 import optim

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from figure_helpers import as_figure
+from figure_helpers import as_figure, read_array
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +25,16 @@ from ui.urlstate import decode_playground, encode_playground
 from viz import band_figure as viz_band_figure
 from viz import sweep_figure as viz_sweep_figure
 from viz.bands import Band, quantiles
-from viz.basinmap import BASIN_COLORS, DIVERGED_COLOR, NOT_CONVERGED_COLOR, BasinPanel, basin_colors, basin_figure
+from viz.basinmap import (
+    BASIN_COLORS,
+    DIVERGED_COLOR,
+    MIN_PANEL,
+    NOT_CONVERGED_COLOR,
+    PANEL_HEIGHT,
+    BasinPanel,
+    basin_colors,
+    basin_figure,
+)
 from viz.sweepmap import DIVERGED_COLOR as SWEEP_DIVERGED
 from viz.sweepmap import SweepGrid, log_edges, selected_cell
 from viz.tuning import TuningResult, tuning_figure
@@ -192,17 +201,40 @@ def test_basin_figure_colours_each_minimum_and_the_outcomes():
     m = optim.basins(optim.make_optimizer("sgd", lr=0.01, momentum=0.9), obj, resolution=40, steps=200)
     panel = BasinPanel("SGD", m.labels, m.steps_to_converge)
     fig = basin_figure([panel, panel], m.xs, m.ys, obj.minima)
+    z = read_array(next(t for t in fig["data"] if t["meta"] == "basins")["z"])
+    fig = as_figure(fig)
     heat = next(t for t in fig.data if t.meta == "basins")
-    z = np.asarray(heat.z)
     assert z.dtype == np.int8 and set(np.unique(z)) <= {-1, 0, 1, 2, 3, 4}
     scale = [c for _, c in heat.colorscale]
     assert scale[0] == DIVERGED_COLOR and scale[2] == NOT_CONVERGED_COLOR and scale[4:] == [
         c for c in BASIN_COLORS[:4] for _ in range(2)]
     stars = [t for t in fig.data if t.meta == "minima"]
     assert len(stars) == 2 and len(stars[0].x) == 4
-    steps_fig = basin_figure([panel], m.xs, m.ys, obj.minima, view="steps", max_steps=200)
+    steps_fig = as_figure(basin_figure([panel], m.xs, m.ys, obj.minima, view="steps", max_steps=200))
     heat = next(t for t in steps_fig.data if t.meta == "basins")
     assert heat.zmin == -2 and heat.colorscale[0][1] == DIVERGED_COLOR
+
+
+def test_basin_maps_wrap_into_fewer_columns_on_a_narrow_chart():
+    """Four maps: a 2 x 2 grid below 3 x MIN_PANEL px, one column below 2 x MIN_PANEL; in each grid every map
+    has its own cell, its title right above it, and the first column names the y-axis."""
+    obj = optim.get_objective("himmelblau")
+    lab = np.zeros((3, 3), dtype=int)
+    panels = [BasinPanel(f"map {k}", lab, lab) for k in range(4)]
+    fig = basin_figure(panels, [-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0], obj.minima)
+    assert [a["below"] for a in fig["narrow"]] == [2 * MIN_PANEL, 3 * MIN_PANEL]
+    for cols, arrangement in zip((1, 2), fig["narrow"], strict=True):
+        layout = arrangement["layout"]
+        cells = [(layout[f"xaxis{s}"]["domain"], layout[f"yaxis{s}"]["domain"]) for s in ("", "2", "3", "4")]
+        for i, (xa, ya) in enumerate(cells):
+            for xb, yb in cells[i + 1:]:
+                assert min(xa[1], xb[1]) <= max(xa[0], xb[0]) or min(ya[1], yb[1]) <= max(ya[0], yb[0])
+        titles = layout["annotations"]
+        assert [t["text"] for t in titles] == [p.title for p in panels]
+        assert all(t["y"] == y[1] and x[0] < t["x"] < x[1] for t, (x, y) in zip(titles, cells, strict=True))
+        named = [layout[f"yaxis{s}"]["title"]["text"] for s in ("", "2", "3", "4")]
+        assert named == (["start y"] * 4 if cols == 1 else ["start y", "", "start y", ""])
+        assert layout["height"] >= 4 // cols * PANEL_HEIGHT
 
 
 def test_basin_colours_keep_neighbours_apart_on_rastrigin():

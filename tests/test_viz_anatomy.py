@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from figure_helpers import as_figure
 
 import optim
 import viz
@@ -17,6 +18,7 @@ from viz.anatomy import (
     path_box,
     valley_map,
 )
+from viz.row_grid import BANDS, CHAR_PX, LEGEND_PX, wrap_sentence
 
 VALLEY = optim.get_objective("quadratic", a=0.1, b=5)
 
@@ -115,7 +117,7 @@ def test_anatomy_figure_draws_each_row_for_each_series_and_coordinate():
     runs = [series(run("adagrad", lr=0.1), "AdaGrad", "#cc79a7"),
             series(run("rmsprop", lr=0.1, decay=0.9), "RMSprop", "#e69f00"),
             series(run("adam", lr=0.1), "Adam", "#882255")]
-    fig = anatomy_figure(runs)
+    fig = as_figure(anatomy_figure(runs))
     assert len(traces(fig, "grad")) == 6 and len(traces(fig, "second")) == 6
     assert len(traces(fig, "lr")) == 6 and len(traces(fig, "step")) == 6
     assert len(traces(fig, "plain-step")) == 6
@@ -134,7 +136,7 @@ def test_anatomy_figure_draws_each_row_for_each_series_and_coordinate():
 
 
 def test_anatomy_figure_row_and_column_titles_name_what_is_drawn():
-    fig = anatomy_figure([series(run("rmsprop", lr=0.1))], coords=("W (weight)", "b (bias)"))
+    fig = as_figure(anatomy_figure([series(run("rmsprop", lr=0.1))], coords=("W (weight)", "b (bias)")))
     texts = [a.text for a in fig.layout.annotations]
     assert any("W (weight)" in t for t in texts) and any("b (bias)" in t for t in texts)
     assert any("Effective learning rate" in t for t in texts)
@@ -145,7 +147,7 @@ def test_anatomy_figure_row_and_column_titles_name_what_is_drawn():
 def test_signed_values_on_linear_axes_show_the_zig_zag():
     bowl = optim.get_objective("quadratic", a=0.2, b=990)
     gd = run("gd", steps=50, objective=bowl, x0=(-1.2, 0.5), lr=0.001)
-    fig = anatomy_figure([series(gd)], rows=("step",), log=False, plain=False)
+    fig = as_figure(anatomy_figure([series(gd)], rows=("step",), log=False, plain=False))
     b_step = traces(fig, "step")[1]
     assert fig.layout.yaxis2.type == "linear"
     assert (np.sign(b_step.y[1:]) != np.sign(b_step.y[:-1])).all()  # flips every step
@@ -154,15 +156,15 @@ def test_signed_values_on_linear_axes_show_the_zig_zag():
 
 def test_zeros_leave_gaps_on_log_axes_instead_of_breaking_them():
     t = run("gd", steps=10, objective=optim.get_objective("quadratic"), x0=(0.0, 1.0), lr=0.01)
-    fig = anatomy_figure([series(t)], rows=("grad",))
+    fig = as_figure(anatomy_figure([series(t)], rows=("grad",)))
     x_grad = traces(fig, "grad")[0]
     assert np.isnan(np.asarray(x_grad.y, dtype=float)).all()  # gradient in x is exactly 0
 
 
 def test_memory_row_can_show_g_squared_and_denominator_floors():
     t = run("rmsprop", lr=0.1)
-    fig = anatomy_figure([series(t)], rows=("second", "denominator"), g2=True,
-                         floors={"sqrt": (1e-4, "√ε"), "eps": (1e-8, "ε")})
+    fig = as_figure(anatomy_figure([series(t)], rows=("second", "denominator"), g2=True,
+                                   floors={"sqrt": (1e-4, "√ε"), "eps": (1e-8, "ε")}))
     g2 = traces(fig, "g2")
     assert len(g2) == 2 and g2[0].mode == "markers"
     np.testing.assert_allclose(g2[0].customdata, (t.grads[:, 0] ** 2).astype(np.float32), rtol=1e-6)
@@ -170,6 +172,31 @@ def test_memory_row_can_show_g_squared_and_denominator_floors():
     assert len(floors) == 4
     labels = [a for a in fig.layout.annotations if (a.name or "").startswith("floor:")]
     assert sorted(a.y for a in labels) == [-8, -8, -4, -4]  # log10 of the floors, on log axes
+
+
+def test_row_sentences_wrap_and_rows_make_room_on_narrow_charts():
+    """In each width band the sentences over the rows wrap to fit the band's narrowest chart, every row keeps
+    its own band of height below the previous row's sentence, and the columns stay apart."""
+    fig = anatomy_figure([series(run("rmsprop", lr=0.1))])
+    assert [a["below"] for a in fig["narrow"]] == [b for b, _, _ in BANDS]
+    for (_, narrowest, _), arrangement in zip(BANDS, fig["narrow"], strict=True):
+        layout = arrangement["layout"]
+        rows = [a for a in layout["annotations"] if a["name"].startswith("row:")]
+        assert len(rows) == 4
+        for a in rows:
+            lines = a["text"].split("<br>")
+            assert max(len(line) - len("<b></b>") for line in lines) * CHAR_PX <= narrowest - 80
+        tops = [layout[f"yaxis{k}"]["domain"] for k in ("", "3", "5", "7")]
+        assert all(upper[0] > lower[1] for upper, lower in zip(tops, tops[1:], strict=False))
+        assert [a["y"] for a in rows] == [d[1] for d in tops]
+        assert layout["xaxis"]["domain"][1] < layout["xaxis2"]["domain"][0]
+        def panel_px(lay, margin):
+            return (lay["yaxis"]["domain"][1] - lay["yaxis"]["domain"][0]) * (
+                lay["height"] - margin["t"] - margin["b"] - LEGEND_PX)
+        wide = fig["layout"]
+        assert panel_px(layout, {**wide["margin"], **layout["margin"]}) == pytest.approx(
+            panel_px(wide, wide["margin"]), abs=2)  # the panels keep their height; the sentences get room
+    assert wrap_sentence("one two three", 7) == ["one two", "three"]
 
 
 def test_unknown_rows_are_refused():

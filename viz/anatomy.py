@@ -24,6 +24,7 @@ from plotly.subplots import make_subplots
 import optim
 
 from .layout import base_layout
+from .row_grid import row_arrangements
 from .series import esc, f32
 
 ROWS: dict[str, str] = {
@@ -170,7 +171,7 @@ def anatomy_figure(
     row_titles: dict[str, str] | None = None,
     height_per_row: int = 210,
     title: str = "",
-) -> go.Figure:
+) -> dict:
     """Per-coordinate time series of each series' run: one row per quantity, one column per coordinate.
 
     Args:
@@ -190,17 +191,18 @@ def anatomy_figure(
         title: figure title.
 
     Returns:
-        A ``go.Figure``. Data traces have ``meta`` in ``grad``, ``first``, ``second``, ``g2``, ``lr``,
-        ``denominator``, ``step``, ``plain-step``; ``name`` is the series label; ``x`` is the step
-        t = 1..S; ``customdata`` holds the signed value for the hover. Floors are layout shapes
-        named ``floor:<name>``.
+        A figure dict for the live chart, with ``narrow``: the arrangements for narrower charts (the row
+        sentences wrapped, see :mod:`viz.row_grid`). Data traces have ``meta`` in ``grad``, ``first``,
+        ``second``, ``g2``, ``lr``, ``denominator``, ``step``, ``plain-step``; ``name`` is the series
+        label; ``x`` is the step t = 1..S; ``customdata`` holds the signed value for the hover. Floors
+        are layout shapes named ``floor:<name>``.
 
     Example:
         >>> import optim, viz
         >>> bowl = optim.get_objective("quadratic", a=0.1, b=5)
         >>> t = optim.run(optim.make_optimizer("adagrad", lr=0.1), bowl, x0=[9.0, -3.0], steps=50)
         >>> fig = anatomy_figure([viz.Series("AdaGrad", "#0072b2", t)])
-        >>> sorted({tr.meta for tr in fig.data})
+        >>> sorted({tr["meta"] for tr in fig["data"]})
         ['grad', 'lr', 'plain-step', 'second', 'step']
     """
     rows = tuple(rows)
@@ -253,7 +255,10 @@ def anatomy_figure(
     layout["margin"] = dict(l=70, r=10, t=60 if title else 40, b=10)
     layout["hovermode"] = "x"
     fig.update_layout(**layout)
-    return fig
+    out = fig.to_plotly_json()
+    out["layout"].pop("template", None)  # the live chart puts the app theme's template under every figure
+    out["narrow"] = row_arrangements(out["layout"], rows=len(rows), cols=2)
+    return out
 
 
 def _ref(axis) -> str:
@@ -267,7 +272,7 @@ def _row_headers(fig: go.Figure, rows, titles: dict[str, str], coords: tuple[str
         top = fig.get_subplot(r, 1).yaxis.domain[1]
         fig.add_annotation(text=f"<b>{esc(titles[kind])}</b>", x=0.0, xref="paper", xanchor="left", y=top,
                            yref="paper", yanchor="bottom", yshift=2, showarrow=False, font=dict(size=12),
-                           name=f"row:{kind}")
+                           align="left", name=f"row:{kind}")
     for c in range(2):
         x0, x1 = fig.get_subplot(1, c + 1).xaxis.domain
         fig.add_annotation(text=f"<i>{esc(coords[c])}</i>", x=(x0 + x1) / 2, xref="paper", xanchor="center",

@@ -11,6 +11,10 @@ plain gradient descent respects). One panel per optimizer, all with the same col
 - ``view="steps"``: steps until converged, on a sequential scale, with the same grey and black.
 
 Each panel is one heatmap of small integers (drawn compactly), so four 200 x 200 maps stay light.
+
+The panels stand in one row; ``fig["narrow"]`` holds grids of fewer columns the live chart switches to
+when the chart is too narrow for each panel to get :data:`MIN_PANEL` pixels (one column on a phone or
+an 800 px window), so a map never shrinks below readable and the panel titles never run together.
 Codes in the basin view: ``k`` (1-based) for minimum ``k``, 0 for not converged, -1 for diverged.
 """
 
@@ -24,7 +28,7 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from . import colors
-from .layout import base_layout
+from .layout import base_layout, grid_arrangements
 from .series import esc, fmt
 
 NOT_CONVERGED_COLOR = "#c4c4c4"
@@ -36,6 +40,13 @@ MINIMUM_FILL = "#ffffff"
 """Stars marking the minima are white with a black outline: visible on every basin colour."""
 MAX_LEGEND_MINIMA = 12
 """With more minima than this, the legend says "colours repeat" instead of naming each one."""
+
+MIN_PANEL = 290
+"""Narrowest width in pixels a panel (map, tick labels and spacing) gets before the maps wrap to fewer columns."""
+PANEL_HEIGHT = 400
+"""Height in pixels of one row of maps, title and x-axis title included, once the maps wrap to rows."""
+LEGEND_HEIGHT = 120
+"""Room in pixels the legend's rows take under the maps (Plotly grows the bottom margin by this much)."""
 
 NOT_CONVERGED, DIVERGED = -1, -2  # the core's labels (optim.NOT_CONVERGED, optim.DIVERGED)
 
@@ -143,8 +154,9 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
         pick: a start point a person picked: a ``meta="pick"`` ring on every panel.
 
     Returns:
-        A ``go.Figure``: per panel a ``meta="basins"`` heatmap and ``meta="minima"`` stars (and the
-        ``meta="pick"`` ring); legend-only ``meta="legend"`` swatches once.
+        A figure dict for the live chart: per panel a ``meta="basins"`` heatmap and ``meta="minima"`` stars
+        (and the ``meta="pick"`` ring); legend-only ``meta="legend"`` swatches once; ``narrow``, the grids
+        of fewer columns for narrow charts.
 
     Example:
         >>> from collections import namedtuple
@@ -153,10 +165,12 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
         >>> lab = np.array([[0, 1, -1], [0, 1, -2]])
         >>> p = BasinPanel("GD", lab, np.where(lab >= 0, 10, -1))
         >>> fig = basin_figure([p, p], [-1.0, 0.0, 1.0], [0.0, 1.0], mins)
-        >>> [t.meta for t in fig.data if t.meta != "legend"]
+        >>> [t["meta"] for t in fig["data"] if t["meta"] != "legend"]
         ['basins', 'minima', 'basins', 'minima']
-        >>> [t.name for t in fig.data if t.meta == "legend"]
+        >>> [t["name"] for t in fig["data"] if t["meta"] == "legend"]
         ['minimum 1 at (-1, 0)', 'minimum 2 at (1, 0)', 'reached no minimum', 'diverged']
+        >>> [(a["below"], a["layout"]["height"]) for a in fig["narrow"]]
+        [(580, 980)]
     """
     if view not in ("basin", "steps"):
         raise ValueError(f"view must be 'basin' or 'steps', got {view!r}.")
@@ -211,7 +225,12 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
     layout["margin"] = dict(l=50, r=10, t=50, b=10)
     fig.update_layout(**layout)
     fig.update_annotations(font=dict(size=13))
-    return fig
+    out = fig.to_plotly_json()
+    out["layout"].pop("template", None)  # the live chart puts the app theme's template under every figure
+    out["narrow"] = grid_arrangements([p.title for p in panels], cols, min_panel=MIN_PANEL, row_px=PANEL_HEIGHT,
+                                      extra_px=LEGEND_HEIGHT + layout["margin"]["t"] + layout["margin"]["b"],
+                                      y_title="start y", title_size=13)
+    return out
 
 
 def _minima_trace(minima, mcolors) -> go.Scatter:

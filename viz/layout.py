@@ -60,3 +60,52 @@ def panel_title(text: str, xdomain, ydomain, size: int = 12) -> dict:
     """A panel's title above its top edge, centred, as ``make_subplots``' ``subplot_titles`` are."""
     return dict(text=text, x=(xdomain[0] + xdomain[1]) / 2, xref="paper", xanchor="center", y=ydomain[1],
                 yref="paper", yanchor="bottom", showarrow=False, font=dict(size=size))
+
+
+def grid_arrangements(titles: list[str], cols: int, *, min_panel: int, row_px: int, extra_px: int,
+                      hspace: float = 0.1, gap_px: int = 80, x_title: str | None = None,
+                      y_title: str | None = None, title_size: int = 12) -> list[dict]:
+    """The live chart's narrow arrangements (``fig["narrow"]``) of a figure of one titled panel per entry of
+    ``titles``, laid out ``cols`` to a row: for each smaller column count, the layout that wraps the panels
+    into that many columns, used below the chart width where one more column would leave a panel less than
+    ``min_panel`` pixels. So a small map never shrinks below readable and neighbouring titles never run
+    together.
+
+    Args:
+        titles: the panels' titles, in order (panel ``k`` is ``xaxis<k>``/``yaxis<k>``, the first unnumbered).
+        cols: the columns of the wide layout.
+        min_panel: narrowest width in pixels a panel (plot, tick labels, spacing) may get.
+        row_px: height in pixels of a row of panels, its title and x-axis labels included.
+        extra_px: height in pixels of the figure besides its rows (margins, legend).
+        hspace: gap between columns, as a paper fraction.
+        gap_px: gap in pixels between rows (the row above's tick labels and this row's titles).
+        x_title, y_title: axis titles for the bottom row's x-axes and the first column's y-axes.
+        title_size: font size of the panel titles.
+
+    Example:
+        >>> [(a["below"], a["layout"]["height"]) for a in grid_arrangements(["a", "b", "c", "d"], 4, min_panel=200,
+        ...                                                                 row_px=300, extra_px=50)]
+        [(400, 1250), (600, 650)]
+    """
+    n, out, seen = len(titles), [], set()
+    for want in range(1, min(cols, n)):
+        rows = -(-n // want)
+        fit = -(-n // rows)  # 4 panels in 3 columns would leave one alone: 2 x 2 instead
+        if fit in seen:
+            continue
+        seen.add(fit)
+        cells = grid_domains(rows, fit, hspace if fit > 1 else 0.0, gap_px / (rows * row_px))
+        layout: dict = {"height": rows * row_px + extra_px, "annotations": []}
+        for i, (title, (xd, yd)) in enumerate(zip(titles, cells, strict=False)):
+            suffix = "" if i == 0 else str(i + 1)
+            r, c = divmod(i, fit)
+            layout[f"xaxis{suffix}"] = {"domain": xd}
+            layout[f"yaxis{suffix}"] = {"domain": yd}
+            if x_title is not None:
+                below_free = i + fit >= n  # nothing under this panel: it names the x-axis
+                layout[f"xaxis{suffix}"]["title"] = {"text": x_title if below_free else "", "standoff": 2}
+            if y_title is not None:
+                layout[f"yaxis{suffix}"]["title"] = {"text": y_title if c == 0 else "", "standoff": 2}
+            layout["annotations"].append(panel_title(title, xd, yd, size=title_size))
+        out.append({"below": (fit + 1) * min_panel, "layout": layout})
+    return out

@@ -1,6 +1,7 @@
 """Small multiples: one contour panel per series, same domain, levels and colours in every panel.
 
 When several paths overlap on one map they hide each other; side by side panels show each alone.
+On a narrow chart the panels wrap into fewer columns, so a title never runs into its neighbour's.
 All panels share one colour axis (one colourbar) and one domain (:func:`viz.fit_domain` over all
 series), so panels compare at a glance; each panel's title is its series label. Panels use a
 coarser grid (:data:`PANEL_GRID`) and no hover on the map itself (paths and markers keep theirs),
@@ -13,12 +14,15 @@ import math
 
 from . import colors
 from .domain import Domain, check_domain, equal_aspect, fit_domain
-from .layout import base_layout, grid_domains, panel_title
+from .layout import base_layout, grid_arrangements, grid_domains, panel_title
 from .levels import grid_values, map_levels
 from .traces import contour_trace, endpoint_traces, minima_traces, path_trace, step_marker_trace
 
 PANEL_GRID = 64
 """Contour grid points per axis in each panel (panels are small; keeps the figure light)."""
+MIN_PANEL = 240
+"""Narrowest width in pixels a panel gets before the panels wrap to fewer columns (``fig["narrow"]``): below
+that its title (a configuration's label) runs into the next one's."""
 
 
 def small_multiples(
@@ -47,9 +51,9 @@ def small_multiples(
         grid: contour grid points per axis in each panel.
 
     Returns:
-        A figure dict (``{"data", "layout"}``) with ``max(1, len(series))`` panels; each has a
+        A figure dict (``{"data", "layout", "narrow"}``) with ``max(1, len(series))`` panels; each has a
         ``"contour"`` trace (sharing ``coloraxis``), the minima, and its series' ``"path"``, ``"start"``
-        and ``"end"``/``"diverged"``.
+        and ``"end"``/``"diverged"``. ``narrow`` wraps the panels into fewer columns on narrow charts.
 
     Example:
         >>> import optim, viz
@@ -103,4 +107,6 @@ def small_multiples(
             yax.update(scaleanchor=f"x{suffix}", scaleratio=1)
         layout[f"yaxis{suffix}"] = yax
         layout["annotations"].append(panel_title(titles[i], xdom, ydom))
-    return {"data": data, "layout": layout}
+    narrow = grid_arrangements(titles, cols, min_panel=MIN_PANEL, row_px=height_per_row, extra_px=40,
+                               hspace=0.1, x_title="x", y_title="y")
+    return {"data": data, "layout": layout, "narrow": narrow}
