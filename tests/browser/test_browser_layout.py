@@ -1,0 +1,125 @@
+"""Every page reads at 800, 1280 and 1600 px, in the light and the dark theme: nothing overlaps, nothing is cut.
+
+For each page and window size the test measures, in the browser, every chart's panels (the plot area of each
+2-D subplot, each 3D scene) and colour bars, and fails when two of them intersect; it also fails when a title
+or a sidebar expander's name is cut off (its text wider than its box), when a chart's text runs past the chart's
+edge, when two of a chart's titles or notes run into each other, or when a tick label sits on a plot area. The charts' text must take the
+theme's colour. A screenshot of every page and size lands in tests/artifacts/layout/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from .conftest import ARTIFACTS
+from .helpers import IDLE, no_exception
+
+PAGES = {"": 1, "compare": 2, "sweep": 1, "tune": 1, "basins": 1, "minibatch": 3, "inside": 3, "lessons": 0}
+"""Page address -> how many charts it draws by default."""
+SIZES = [(800, 900, "light"), (1280, 800, "dark"), (1600, 1000, "light")]
+TEXT = {"light": "#262730", "dark": "#e8eaee"}
+
+# Boxes (page pixels) of every panel and colour bar of every chart: 2-D plot areas, 3D scenes, colour bars.
+BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd, c) => {
+    const L = gd._fullLayout, r = gd.getBoundingClientRect(), out = [];
+    for (const [name, p] of Object.entries(L._plots || {})) {
+        out.push({what: `chart ${c} subplot ${name}`, x: r.left + p.xaxis._offset, y: r.top + p.yaxis._offset,
+                  w: p.xaxis._length, h: p.yaxis._length});
+    }
+    for (const key of Object.keys(L).filter(k => /^scene\\d*$/.test(k))) {
+        const d = L[key].domain, s = L._size;
+        out.push({what: `chart ${c} ${key}`, x: r.left + s.l + d.x[0] * s.w, y: r.top + s.t + (1 - d.y[1]) * s.h,
+                  w: (d.x[1] - d.x[0]) * s.w, h: (d.y[1] - d.y[0]) * s.h});
+    }
+    gd.querySelectorAll('g.colorbar').forEach((bar, i) => {
+        const b = bar.getBoundingClientRect();
+        if (b.width > 0) out.push({what: `chart ${c} colour bar ${i}`, x: b.left, y: b.top, w: b.width, h: b.height});
+    });
+    return out; })"""
+# Titles and sidebar expander names whose text is wider than their box (cut off, not wrapped).
+CUT_JS = """() => Array.from(document.querySelectorAll(
+        'h1, h2, h3, h4, [data-testid=stExpander] summary p, [data-testid=stMarkdownContainer] strong'))
+    .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.slice(0, 60))"""
+# Chart text that runs past its chart's edge, tick labels that sit on a plot area (their own or a neighbour's),
+# and titles or notes that run into each other.
+TEXT_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd, c) => {
+    const r = gd.getBoundingClientRect(), L = gd._fullLayout, out = [];
+    const areas = Object.entries(L._plots || {}).map(([name, p]) => ({name, x: r.left + p.xaxis._offset,
+        y: r.top + p.yaxis._offset, w: p.xaxis._length, h: p.yaxis._length}));
+    gd.querySelectorAll('text').forEach(t => {
+        const b = t.getBoundingClientRect(), words = (t.textContent || '').slice(0, 50);
+        if (b.width === 0 || !words.trim()) return;
+        if (b.left < r.left - 2 || b.right > r.right + 2)
+            out.push(`chart ${c}: text runs past the chart's edge: ${JSON.stringify(words)}`);
+        if (t.closest('g.xtick, g.ytick')) for (const a of areas) {
+            const dx = Math.min(b.right, a.x + a.w) - Math.max(b.left, a.x);
+            const dy = Math.min(b.bottom, a.y + a.h) - Math.max(b.top, a.y);
+            if (dx > 2 && dy > 2) out.push(`chart ${c}: tick label ${JSON.stringify(words)} sits on subplot ${a.name}`);
+        }
+    });
+    const notes = Array.from(gd.querySelectorAll('g.annotation, g.g-gtitle text')).map(n => [n, n.getBoundingClientRect()])
+        .filter(([, b]) => b.width > 0);
+    notes.forEach(([n, a], i) => notes.slice(i + 1).forEach(([m, b]) => {
+        const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (dx > 2 && dy > 2) out.push(`chart ${c}: ${JSON.stringify(n.textContent.slice(0, 40))} runs into `
+                                       + JSON.stringify(m.textContent.slice(0, 40)));
+    }));
+    return out; })"""
+FONT_JS = "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g._fullLayout.font.color)"
+
+
+def overlaps(boxes: list[dict], tolerance: float = 1.0) -> list[str]:
+    """Pairs of boxes that intersect by more than ``tolerance`` pixels each way."""
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            dx = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            dy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if dx > tolerance and dy > tolerance:
+                out.append(f"{a['what']} overlaps {b['what']} by {dx:.0f} x {dy:.0f} px")
+    return out
+
+
+def test_overlap_check_finds_an_overlap():
+    assert overlaps([{"what": "a", "x": 0, "y": 0, "w": 10, "h": 10}, {"what": "b", "x": 5, "y": 5, "w": 10, "h": 10}])
+    assert not overlaps([{"what": "a", "x": 0, "y": 0, "w": 10, "h": 10},
+                         {"what": "b", "x": 10, "y": 0, "w": 10, "h": 10}])
+
+
+@pytest.mark.parametrize(("width", "height", "scheme"), SIZES, ids=[f"{w}-{s}" for w, _, s in SIZES])
+def test_every_page_reads_at_this_size(browser, app_url, width, height, scheme):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    try:
+        for path, charts in PAGES.items():
+            page.goto(f"{app_url}/{path}")
+            page.wait_for_selector(IDLE, timeout=90_000)
+            page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}",
+                                   timeout=90_000)
+            time.sleep(1.5)  # the charts settle into their arrangement for this width
+            no_exception(page)
+            name = path or "playground"
+            background = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stApp]'))"
+                                       ".backgroundColor")
+            rgb = [int(v) for v in background[background.index("(") + 1:-1].split(",")[:3]]
+            if (sum(rgb) < 200) != (scheme == "dark"):
+                problems.append(f"{name}: the page is not in the {scheme} theme ({background})")
+            problems += [f"{name}: {p}" for p in overlaps(page.evaluate(BOXES_JS))]
+            problems += [f"{name}: cut off: {t!r}" for t in page.evaluate(CUT_JS)]
+            problems += [f"{name}: {p}" for p in page.evaluate(TEXT_JS)]
+            problems += [f"{name}: chart text {c} in the {scheme} theme" for c in page.evaluate(FONT_JS)
+                         if c != TEXT[scheme]]
+            (ARTIFACTS / "layout").mkdir(parents=True, exist_ok=True)
+            # Streamlit scrolls inside its main section, so the window grows to the page's height for the shot.
+            tall = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+            page.set_viewport_size({"width": width, "height": max(height, tall)})
+            time.sleep(0.5)
+            page.screenshot(path=str(ARTIFACTS / "layout" / f"{name}_{width}_{scheme}.png"))
+            page.set_viewport_size({"width": width, "height": height})
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
