@@ -3,8 +3,9 @@
 For each page and window size the test measures, in the browser, every chart's panels (the plot area of each
 2-D subplot, each 3D scene) and colour bars, and fails when two of them intersect; it also fails when a title
 or a sidebar expander's name is cut off (its text wider than its box), when a chart's text runs past the chart's
-edge, when two of a chart's titles or notes run into each other, or when a tick label sits on a plot area. The charts' text must take the
-theme's colour. A screenshot of every page and size lands in tests/artifacts/layout/ for a person to look at.
+edge, when two of a chart's titles or notes run into each other, or when a tick label sits on a plot area.
+The charts' text must take the theme's colour. A screenshot of every page and size lands in
+tests/artifacts/layout/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ TEXT_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flat
             if (dx > 2 && dy > 2) out.push(`chart ${c}: tick label ${JSON.stringify(words)} sits on subplot ${a.name}`);
         }
     });
-    const notes = Array.from(gd.querySelectorAll('g.annotation, g.g-gtitle text')).map(n => [n, n.getBoundingClientRect()])
+    const notes = Array.from(gd.querySelectorAll('g.annotation, g.g-gtitle text'))
+        .map(n => [n, n.getBoundingClientRect()])
         .filter(([, b]) => b.width > 0);
     notes.forEach(([n, a], i) => notes.slice(i + 1).forEach(([m, b]) => {
         const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
