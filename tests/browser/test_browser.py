@@ -137,6 +137,7 @@ def test_a_learning_rate_change_keeps_the_camera_zoom_hidden_series_and_step(pag
     page.mouse.down()
     page.mouse.move(x1, y1, steps=8)
     page.mouse.up()
+    time.sleep(0.8)  # not a double click (which plotly reads as "show only this series")
     page.locator(".legend .traces").first.click()  # hide gradient descent on every panel
     page.get_by_role("slider", name="Step").focus()
     page.keyboard.press("Home")
@@ -310,23 +311,3 @@ def test_narrow_windows_rearrange_the_panels_by_themselves(page, app_url):
     wait_for(lambda: page.evaluate(DOMAINS_JS)["height"] == wide["height"], "side by side again")
     assert page.locator(IDLE).count() == 1
     no_exception(page)
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width,height", [(800, 900), (1280, 800), (1600, 1000)])
-def test_playground_reads_at_every_size_in_both_themes(browser, app_url, width, height, scheme):
-    """The charts follow the browser's colour scheme and never overlap; screenshots to look at."""
-    page = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme).new_page()
-    try:
-        open_app(page, app_url, 1)
-        time.sleep(1.0)
-        background = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stApp]'))"
-                                   ".backgroundColor")
-        dark = [int(v) for v in background[background.index("(") + 1:-1].split(",")[:3]]
-        assert (sum(dark) < 200) == (scheme == "dark"), background
-        font = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.font.color")
-        assert font == ("#e8eaee" if scheme == "dark" else "#262730")
-        no_exception(page)
-        shot(page, f"browser_playground_{width}_{scheme}")
-    finally:
-        page.context.close()

@@ -3,7 +3,8 @@
 // It receives a figure as data (JSON bytes from Python, never HTML), plots it once with plotly.js
 // and applies every later figure with Plotly.react, so what the person did to the view survives a
 // rerun: the 3D camera, the axis zoom, hidden legend entries (uirevision, plus the camera kept from
-// plotly_relayout because plotly.js can lose it) and the chosen step. It draws the step control
+// plotly_relayout because plotly.js can lose it, and the hidden series kept by legend group) and the
+// chosen step. It draws the step control
 // (Play/Pause, speed, a keyboard-operable range input) when the figure names animated traces, and
 // sends back the events the pages use: a click on a point, a box zoom, the step the person chose.
 //
@@ -81,6 +82,16 @@ function merge(base, over) {
     out[k] = isObject(v) && isObject(out[k]) ? merge(out[k], v) : v;
   }
   return out;
+}
+
+// A short hex digest of ``text`` (FNV-1a), for ids that must be plain identifiers.
+function hash(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16);
 }
 
 // The app's theme, read from the CSS variables Streamlit sets: dark when the background is dark.
@@ -266,6 +277,7 @@ class LiveChart {
     parent.appendChild(this.root);
     this.step = new StepControl(this.root, (i) => this.moveMarkers(i), (s) => this.send("state", "step", s));
     this.cameras = {};
+    this.hidden = new Set();
     this.revision = null;
     this.queue = Promise.resolve();
     this.resize = new ResizeObserver(() => this.onResize());
@@ -282,6 +294,31 @@ class LiveChart {
     this.setStateValue = component.setStateValue;
     this.setTriggerValue = component.setTriggerValue;
     this.queue = this.queue.then(() => this.draw(payload)).catch((e) => console.error("live chart:", e));
+  }
+
+  // Series the person hid in the legend stay hidden across reruns. plotly.js keeps a legend click by
+  // matching traces by index, so when a run gains or loses a marker (reached, left, diverged) the hidden
+  // state landed on the wrong series: every trace gets a uid from what it draws, and every trace of a
+  // hidden legend group (a series' path, markers and loss) starts hidden, new ones included.
+  keepLegend(data, revision) {
+    if (revision !== this.revision) this.hidden = new Set();
+    const seen = {};
+    for (const t of data) {
+      const group = t.legendgroup || t.name || "";
+      const id = `${t.meta || t.type || ""}|${group}|${t.xaxis || t.scene || ""}`;
+      seen[id] = (seen[id] || 0) + 1;
+      t.uid = `u${hash(id)}-${seen[id]}`; // plotly.js puts uids in CSS selectors: letters and digits only
+      if (this.hidden.has(group) && t.visible !== false) t.visible = "legendonly";
+    }
+  }
+
+  // After a legend click: which legend groups the person hid.
+  readLegend() {
+    const hidden = new Set();
+    for (const t of this.plot.data || []) {
+      if (t.visible === "legendonly") hidden.add(t.legendgroup || t.name || "");
+    }
+    this.hidden = hidden;
   }
 
   layoutFor(payload) {
@@ -309,6 +346,7 @@ class LiveChart {
     this.table = fig.step ? this.decodeTable(fig.step) : null;
     const data = fig.data;
     if (this.table) this.place(data, this.step.index);
+    this.keepLegend(data, fig.layout.uirevision);
     const layout = this.layoutFor(payload);
     await Plotly.react(this.plot, data, layout, payload.config);
     if (!this.listening) this.listen();
@@ -368,6 +406,7 @@ class LiveChart {
         if ([x0, x1, y0, y1].every((v) => typeof v === "number")) this.send("trigger", "zoom", { x: [x0, x1], y: [y0, y1] });
       }
     });
+    this.plot.on("plotly_restyle", () => this.readLegend());
     this.plot.on("plotly_click", (e) => {
       if (!events.has("click") || !e || !e.points || !e.points.length) return;
       const p = e.points[0];
