@@ -22,6 +22,7 @@ RuntimeWarning escapes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -200,6 +201,7 @@ def train(
     record: str = "path",
     every: int = 1,
     bound: float = DIVERGENCE_BOUND,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Training:
     """Train ``net`` on ``(X, y)`` with ``optimizer`` (or each of a list), batched over networks.
 
@@ -217,6 +219,8 @@ def train(
         test: ``(X_test, y_test)`` to record the loss and accuracy on held-out points.
         record: ``"path"`` records every ``every`` steps and the last; ``"final"`` only the last.
         bound: parameter magnitude beyond which a network counts as diverged.
+        progress: called as ``progress(k, steps)`` every ``steps // 100`` steps (every step
+            for fewer than 200) and at the end, for a progress bar.
 
     Example:
         >>> import optim
@@ -252,7 +256,7 @@ def train(
     single = C == 1 and B == 1 and np.ndim(params) < 2 and optimizers[0].batch_size is None
     with np.errstate(all="ignore"):
         groups = [_Group(o, slice(c * B, (c + 1) * B), net, theta) for c, o in enumerate(optimizers)]
-        out = _loop(net, X, y, test, theta, groups, plan, steps, C, record, every, bound)
+        out = _loop(net, X, y, test, theta, groups, plan, steps, C, record, every, bound, progress)
     return _finish(out, optimizers, net, X, y, steps, single)
 
 
@@ -263,7 +267,7 @@ def _recorded_steps(steps: int, record: str, every: int) -> np.ndarray:
     return recorded if recorded[-1] == steps else np.append(recorded, steps)
 
 
-def _loop(net, X, y, test, theta, groups, plan, steps, C, record, every, bound) -> dict:
+def _loop(net, X, y, test, theta, groups, plan, steps, C, record, every, bound, progress) -> dict:
     P, N = theta.shape
     recorded = _recorded_steps(steps, record, every)
     R, L = len(recorded), net.n_layers
@@ -285,7 +289,10 @@ def _loop(net, X, y, test, theta, groups, plan, steps, C, record, every, bound) 
     alive = np.ones(N, dtype=bool)
     diverged_at = np.full(N, -1)
     r = 0
+    tick = max(1, steps // 100)
     for k in range(steps + 1):
+        if progress is not None and (k % tick == 0 or k == steps):
+            progress(k, steps)
         out["weight_norms"][k] = layer_norms(theta)
         ok = np.abs(theta).max(axis=0) <= bound
         if k == recorded[r]:

@@ -99,6 +99,15 @@ def test_full_batch_and_steps_or_epochs():
     assert part.steps == 5
 
 
+def test_progress_is_reported_along_the_way_and_at_the_end():
+    seen = []
+    optim.train(adam(), NET, DATA.X, DATA.y, batch_size=4, epochs=10, progress=lambda k, n: seen.append((k, n)))
+    assert seen == [(k, 240) for k in range(0, 241, 2)]  # every steps // 100 steps
+    seen.clear()
+    optim.train(adam(), NET, DATA.X, DATA.y, steps=7, progress=lambda k, n: seen.append(k))
+    assert seen == list(range(8))
+
+
 def test_record_final_and_every():
     kw = dict(params=NET.init([0, 1]), batch_size=16, epochs=3, test=(DATA.X_test, DATA.y_test))
     path = optim.train(adam(), NET, DATA.X, DATA.y, **kw)
