@@ -91,16 +91,18 @@ def _directions(run: Training, path: np.ndarray, method: str, seed) -> tuple[np.
     return center, np.linalg.svd(moves, full_matrices=False)[2][:2]
 
 
-def _project(paths: np.ndarray, center: np.ndarray, D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Plane coordinates ``(N, R, 2)`` of ``paths`` ``(N, R, P)`` and each path's captured share ``(N,)``.
+def _project(params: np.ndarray, center: np.ndarray, D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Plane coordinates ``(N, R, 2)`` of the paths in ``params`` ``(R, N, P)`` and each one's captured share.
 
     The orthogonal projection of v onto the plane has squared length ``m^T G^-1 m`` with
     ``m = D v`` and ``G = D D^T``; its coordinates in the ``(d1, d2)`` basis are ``G^-1 m``.
     """
     inv = np.linalg.inv(D @ D.T)
-    coords = np.empty(paths.shape[:2] + (2,))
-    captured = np.full(len(paths), np.nan)
-    for i, path in enumerate(paths):  # one network at a time: a whole batch of paths can be large
+    R, N = params.shape[:2]
+    coords = np.empty((N, R, 2))
+    captured = np.full(N, np.nan)
+    for i in range(N):  # one network at a time: a whole batch of paths can be large
+        path = params[:, i]
         coords[i] = (path - center) @ D.T @ inv
         finite = np.flatnonzero(np.isfinite(path).all(axis=1))
         if len(finite) < 2:
@@ -149,17 +151,18 @@ def landscape(run: Training, network: int = 0, directions: str = "random", resol
         raise ValueError(f"resolution must be a whole number from 3 to {MAX_RESOLUTION}, got {resolution!r}.")
     if span is not None and not (isinstance(span, (int, float, np.floating)) and 0 < span <= 1e3):
         raise ValueError(f"span must be a number above 0 and at most 1000, got {span!r}.")
-    paths = run.params[:, None, :] if run.params.ndim == 2 else run.params  # (R, N, P)
-    paths = np.ascontiguousarray(paths.transpose(1, 0, 2))
-    if isinstance(network, bool) or not isinstance(network, (int, np.integer)) or not 0 <= network < len(paths):
-        raise ValueError(f"network must be a whole number from 0 to {len(paths) - 1}, got {network!r}.")
-    if not np.isfinite(paths[network, -1]).all():
+    params = run.params[:, None, :] if run.params.ndim == 2 else run.params  # (R, N, P)
+    N = params.shape[1]
+    if isinstance(network, bool) or not isinstance(network, (int, np.integer)) or not 0 <= network < N:
+        raise ValueError(f"network must be a whole number from 0 to {N - 1}, got {network!r}.")
+    path = params[:, network]
+    if not np.isfinite(path[-1]).all():
         step = int(np.atleast_1d(run.diverged_at)[network])
         raise ValueError(f"network {network} diverged at step {step}; a slice needs final parameters, so choose "
                          "a network that did not diverge.")
     with np.errstate(all="ignore"):
-        center, D = _directions(run, paths[network], directions, seed)
-        coords, captured = _project(paths, center, D)
+        center, D = _directions(run, path, directions, seed)
+        coords, captured = _project(params, center, D)
         if span is not None or directions == "random":
             alpha = beta = np.linspace(-(span or 1.0), span or 1.0, resolution)
         else:

@@ -35,6 +35,8 @@ from .run import DIVERGENCE_BOUND
 RECORDS = ("path", "final")
 MAX_ACTIVATIONS = 1 << 24
 """Most hidden activations (networks x batch rows x widest layer) one training step may hold."""
+MAX_RECORD_BYTES = 1 << 29
+"""Most memory the recorded parameters may take (512 MiB)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,6 +254,12 @@ def train(
         raise ValueError(f"{C * B:,} networks x {rows:,} rows per batch x width {max(net.sizes)} is more than "
                          f"{MAX_ACTIVATIONS:,} activations per step; use fewer networks, smaller batches or a "
                          "narrower network.")
+    recorded = len(_recorded_steps(steps, record, every))
+    if recorded * C * B * net.n_params * 8 > MAX_RECORD_BYTES:
+        raise ValueError(f"recording {C * B:,} networks' {net.n_params:,} parameters at {recorded:,} steps would take "
+                         f"{recorded * C * B * net.n_params * 8 / 2**20:,.0f} MiB; the limit is "
+                         f"{MAX_RECORD_BYTES / 2**20:,.0f} MiB, so record fewer steps (a larger every) or "
+                         "record='final'.")
     theta = np.ascontiguousarray(np.tile(starts, (C, 1)).T)  # (P, C B), optimizer-major
     single = C == 1 and B == 1 and np.ndim(params) < 2 and optimizers[0].batch_size is None
     with np.errstate(all="ignore"):

@@ -197,6 +197,8 @@ def test_divergence_is_masked_from_its_step_without_warnings():
         (lambda: optim.train(adam(), NET, DATA.X, DATA.y, epochs=1, record="all"),
          "record must be one of path, final, got 'all'."),
         (lambda: optim.train(adam(), NET, DATA.X, DATA.y, epochs=1, every=0), "every must be a whole number"),
+        (lambda: optim.train(adam(lr=np.full(20, 0.1)), optim.MLP((2, 512, 512, 1)), DATA.X, DATA.y, steps=100),
+         "recording 20 networks' 264,705 parameters at 101 steps would take 4,079 MiB; the limit is 512 MiB"),
         (lambda: optim.train(adam(lr=np.full(400, 0.1)), optim.MLP((2, 512, 1)), DATA.X, DATA.y, epochs=1),
          "400 networks x 96 rows per batch x width 512 is more than 16,777,216 activations per step"),
     ],
