@@ -9,8 +9,9 @@ along two directions:
   center, and the biases' entries are zero (their ``ignore="biasbn"``), so a
   coordinate of 1 is a change the size of the weights themselves;
 - ``"pca"``: the top two principal directions of the run's own trajectory
-  (the right singular vectors of the matrix of ``theta_k - theta_final``), so the
-  plane holds as much of that path's movement as any plane can.
+  (the right singular vectors of the matrix of ``theta_k - theta_final``, not
+  centred, so the plane passes through the final point), so the plane holds as much
+  of that path's movement as any plane through that point can.
 
 Every network's recorded path is projected onto the plane (least squares in the
 ``(d1, d2)`` basis). ``captured`` says, per path, the share of its movement that lies
@@ -31,7 +32,7 @@ from .train import Training
 
 DIRECTIONS = ("random", "pca")
 MAX_RESOLUTION = 201
-GRID_CHUNK = 2048
+GRID_CHUNK = 512
 """How many grid points' parameter vectors are built at once."""
 
 
@@ -84,11 +85,20 @@ def _directions(run: Training, path: np.ndarray, method: str, seed) -> tuple[np.
         rng = np.random.default_rng(seed)
         D = np.stack([filter_normalized(rng.standard_normal(len(center)), center, run.net.layout) for _ in range(2)])
         return center, D
-    moves = path - center
-    if len(moves) < 3 or np.linalg.matrix_rank(moves) < 2:
+    moves = path[np.isfinite(path).all(axis=1)] - center
+    # The top two right singular vectors of ``moves``, from the eigenvectors of its smaller Gram
+    # matrix: an SVD of the whole (steps x parameters) matrix costs far more, and OpenBLAS's
+    # threads make it slower still on a busy machine.
+    wide = len(moves) <= moves.shape[1]
+    values, vectors = np.linalg.eigh(np.einsum("ip,jp->ij", moves, moves) if wide else np.einsum("ip,iq->pq", moves,
+                                                                                                    moves))
+    top = values[::-1][:2]
+    if len(top) < 2 or not top[1] > 1e-12 * top[0]:
         raise ValueError("the principal directions need a path that moves in at least two directions; "
                          "record more steps (smaller every) or use random directions.")
-    return center, np.linalg.svd(moves, full_matrices=False)[2][:2]
+    vectors = vectors[:, ::-1][:, :2]
+    D = (moves.T @ vectors / np.sqrt(top)).T if wide else vectors.T
+    return center, D
 
 
 def _project(params: np.ndarray, center: np.ndarray, D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -172,6 +182,7 @@ def landscape(run: Training, network: int = 0, directions: str = "random", resol
         loss = np.empty(grid.shape[1])
         scratch = Scratch()
         for j in range(0, len(loss), GRID_CHUNK):
-            theta = center[:, None] + D.T @ grid[:, j:j + GRID_CHUNK]
+            a, b = grid[:, j:j + GRID_CHUNK]
+            theta = center[:, None] + D[0][:, None] * a + D[1][:, None] * b  # no BLAS threads for a tiny product
             loss[j:j + GRID_CHUNK] = run.net.evaluate(theta, run.X, run.y, scratch)[0]
     return Landscape(alpha, beta, loss.reshape(A.shape), center, D, directions, int(network), coords, captured)
