@@ -132,7 +132,10 @@ class _Group:
 
 
 def _data(net: MLP, X, y, what: str) -> tuple[np.ndarray, np.ndarray]:
-    X = np.asarray(X, dtype=np.float64) if np.ndim(X) else np.asarray(X)
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be an (n, {net.sizes[0]}) array of numbers.") from None
     if X.ndim != 2 or X.shape[1] != net.sizes[0] or len(X) == 0:
         raise ValueError(f"{what} must be an (n, {net.sizes[0]}) array of points, got shape {X.shape}.")
     if not np.isfinite(X).all():

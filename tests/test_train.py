@@ -175,6 +175,7 @@ def test_divergence_is_masked_from_its_step_without_warnings():
         (lambda: optim.train(adam(), NET, DATA.X, DATA.y + 1, epochs=1),
          "the labels for X must be whole numbers from 0 to 1 for a network with 1 output."),
         (lambda: optim.train(adam(), NET, DATA.X * np.nan, DATA.y, epochs=1), "X must be finite numbers."),
+        (lambda: optim.train(adam(), NET, [["a", "b"]], [0], epochs=1), "X must be an (n, 2) array of numbers."),
         (lambda: optim.train(adam(), NET, DATA.X, DATA.y, epochs=1, test=(DATA.X_test, DATA.y_test[:3])),
          "the test points has 24 points but 3 labels"),
         (lambda: optim.train(adam(), NET, DATA.X, DATA.y), "give the length of training as epochs or as steps"),
