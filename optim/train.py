@@ -242,6 +242,10 @@ def train(
     optimizers = tuple(optimizer) if isinstance(optimizer, (list, tuple)) else (optimizer,)
     if not optimizers or not all(isinstance(o, Optimizer) for o in optimizers):
         raise ValueError("optimizer must be one from optim.make_optimizer, or a non-empty list of them.")
+    for o in optimizers:
+        if "lr_y" in o.hyperparameters:
+            raise ValueError(f"{o.label}: lr_y is the y coordinate's own rate on a 2-D function; a network has "
+                             "one rate for all its parameters, so leave lr_y unset.")
     if not isinstance(net, MLP):
         raise ValueError(f"net must be an optim.MLP, got {type(net).__name__}.")
     if record not in RECORDS:

@@ -170,6 +170,8 @@ def test_divergence_is_masked_from_its_step_without_warnings():
     [
         (lambda: optim.train("adam", NET, DATA.X, DATA.y, epochs=1), "optimizer must be one from optim.make_optimizer"),
         (lambda: optim.train(adam(), "mlp", DATA.X, DATA.y, epochs=1), "net must be an optim.MLP, got str."),
+        (lambda: optim.train(optim.make_optimizer("gd", lr=0.1, lr_y=0.2), NET, DATA.X, DATA.y, epochs=1),
+         "lr_y is the y coordinate's own rate on a 2-D function; a network has one rate"),
         (lambda: optim.train(adam(), NET, DATA.X[:, :1], DATA.y, epochs=1), "X must be an (n, 2) array of points"),
         (lambda: optim.train(adam(), NET, DATA.X, DATA.y[:-1], epochs=1), "X has 96 points but 95 labels"),
         (lambda: optim.train(adam(), NET, DATA.X, DATA.y + 1, epochs=1),
