@@ -31,6 +31,7 @@ from .batches import MAX_STEPS, check_batches, shuffled_batches, steps_per_epoch
 from .network import MLP, Scratch
 from .optimizers import Optimizer
 from .run import DIVERGENCE_BOUND
+from .updates import UpdateGroup
 
 RECORDS = ("path", "final")
 MAX_ACTIVATIONS = 1 << 24
@@ -51,7 +52,8 @@ class Training:
     ``batch_losses`` (S, N), the loss on step k's batch before its update;
     ``weight_norms`` (S+1, N, L), the Frobenius norm of each layer's weight matrix W,
     and ``step_norms`` (S, N, L), that of its update W_{k+1} - W_k (biases left out, as
-    in the usual update-to-weight ratio); ``diverged_at`` (N,), -1 where it did not.
+    in the usual update-to-weight ratio); ``lr`` (S, N), the learning rate in force at each
+    step (a schedule's, or the constant one); ``diverged_at`` (N,), -1 where it did not.
     """
 
     optimizers: tuple[Optimizer, ...]
@@ -68,6 +70,7 @@ class Training:
     batch_losses: np.ndarray
     weight_norms: np.ndarray
     step_norms: np.ndarray
+    lr: np.ndarray
     diverged_at: np.ndarray | int
 
     @property
@@ -99,36 +102,6 @@ def _describe(steps: np.ndarray) -> str:
     if len(steps) <= 6:
         return ", ".join(str(s) for s in steps)
     return f"{steps[0]}, {steps[1]}, ..., {steps[-1]}"
-
-
-class _Group:
-    """One optimizer and the columns (networks) it trains."""
-
-    def __init__(self, optimizer: Optimizer, cols: slice, net: MLP, theta: np.ndarray):
-        self.optimizer, self.cols, self.rule = optimizer, cols, optimizer.rule
-        self.needs = getattr(self.rule, "needs", frozenset())
-        if "hessian" in self.needs:
-            raise ValueError(f"{optimizer.label} needs the full Hessian, which optim.train does not compute for a "
-                             "network; choose a first-order optimizer or L-BFGS.")
-        self.extras = {"layout": net.layout} if "layout" in self.needs else {}
-        self.state = self.rule.init(theta[:, cols], **self._extras(None))
-
-    def _extras(self, closure):
-        return self.extras if closure is None else {**self.extras, "closure": closure}
-
-    def step(self, theta: np.ndarray, grads: np.ndarray, net: MLP, Xk: np.ndarray, yk: np.ndarray) -> np.ndarray:
-        """This group's new parameters after one step on the batch ``(Xk, yk)``."""
-        closure = None
-        if "closure" in self.needs:
-            if Xk.ndim == 3:
-                Xk, yk = Xk[self.cols], yk[self.cols]
-
-            def closure(p):
-                return net.value_and_grad(p, Xk, yk)
-
-        new, self.state = self.rule.step(theta[:, self.cols], grads[:, self.cols], self.state,
-                                         **self._extras(closure))
-        return new
 
 
 def _data(net: MLP, X, y, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -212,7 +185,8 @@ def train(
 
     Args:
         optimizer: from :func:`optim.make_optimizer` (array hyperparameters: one value per
-            start), or a list of them to train every start with each.
+            start; a schedule sets each step's rate, a plateau schedule reading each network's
+            loss on the step's batch), or a list of them to train every start with each.
         net: the :class:`optim.MLP`.
         X, y: training points ``(n, d)`` and labels ``(n,)`` (targets for regression).
         params: starts ``(P,)`` or ``(B, P)``, e.g. ``net.init(seeds)``; default ``net.init(0)``.
@@ -270,7 +244,9 @@ def train(
     theta = np.ascontiguousarray(np.tile(starts, (C, 1)).T)  # (P, C B), optimizer-major
     single = C == 1 and B == 1 and np.ndim(params) < 2 and optimizers[0].batch_size is None
     with np.errstate(all="ignore"):
-        groups = [_Group(o, slice(c * B, (c + 1) * B), net, theta) for c, o in enumerate(optimizers)]
+        first = _batch(X, y, plan, 0, C) if steps else (X, y)
+        groups = [UpdateGroup(o, slice(c * B, (c + 1) * B), net, theta, first, steps)
+                  for c, o in enumerate(optimizers)]
         out = _loop(net, X, y, test, theta, groups, plan, steps, C, record, every, bound, progress)
     return _finish(out, optimizers, net, X, y, steps, single)
 
@@ -332,10 +308,11 @@ def _loop(net, X, y, test, theta, groups, plan, steps, C, record, every, bound, 
             break
         new = np.empty_like(theta)
         for g in groups:
-            new[:, g.cols] = g.step(theta, G, net, Xk, yk)
+            g.step(k, theta, G, new, Xk, yk, loss)
         out["step_norms"][k] = layer_norms(new - theta)
         theta = new
     out["diverged_at"] = diverged_at
+    out["lr"] = np.concatenate([g.lr(steps) for g in groups], axis=1)
     return out
 
 
@@ -365,6 +342,7 @@ def _finish(out: dict, optimizers, net, X, y, steps, single) -> Training:
     out["batch_losses"] = mask(out["batch_losses"], np.arange(steps))
     out["weight_norms"] = mask(out["weight_norms"], np.arange(steps + 1))
     out["step_norms"] = mask(out["step_norms"], np.arange(1, steps + 1))
+    out["lr"] = mask(out["lr"], np.arange(steps))
     if single:
         out = {k: (v if k == "steps_recorded" or v is None else v[:, 0]) for k, v in out.items()}
         d = int(d[0])

@@ -136,6 +136,32 @@ def test_every_optimizer_and_flavor_trains_a_network(name, flavor):
     assert (run.losses[-1] < run.losses[0]).all()
 
 
+def test_schedules_set_each_steps_rate_and_batched_runs_equal_single_ones():
+    step = optim.make_schedule("step", step_size=4, gamma=0.5)
+    opt = optim.make_optimizer("sgd", "torch", lr=np.array([0.2, 0.1]), momentum=0.9, schedule=step)
+    run = optim.train(opt, NET, DATA.X, DATA.y, params=NET.init([0, 1]), batch_size=32, epochs=4, shuffle_seed=[3, 4])
+    expected = np.array([0.2, 0.1]) * 0.5 ** (np.arange(run.steps) // 4)[:, None]
+    np.testing.assert_allclose(run.lr, expected, rtol=1e-15)
+    for b, lr in enumerate((0.2, 0.1)):
+        single = optim.train(optim.make_optimizer("sgd", "torch", lr=lr, momentum=0.9, schedule=step), NET, DATA.X,
+                             DATA.y, params=NET.init(b), batch_size=32, epochs=4, shuffle_seed=3 + b)
+        np.testing.assert_allclose(run.params[:, b], single.params, rtol=1e-12, atol=1e-15)
+        np.testing.assert_array_equal(run.lr[:, b], single.lr)
+    constant = optim.train(adam(), NET, DATA.X, DATA.y, epochs=3)
+    np.testing.assert_array_equal(constant.lr, np.full(3, 0.05))
+
+
+def test_a_plateau_schedule_reads_each_steps_batch_loss():
+    plateau = optim.make_schedule("reduce_on_plateau", factor=0.5, patience=2)
+    opt = optim.make_optimizer("sgd", "torch", lr=0.5, schedule=plateau)
+    run = optim.train(opt, NET, DATA.X, DATA.y, batch_size=8, epochs=3)
+    stepper = optim.Stepper(opt, run.steps)
+    for k in range(run.steps):
+        stepper.rule(k, run.batch_losses[k])
+    np.testing.assert_array_equal(run.lr, stepper.used["lr"])
+    assert run.lr[-1] < run.lr[0]
+
+
 def test_regression_network_trains_on_mean_squared_error():
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, (80, 2))
@@ -200,6 +226,9 @@ def test_divergence_is_masked_from_its_step_without_warnings():
         (lambda: optim.train(adam(), NET, DATA.X, DATA.y, epochs=1, record="all"),
          "record must be one of path, final, got 'all'."),
         (lambda: optim.train(adam(), NET, DATA.X, DATA.y, epochs=1, every=0), "every must be a whole number"),
+        (lambda: optim.train(optim.make_optimizer("sgd", "torch", lr=0.1, schedule=optim.make_schedule(
+            "one_cycle", max_lr=0.1, total_steps=10)), NET, DATA.X, DATA.y, steps=20),
+         "the run has 20 steps but total_steps is 10"),
         (lambda: optim.train(adam(lr=np.full(20, 0.1)), optim.MLP((2, 512, 512, 1)), DATA.X, DATA.y, steps=100),
          "recording 20 networks' 264,705 parameters at 101 steps would take 4,079 MiB; the limit is 512 MiB"),
         (lambda: optim.train(adam(lr=np.full(400, 0.1)), optim.MLP((2, 512, 1)), DATA.X, DATA.y, epochs=1),
