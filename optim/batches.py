@@ -65,6 +65,14 @@ def check_batches(batches, n: int, starts: int) -> list[np.ndarray]:
     ``batches`` may be a ``(steps, rows)`` or ``(steps, starts, rows)`` array, or a list of
     per-step arrays (sizes may differ from step to step). Raises ``ValueError`` with one
     sentence for anything else.
+
+    Example:
+        >>> [b.tolist() for b in check_batches([[0, 1], [2]], n=3, starts=1)]
+        [[0, 1], [2]]
+        >>> check_batches([[0, 3]], n=3, starts=1)
+        Traceback (most recent call last):
+        ...
+        ValueError: batch 0 has row index 3; the data have rows 0 to 2.
     """
     if isinstance(batches, np.ndarray) and batches.ndim in (2, 3):
         batches = list(batches)

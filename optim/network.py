@@ -263,6 +263,13 @@ class MLP:
 
         ``X`` is ``(n, d)`` or ``(B, n, d)`` and ``y`` ``(n,)``/``(B, n)`` (``(.., n, k)`` for a
         k-output regression). Backpropagation in float64, batched over the B networks.
+
+        Example:
+            >>> net = MLP((2, 3, 1))
+            >>> theta = np.ascontiguousarray(net.init([0, 1]).T)  # (13, 2): two networks, coordinate-first
+            >>> loss, grad = net.value_and_grad(theta, np.array([[1.0, -1.0]]), np.array([1.0]))
+            >>> loss.shape, grad.shape
+            ((2,), (13, 2))
         """
         scratch = Scratch() if scratch is None else scratch
         outs = self.forward(theta, X, scratch)
@@ -288,6 +295,12 @@ class MLP:
         ``theta`` is coordinate-first ``(P, B)``; the work goes in chunks of networks and
         rows so at most :data:`CHUNK_ELEMENTS` activations are held at once, however
         many networks (a landscape grid) or rows (a large data set) there are.
+
+        Example:
+            >>> net = MLP((2, 3, 1))
+            >>> loss, right = net.evaluate(np.ascontiguousarray(net.init([0, 1]).T), np.eye(2), np.array([0.0, 1.0]))
+            >>> loss.shape, right.tolist()
+            ((2,), [0.5, 0.5])
         """
         scratch = Scratch() if scratch is None else scratch
         B, n = theta.shape[1], len(X)
@@ -336,6 +349,12 @@ class MLP:
         """Outputs for ``X`` ``(n, d)``: class probabilities ``(n, k)`` (``(n,)``, P(class 1), for one logit).
 
         For regression, the raw outputs ``(n, k)``. Parameters ``(B, P)`` add a leading B axis.
+
+        Example:
+            >>> net = MLP((2, 4, 3))
+            >>> p = net.predict(net.init(0), np.zeros((5, 2)))
+            >>> p.shape, bool(np.allclose(p.sum(axis=1), 1.0))
+            ((5, 3), True)
         """
         theta, single = self._coordinate_first(params)
         with np.errstate(all="ignore"):

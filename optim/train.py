@@ -93,7 +93,15 @@ class Training:
         return int(hit[0])
 
     def params_at(self, step: int, network: int = 0) -> np.ndarray:
-        """Network ``network``'s parameters ``(P,)`` at a recorded ``step``."""
+        """Network ``network``'s parameters ``(P,)`` at a recorded ``step``.
+
+        Example:
+            >>> import optim
+            >>> net = optim.MLP((2, 2, 1))
+            >>> run = optim.train(optim.make_optimizer("gd", lr=0.1), net, np.eye(2), [0, 1], steps=10, every=5)
+            >>> run.steps_recorded.tolist(), run.params_at(5).shape
+            ([0, 5, 10], (9,))
+        """
         p = self.params[self.index(step)]
         return p if p.ndim == 1 else p[network]
 
