@@ -1,4 +1,4 @@
-"""Which rule updates which networks at each step of :func:`optim.train`, with its schedule and extras.
+"""Which rule updates which parameters of which networks at each step of :func:`optim.train`.
 
 Each optimizer of a training run owns a block of networks (columns of the
 coordinate-first parameters ``(P, N)``). Its rule for step k comes from an
@@ -7,6 +7,15 @@ network's loss on the step's batch). The rule gets the extras its ``Rule.needs``
 names (see :mod:`optim.spec`): ``layout`` is the network's tensor shapes,
 ``closure`` evaluates the loss and gradient on the step's batch, and ``hessian`` is
 refused (a network's full Hessian is not computed).
+
+torch's Muon takes weight matrices only; its documentation gives the other
+parameters to AdamW (``torch.optim.AdamW(lr=3e-4, weight_decay=0.01)`` in its
+example). So under Muon's torch flavor the weight matrices step by Muon, each seen
+as torch's ``nn.Linear`` holds it, ``(fan_out, fan_in)``, which decides how
+Newton-Schulz orthogonalises it and Muon's ``sqrt(max(1, rows / cols))`` step
+scale, and the biases step by that AdamW at a constant rate (a schedule given to
+Muon sets Muon's rate). Keras's Muon makes its own split, with kernels stored
+``(fan_in, fan_out)`` as here.
 """
 
 from __future__ import annotations
@@ -14,15 +23,42 @@ from __future__ import annotations
 import numpy as np
 
 from .network import MLP
-from .optimizers import Optimizer
+from .optimizers import Optimizer, make_optimizer
 from .stepping import Stepper
+
+MUON_BIASES = {"lr": 3e-4, "weight_decay": 0.01}
+"""torch.optim.AdamW's settings for the parameters Muon does not take, from torch's Muon example."""
+
+
+class _Part:
+    """One rule on some rows of the parameter vector: the rows, the layout it sees, its state."""
+
+    def __init__(self, optimizer: Optimizer, rows, layout):
+        self.optimizer, self.rows, self.layout = optimizer, rows, layout
+        self.needs = optimizer.rule.needs
+        self.state = self.stepper = None
+
+
+def _parts(optimizer: Optimizer, net: MLP) -> list[_Part]:
+    if not (optimizer.name == "muon" and optimizer.flavor == "torch"):
+        return [_Part(optimizer, slice(None), net.layout)]
+    o = net.offsets
+    weights, biases, w_layout, b_layout = [], [], [], []
+    for i, (fan_in, fan_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:], strict=True)):
+        weights.append(o[2 * i] + np.arange(fan_in * fan_out).reshape(fan_in, fan_out).T.ravel())
+        biases.append(np.arange(o[2 * i + 1], o[2 * i + 2]))
+        w_layout.append((fan_out, fan_in))
+        b_layout.append((fan_out,))
+    adamw = make_optimizer("adamw", "torch", **MUON_BIASES)
+    return [_Part(optimizer, np.concatenate(weights), tuple(w_layout)),
+            _Part(adamw, np.concatenate(biases), tuple(b_layout))]
 
 
 class UpdateGroup:
-    """An optimizer and the networks (columns ``cols``) it trains, with its rule's state.
+    """An optimizer and the networks (columns ``cols``) it trains, with its rules' states.
 
     Args:
-        optimizer: the configured optimizer (with or without a schedule).
+        optimizer: the configured optimizer.
         cols: its networks' columns of the coordinate-first parameters.
         net: the network (for ``layout`` and the closure).
         theta: all networks' starting parameters ``(P, N)``.
@@ -32,18 +68,30 @@ class UpdateGroup:
 
     def __init__(self, optimizer: Optimizer, cols: slice, net: MLP, theta: np.ndarray, batch, steps: int):
         self.optimizer, self.cols, self.net = optimizer, cols, net
-        self.needs = getattr(optimizer.rule, "needs", frozenset())
-        if "hessian" in self.needs:
-            raise ValueError(f"{optimizer.label} needs the full Hessian, which optim.train does not compute for a "
-                             "network; choose a first-order optimizer or L-BFGS.")
-        self.stepper = Stepper(optimizer, steps)
-        self.state = optimizer.rule.init(theta[:, cols], **self._extras(*batch))
+        self.parts = _parts(optimizer, net)
+        for part in self.parts:
+            if "hessian" in part.needs:
+                raise ValueError(f"{optimizer.label} needs the full Hessian, which optim.train does not compute "
+                                 "for a network; choose a first-order optimizer or L-BFGS.")
+            part.stepper = Stepper(part.optimizer, steps)
+            part.state = part.optimizer.rule.init(theta[part.rows, cols], **self._extras(part, *batch))
 
-    def _extras(self, X: np.ndarray, y: np.ndarray) -> dict:
+    def lr(self, steps: int) -> np.ndarray:
+        """The learning rate in force at each step for this group's networks, ``(steps, B)``.
+
+        The schedule's when there is one; under Muon's split, the rate of Muon's part (the weights).
+        """
+        part, width = self.parts[0], self.cols.stop - self.cols.start
+        used = part.stepper.used.get("lr")  # (steps,) or (steps, B)
+        if used is not None:
+            return np.broadcast_to(used.reshape(len(used), -1), (steps, width))
+        return np.broadcast_to(np.asarray(part.optimizer.hyperparameters["lr"], dtype=np.float64), (steps, width))
+
+    def _extras(self, part: _Part, X: np.ndarray, y: np.ndarray) -> dict:
         extras = {}
-        if "layout" in self.needs:
-            extras["layout"] = self.net.layout
-        if "closure" in self.needs:
+        if "layout" in part.needs:
+            extras["layout"] = part.layout
+        if "closure" in part.needs:
             extras["closure"] = self._closure(X, y)
         return extras
 
@@ -68,14 +116,8 @@ class UpdateGroup:
 
         ``loss`` is every network's loss on the batch at ``theta``, which a plateau schedule reads.
         """
-        rule = self.stepper.rule(k, loss[self.cols] if self.stepper.needs_loss else None)
-        new[:, self.cols], self.state = rule.step(theta[:, self.cols], grads[:, self.cols], self.state,
-                                                  **self._extras(X, y))
-
-    def lr(self, steps: int) -> np.ndarray:
-        """The learning rate in force at each step for this group's networks, ``(steps, B)``: the schedule's, if any."""
-        width = self.cols.stop - self.cols.start
-        used = self.stepper.used.get("lr")  # (steps,) or (steps, B)
-        if used is not None:
-            return np.broadcast_to(used.reshape(len(used), -1), (steps, width))
-        return np.broadcast_to(np.asarray(self.optimizer.hyperparameters["lr"], dtype=np.float64), (steps, width))
+        for part in self.parts:
+            rule = part.stepper.rule(k, loss[self.cols] if part.stepper.needs_loss else None)
+            new[part.rows, self.cols], part.state = rule.step(theta[part.rows, self.cols],
+                                                              grads[part.rows, self.cols], part.state,
+                                                              **self._extras(part, X, y))
