@@ -27,6 +27,7 @@ test: lint
 
 bench: $(VENV)/.runtime
 	PYTHONPATH=. $(PY) benchmarks/bench_core.py
+	PYTHONPATH=. $(PY) benchmarks/bench_train.py
 
 load: $(VENV)/.dev
 	$(PY) benchmarks/load_test.py

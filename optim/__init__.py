@@ -11,9 +11,14 @@ Example:
 """
 
 from .basins import DIVERGED, NOT_CONVERGED, BasinMap, basins
+from .batches import shuffled_batches
+from .boundary import Boundary, decision_boundary
+from .datasets import DATASETS, Points, load_points, make_dataset
 from .edge import FLOAT64_LIMIT, Window, edge_cells, edge_share, zoom_toward_edge
 from .equations import equations, latex
 from .formula import parse_objective
+from .landscape import Landscape, landscape
+from .network import MLP
 from .objective import Minimum, Objective
 from .objectives import OBJECTIVES, get_objective
 from .optimizers import OPTIMIZERS, Optimizer, make_optimizer, notes
@@ -25,6 +30,7 @@ from .speccheck import problems
 from .speed import speed_ranks
 from .stepping import Stepper
 from .sweep import MAX_RUN_STEPS, Sweep, sweep
+from .train import Training, train
 from .tuning import Tuning, tune
 
 __all__ = [
@@ -34,4 +40,8 @@ __all__ = [
     "equations", "get_objective", "latex", "make_optimizer", "notes", "parse_objective", "problems", "run",
     "speed_ranks", "sweep", "tune", "zoom_toward_edge",
     "SCHEDULES", "Schedule", "ScheduleSpec", "Stepper", "make_schedule", "schedule_formula",
+]
+__all__ += [  # the network (issue 15)
+    "DATASETS", "MLP", "Boundary", "Landscape", "Points", "Training", "decision_boundary", "landscape",
+    "load_points", "make_dataset", "shuffled_batches", "train",
 ]

@@ -10,17 +10,15 @@ smaller when the batch size does not divide the data. One step is one batch.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .csvtable import MAX_CSV_BYTES as MAX_CSV_BYTES  # the upload limits, shared with the network's CSVs
+from .csvtable import MAX_ROWS, read_table
 from .objective import Minimum, Objective
 
-MAX_CSV_BYTES = 1_000_000
-MAX_ROWS = 10_000
 _CHUNK = 512
 
 
@@ -81,62 +79,8 @@ def load_csv(data: bytes | str, name: str = "upload") -> Dataset:
         ...
         ValueError: row 3, column 2: 'four' is not a number; the file must hold two numeric columns, x and y.
     """
-    if isinstance(data, bytes):
-        if len(data) > MAX_CSV_BYTES:
-            raise ValueError(f"the file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,}.")
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("the file is not UTF-8 text; save it as a plain CSV file.") from None
-    if len(data) > MAX_CSV_BYTES:
-        raise ValueError(f"the file is {len(data):,} characters; the limit is {MAX_CSV_BYTES:,}.")
-    try:
-        dialect = csv.Sniffer().sniff(data[:2048], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [(i + 1, r) for i, r in enumerate(csv.reader(io.StringIO(data), dialect)) if any(c.strip() for c in r)]
-    if not rows:
-        raise ValueError("the file is empty; it must hold two numeric columns, x and y.")
-    if rows and not _numeric(rows[0][1]):
-        rows = rows[1:]  # a header
-    if len(rows) > MAX_ROWS:
-        raise ValueError(f"the file has {len(rows):,} rows; the limit is {MAX_ROWS:,}.")
-    if len(rows) < 2:
-        raise ValueError("the file needs at least two data rows.")
-    values = []
-    for line, row in rows:
-        if len(row) != 2:
-            columns = "1 column" if len(row) == 1 else f"{len(row)} columns"
-            raise ValueError(f"row {line} has {columns}; the file must have exactly two, x and y.")
-        pair = []
-        for col, cell in enumerate(row, start=1):
-            text = cell.strip()
-            if not text:
-                raise ValueError(f"row {line}, column {col} is empty; every row needs both x and y.")
-            try:
-                v = float(text)
-            except ValueError:
-                raise ValueError(
-                    f"row {line}, column {col}: {text[:20]!r} is not a number; "
-                    "the file must hold two numeric columns, x and y."
-                ) from None
-            if not math.isfinite(v):
-                raise ValueError(f"row {line}, column {col}: {text[:20]!r} is not a finite number; "
-                                 "values must be finite, within +-1e6.")
-            if abs(v) > 1e6:
-                raise ValueError(f"row {line}, column {col}: {text[:20]} is outside +-1e6.")
-            pair.append(v)
-        values.append(pair)
-    arr = np.array(values)
+    arr = read_table(data, ("x", "y")).values
     return Dataset(arr[:, 0], arr[:, 1], f"{name}: {len(arr)} rows")
-
-
-def _numeric(row) -> bool:
-    try:
-        [float(c) for c in row]
-        return True
-    except ValueError:
-        return False
 
 
 def steps_per_epoch(n: int, batch_size: int | None) -> int:

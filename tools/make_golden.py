@@ -39,6 +39,7 @@ repository (install torch first so nothing pulls another torch build):
         jax==0.10.2 jaxlib==0.10.2 numpy
     PYTHONPATH=. /work/golden-venv/bin/python tools/make_golden.py
     PYTHONPATH=. /work/golden-venv/bin/python tools/make_golden.py torch   # one library only
+    PYTHONPATH=. /work/golden-venv/bin/python tools/make_golden.py torch-network   # a network (golden_network.py)
 
 The versions above are the ones the committed fixtures were made with; the
 script refuses other versions unless given ``--any-version``.
@@ -724,11 +725,17 @@ def main(argv=None) -> None:
     ARGS = ap.parse_args(argv)
     if not Path("optim").is_dir():
         raise SystemExit("run from the repository root with PYTHONPATH=.")
-    unknown = set(ARGS.libraries) - set(LIBRARIES)
+    networks = {f"{lib}-network" for lib in ("torch", "keras", "optax")}  # tools/golden_network.py's fixtures
+    unknown = set(ARGS.libraries) - set(LIBRARIES) - networks
     if unknown:
         ap.error(f"unknown library: {', '.join(sorted(unknown))}")
-    for lib in ARGS.libraries or list(LIBRARIES):
-        generate(lib)
+    for lib in ARGS.libraries or list(LIBRARIES) + sorted(networks):
+        if lib in networks:
+            import golden_network
+
+            golden_network.generate(lib.split("-")[0], sys.modules[__name__])
+        else:
+            generate(lib)
 
 
 ARGS = argparse.Namespace(any_version=False)

@@ -166,13 +166,14 @@ def optax(lr, momentum, nesterov, eps, ns_steps, weight_decay) -> Rule:
         for rows, shape in tensors:
             mn = _matrix(shape, len(tensors) == 1)
             x, gt = p[rows], g[rows]
-            buf[rows] = (1 - momentum) * gt + momentum * s.buf[rows]
-            if mn is None:  # optax.adamw for vectors
+            if mn is None:  # optax.adamw for vectors, whose first moment decays by adam_b1 = 0.9
+                buf[rows] = (1 - 0.9) * gt + 0.9 * s.buf[rows]
                 v[rows] = (1 - 0.999) * (gt * gt) + 0.999 * s.v[rows]
                 m_hat = np.where(nesterov, 0.9 * (buf[rows] / (1 - 0.9 ** (t + 1))) + (1 - 0.9) * (gt / (1 - 0.9**t)),
                                  buf[rows] / (1 - 0.9**t))
                 out[rows] = x + (m_hat / (np.sqrt(v[rows] / (1 - 0.999**t)) + eps)) * -lr
                 continue
+            buf[rows] = (1 - momentum) * gt + momentum * s.buf[rows]
             m, n = mn
             u = np.where(nesterov,
                          momentum * (buf[rows] / (1 - momentum ** (t + 1))) + (1 - momentum) * (gt / (1 - momentum**t)),
