@@ -16,6 +16,7 @@ from optim import Param
 from .inside import DECAY_OPTIONS, MAX_INSIDE, plateau
 from .model import OptConfig, effective_flavor, make_config
 from .model import with_flavor as in_flavor
+from .schedule_panel import schedule_editor
 from .state import seed
 from .widgets import (
     FLAVOR_HELP,
@@ -38,7 +39,8 @@ def inside_choices() -> list[str]:
 
 
 def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...]) -> tuple[str, list[OptConfig]]:
-    """Flavor, up to :data:`MAX_INSIDE` optimizers and their settings; returns (flavor, configs)."""
+    """Flavor, up to :data:`MAX_INSIDE` optimizers and their settings, each with its learning-rate schedule
+    (the effective learning rate the page draws includes it); returns (flavor, configs)."""
     seed(f"{prefix}.flavor", flavor)
     flavor = st.segmented_control("Flavor", list(optim.FLAVORS), key=f"{prefix}.flavor", required=True,
                                   format_func=FLAVOR_TITLES.get, help=FLAVOR_HELP) or "textbook"
@@ -59,7 +61,8 @@ def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...])
             st.caption(spec.summary)
             if fl != flavor:
                 st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using {FLAVOR_TITLES[fl]}.")
-            configs.append(hyperparameter_widgets(base, f"{prefix}.opt.{name}"))
+            cfg, _ = schedule_editor(hyperparameter_widgets(base, f"{prefix}.opt.{name}"), f"{prefix}.opt.{name}")
+            configs.append(cfg)
     return flavor, configs
 
 
