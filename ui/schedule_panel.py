@@ -30,6 +30,9 @@ SCHEDULE_HELP = ("How the learning rate changes from step to step, as the flavor
                  "lr_scheduler stepped after every step, Keras's and Optax's schedules). Constant keeps the "
                  "learning rate above.")
 CYCLED = ("momentum", "beta1")
+MULTIPLY = frozenset({"step", "exponential", "reduce_on_plateau"})
+"""Schedules that multiply the rate by a factor: their chart has a log axis, where each drop is as tall as the last.
+The others (cosines, warm-up, one cycle, straight lines) keep a linear axis and the shape people know them by."""
 
 
 def schedule_title(name: str) -> str:
@@ -76,14 +79,15 @@ def draw_schedule(slot: DeltaGenerator, cfg: OptConfig, steps: int, color: str, 
         return
     cycled = next(((n, curve[n]) for n in CYCLED if n in curve), None)
     with slot:
-        live_chart(_figure(curve["lr"], color, cycled, f"Learning rate: {cfg.schedule.title.lower()}"), key=key)
+        live_chart(_figure(curve["lr"], color, cycled, f"Learning rate: {cfg.schedule.title.lower()}",
+                           cfg.schedule.name in MULTIPLY), key=key)
 
 
 def draw_used_rate(slot: DeltaGenerator, traj: optim.Trajectory, color: str, key: str) -> None:
     """Into ``slot``: the learning rate a run actually used at each step (reduce on plateau's reductions)."""
     with slot:
-        live_chart(_figure(traj.lr, color, None, "Learning rate the run used"), key=key)
+        live_chart(_figure(traj.lr, color, None, "Learning rate the run used", True), key=key)
 
 
-def _figure(lr, color, cycled, title):
-    return rate_figure(lr, color, cycled=cycled, title=title, uirevision=title)
+def _figure(lr, color, cycled, title, log):
+    return rate_figure(lr, color, cycled=cycled, title=title, uirevision=title, log=log)

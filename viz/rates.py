@@ -109,8 +109,9 @@ def rate_marks(series, xref: str = "x", yref: str = "y") -> tuple[list[dict], li
 
 
 def rate_figure(lr, color: str, *, cycled: tuple[str, np.ndarray] | None = None, title: str = "Learning rate",
-                height: int = 170, uirevision: str = "rate") -> dict:
-    """The learning rate at each step as a small chart; the axis is logarithmic when the rate spans decades.
+                height: int = 170, uirevision: str = "rate", log: bool | None = None) -> dict:
+    """The learning rate at each step as a small chart; by default the axis is logarithmic when the rate spans
+    more than two decades.
 
     Args:
         lr: the rate of each step, (S,).
@@ -120,16 +121,20 @@ def rate_figure(lr, color: str, *, cycled: tuple[str, np.ndarray] | None = None,
         title: the chart's title.
         height: in pixels, without the second panel.
         uirevision: keeps the person's zoom across reruns.
+        log: force a log (True) or linear (False) axis: a decay that multiplies the rate reads best on a log
+            axis (equal drops, equal steps), a cosine or a cycle on a linear one, its familiar shape.
 
     Example:
-        >>> fig = rate_figure([0.1, 0.1, 0.01, 0.001], "#0072b2", cycled=("beta1", [0.95, 0.9, 0.85, 0.9]))
+        >>> fig = rate_figure([0.1, 0.1, 0.01, 0.0001], "#0072b2", cycled=("beta1", [0.95, 0.9, 0.85, 0.9]))
         >>> [(t["meta"], t["yaxis"]) for t in fig["data"]], fig["layout"]["yaxis"]["type"]
         ([('lr', 'y'), ('cycled', 'y2')], 'log')
     """
     lr = np.asarray(lr, dtype=float)
     steps = np.arange(len(lr), dtype=np.int32)
     finite = lr[np.isfinite(lr)]
-    log = bool(finite.size) and bool((finite > 0).all()) and finite.max() / finite.min() > 100
+    if log is None:
+        log = bool(finite.size) and bool((finite > 0).all()) and finite.max() / finite.min() > 100
+    log = log and bool(finite.size) and bool((finite > 0).all())  # a log axis cannot show a rate of 0
     data = [dict(type="scatter", x=steps, y=lr, mode="lines", meta="lr", name="learning rate", yaxis="y",
                  line=dict(color=color, width=2, shape="hv"),
                  hovertemplate="step %{x}<br>lr = %{y:.4g}<extra></extra>")]
