@@ -140,7 +140,7 @@ def test_reduce_on_plateau_shows_the_rate_the_run_used():
     s = optim.make_schedule("reduce_on_plateau", patience=3)
     t = optim.run(optim.make_optimizer("adam", lr=0.1, schedule=s), "quadratic", x0=[1.5, 1.5], steps=80)
     (chart,) = rate_charts(at)
-    assert chart["layout"]["title"]["text"] == "Learning rate the run used"
+    assert chart["layout"]["title"]["text"] == "The rate the run used"
     np.testing.assert_array_equal(read_array(chart["data"][0]["y"]), t.lr.astype(np.float32))
     drops = list(np.flatnonzero(np.diff(t.lr)) + 1)
     assert drops and marks(figures(at)[0]) == drops

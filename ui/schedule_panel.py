@@ -79,14 +79,14 @@ def draw_schedule(slot: DeltaGenerator, cfg: OptConfig, steps: int, color: str, 
         return
     cycled = next(((n, curve[n]) for n in CYCLED if n in curve), None)
     with slot:
-        live_chart(_figure(curve["lr"], color, cycled, f"Learning rate: {cfg.schedule.title.lower()}",
+        live_chart(_figure(curve["lr"], color, cycled, cfg.schedule.title,
                            cfg.schedule.name in MULTIPLY), key=key)
 
 
 def draw_used_rate(slot: DeltaGenerator, traj: optim.Trajectory, color: str, key: str) -> None:
     """Into ``slot``: the learning rate a run actually used at each step (reduce on plateau's reductions)."""
     with slot:
-        live_chart(_figure(traj.lr, color, None, "Learning rate the run used", True), key=key)
+        live_chart(_figure(traj.lr, color, None, "The rate the run used", True), key=key)
 
 
 def _figure(lr, color, cycled, title, log):
