@@ -20,6 +20,7 @@ from ui.schedule_panel import draw_schedule, draw_used_rate, follows_losses
 from ui.urlstate import decode_compare, encode_compare
 from viz import Series, loss_figure, palette, small_multiples
 from viz.bands import Band, band_figure
+from viz.rates import rate_marks
 
 PAGE = "cmp"
 UIDS = f"_{PAGE}.uids"
@@ -110,7 +111,7 @@ live_chart(small_multiples(obj, series, cols=3), key=f"{PAGE}.paths")
 st.subheader("Loss curves")
 if setup.noise > 0:
     bands = [Band(s.label, s.color, band_losses(c, setup, seeds)) for s, c in zip(series, configs, strict=True)]
-    live_chart(band_figure(bands, f_min=obj.f_min, height=380), key=f"{PAGE}.losses")
+    live_chart(band_figure(bands, f_min=obj.f_min, height=380, marks=rate_marks(series)), key=f"{PAGE}.losses")
     st.caption(f"Gradient noise {setup.noise:g}: each line is the median over {seeds} noise seeds, the shaded band "
                "the 25th to 75th percentile. The paths and the leaderboard show one seed.")
 else:

@@ -196,6 +196,14 @@ def test_compare_has_a_schedule_per_configuration():
     assert read_array(rate_charts(at)[1]["data"][0]["y"])[0] == 0  # the warm-up starts from 0
 
 
+def test_compare_with_noise_marks_the_schedules_on_its_bands():
+    at = app("pages/compare.py", {"steps": "90", "noise": "0.5", "seeds": "4", "c1": "gd", "c1.lr": "0.02",
+                                  "c1.schedule": "step", "c1.schedule.step_size": "30", "c2": "gd", "c2.lr": "0.02"})
+    ok(at)
+    bands = figures(at)[1]
+    assert any(t.get("meta") == "median" for t in bands["data"]) and marks(bands) == [30, 60]
+
+
 def test_a_compare_link_with_a_schedule_its_library_lacks_says_so():
     at = app("pages/compare.py", {"c1": "adam", "c1.flavor": "keras", "c1.schedule": "one_cycle"})
     ok(at)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import optim
 import viz.rates
 from viz import Series, linked_figure, loss_figure
+from viz.bands import Band, band_figure
 from viz.rates import LABEL_GAP, LABELLED, rate_changes, rate_figure, rate_marks
 
 
@@ -146,4 +147,14 @@ def test_the_rate_chart_is_log_when_the_rate_spans_decades_with_a_panel_for_the_
     top, bottom = fig["layout"]["yaxis"]["domain"], fig["layout"]["yaxis2"]["domain"]
     assert bottom[1] < top[0]  # the momentum's panel sits under the rate's
     assert fig["data"][1]["yaxis"] == "y2" and fig["layout"]["xaxis"]["anchor"] == "y2"
+    go.Figure(data=fig["data"], layout=fig["layout"])
+
+
+def test_the_noise_bands_take_the_same_marks():
+    s = Series("GD", "#0072b2", run(optim.make_optimizer("gd", lr=0.05, schedule=optim.make_schedule(
+        "step", step_size=30))))
+    band = Band("GD", "#0072b2", np.tile(s.traj.losses[:, None], (1, 4)))
+    fig = band_figure([band], f_min=0.0, marks=rate_marks([s]))
+    assert [sh["x0"] for sh in fig["layout"]["shapes"]] == [30, 60, 90]
+    assert sum(a.get("name") == "rate-change" for a in fig["layout"]["annotations"]) == 3
     go.Figure(data=fig["data"], layout=fig["layout"])
