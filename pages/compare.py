@@ -77,7 +77,8 @@ with st.sidebar:
         base = canonical[i] if i < len(canonical) else make_config("gd")
         key = f"{PAGE}.{uid}"
         configs.append(config_editor(key, i + 1, base, expanded=i == 0,
-                                     remove=partial(_remove, uid) if len(uids) > 1 else None, rate_slots=rate_slots))
+                                     remove=partial(_remove, uid) if len(uids) > 1 else None, rate_slots=rate_slots,
+                                     steps=current.setup.steps))
     st.button("Add configuration", on_click=_add, disabled=len(uids) >= MAX_CONFIGS, icon=":material/add:",
               help=f"Adds a copy of the last configuration (at most {MAX_CONFIGS}).")
     setup = run_panel(PAGE, setup, obj)

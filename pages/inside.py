@@ -86,7 +86,7 @@ def anatomy(cur: InsideState) -> InsideState:
             obj = setup.build_objective()
         except ValueError as e:
             fail(e)
-        flavor, configs = optimizer_panel(PAGE, cur.flavor, cur.optimizers)
+        flavor, configs = optimizer_panel(PAGE, cur.flavor, cur.optimizers, cur.setup.steps)
         setup = run_panel(PAGE, setup, obj)
     objective_header(obj, setup)
     scale = choice("Show", SCALES, f"{PAGE}.scale", cur.scale,

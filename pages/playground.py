@@ -92,7 +92,8 @@ with st.sidebar:
             st.caption(spec.summary)
             if fl != flavor:
                 st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using {FLAVOR_TITLES[fl]}.")
-            cfg, slot = schedule_editor(hyperparameter_widgets(base, f"{PAGE}.opt.{name}"), f"{PAGE}.opt.{name}")
+            cfg, slot = schedule_editor(hyperparameter_widgets(base, f"{PAGE}.opt.{name}"), f"{PAGE}.opt.{name}",
+                                        current.setup.steps)
             configs.append(cfg)
             rate_slots.append(slot)
             update_rules_popover(cfg, key=f"_{PAGE}.rule.{name}")

@@ -196,6 +196,16 @@ def test_compare_has_a_schedule_per_configuration():
     assert read_array(rate_charts(at)[1]["data"][0]["y"])[0] == 0  # the warm-up starts from 0
 
 
+def test_a_one_cycle_picked_on_compare_spans_the_run():
+    """torch's one-cycle refuses to run past its total_steps: picked, it ends where the run does (300 steps)."""
+    at = app("pages/compare.py")
+    at.selectbox(key="cmp.2.schedule").select("one_cycle").run()  # PyTorch's RMSprop, which has momentum
+    ok(at)
+    assert q(at, "c3.schedule") == ["one_cycle"] and q(at, "c3.schedule.total_steps") == ["300"]
+    (chart,) = rate_charts(at)
+    assert len(read_array(chart["data"][0]["y"])) == 300 and chart["data"][1]["meta"] == "cycled"
+
+
 def test_compare_with_noise_marks_the_schedules_on_its_bands():
     at = app("pages/compare.py", {"steps": "90", "noise": "0.5", "seeds": "4", "c1": "gd", "c1.lr": "0.02",
                                   "c1.schedule": "step", "c1.schedule.step_size": "30", "c2": "gd", "c2.lr": "0.02"})

@@ -23,7 +23,8 @@ from .widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimiz
 
 def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = False,
                   help_text: str = "The optimizer of this configuration.",
-                  remove: Callable[[], None] | None = None, rate_slots: list | None = None) -> OptConfig:
+                  remove: Callable[[], None] | None = None, rate_slots: list | None = None,
+                  steps: int | None = None) -> OptConfig:
     """Widgets for configuration ``number`` (1-based), keyed under ``key``; returns the edited configuration.
 
     ``base`` is the configuration as the page last ran it. The expander's title is read from the widgets'
@@ -31,7 +32,8 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
     ``remove``: a callback for a "Remove" button at the bottom (no button when None). On a page that runs
     schedules, ``rate_slots`` (a list) gets the configuration's learning-rate schedule editor
     (:func:`ui.schedule_panel.schedule_editor`, keyed ``{key}.schedule``) and the slot for its rate chart
-    appended; elsewhere the configuration keeps a constant rate.
+    appended (``steps``: the run's length, where a newly picked one-cycle schedule ends); elsewhere the
+    configuration keeps a constant rate.
     """
     ss = st.session_state
     shown_name = ss.get(f"{key}.name", base.name)
@@ -52,7 +54,7 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
         cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)
         cfg = hyperparameter_widgets(cfg, f"{key}.{name}")
         if rate_slots is not None:
-            cfg, slot = schedule_editor(cfg, key)
+            cfg, slot = schedule_editor(cfg, key, steps)
             rate_slots.append(slot)
         st.caption(settings_note(cfg))
         if remove is not None:

@@ -39,9 +39,13 @@ def schedule_title(name: str) -> str:
     return optim.SCHEDULES[name].title
 
 
-def schedule_editor(cfg: OptConfig, key: str) -> tuple[OptConfig, DeltaGenerator]:
+def schedule_editor(cfg: OptConfig, key: str, steps: int | None = None) -> tuple[OptConfig, DeltaGenerator]:
     """The schedule picker and its parameters, keyed under ``key``; returns the edited configuration and an
-    empty slot under the widgets for its rate chart (:func:`draw_schedule`)."""
+    empty slot under the widgets for its rate chart (:func:`draw_schedule`).
+
+    ``steps``, the run's length as the page last ran it, is where a newly picked one-cycle schedule ends
+    (``total_steps``): torch's refuses to run past it.
+    """
     ss = st.session_state
     picker = f"{key}.schedule"
     seed(picker, cfg.schedule.name)
@@ -56,7 +60,8 @@ def schedule_editor(cfg: OptConfig, key: str) -> tuple[OptConfig, DeltaGenerator
         st.caption(f":orange[{missing}] This configuration runs at a constant learning rate.")
         return replace(cfg, schedule=CONSTANT), st.empty()
     st.caption(optim.SCHEDULES[name].summary)
-    given = cfg.schedule if cfg.schedule.name == name else make_schedule_config(name, cfg.name, cfg.flavor)
+    fit = {"total_steps": steps} if steps else {}
+    given = cfg.schedule if cfg.schedule.name == name else make_schedule_config(name, cfg.name, cfg.flavor, **fit)
     values = {pname: param_widget(p, f"{picker}.{name}.{pname}", given.get(pname, p.default))
               for pname, p in schedule_params(name, cfg.name, cfg.flavor).items()}
     return replace(cfg, schedule=ScheduleConfig(name, tuple(values.items()))), st.empty()
