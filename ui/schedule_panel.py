@@ -29,7 +29,8 @@ from .widgets import param_widget
 SCHEDULE_HELP = ("How the learning rate changes from step to step, as the flavor's library schedules it (PyTorch's "
                  "lr_scheduler stepped after every step, Keras's and Optax's schedules). Constant keeps the "
                  "learning rate above.")
-CYCLED = ("momentum", "beta1")
+MOMENTA = ("momentum", "beta1")
+"""What a one-cycle schedule may cycle against the rate; its chart draws it too."""
 MULTIPLY = frozenset({"step", "exponential", "reduce_on_plateau"})
 """Schedules that multiply the rate by a factor: their chart has a log axis, where each drop is as tall as the last.
 The others (cosines, warm-up, one cycle, straight lines) keep a linear axis and the shape people know them by."""
@@ -82,7 +83,7 @@ def draw_schedule(slot: DeltaGenerator, cfg: OptConfig, steps: int, color: str, 
         return
     if curve is None:
         return
-    cycled = next(((n, curve[n]) for n in CYCLED if n in curve), None)
+    cycled = next(((n, curve[n]) for n in MOMENTA if n in curve), None)
     with slot:
         live_chart(_figure(curve["lr"], color, cycled, cfg.schedule.title,
                            cfg.schedule.name in MULTIPLY), key=key)
