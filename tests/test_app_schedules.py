@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_helpers import figures, read_array
+from app_helpers import figures
+from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
 import optim

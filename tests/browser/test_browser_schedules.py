@@ -11,6 +11,7 @@ import pytest
 
 from .conftest import ARTIFACTS
 from .helpers import no_exception, open_app, query, settle, shot, wait_for
+from .test_browser_layout import BOXES_JS, CUT_JS, TEXT_JS, overlaps
 
 # The small rate charts (their first trace is the rate) and what they draw, as numbers.
 RATES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
@@ -24,10 +25,11 @@ MARKS_JS = """() => { const g = Array.from(document.querySelectorAll('.js-plotly
             labels: (L.annotations || []).filter(a => a.name === 'rate-change').map(a => a.text)}; }"""
 LOSS_CHART_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
     .findIndex(g => (g._fullData || []).some(t => t.meta === 'loss'))"""
+SHOWN_JS = "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g.checkVisibility())"
 # Where each rate chart sits, against the sidebar that holds it.
 INSIDE_SIDEBAR_JS = """() => { const side = document.querySelector('[data-testid=stSidebar]').getBoundingClientRect();
     return Array.from(document.querySelectorAll('.js-plotly-plot'))
-        .filter(g => g._fullData && g._fullData[0] && g._fullData[0].meta === 'lr')
+        .filter(g => g._fullData && g._fullData[0] && g._fullData[0].meta === 'lr' && g.checkVisibility())
         .map(g => { const r = g.getBoundingClientRect();
                     return r.width > 150 && r.left >= side.left - 1 && r.right <= side.right + 1; }); }"""
 
@@ -105,8 +107,10 @@ SCHEDULED_COMPARE = ("/compare?objective=rosenbrock&x0=-1.5&y0=2&steps=300&c1=ad
                                                                ("compare", SCHEDULED_COMPARE, 5, 3)])
 def test_pages_with_schedules_read_at_every_size_in_both_themes(browser, app_url, name, path, charts, rates, width,
                                                                 height, scheme):
-    """No error, every rate chart inside the sidebar at a readable width, the marks on the loss chart; the
-    screenshots (the page, and the sidebar at its first rate chart) are to look at."""
+    """No error, every rate chart inside the sidebar at a readable width, the marks on the loss chart, and the
+    layout checks of every page (test_browser_layout: no panels overlapping, no text cut, past a chart's edge or
+    running into other text, such as the marks' labels); the screenshots (the page, its loss chart, and the
+    sidebar at its first rate chart) are to look at."""
     page = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme).new_page()
     try:
         open_app(page, app_url + path, charts)
@@ -115,6 +119,12 @@ def test_pages_with_schedules_read_at_every_size_in_both_themes(browser, app_url
         assert page.get_by_test_id("stAlert").count() == 0
         assert len(page.evaluate(RATES_JS)) == rates
         assert page.evaluate(MARKS_JS)["lines"]
+        # charts in a collapsed expander (the later configurations' rate charts) are not on the page to read
+        hidden = [f"chart {c}" for c, shown in enumerate(page.evaluate(SHOWN_JS)) if not shown]
+        boxes = [b for b in page.evaluate(BOXES_JS) if not b["what"].startswith(tuple(f"{h} " for h in hidden))]
+        texts = [t for t in page.evaluate(TEXT_JS) if not t.startswith(tuple(f"{h}:" for h in hidden))]
+        problems = overlaps(boxes) + page.evaluate(CUT_JS) + texts
+        assert not problems, "\n".join(problems)
         shot(page, f"schedules_{name}_{width}_{scheme}")
         # the loss curves with their marks: the bottom of the chart that holds them, in view
         page.locator(".js-plotly-plot").nth(page.evaluate(LOSS_CHART_JS)).evaluate(
