@@ -16,9 +16,11 @@ from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, default_compar
 from ui.panels import objective_header, objective_panel, run_panel
 from ui.report import board_table, leaderboard, leaderboard_display, trajectories_csv
 from ui.router import ensure_routed
+from ui.schedule_panel import draw_schedule, draw_used_rate, follows_losses
 from ui.urlstate import decode_compare, encode_compare
 from viz import Series, loss_figure, palette, small_multiples
 from viz.bands import Band, band_figure
+from viz.rates import rate_marks
 
 PAGE = "cmp"
 UIDS = f"_{PAGE}.uids"
@@ -64,6 +66,7 @@ def _remove(uid: int) -> None:
 # there redraws them in view (ui/config_editor.py).
 colors = palette(MAX_CONFIGS)
 configs: list[OptConfig] = []
+rate_slots: list = []  # under each configuration's schedule: its learning rate by step
 uids = ss[UIDS]
 canonical = state.current(PAGE).configs
 with st.sidebar:
@@ -74,7 +77,8 @@ with st.sidebar:
         base = canonical[i] if i < len(canonical) else make_config("gd")
         key = f"{PAGE}.{uid}"
         configs.append(config_editor(key, i + 1, base, expanded=i == 0,
-                                     remove=partial(_remove, uid) if len(uids) > 1 else None))
+                                     remove=partial(_remove, uid) if len(uids) > 1 else None, rate_slots=rate_slots,
+                                     steps=current.setup.steps))
     st.button("Add configuration", on_click=_add, disabled=len(uids) >= MAX_CONFIGS, icon=":material/add:",
               help=f"Adds a copy of the last configuration (at most {MAX_CONFIGS}).")
     setup = run_panel(PAGE, setup, obj)
@@ -85,6 +89,8 @@ with st.sidebar:
                                     key=f"{PAGE}.seeds", help=SEEDS.help))
 
 objective_header(obj, setup)
+for i, (cfg, slot, uid) in enumerate(zip(configs, rate_slots, uids, strict=True)):
+    draw_schedule(slot, cfg, setup.steps, colors[i], f"{PAGE}.rate.{uid}")
 
 new_state = CompareState(setup, tuple(configs), seeds)
 state.commit(PAGE, new_state, encode_compare)
@@ -97,13 +103,16 @@ try:
 except ValueError as e:
     st.error(f"Could not run this comparison: {e}")
     st.stop()
+for s, cfg, slot, uid in zip(series, configs, rate_slots, uids, strict=True):
+    if follows_losses(cfg):
+        draw_used_rate(slot, s.traj, s.color, f"{PAGE}.rate.{uid}")
 
 st.subheader("Paths")
 live_chart(small_multiples(obj, series, cols=3), key=f"{PAGE}.paths")
 st.subheader("Loss curves")
 if setup.noise > 0:
     bands = [Band(s.label, s.color, band_losses(c, setup, seeds)) for s, c in zip(series, configs, strict=True)]
-    live_chart(band_figure(bands, f_min=obj.f_min, height=380), key=f"{PAGE}.losses")
+    live_chart(band_figure(bands, f_min=obj.f_min, height=380, marks=rate_marks(series)), key=f"{PAGE}.losses")
     st.caption(f"Gradient noise {setup.noise:g}: each line is the median over {seeds} noise seeds, the shaded band "
                "the 25th to 75th percentile. The paths and the leaderboard show one seed.")
 else:

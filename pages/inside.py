@@ -37,6 +37,7 @@ from ui.live_chart import live_chart
 from ui.panels import cells, chart_cells, objective_header, objective_panel, run_panel
 from ui.report import fmt_loss
 from ui.router import ensure_routed
+from ui.schedule import run_schedule
 from ui.update_rules import update_rules
 from viz import VARIANT_COLOR, Series, contour_figure, loss_figure
 from viz.anatomy import anatomy_figure, memory_weights_figure, valley_map
@@ -85,7 +86,7 @@ def anatomy(cur: InsideState) -> InsideState:
             obj = setup.build_objective()
         except ValueError as e:
             fail(e)
-        flavor, configs = optimizer_panel(PAGE, cur.flavor, cur.optimizers)
+        flavor, configs = optimizer_panel(PAGE, cur.flavor, cur.optimizers, cur.setup.steps)
         setup = run_panel(PAGE, setup, obj)
     objective_header(obj, setup)
     scale = choice("Show", SCALES, f"{PAGE}.scale", cur.scale,
@@ -103,6 +104,9 @@ def anatomy(cur: InsideState) -> InsideState:
                "gradients, the learning rate that gives, and the step it took. AdaGrad's running sum only "
                "grows, so its effective learning rate only falls; RMSprop's average forgets, so its "
                "learning rate rises again as the gradients shrink.")
+    scheduled = [f"{c.title} ({c.schedule.title.lower()})" for c in configs if run_schedule(c) is not None]
+    if scheduled:
+        st.caption(f"The effective learning rate includes each schedule's rate at that step: {', '.join(scheduled)}.")
     chart("anatomy.steps", anatomy_figure(series, log=scale == "log", coords=("x coordinate", "y coordinate")))
     st.subheader("Update rules")
     for card, cfg in zip(cells(len(configs), RULE_WIDTH, border=True), configs, strict=True):

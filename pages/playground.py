@@ -21,8 +21,19 @@ from ui.model import (
 )
 from ui.model import with_flavor as in_flavor
 from ui.panels import CARD_WIDTH, cells, objective_header, objective_panel, run_panel
-from ui.report import barely_moved, fmt_loss, fmt_point, settings_note, status, trajectories_csv, why_it_left
+from ui.report import (
+    barely_moved,
+    evaluations_note,
+    fmt_loss,
+    fmt_point,
+    schedule_note,
+    settings_note,
+    status,
+    trajectories_csv,
+    why_it_left,
+)
 from ui.router import ensure_routed
+from ui.schedule_panel import draw_schedule, draw_used_rate, follows_losses, schedule_editor
 from ui.update_rules import update_rules_popover
 from ui.urlstate import decode_playground, encode_playground
 from ui.widgets import (
@@ -72,6 +83,7 @@ with st.sidebar:
                                 "are in the boxes below.")
     known = {c.name: c for c in current.optimizers}
     configs: list[OptConfig] = []
+    rate_slots = []  # under each optimizer's schedule: its learning rate by step, drawn once the steps are known
     for i, name in enumerate(names):
         fl = effective_flavor(name, flavor)
         base = in_flavor(known[name], fl) if name in known else make_config(name, fl)
@@ -79,10 +91,16 @@ with st.sidebar:
         with st.expander(f"{spec.title} settings", expanded=i < 2):
             st.caption(spec.summary)
             if fl != flavor:
-                st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using textbook.")
-            configs.append(hyperparameter_widgets(base, f"{PAGE}.opt.{name}"))
-            update_rules_popover(configs[-1], key=f"_{PAGE}.rule.{name}")
+                st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using {FLAVOR_TITLES[fl]}.")
+            cfg, slot = schedule_editor(hyperparameter_widgets(base, f"{PAGE}.opt.{name}"), f"{PAGE}.opt.{name}",
+                                        current.setup.steps)
+            configs.append(cfg)
+            rate_slots.append(slot)
+            update_rules_popover(cfg, key=f"_{PAGE}.rule.{name}")
     setup = run_panel(PAGE, setup, obj)
+
+for cfg, slot in zip(configs, rate_slots, strict=True):
+    draw_schedule(slot, cfg, setup.steps, COLORS[cfg.name], f"{PAGE}.rate.{cfg.name}")
 
 objective_header(obj, setup)
 
@@ -94,6 +112,9 @@ try:
 except ValueError as e:
     st.error(f"Could not run this configuration: {e}")
     st.stop()
+for s, cfg, slot in zip(series, configs, rate_slots, strict=True):
+    if follows_losses(cfg):
+        draw_used_rate(slot, s.traj, s.color, f"{PAGE}.rate.{cfg.name}")
 
 
 def _on_contour_click() -> None:
@@ -138,6 +159,8 @@ if series:
         with card:
             st.markdown(f"**{s.label}** · {t.optimizer.flavor}")
             st.caption(settings_note(cfg))
+            for line in filter(None, (schedule_note(cfg), evaluations_note(t), *optim.notes(t))):
+                st.caption(line)
             st.markdown(f"Final point {fmt_point(t.final_x)}  \nFinal loss {fmt_loss(t.final_loss)}")
             text = status(t, setup)
             color = "red" if t.diverged_at >= 0 else "green" if text.startswith("Converged") else "orange"

@@ -23,6 +23,7 @@ import pytest
 from app_helpers import charts
 from streamlit.testing.v1 import AppTest
 
+import optim
 from ui.basinstate import decode_basins, default_basins, encode_basins
 from ui.formula import CUSTOM
 from ui.inside import decode_inside, default_inside, encode_inside
@@ -47,17 +48,33 @@ def bad_values(name: str) -> list[str]:
 OWN = {"objective": [CUSTOM], "formula": ["x^2+10*y^2"], "domain": ["-5,5,-5,5"]}
 SETUP_EXTRA = {"seed": {}, "formula": OWN, "domain": OWN}
 
+
+
+def schedule_extra(prefix: str, names: tuple[str, ...] | None = None) -> dict[str, dict]:
+    """``prefix.schedule`` and each schedule parameter (of the schedules ``names``; None: all of them), each in
+    the context of the first schedule that has it: the default link runs at a constant rate."""
+    extra = {f"{prefix}.schedule": {}}
+    for name, spec in optim.SCHEDULES.items():
+        if names is None or name in names:
+            for p in spec.names:
+                extra.setdefault(f"{prefix}.schedule.{p}", {f"{prefix}.schedule": [name]})
+    return extra
+
+
 # page -> (default state, encode, decode, {parameter the default link omits: context it needs}, main charts)
 Page = tuple[Callable, Callable, Callable, dict[str, dict], int]
 PAGES: dict[str, Page] = {
-    "playground": (default_playground, encode_playground, decode_playground, {**SETUP_EXTRA, "step": {}}, 1),
+    # rmsprop has momentum, so one-cycle offers it every setting; gd takes the other schedules' settings
+    "playground": (default_playground, encode_playground, decode_playground,
+                   {**SETUP_EXTRA, "step": {}, **schedule_extra("rmsprop", ("one_cycle",)), **schedule_extra("gd")}, 1),
     "compare": (default_compare, encode_compare, decode_compare,
-                {**SETUP_EXTRA, "seeds": {"noise": ["0.5"]}}, 2),
+                {**SETUP_EXTRA, "seeds": {"noise": ["0.5"]}, **schedule_extra("c1", ("reduce_on_plateau",))}, 2),
     "sweep": (default_sweep, encode_sweep, decode_sweep, {**SETUP_EXTRA, "outcome": {}, "cell": {}}, 1),
     "tune": (default_tune, encode_tune, decode_tune, {}, 1),
     "basins": (default_basins, encode_basins, decode_basins, {}, 1),
     "minibatch": (MiniBatchState, encode_minibatch, decode_minibatch, {"data": {}}, 3),
-    "inside": (default_inside, encode_inside, decode_inside, SETUP_EXTRA, 3),
+    "inside": (default_inside, encode_inside, decode_inside, {**SETUP_EXTRA, **schedule_extra("rmsprop", ("step",))},
+               3),
 }
 
 
@@ -100,7 +117,10 @@ def test_every_page_has_a_walk_and_new_parameters_join_it():
         assert len(names) == len(set(names)) and len(names) >= 5, (page, names)
     assert {"objective", "x0", "steps", "opt", "gd.lr", "step", "seed", "formula", "domain"} <= {
         n for n, _ in walk("playground")}
-    assert {"c1", "c1.flavor", "c1.lr", "seeds"} <= {n for n, _ in walk("compare")}
+    assert {"c1", "c1.flavor", "c1.lr", "seeds", "c1.schedule", "c1.schedule.threshold_mode"} <= {
+        n for n, _ in walk("compare")}
+    schedule_settings = {f"gd.schedule.{p}" for spec in optim.SCHEDULES.values() for p in spec.names}
+    assert schedule_settings | {"rmsprop.schedule.cycle_momentum"} <= {n for n, _ in walk("playground")}
 
 
 # ---------------------------------------------------------------- decoders: the full cross product

@@ -21,20 +21,25 @@ import optim
 
 from .formula import DEFAULT_DOMAIN
 from .model import OptConfig, Setup, build_objective
+from .schedule import ScheduleConfig, build_optimizer
 
-_ARRAYS = ("xs", "losses", "grads", "effective_lr")
+_ARRAYS = ("xs", "losses", "grads", "effective_lr", "lr")
+_DICTS = ("state", "scheduled", "records")
+"""What is kept of a run: its arrays, and the dictionaries of arrays (buffers, scheduled hyperparameters,
+per-step records such as L-BFGS's function evaluations)."""
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _run(name: str, flavor: str, hp: tuple, objective: str, objective_params: tuple,
+def _run(name: str, flavor: str, hp: tuple, schedule: tuple, objective: str, objective_params: tuple,
          x0: tuple[float, float], steps: int, noise: float, seed: int, tol: float,
          criterion: str, formula: str = "", domain: tuple = DEFAULT_DOMAIN) -> dict:
-    opt = optim.make_optimizer(name, flavor, **dict(hp))
+    opt = build_optimizer(OptConfig(name, flavor, hp, ScheduleConfig(*schedule)))
     obj = build_objective(objective, objective_params, formula, domain)
     t = optim.run(opt, obj, x0=list(x0), steps=steps, tol=tol, criterion=criterion, noise=noise,
                   seed=seed, record="path")
     out = {k: getattr(t, k) for k in _ARRAYS}
-    out.update(state=dict(t.state), final_x=t.final_x, final_loss=t.final_loss, best_loss=t.best_loss,
+    out.update({k: dict(getattr(t, k)) for k in _DICTS})
+    out.update(final_x=t.final_x, final_loss=t.final_loss, best_loss=t.best_loss,
                converged_at=t.converged_at, diverged_at=t.diverged_at, reached_at=t.reached_at, left_at=t.left_at)
     return out
 
@@ -69,13 +74,12 @@ def _trajectory_memo(cfg: OptConfig, setup: Setup) -> optim.Trajectory:
     obj = objective_for(setup)
     criterion = setup.criterion_for(obj)
     name, params, formula, domain = setup.objective_key
-    d = _run(cfg.name, cfg.flavor, cfg.hp, name, params, setup.start,
+    d = _run(cfg.name, cfg.flavor, cfg.hp, (cfg.schedule.name, cfg.schedule.params), name, params, setup.start,
              setup.steps, setup.noise, setup.seed, setup.tol, criterion, formula, domain)
-    opt = optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters)
     return optim.Trajectory(
-        opt, obj, setup.steps, d["final_x"], d["final_loss"], d["best_loss"], d["converged_at"],
-        d["diverged_at"], reached_at=d["reached_at"], left_at=d["left_at"], xs=d["xs"], losses=d["losses"],
-        grads=d["grads"], state=d["state"], effective_lr=d["effective_lr"],
+        build_optimizer(cfg), obj, setup.steps, d["final_x"], d["final_loss"], d["best_loss"], d["converged_at"],
+        d["diverged_at"], reached_at=d["reached_at"], left_at=d["left_at"],
+        **{k: d[k] for k in (*_ARRAYS, *_DICTS)},
     )
 
 

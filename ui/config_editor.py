@@ -16,18 +16,24 @@ import optim
 
 from .model import OptConfig, make_config, with_flavor
 from .report import settings_note
+from .schedule_panel import schedule_editor
 from .state import seed
 from .widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title, set_hyperparameter_widgets
 
 
 def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = False,
                   help_text: str = "The optimizer of this configuration.",
-                  remove: Callable[[], None] | None = None) -> OptConfig:
+                  remove: Callable[[], None] | None = None, rate_slots: list | None = None,
+                  steps: int | None = None) -> OptConfig:
     """Widgets for configuration ``number`` (1-based), keyed under ``key``; returns the edited configuration.
 
     ``base`` is the configuration as the page last ran it. The expander's title is read from the widgets'
     values as this run starts, so it names what the widgets hold, not what they held a change ago.
-    ``remove``: a callback for a "Remove" button at the bottom (no button when None).
+    ``remove``: a callback for a "Remove" button at the bottom (no button when None). On a page that runs
+    schedules, ``rate_slots`` (a list) gets the configuration's learning-rate schedule editor
+    (:func:`ui.schedule_panel.schedule_editor`, keyed ``{key}.schedule``) and the slot for its rate chart
+    appended (``steps``: the run's length, where a newly picked one-cycle schedule ends); elsewhere the
+    configuration keeps a constant rate.
     """
     ss = st.session_state
     shown_name = ss.get(f"{key}.name", base.name)
@@ -38,6 +44,7 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
         seed(f"{key}.name", base.name)
         name = st.selectbox("Optimizer", list(optim.OPTIMIZERS), key=f"{key}.name", format_func=optimizer_title,
                             help=help_text)
+        st.caption(optim.OPTIMIZERS[name].summary)
         flavors = list(optim.OPTIMIZERS[name].flavors)
         seed(f"{key}.flavor", base.flavor)
         if ss[f"{key}.flavor"] not in flavors:
@@ -46,6 +53,9 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
                               help=FLAVOR_HELP, on_change=_switch_flavor, args=(key,))
         cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)
         cfg = hyperparameter_widgets(cfg, f"{key}.{name}")
+        if rate_slots is not None:
+            cfg, slot = schedule_editor(cfg, key, steps)
+            rate_slots.append(slot)
         st.caption(settings_note(cfg))
         if remove is not None:
             st.button("Remove", key=f"{key}.remove", on_click=remove, icon=":material/delete:", type="tertiary")

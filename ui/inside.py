@@ -30,6 +30,7 @@ from .urlstate import (
     QueryReader,
     decode_named_configs,
     decode_setup,
+    encode_hyperparameters,
     encode_setup,
     fmt,
     shorten,
@@ -174,7 +175,8 @@ def encode_inside(state: InsideState) -> dict[str, list[str]]:
     """The page's state as query parameters.
 
     Layout: ``view=anatomy``; the set-up as on the other pages (``objective=…``, ``x0=…``,
-    ``steps=…``); ``flavor=textbook opt=adagrad opt=rmsprop rmsprop.lr=0.1 …`` as on the Playground;
+    ``steps=…``); ``flavor=textbook opt=adagrad opt=rmsprop rmsprop.lr=0.1 …`` as on the Playground,
+    schedules too (``rmsprop.schedule=cosine …``);
     ``scale=log``; the experiments' knobs ``zz.lr zz.decay zz.steep zz.steps``, ``eps.eps eps.lr
     eps.steps eps.form``, ``dk.decay dk.steps dk.bias``.
     """
@@ -183,7 +185,7 @@ def encode_inside(state: InsideState) -> dict[str, list[str]]:
     out["flavor"] = [state.flavor]
     out["opt"] = [c.name for c in state.optimizers]
     for cfg in state.optimizers:
-        out.update({f"{cfg.name}.{n}": [fmt(v)] for n, v in cfg.hp})
+        out.update(encode_hyperparameters(cfg.name, cfg))
     out["scale"] = [state.scale]
     for view, (prefix, _params) in _KNOBS.items():
         for n, v in state.knobs(view).items():
@@ -216,7 +218,7 @@ def decode_inside(query: QueryDict) -> tuple[InsideState, list[str]]:
     view = _choice(r, "view", VIEWS, default.view)
     setup = decode_setup(r, default.setup)
     flavor = _choice(r, "flavor", dict.fromkeys(optim.FLAVORS), default.flavor)
-    configs = decode_named_configs(r, default.optimizers, flavor, MAX_INSIDE, "this page looks inside")
+    configs = decode_named_configs(r, default.optimizers, flavor, MAX_INSIDE, "this page looks inside", setup.steps)
     scale = _choice(r, "scale", SCALES, default.scale)
     knobs = {}
     for view_name, (prefix, params) in _KNOBS.items():

@@ -16,6 +16,7 @@ from optim import Param
 from .inside import DECAY_OPTIONS, MAX_INSIDE, plateau
 from .model import OptConfig, effective_flavor, make_config
 from .model import with_flavor as in_flavor
+from .schedule_panel import schedule_editor
 from .state import seed
 from .widgets import (
     FLAVOR_HELP,
@@ -37,8 +38,11 @@ def inside_choices() -> list[str]:
     return [*LEADS, *adaptive, *(n for n in optim.OPTIMIZERS if n not in LEADS and n not in adaptive)]
 
 
-def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...]) -> tuple[str, list[OptConfig]]:
-    """Flavor, up to :data:`MAX_INSIDE` optimizers and their settings; returns (flavor, configs)."""
+def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...],
+                    steps: int | None = None) -> tuple[str, list[OptConfig]]:
+    """Flavor, up to :data:`MAX_INSIDE` optimizers and their settings, each with its learning-rate schedule
+    (the effective learning rate the page draws includes it; ``steps``: the run's, where a newly picked
+    one-cycle schedule ends); returns (flavor, configs)."""
     seed(f"{prefix}.flavor", flavor)
     flavor = st.segmented_control("Flavor", list(optim.FLAVORS), key=f"{prefix}.flavor", required=True,
                                   format_func=FLAVOR_TITLES.get, help=FLAVOR_HELP) or "textbook"
@@ -59,7 +63,9 @@ def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...])
             st.caption(spec.summary)
             if fl != flavor:
                 st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using {FLAVOR_TITLES[fl]}.")
-            configs.append(hyperparameter_widgets(base, f"{prefix}.opt.{name}"))
+            cfg, _ = schedule_editor(hyperparameter_widgets(base, f"{prefix}.opt.{name}"), f"{prefix}.opt.{name}",
+                                     steps)
+            configs.append(cfg)
     return flavor, configs
 
 

@@ -14,6 +14,7 @@ import optim
 from optim import Param
 
 from .formula import CUSTOM, DEFAULT_DOMAIN, Box, custom_objective
+from .schedule import CONSTANT, ScheduleConfig, schedule_in
 
 MAX_CONFIGS = 6
 """Most optimizer configurations one view compares (colours stay distinct, pages stay fast)."""
@@ -51,11 +52,12 @@ CRITERIA = {
 
 @dataclass(frozen=True)
 class OptConfig:
-    """One optimizer configuration: name, flavor and every hyperparameter, in spec order."""
+    """One optimizer configuration: name, flavor, every hyperparameter in spec order, and its schedule."""
 
     name: str
     flavor: str
     hp: tuple[tuple[str, Any], ...]
+    schedule: ScheduleConfig = CONSTANT
 
     @property
     def hyperparameters(self) -> dict[str, Any]:
@@ -69,14 +71,16 @@ class OptConfig:
         return self.hyperparameters.get(param, default)
 
 
-def make_config(name: str, flavor: str | None = None, **overrides) -> OptConfig:
-    """A configuration with ``flavor``'s defaults (default: textbook, else its first library), with ``overrides``."""
+def make_config(name: str, flavor: str | None = None, *, schedule: ScheduleConfig = CONSTANT,
+                **overrides) -> OptConfig:
+    """A configuration with ``flavor``'s defaults (default: textbook, else its first library), with ``overrides``
+    and ``schedule``."""
     flavor = optim.OPTIMIZERS[name].default_flavor if flavor is None else flavor
     params = optim.OPTIMIZERS[name].params(flavor)
     unknown = set(overrides) - set(params)
     if unknown:
         raise ValueError(f"{name} ({flavor}) has no parameter {sorted(unknown)[0]!r}.")
-    return OptConfig(name, flavor, tuple((n, overrides.get(n, p.default)) for n, p in params.items()))
+    return OptConfig(name, flavor, tuple((n, overrides.get(n, p.default)) for n, p in params.items()), schedule)
 
 
 def with_flavor(cfg: OptConfig, flavor: str) -> OptConfig:
@@ -96,7 +100,8 @@ def with_flavor(cfg: OptConfig, flavor: str) -> OptConfig:
     old_defaults, params = spec.params(cfg.flavor), spec.params(flavor)
     chosen = {n: v for n, v in cfg.hp if n in old_defaults and v != old_defaults[n].default}
     return OptConfig(cfg.name, flavor, tuple(
-        (n, chosen[n] if n in chosen and _allowed(p, chosen[n]) else p.default) for n, p in params.items()))
+        (n, chosen[n] if n in chosen and _allowed(p, chosen[n]) else p.default) for n, p in params.items()),
+        schedule_in(cfg.schedule, cfg.name, flavor))
 
 
 def _allowed(p, value) -> bool:
@@ -247,12 +252,19 @@ def describe(cfg: OptConfig, others: tuple[OptConfig, ...] = ()) -> str:
     Differences that only come from two flavors' own defaults (Keras's epsilon 1e-7 against
     PyTorch's 1e-8, say) are left out: the flavor in the label already says so.
 
+    A schedule is named when another configuration of the same optimizer has another one (or none),
+    and its settings when another has the same schedule with other settings.
+
     Example:
         >>> a = make_config("rmsprop", lr=0.01, decay=0.9)
         >>> b = make_config("rmsprop", lr=0.01, decay=0.99)
         >>> k = make_config("rmsprop", "keras", lr=0.01)
         >>> describe(a, (a, b, k)), describe(k, (a, b, k))
         ('RMSprop (textbook) decay=0.9', 'RMSprop (keras) decay=0.9')
+        >>> from ui.schedule import make_schedule_config
+        >>> c = make_config("rmsprop", lr=0.01, decay=0.9, schedule=make_schedule_config("step", "rmsprop", "textbook"))
+        >>> describe(c, (a, c))
+        'RMSprop (textbook) step decay'
     """
     mine = cfg.hyperparameters
     my_defaults = make_config(cfg.name, cfg.flavor).hyperparameters
@@ -266,4 +278,11 @@ def describe(cfg: OptConfig, others: tuple[OptConfig, ...] = ()) -> str:
             if not by_flavor:
                 parts.append(f"{n}={'on' if v else 'off'}" if isinstance(v, bool) else f"{n}={mine[n]:g}")
                 break
+    same = [o for o in others if o is not cfg and o.name == cfg.name]
+    sc = cfg.schedule
+    if any(o.schedule.name != sc.name for o in same):
+        parts.append("constant lr" if sc.constant else sc.title.lower())
+    elif not sc.constant:
+        parts += [f"{n}={v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else f"{n}={v}"
+                  for n, v in sc.params if any(o.schedule.get(n) != v for o in same)]
     return f"{cfg.title} ({cfg.flavor}) {', '.join(parts)}".strip()

@@ -11,6 +11,7 @@ import optim
 
 from .compute import nearest_minimum_distance
 from .model import CRITERIA, OptConfig, Setup, changed_settings
+from .schedule import run_schedule
 
 
 def status(traj: optim.Trajectory, setup: Setup) -> str:
@@ -190,8 +191,12 @@ def trajectories_csv(labels: list[str], trajs: list[optim.Trajectory]) -> bytes:
     """Every path as CSV, one row per optimizer and step: optimizer, flavor, every setting it ran with (one
     column per setting; empty where an optimizer has no such setting), step, x, y, loss.
 
-    Numbers are written in their shortest exact form (38.7504, not 38.750399999999992). Steps from
-    divergence on have empty x, y and loss.
+    When a run has a schedule: its name and settings (``schedule``, ``schedule.<param>``) and, per step,
+    the learning rate the step from that row's point used (``lr at step``, for every run then), and
+    ``momentum at step`` or ``beta1 at step`` under a one-cycle schedule. When a run counts evaluations
+    (L-BFGS, Newton): ``evaluations``, the function-and-gradient evaluations of that step. Numbers are
+    written in their shortest exact form (38.7504, not 38.750399999999992). Steps from divergence on have
+    empty x, y and loss.
 
     Example:
         >>> import optim
@@ -201,16 +206,97 @@ def trajectories_csv(labels: list[str], trajs: list[optim.Trajectory]) -> bytes:
         GD,textbook,0.1,0,1.5,1.5,24.75
         GD,textbook,0.1,1,1.2,-1.5,23.94
         <BLANKLINE>
+        >>> s = optim.make_schedule("step", step_size=1, gamma=0.5)
+        >>> t = optim.run(optim.make_optimizer("lbfgs", lr=0.5, schedule=s), "quadratic", x0=[1.5, 1.5], steps=2)
+        >>> print(trajectories_csv(["L-BFGS"], [t]).decode().splitlines()[:2])
+        ['optimizer,flavor,lr,history_size,line_search,max_eval,schedule,schedule.step_size,schedule.gamma,step,\
+x,y,loss,lr at step,evaluations', 'L-BFGS,torch,0.5,100.0,False,1.0,step,1,0.5,0,1.5,1.5,24.75,0.5,1']
     """
     frames = []
+    counted = any(counts_evaluations(t) for t in trajs)
+    scheduled = any(t.scheduled for t in trajs)
     for lab, t in zip(labels, trajs, strict=True):
-        frame = pd.DataFrame({"optimizer": lab, "flavor": t.optimizer.flavor}, index=range(len(t.losses)))
+        n = len(t.losses)
+        frame = pd.DataFrame({"optimizer": lab, "flavor": t.optimizer.flavor}, index=range(n))
         for name, value in t.optimizer.hyperparameters.items():
             frame[name] = value
-        frames.append(frame.assign(step=np.arange(len(t.losses)), x=t.xs[:, 0], y=t.xs[:, 1], loss=t.losses))
+        schedule = t.optimizer.schedule
+        if schedule is not None:
+            frame["schedule"] = schedule.name
+            for name, value in schedule.params.items():
+                frame[f"schedule.{name}"] = value
+        frame = frame.assign(step=np.arange(n), x=t.xs[:, 0], y=t.xs[:, 1], loss=t.losses)
+        if scheduled:  # every run's rate, scheduled or constant, so the runs can be read side by side
+            frame["lr at step"] = _per_step(t.lr, n)
+        for name, value in t.scheduled.items():
+            if name not in ("lr", "lr_y"):
+                frame[f"{name} at step"] = _per_step(value, n)
+        if counted:
+            frame["evaluations"] = pd.array(_per_step(t.evaluations, n), dtype="Int64")
+        frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
-    settings = [c for c in out.columns if c not in ("optimizer", "flavor", "step", "x", "y", "loss")]
-    return out[["optimizer", "flavor", *settings, "step", "x", "y", "loss"]].to_csv(index=False).encode()
+    last = ("step", "x", "y", "loss")
+    steps = [c for c in out.columns if c.endswith(" at step") or c == "evaluations"]
+    settings = [c for c in out.columns if c not in ("optimizer", "flavor", *last, *steps)]
+    return out[["optimizer", "flavor", *settings, *last, *steps]].to_csv(index=False).encode()
+
+
+def _per_step(values, n: int) -> np.ndarray:
+    """A value of each step (S,) against the rows of points (S + 1): the last point took no step."""
+    return np.append(np.asarray(values, dtype=float), np.nan)[:n]
+
+
+def counts_evaluations(traj: optim.Trajectory) -> bool:
+    """Whether the run's optimizer evaluates the function more than once a step, or its curvature (L-BFGS,
+    Newton): the pages then say how many evaluations it made."""
+    return bool(traj.optimizer.rule.needs & {"closure", "hessian"})
+
+
+def evaluations_note(traj: optim.Trajectory) -> str | None:
+    """How many evaluations a single run made, for L-BFGS and Newton's method; None for the others.
+
+    Example:
+        >>> import optim
+        >>> t = optim.run(optim.make_optimizer("lbfgs", line_search=True, max_eval=25), "rosenbrock",
+        ...               x0=[-1.5, 2.0], steps=20)
+        >>> evaluations_note(t)
+        'Function evaluations: 45 in 20 steps (2 to 3 per step; the line search tried the extra ones).'
+        >>> evaluations_note(optim.run(optim.make_optimizer("newton"), "quadratic", x0=[1.0, 1.0], steps=5))
+        'Evaluations: one gradient and one Hessian per step (5 of each in 5 steps).'
+    """
+    if not counts_evaluations(traj):
+        return None
+    evals = np.asarray(traj.evaluations, dtype=float)
+    taken = evals[np.isfinite(evals)]
+    if "hessian" in traj.optimizer.rule.needs:
+        return f"Evaluations: one gradient and one Hessian per step ({taken.size} of each in {taken.size} steps)."
+    if not taken.size:
+        return None
+    lo, hi = int(taken.min()), int(taken.max())
+    each = f"{lo} per step" if lo == hi else f"{lo} to {hi} per step; the line search tried the extra ones"
+    return f"Function evaluations: {int(taken.sum())} in {taken.size} steps ({each})."
+
+
+def schedule_note(cfg: OptConfig) -> str | None:
+    """The configuration's schedule and its settings in one line; None for a constant learning rate.
+
+    Example:
+        >>> from ui.model import make_config
+        >>> from ui.schedule import make_schedule_config
+        >>> schedule_note(make_config("sgd", "torch", schedule=make_schedule_config("step", "sgd", "torch")))
+        'Learning rate: Step decay, step_size = 30, gamma = 0.1'
+    """
+    sc = cfg.schedule
+    if sc.constant or run_schedule(cfg) is None:
+        return None
+    shown = ", ".join(f"{n} = {_setting(v)}" for n, v in sc.params)
+    return f"Learning rate: {sc.title}, {shown}" if shown else f"Learning rate: {sc.title}"
+
+
+def _setting(v) -> str:
+    if isinstance(v, bool):
+        return "on" if v else "off"
+    return v if isinstance(v, str) else f"{v:g}"
 
 
 def leaderboard_display(board: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from .urlstate import read_query_params
+from .query import read_query_params
 
 
 def _k(page: str, what: str) -> str:

@@ -13,6 +13,7 @@ import streamlit as st
 import optim
 
 from .model import OptConfig
+from .schedule import ScheduleConfig, build_optimizer
 
 
 def _fmt(v) -> str:
@@ -30,13 +31,28 @@ def _equations(name: str, flavor: str, hp: tuple) -> tuple[list[str], list[str]]
         return str(e)
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _schedule(name: str, flavor: str, hp: tuple, schedule: tuple) -> tuple[list[str], str] | None:
+    """The schedule's LaTeX lines (``optim.schedule_formula``) and the library code it follows; None without one."""
+    try:
+        opt = build_optimizer(OptConfig(name, flavor, hp, ScheduleConfig(*schedule)))
+    except ValueError:
+        return None
+    if opt.schedule is None:
+        return None
+    lines = optim.schedule_formula(opt.schedule).latex().split(r",\quad ")
+    return lines, opt.schedule.spec.flavors[flavor].follows
+
+
 def _align(line: str) -> str:
     """One equation aligned on its first equals sign (one LaTeX block for all lines: one element, not many)."""
     return line.replace(" = ", " &= ", 1)
 
 
 def update_rules(cfg: OptConfig, *, title: str | None = None, settings: bool = True) -> None:
-    """The configuration's update equations, aligned in one ``st.latex`` block, then its initial values.
+    """The configuration's update equations, aligned in one ``st.latex`` block, then its initial values, and
+    under a schedule the learning rate's formula at step k (``optim.schedule_formula``) and the library code
+    it follows.
 
     A setting the core refuses gets one sentence instead of equations.
     """
@@ -52,6 +68,11 @@ def update_rules(cfg: OptConfig, *, title: str | None = None, settings: bool = T
     if settings:
         text += " Settings: " + ", ".join(f"{n} = {_fmt(v)}" for n, v in cfg.hp) + "."
     st.caption(text)
+    schedule = _schedule(cfg.name, cfg.flavor, cfg.hp, (cfg.schedule.name, cfg.schedule.params))
+    if schedule is not None:
+        lines, follows = schedule
+        st.latex("\\begin{aligned}\n" + " \\\\\n".join(_align(line) for line in lines) + "\n\\end{aligned}")
+        st.caption(f"The learning rate η at step k: {cfg.schedule.title.lower()}, as {follows}.")
 
 
 def update_rules_popover(cfg: OptConfig, key: str) -> None:

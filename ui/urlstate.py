@@ -14,16 +14,18 @@ Layout (``N`` is 1..6 on the Compare page)::
     flavor=textbook  opt=gd  opt=rmsprop  gd.lr=0.1 ...    Playground: flavor, optimizers, settings
     step=40                                                Playground: the step on show
     cN=rmsprop  cN.flavor=torch  cN.lr=0.01 ...            Compare: configuration N
+    gd.schedule=cosine  cN.schedule.t_max=200 ...          a configuration's learning-rate schedule
     seeds=20                                               Compare, with noise on: K seeds per band
 
-This module is plain Python; ``read_query_params`` is the one function touching Streamlit.
+A configuration's learning-rate schedule (Playground, Compare) follows its settings:
+``gd.schedule=step  gd.schedule.step_size=30 ...`` (see :mod:`ui.schedule`). The reading itself
+(:class:`ui.query.QueryReader`: one sentence per unusable value) is in :mod:`ui.query`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -48,121 +50,8 @@ from .model import (
     make_config,
     objective_defaults,
 )
-
-QueryDict = Mapping[str, list[str]]
-TRUE = {"true", "1", "yes", "on"}
-FALSE = {"false", "0", "no", "off"}
-
-
-def read_query_params() -> dict[str, list[str]]:
-    """The current ``st.query_params`` as ``{name: [values]}`` (repeated names keep every value)."""
-    import streamlit as st
-
-    return {k: list(st.query_params.get_all(k)) for k in st.query_params}
-
-
-def fmt(value) -> str:
-    """A value as it appears in a URL: shortest round-trip repr for floats, 'true'/'false' for flags.
-
-    Example:
-        >>> fmt(0.1), fmt(1e-08), fmt(10.0), fmt(True), fmt(500)
-        ('0.1', '1e-08', '10', 'true', '500')
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
-
-
-class QueryReader:
-    """Pulls values out of a query dict, remembering which names it used and what went wrong."""
-
-    def __init__(self, query: QueryDict):
-        self.query = {k: list(v) if not isinstance(v, str) else [v] for k, v in query.items()}
-        self.used: set[str] = set()
-        self.messages: list[str] = []
-
-    def has(self, name: str) -> bool:
-        return name in self.query
-
-    def raw(self, name: str) -> str | None:
-        """The last value given for ``name`` (a later duplicate wins), or None."""
-        if name not in self.query:
-            return None
-        self.used.add(name)
-        values = self.query[name]
-        return values[-1].strip() if values else ""
-
-    def all(self, name: str) -> list[str]:
-        self.used.add(name)
-        return [v.strip() for v in self.query.get(name, [])]
-
-    def bad(self, text: str) -> None:
-        self.messages.append(text)
-
-    def value(self, name: str, param: Param, default, *, integer: bool = False, default_text: str = ""):
-        """Parse ``name`` as ``param`` says; on trouble add one message and return ``default``."""
-        text = self.raw(name)
-        if text is None:
-            return default
-        try:
-            parsed = parse_value(text, param, integer=integer)
-        except ValueError as e:
-            self.bad(f"`{name}={shorten(text)}`: {e} Using {default_text or fmt(default)} instead.")
-            return default
-        return parsed
-
-    def unused(self) -> list[str]:
-        return [k for k in self.query if k not in self.used]
-
-
-def shorten(text: str, limit: int = 40) -> str:
-    """User text, shortened and stripped of Markdown-active characters, for a message."""
-    text = "".join(c for c in text if c.isprintable())
-    text = text.replace("`", "'")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def parse_value(text: str, param: Param, *, integer: bool = False):
-    """``text`` as a value ``param`` accepts; raises ValueError with one sentence otherwise.
-
-    Example:
-        >>> from optim import Param
-        >>> lr = Param("lr", 0.01, 1e-6, 10.0, "log")
-        >>> parse_value("0.5", lr)
-        0.5
-        >>> parse_value("0", lr)
-        Traceback (most recent call last):
-        ...
-        ValueError: 0 is out of range; allowed: a number from 1e-06 to 10.
-    """
-    if param.is_bool:
-        low = text.lower()
-        if low in TRUE:
-            return True
-        if low in FALSE:
-            return False
-        raise ValueError("not true or false.")
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"not a number; allowed: {param.describe_range()}.") from None
-    if not math.isfinite(number):
-        raise ValueError(f"not a finite number; allowed: {param.describe_range()}.")
-    integer = integer or param.scale == "int"
-    if integer:
-        if number != int(number):
-            raise ValueError(f"not a whole number; allowed: a whole number from {param.low:g} "
-                             f"to {param.high:g}.")
-        number = int(number)
-    if not param.low <= number <= param.high:
-        kind = "a whole number" if integer else "a number"
-        raise ValueError(f"{fmt(number)} is out of range; allowed: {kind} from {param.low:g} "
-                         f"to {param.high:g}.")
-    return number
-
+from .query import QueryDict, QueryReader, fmt, shorten
+from .schedule import decode_schedule, encode_schedule
 
 # ----------------------------------------------------------------------------- set-up
 
@@ -256,12 +145,13 @@ def decode_setup(r: QueryReader, default: Setup) -> Setup:
 
 
 def encode_hyperparameters(prefix: str, cfg: OptConfig) -> dict[str, list[str]]:
-    """``prefix.<param>=value`` for every hyperparameter of ``cfg``."""
-    return {f"{prefix}.{n}": [fmt(v)] for n, v in cfg.hp}
+    """``prefix.<param>=value`` for every hyperparameter of ``cfg``, then its schedule (none when constant)."""
+    return {**{f"{prefix}.{n}": [fmt(v)] for n, v in cfg.hp}, **encode_schedule(prefix, cfg.schedule)}
 
 
-def decode_hyperparameters(r: QueryReader, prefix: str, base: OptConfig) -> OptConfig:
-    """Read ``prefix.<param>`` for every hyperparameter ``base``'s flavor offers."""
+def decode_hyperparameters(r: QueryReader, prefix: str, base: OptConfig, steps: int | None = None) -> OptConfig:
+    """Read ``prefix.<param>`` for every hyperparameter ``base``'s flavor offers, and, on a page that runs
+    schedules (``steps``: the run's steps; None elsewhere), the schedule under ``prefix.schedule``."""
     specs = optim.OPTIMIZERS[base.name].params(base.flavor)
     hp = base.hyperparameters
     values = {n: r.value(f"{prefix}.{n}", p, hp[n]) for n, p in specs.items()}
@@ -270,8 +160,10 @@ def decode_hyperparameters(r: QueryReader, prefix: str, base: OptConfig) -> OptC
         optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters)
     except ValueError as e:  # a combination the core refuses
         r.bad(f"{e} Using the defaults for {prefix}.")
-        return make_config(base.name, base.flavor)
-    return cfg
+        cfg = make_config(base.name, base.flavor)
+    if steps is None:
+        return cfg
+    return replace(cfg, schedule=decode_schedule(r, prefix, cfg, steps))
 
 
 def warn_flavor_mismatch(r: QueryReader, prefix: str, name: str, flavor: str) -> None:
@@ -325,8 +217,9 @@ def decode_optimizer_names(r: QueryReader, defaults: list[str], limit: int, wher
 
 
 def decode_named_configs(r: QueryReader, defaults: tuple[OptConfig, ...], flavor: str, limit: int,
-                         where: str) -> list[OptConfig]:
-    """The optimizers ``opt=`` names, each in ``flavor`` (where it has it), with ``<name>.<hp>=`` settings.
+                         where: str, steps: int | None = None) -> list[OptConfig]:
+    """The optimizers ``opt=`` names, each in ``flavor`` (where it has it), with ``<name>.<hp>=`` settings
+    (and ``<name>.schedule``, given the run's ``steps`` on a page that runs schedules).
 
     A named optimizer starts from its configuration in ``defaults`` when that has the same flavor.
     """
@@ -335,15 +228,16 @@ def decode_named_configs(r: QueryReader, defaults: tuple[OptConfig, ...], flavor
     for name in decode_optimizer_names(r, list(by_name), limit, where):
         fl = effective_flavor(name, flavor)
         base = by_name[name] if name in by_name and by_name[name].flavor == fl else make_config(name, fl)
-        configs.append(decode_hyperparameters(r, name, base))
+        configs.append(decode_hyperparameters(r, name, base, steps))
         warn_flavor_mismatch(r, name, name, fl)
     return configs
 
 
-def decode_numbered_configs(r: QueryReader, limit: int, where: str) -> list[OptConfig]:
+def decode_numbered_configs(r: QueryReader, limit: int, where: str, steps: int | None = None) -> list[OptConfig]:
     """Configurations ``c1=name&c1.flavor=...&c1.<hp>=...`` in the order of their numbers; unusable ones are
     left out. Any numbers work (``c1, c7, c9`` are three configurations); past ``limit`` configurations,
-    the rest are left out with one sentence. ``where`` completes "... at most ``limit``" in it.
+    the rest are left out with one sentence. ``where`` completes "... at most ``limit``" in it. On a page
+    that runs schedules, ``steps`` (the run's) has ``cN.schedule`` read and checked too.
 
     Example:
         >>> r = QueryReader({"c1": ["gd"], "c7": ["adam"], "c9": ["sgd"]})
@@ -372,7 +266,7 @@ def decode_numbered_configs(r: QueryReader, limit: int, where: str) -> list[OptC
             r.bad(f"`{prefix}.flavor={shorten(flavor)}`: {spec.title} has no such flavor; allowed: "
                   f"{', '.join(spec.flavors)}. Using {spec.default_flavor} instead.")
             flavor = None
-        configs.append(decode_hyperparameters(r, prefix, make_config(name, flavor or spec.default_flavor)))
+        configs.append(decode_hyperparameters(r, prefix, make_config(name, flavor or spec.default_flavor), steps))
         warn_flavor_mismatch(r, prefix, name, flavor or spec.default_flavor)
     return configs
 
@@ -402,7 +296,7 @@ def decode_playground(query: QueryDict) -> tuple[PlaygroundState, list[str]]:
     setup = decode_setup(r, default.setup)
     flavor = decode_flavor(r) or default.flavor
 
-    configs = decode_named_configs(r, default.optimizers, flavor, MAX_CONFIGS, "the Playground shows")
+    configs = decode_named_configs(r, default.optimizers, flavor, MAX_CONFIGS, "the Playground shows", setup.steps)
     step = r.value("step", Param("step", 0, 0, setup.steps), None, integer=True, default_text="the last step")
     warn_unknown(r)
     return PlaygroundState(setup, flavor, tuple(configs), step), r.messages
@@ -435,7 +329,7 @@ def decode_compare(query: QueryDict) -> tuple[CompareState, list[str]]:
     r = QueryReader(query)
     setup = decode_setup(r, default.setup)
     given = any(r.has(f"c{i}") for i in range(1, MAX_CONFIGS + 1))
-    configs = decode_numbered_configs(r, MAX_CONFIGS, "Compare shows")
+    configs = decode_numbered_configs(r, MAX_CONFIGS, "Compare shows", setup.steps)
     if not configs:
         if given:
             r.bad("No usable configuration in the link; showing the default comparison.")

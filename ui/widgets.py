@@ -1,14 +1,16 @@
 """Widgets generated from parameter specs (``optim.Param``), so the UI only offers valid values.
 
 Log-scale parameters (learning rates, epsilon, curvatures) get a slider over log-spaced
-values; linear ones a number box bounded by the spec's range; flags a checkbox. Each
-widget's help is the spec's help plus its range, and every widget is keyed so the page's
-state (``ui.state``) can seed it from a link.
+values; linear ones a number box bounded by the spec's range; whole numbers (``int``) a
+number box stepping by one; flags a checkbox; a ``choice`` of a few words a segmented
+control. Each widget's help is the spec's help plus its range, and every widget is keyed so
+the page's state (``ui.state``) can seed it from a link.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import lru_cache
 
 import streamlit as st
@@ -63,6 +65,31 @@ LABELS = {
     "match_rms_adamw": "Match AdamW's update size",
     "warmup_steps": "Warm-up steps",
     "weight_lr_power": "Averaging weight power (lr^r)",
+    "step_size": "Steps between decays",
+    "gamma": "Decay factor γ",
+    "t_max": "Steps to the minimum (T_max)",
+    "eta_min": "Lowest learning rate (η_min)",
+    "t_0": "Steps to the first restart (T₀)",
+    "t_mult": "Cycle growth (T_mult)",
+    "start_factor": "Start factor",
+    "end_factor": "End factor",
+    "total_iters": "Steps of the change",
+    "max_lr": "Peak learning rate",
+    "total_steps": "Cycle length (steps)",
+    "pct_start": "Share of the cycle rising",
+    "anneal_strategy": "Anneal",
+    "cycle_momentum": "Cycle momentum / β₁",
+    "base_momentum": "Momentum at the peak",
+    "max_momentum": "Momentum at the ends",
+    "div_factor": "Start divisor",
+    "final_div_factor": "Final divisor",
+    "three_phase": "Three phases",
+    "factor": "Reduction factor",
+    "patience": "Patience (steps)",
+    "threshold": "Improvement threshold",
+    "threshold_mode": "Threshold mode",
+    "cooldown": "Cooldown (steps)",
+    "min_lr": "Lowest learning rate",
     "a": "a", "b": "b", "A": "A",
     "condition": "Condition number",
     "angle": "Angle (degrees)",
@@ -109,8 +136,9 @@ def log_options(low: float, high: float, value: float | None = None) -> tuple[fl
 
 
 def help_text(p: Param) -> str:
-    rng = "" if p.is_bool else f" Range: {p.low:g} to {p.high:g}{' (log scale)' if p.scale == 'log' else ''}."
-    return f"{p.help}{rng}"
+    if p.is_bool or p.scale == "choice":
+        return p.help
+    return f"{p.help} Range: {p.low:g} to {p.high:g}{' (log scale)' if p.scale == 'log' else ''}."
 
 
 def param_widget(p: Param, key: str, value, *, text: str | None = None):
@@ -119,6 +147,10 @@ def param_widget(p: Param, key: str, value, *, text: str | None = None):
     caption = text or label(p.name)
     if p.is_bool:
         return bool(st.checkbox(caption, key=key, help=help_text(p)))
+    if p.scale == "choice":
+        if st.session_state[key] not in p.choices:
+            st.session_state[key] = p.default
+        return st.segmented_control(caption, list(p.choices), key=key, required=True, help=help_text(p)) or p.default
     if p.scale == "log":
         current = st.session_state[key]
         if not (isinstance(current, (int, float)) and p.low <= current <= p.high):
@@ -172,7 +204,7 @@ def hyperparameter_widgets(cfg: OptConfig, key_prefix: str, *, more: str | None 
     if rest:
         with st.expander(more):
             draw(rest)
-    return OptConfig(cfg.name, cfg.flavor, tuple((n, values[n]) for n in params))
+    return replace(cfg, hp=tuple((n, values[n]) for n in params))
 
 
 def set_hyperparameter_widgets(cfg: OptConfig, key_prefix: str) -> None:

@@ -77,7 +77,7 @@ def _rgba(color: str, alpha: float) -> str:
 
 
 def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 420, log: bool | None = None,
-                title: str | None = None) -> dict:
+                title: str | None = None, marks: tuple[list[dict], list[dict]] = ([], [])) -> dict:
     """Median loss and interquartile band over K seeds for each configuration.
 
     Args:
@@ -86,6 +86,8 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
         height: figure height in pixels.
         log: force a log (True) or linear (False) y-axis; None decides as the loss chart does.
         title: figure title (default says K).
+        marks: layout shapes and annotations to add, such as :func:`viz.rates.rate_marks`' lines where a
+            schedule changed a learning rate sharply.
 
     Returns:
         A figure dict ``{"data", "layout"}``: per band ``meta="band-upper"``, ``"band-lower"`` (filled up
@@ -153,7 +155,7 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
         xaxis=dict(title=dict(text="step", standoff=4), zeroline=False, ticks="outside", rangemode="tozero"),
         yaxis=dict(title=dict(text=ylabel, standoff=4), type="log" if log else "linear", ticks="outside",
                    exponentformat="power" if log else "B", **log_ticks(drawn if log else None)),
-        annotations=annotations,
+        annotations=annotations + list(marks[1]), shapes=list(marks[0]),
     )
     if drawn.size:
         lo = float(drawn.min())

@@ -335,7 +335,7 @@ def _layout(series, domain: Domain, levels: Levels, s_levels: Levels, scene: dic
         coloraxis=dict(colorscale=colors.MAP_COLORSCALE, cmin=levels.zmin, cmax=levels.zmax,
                        colorbar=levels.colorbar(xanchor="left", xpad=2, thickness=10, yanchor="middle")),
         scene=dict(scene, uirevision=revision),
-        shapes=[step_line(step, "x2", "y2")],
+        shapes=[step_line(step, "x2", "y2"), *loss.shapes],  # the step line first: the step table moves shape 0
         clickmode="event", dragmode="zoom",
     )
     return _merge(layout, _arrangement(WIDE, s_levels, loss, title))

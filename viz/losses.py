@@ -10,7 +10,9 @@ run blowing up to 1e14 would otherwise flatten every other curve. A diverged run
 last finite loss and leaves the top of the chart where it blows up; an arrow at the top edge says
 "diverged at step k" there, and an "x" marks its last finite loss (on the chart when it stays in range). A run that
 converged (``converged_at >= 0``) gets a small ring at that step. The step control's step is a
-dashed vertical line plus a ``meta="step-marker"`` diamond on each curve.
+dashed vertical line plus a ``meta="step-marker"`` diamond on each curve. Where a schedule changed a
+run's learning rate sharply (a step decay's drop, a restart, a plateau reduction), a thin dotted line
+in the run's colour marks the step, the first few labelled ``lr ×0.1`` (:func:`viz.rates.rate_marks`).
 
 :func:`loss_parts` builds the traces and axes as plain dicts (for figures that place the loss panel
 among others, such as :func:`viz.linked_figure`); :func:`loss_figure` makes them a figure of its own.
@@ -24,6 +26,7 @@ import numpy as np
 
 from . import colors
 from .layout import base_layout
+from .rates import rate_marks
 from .series import MAX_MARKED_POINTS, diverged, drawn_indices, esc, f32, fmt, last_finite, step_index
 
 LOG_SPAN = 100.0
@@ -91,6 +94,9 @@ def loss_parts(series, step: int | None = None, *, f_min: float | None = None, l
         longest = max(len(s.traj.losses) - 1 for s in series)
         x = int(min(max(step, 0), longest))
         shapes.append(step_line(x, xref, yref))
+    marks, labels = rate_marks(series, xref, yref)
+    shapes += marks
+    annotations += labels
     xaxis = dict(title=dict(text="step", standoff=4), zeroline=False, ticks="outside", rangemode="tozero")
     yaxis = dict(title=dict(text=ylabel, standoff=4), type="log" if log else "linear", ticks="outside",
                  exponentformat="power" if log else "B", **log_ticks(framed if log else None))
@@ -130,8 +136,10 @@ def loss_figure(
 
     Args:
         series: list of :class:`viz.Series`.
-        step: when given, a dashed vertical line at ``step`` (layout shape named ``"step-line"``) and a
-            ``meta="step-marker"`` diamond per series at ``(k, loss[k])``, ``k = min(step, last finite)``.
+        step: when given, a dashed vertical line at ``step`` (layout shape named ``"step-line"``, the first
+            shape) and a ``meta="step-marker"`` diamond per series at ``(k, loss[k])``,
+            ``k = min(step, last finite)``. Shapes and annotations named ``"rate-change"`` mark sharp changes
+            of a scheduled learning rate.
         height: figure height in pixels.
         f_min: the objective's minimum value; when given the curves show ``f - f_min`` ("f − f*").
         log: force a log (True) or linear (False) y-axis; None applies the rule above.
