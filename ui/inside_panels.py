@@ -59,7 +59,8 @@ def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...])
             st.caption(spec.summary)
             if fl != flavor:
                 st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using {FLAVOR_TITLES[fl]}.")
-            configs.append(hyperparameter_widgets(base, f"{prefix}.opt.{name}"))
+            # One learning rate for both coordinates: the rows compare each step with plain lr x gradient.
+            configs.append(hyperparameter_widgets(base, f"{prefix}.opt.{name}", per_coordinate=False))
     return flavor, configs
 
 

@@ -47,6 +47,7 @@ from .model import (
     effective_flavor,
     make_config,
     objective_defaults,
+    with_lr_y,
 )
 
 QueryDict = Mapping[str, list[str]]
@@ -266,6 +267,9 @@ def decode_hyperparameters(r: QueryReader, prefix: str, base: OptConfig) -> OptC
     hp = base.hyperparameters
     values = {n: r.value(f"{prefix}.{n}", p, hp[n]) for n, p in specs.items()}
     cfg = OptConfig(base.name, base.flavor, tuple(values.items()))
+    lr_y = optim.OPTIMIZERS[base.name].lr_y(base.flavor)  # y's own learning rate, where the optimizer offers one
+    if lr_y is not None:
+        cfg = with_lr_y(cfg, r.value(f"{prefix}.lr_y", lr_y, hp.get("lr_y"), default_text="lr for both coordinates"))
     try:
         optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters)
     except ValueError as e:  # a combination the core refuses
