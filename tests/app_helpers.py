@@ -7,8 +7,11 @@ component as an element whose data is the JSON payload the browser parses. These
 from __future__ import annotations
 
 import base64
+import json
 
 import numpy as np
+from streamlit.components.v2.bidi_component.constants import EVENT_DELIM
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 from streamlit.testing.v1 import AppTest
 
 from ui.live_chart import read_payload
@@ -37,3 +40,19 @@ def read_array(value) -> np.ndarray:
         shape = value.get("shape")
         return a.reshape([int(n) for n in shape.split(",")]) if shape else a
     return np.asarray(value)
+
+
+def send_chart_event(at: AppTest, key: str, event: str, value) -> AppTest:
+    """Run the page as if the live chart under ``key`` had sent ``event`` (``"click"``, ``"zoom"``) with ``value``.
+
+    The browser sends a chart's events as one trigger widget per component, id ``<internal prefix>_<component
+    id>__events``, holding a JSON list of ``{"event", "value"}``; AppTest has no way to send it, so this adds
+    that widget state to the ones AppTest gathers from its widgets and runs the page with them (AppTest's
+    ``_run``, which its public ``run`` calls the same way).
+    """
+    (chart,) = [e for e in live_charts(at) if e.proto.id.endswith(key) or key in e.proto.id]
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{chart.proto.id}{EVENT_DELIM}events"
+    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
+    return at._run(states)

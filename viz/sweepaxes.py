@@ -87,8 +87,10 @@ def value_at(values: np.ndarray, p: float, kind: str) -> float:
     """
     n = len(values)
     lo, hi = float(values[0]), float(values[-1])
-    if n == 1 or lo == hi:
+    if n == 1 or lo == hi or p == 0:
         return lo
+    if p == n - 1:
+        return hi
     a, scale = _scale(lo, hi, kind)
     return float(lo + a * math.expm1(p / (n - 1) * scale))
 
@@ -150,8 +152,9 @@ def _round_ticks(lo: float, hi: float, most: int) -> tuple[list[float], list[str
     if 1e-3 <= largest < 1e5:
         decimals = max(0, -math.floor(math.log10(step) + 1e-9))
         return chosen, [f"{v:.{decimals}f}" for v in chosen]
-    digits = max(1, math.floor(math.log10(largest)) - math.floor(math.log10(step) + 1e-9))
-    return chosen, [_short_exponent(f"{v:.{digits}e}") for v in chosen]
+    places = math.floor(math.log10(step) + 1e-9)
+    return chosen, [_short_exponent(f"{v:.{max(0, math.floor(math.log10(abs(v))) - places) if v else 0}e}")
+                    for v in chosen]
 
 
 def _short_exponent(text: str) -> str:
