@@ -53,7 +53,7 @@ PAGES: dict[str, Page] = {
     "playground": (default_playground, encode_playground, decode_playground, {**SETUP_EXTRA, "step": {}}, 1),
     "compare": (default_compare, encode_compare, decode_compare,
                 {**SETUP_EXTRA, "seeds": {"noise": ["0.5"]}}, 2),
-    "sweep": (default_sweep, encode_sweep, decode_sweep, {**SETUP_EXTRA, "outcome": {}, "cell": {}}, 1),
+    "sweep": (default_sweep, encode_sweep, decode_sweep, {**SETUP_EXTRA, "outcome": {}, "cell": {}, "zoom": {}}, 1),
     "tune": (default_tune, encode_tune, decode_tune, {}, 1),
     "basins": (default_basins, encode_basins, decode_basins, {}, 1),
     "minibatch": (MiniBatchState, encode_minibatch, decode_minibatch, {"data": {}}, 3),

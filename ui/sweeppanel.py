@@ -117,8 +117,10 @@ def optimizer_panel(prefix: str, current: SweepState) -> SweepState:
         seed(f"{prefix}.second_n", current.second_n)
         s_n = int(st.number_input(f"{second_title(second)} values", 1, AXIS_MAX, step=10, key=f"{prefix}.second_n",
                                   help=GRID_HELP))
-    elif not choices:
-        st.caption(f"{spec.title} has no momentum, decay or β₁ to sweep, so the map is one row of learning rates.")
+    else:
+        more = " Choose y's learning rate above for a map of per-coordinate learning rates." if choices else ""
+        st.caption(f"{spec.title} has no momentum, decay or β₁ to sweep, so the map is one row of learning "
+                   f"rates.{more}")
 
     fixed = {}
     others = [n for n in params if n not in ("lr", second)]
