@@ -153,7 +153,7 @@ ZOOM_REDRAWN = """(before) => {
     const app = document.querySelector("[data-testid='stApp']");
     const g = document.querySelector('.js-plotly-plot');
     return app && app.getAttribute('data-test-script-state') === 'notRunning' && g && g.data && g._fullLayout
-        && g.data[0].x[0] !== before && g.data[0].z.length === 512;
+        && g.data[0].x[0] !== before && g.calcdata && g.calcdata[0][0].z.length === 512;
 }"""
 
 
@@ -195,7 +195,7 @@ def zoom_times(context, url: str, repeats: int) -> dict[str, list]:
             out["box"].append(box)
             out["toward"].append(toward)
             out["bytes"].append(size)
-        page.locator(".st-key-_sw-zoom-0 button").click()
+        page.get_by_role("button", name="Whole map").click()
         page.wait_for_function("() => document.querySelector(\"[data-testid='stApp']\")"
                                ".getAttribute('data-test-script-state') === 'notRunning'", timeout=120_000)
         time.sleep(0.5)

@@ -46,7 +46,7 @@ OUTCOMES: dict[str, str] = {
     "best_loss": "best loss",
     "steps": "steps to tolerance",
     "diverged": "diverged",
-    "speed": "speed of convergence or divergence",
+    "speed": "speed (ranked)",
 }
 """Outcome keys a sweep heatmap can show, with their names for people."""
 
@@ -291,7 +291,7 @@ def _layers(grid: SweepGrid, outcome: str, diverged, converged, head: str) -> tu
     elif outcome == "speed":
         speed = np.asarray(grid.speed, dtype=float)
         ticks_at = [-1.0, -0.25, 0.25, 1.0]
-        names = ["diverged, slowly", "diverged, fast", "bounded, fast", "bounded, slowly"]
+        names = ["diverged:<br>slow", "diverged:<br>fast", "bounded:<br>fast", "bounded:<br>slow"]
         for side, mask, meta, scale, text in (
                 ("bounded", ~diverged, "outcome", True,
                  "stayed bounded; speed rank %{z:.3f} (0.25 fastest down, 1 slowest)"),

@@ -15,7 +15,9 @@ import pytest
 
 from ui.lessons import LESSONS
 from ui.sweepstate import decode_sweep, encode_sweep
+from ui.sweepzoom import factor_text, zoom_factor
 from ui.urlstate import fmt
+from viz.sweepaxes import cell_labels
 
 from .helpers import IDLE, no_exception, open_app, query, settle, shot, wait_for
 
@@ -23,7 +25,7 @@ FRACTAL = LESSONS["fractal"].state  # 512 x 512 runs of 100 steps on the tiny ne
 MAP_JS = """() => {
     const gd = document.querySelector('.js-plotly-plot');
     if (!gd || !gd.data || !gd._fullLayout) return null;
-    const z = gd.data[0].z;
+    const z = gd.calcdata[0][0].z;  // the grid as plotly drew it (gd.data holds the typed-array spec)
     return {x0: gd.data[0].x[0], x1: gd.data[0].x[gd.data[0].x.length - 1], y0: gd.data[0].y[0],
             rows: z.length, cols: z[0].length, scatter: gd.data.filter(t => t.type !== 'heatmap' && t.x[0] !== null
             && t.x[0] !== undefined).length, shapes: (gd.layout.shapes || []).map(s => s.name)};
@@ -69,14 +71,16 @@ def test_a_512_map_zooms_by_box_toward_the_edge_back_along_the_trail_and_in_a_li
     assert "lr = " in hover and "lr_y = " in hover and "speed rank" in hover
     shot(page, "sweep_zoom_0_whole_map")
 
-    # A box dragged over cells 100-300 across and 150-250 up: the map is recomputed inside it, 512 x 512 again.
-    drag(page, page.evaluate(CELL_XY_JS, [100, 250]), page.evaluate(CELL_XY_JS, [300, 150]))
+    # A box dragged over cells 300-500 across and 350-500 up, across the edge: the map is recomputed inside it,
+    # 512 x 512 again (a cell is about a pixel wide, so the box lands within a cell or two of where it was aimed).
+    drag(page, page.evaluate(CELL_XY_JS, [300, 500]), page.evaluate(CELL_XY_JS, [500, 350]))
     boxed = wait_redrawn(page, whole)
     (window,) = decode_sweep(query(page))[0].zoom
     lr, lr_y = root.lr_values(), root.second_values()
-    assert lr[99] < window[0] < lr[101] and lr[299] < window[1] < lr[301]
-    assert lr_y[149] < window[2] < lr_y[151] and lr_y[249] < window[3] < lr_y[251]
-    assert (boxed["rows"], boxed["cols"]) == (512, 512) and boxed["x0"] == f"lr = {window[0]:.4g}"
+    assert lr[298] < window[0] < lr[302] and lr[498] < window[1] < lr[502]
+    assert lr_y[348] < window[2] < lr_y[352] and lr_y[498] < window[3] < lr_y[502]
+    assert (boxed["rows"], boxed["cols"]) == (512, 512)
+    assert boxed["x0"] == cell_labels(replace(root, zoom=(window,)).lr_values(), "lr")[0]
     shot(page, "sweep_zoom_1_box")
 
     # Toward the edge: ten times deeper, then back along the trail in one click.
@@ -86,7 +90,8 @@ def test_a_512_map_zooms_by_box_toward_the_edge_back_along_the_trail_and_in_a_li
     assert len(trail) == 2 and trail[0] == window
     shot(page, "sweep_zoom_2_toward_edge")
     address = query(page)
-    page.locator(".st-key-_sw-zoom-1 button").click()
+    level_1 = factor_text(zoom_factor(root.root, window, "lr_y"))
+    page.get_by_role("button", name=level_1, exact=True).click()
     again = wait_redrawn(page, deeper)
     assert again == boxed and decode_sweep(query(page))[0].zoom == (window,)
 
@@ -103,7 +108,7 @@ def test_a_512_map_zooms_by_box_toward_the_edge_back_along_the_trail_and_in_a_li
 def test_a_click_on_a_zoomed_cell_opens_it_in_the_playground_with_its_own_learning_rates(page, app_url):
     open_app(page, f"{app_url}/sweep?{link(FRACTAL)}", 1)
     before = page.evaluate(MAP_JS)
-    assert before["x0"] == f"lr = {FRACTAL.zoom[-1][0]:.4g}"
+    assert before["x0"] == cell_labels(FRACTAL.lr_values(), "lr")[0]
     page.mouse.click(*page.evaluate(CELL_XY_JS, [200, 300]))
     wait_for(lambda: "cell" in query(page), what="a cell in the address")
     assert query(page)["cell"] == ["300,200"]
