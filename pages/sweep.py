@@ -58,9 +58,9 @@ def _on_pick() -> None:
 def _on_zoom() -> None:
     """A box dragged on the map: the map is recomputed inside it (or the page says why not)."""
     shown = state.current(PAGE)
-    ss[ZOOMS] = ss.get(ZOOMS, 0) + 1
     if not shown.can_zoom:
         return
+    ss[ZOOMS] = ss.get(ZOOMS, 0) + 1
     window = box_window(shown.lr_values(), shown.second_values(), shown.second, chart_state(CHART).get("zoom"))
     if window is None:
         return
@@ -125,7 +125,7 @@ if arrays is not None:
         st.warning(note, icon=":material/zoom_in:")
     # The map takes the full width; the cells' details sit under it, side by side where they fit.
     live_chart(sweep_figure(grid, outcome, selected=cell, revision=str(ss.get(ZOOMS, 0))), key=CHART,
-               events=["click", "zoom"], on_click=_on_pick, on_zoom=_on_zoom,
+               events=["click", "zoom"] if new_state.can_zoom else ["click"], on_click=_on_pick, on_zoom=_on_zoom,
                config={"showTips": False})  # plotly's "double-click to zoom back out": the trail does that here
     details = st.container(horizontal=True, wrap=True, gap="large")
     picked, best_box = details.container(width=420), details.container(width=420)
