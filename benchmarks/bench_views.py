@@ -45,6 +45,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 import optim  # noqa: E402
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -157,8 +159,18 @@ ZOOM_REDRAWN = """(before) => {
 }"""
 
 
-def zoom_times(context, url: str, repeats: int) -> dict[str, list]:
-    """Seconds and bytes from a released box (and a click on "Zoom toward the edge") to the redrawn map."""
+def edge_cell(objective: str, lo: float, hi: float) -> tuple[int, int]:
+    """(column, row) of the cell "Zoom toward the edge" would zoom toward on the whole map: the boxes go there."""
+    xs = optim.Window((lo, hi), (lo, hi)).axes(512)[0]
+    s = optim.sweep("gd", objective, lr=xs, second=xs, second_name="lr_y", steps=100)
+    w = optim.zoom_toward_edge(s, factor=8)
+    centre = [int(np.argmin(np.abs(np.log(xs) - np.log(np.sqrt(a * b))))) for a, b in (w.x, w.y)]
+    return centre[0], centre[1]
+
+
+def zoom_times(context, url: str, repeats: int, centre: tuple[int, int]) -> dict[str, list]:
+    """Seconds and bytes from a released box (and a click on "Zoom toward the edge") to the redrawn map; the
+    boxes are about 160 cells wide, around ``centre`` (a cell on the edge), each a little off the last."""
     page = context.new_page()
     received = [0]
     page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.__setitem__(
@@ -181,10 +193,11 @@ def zoom_times(context, url: str, repeats: int) -> dict[str, list]:
         return elapsed, received[0]
 
     def drag(i: int) -> None:
-        left, bottom = 120 + 9 * i, 140 + 7 * i  # a new box each time: nothing comes from the cache
-        page.mouse.move(*page.evaluate(CELL_XY, [left, bottom + 160]))
+        col, row = centre[0] - 80 + 3 * i, centre[1] - 80 + 2 * i  # a new box each time: nothing from the cache
+        col, row = min(max(col, 0), 511 - 160), min(max(row, 0), 511 - 160)
+        page.mouse.move(*page.evaluate(CELL_XY, [col, row + 160]))
         page.mouse.down()
-        page.mouse.move(*page.evaluate(CELL_XY, [left + 200, bottom]), steps=8)
+        page.mouse.move(*page.evaluate(CELL_XY, [col + 160, row]), steps=8)
         page.mouse.up()
 
     for i in range(repeats + 1):  # the first is a warm-up
@@ -246,7 +259,7 @@ def main() -> None:
             basins = page_times(ctx, f"{url}/basins?view=steps", "bs-steps", 300, args.repeats)
             zooms = {objective: zoom_times(ctx, f"{url}/sweep?objective={objective}&opt=gd&second=lr_y&lr.min={lo}"
                                                 f"&lr.max={hi}&lr.n=512&second.n=512&steps=100&outcome=speed",
-                                           args.repeats)
+                                           args.repeats, edge_cell(objective, lo, hi))
                      for objective, (lo, hi) in ZOOM_MAPS.items()}
             browser.close()
     finally:

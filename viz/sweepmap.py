@@ -24,8 +24,9 @@ Layout rules:
   which :func:`selected_cell` turns into ``(row, col)``; nothing is drawn per cell but the heatmaps'
   typed arrays, so a 512 x 512 map is a few megabytes, not a scatter of 262,144 points.
 
-Trace ``meta`` tags: ``"outcome"`` (the main heatmap), ``"diverged"`` (diverged cells), ``"never"``
-(cells that never reached the tolerance on the steps view, or did not diverge on the diverged view),
+Trace ``meta`` tags: ``"outcome"`` (the main heatmap; the speed view's only one), ``"diverged"`` (diverged
+cells), ``"never"`` (cells that never reached the tolerance on the steps view, or did not diverge on the
+diverged view),
 ``"legend"`` (legend-only swatches). Layout shapes: the stability edge and the selected cell's ring
 (``name`` :data:`SELECTED_NAME`).
 """
@@ -288,19 +289,13 @@ def _layers(grid: SweepGrid, outcome: str, diverged, converged, head: str) -> tu
                          showscale=False, name="never reached", meta="never",
                          hovertemplate=f"{head}never stayed within {esc(grid.tol_text)}<extra></extra>"))
         legend.append(_swatch(f"never reached {grid.tol_text}", NEVER_COLOR))
-    elif outcome == "speed":
-        speed = np.asarray(grid.speed, dtype=float)
-        ticks_at = [-1.0, -0.25, 0.25, 1.0]
+    elif outcome == "speed":  # one layer: the sign of the rank says the side, so the hover can say it too
         names = ["diverged:<br>slow", "diverged:<br>fast", "bounded:<br>fast", "bounded:<br>slow"]
-        for side, mask, meta, scale, text in (
-                ("bounded", ~diverged, "outcome", True,
-                 "stayed bounded; speed rank %{z:.3f} (0.25 fastest down, 1 slowest)"),
-                ("diverged", diverged, "diverged", False,
-                 "<b>diverged</b>; speed rank %{z:.3f} (−0.25 blew up fastest, −1 slowest)")):
-            data.append(dict(type="heatmap", z=f32(np.where(mask, speed, np.nan)), zmin=-1, zmax=1,
-                             colorscale=SPEED_COLORSCALE, showscale=scale, name=f"{side}: speed rank", meta=meta,
-                             colorbar=dict(tickmode="array", tickvals=ticks_at, ticktext=names, **bar),
-                             hovertemplate=f"{head}{text}<extra></extra>"))
+        data.append(dict(type="heatmap", z=f32(grid.speed), zmin=-1, zmax=1, colorscale=SPEED_COLORSCALE,
+                         name="speed rank", meta="outcome",
+                         colorbar=dict(tickmode="array", tickvals=[-1.0, -0.25, 0.25, 1.0], ticktext=names, **bar),
+                         hovertemplate=f"{head}speed rank %{{z:.3f}}<br>stayed bounded: 0.25 (fastest down) to 1; "
+                                       "diverged: −0.25 (fastest) to −1<extra></extra>"))
         return data, legend
     else:  # diverged: when it happened
         z = np.where(diverged, grid.diverged_at, np.nan).astype(float)
