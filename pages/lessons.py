@@ -5,29 +5,31 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.inside import encode_inside
-from ui.lessons import LESSONS, PAGES, computed_numbers, describe_config, describe_setup
+from ui.lessons import LESSONS, PAGES, card_items, computed_numbers
 from ui.router import ensure_routed
 
 ensure_routed()
 st.title("Lessons")
-st.caption("The experiments of the articles Descent Lab grew from, one card each. A button opens the "
-           "exact objective, start, optimizers, settings and steps the article used; the card says which "
+st.caption("The experiments of the articles Descent Lab grew from, one card each, and a paper's map. A button "
+           "opens the exact objective, start, optimizers, settings and steps the article used; the card says which "
            "chart to look at. Change anything once it is open: the lesson is only the starting point.")
 
 TARGETS = {"playground": ("Open in the Playground", ":material/explore:"),
-           "compare": ("Open in Compare", ":material/compare_arrows:")}
+           "compare": ("Open in Compare", ":material/compare_arrows:"),
+           "sweep": ("Open in Sweep", ":material/grid_on:")}
 
 for lesson in LESSONS.values():
     setup = lesson.state.setup
     with st.container(border=True, key=lesson.key):
-        st.markdown(f"#### Seed {lesson.seed} · {lesson.title}")
+        st.markdown(f"#### {lesson.heading}")
         st.caption(f"From the article: {lesson.article}.")
         st.markdown(lesson.explanation)
         try:
             formula = setup.build_objective().latex
         except ValueError:  # pragma: no cover - lessons use built-in objectives
             formula = setup.objective
-        items = [f"${formula}$ {describe_setup(setup)}"] + [describe_config(c) for c in lesson.configs]
+        run, *configs = card_items(lesson)
+        items = [f"${formula}$ {run}", *configs]
         st.markdown("\n".join(f"- {item}" for item in items))
         st.markdown(f":material/visibility: {lesson.look}")
         if lesson.printed:

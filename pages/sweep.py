@@ -1,4 +1,4 @@
-"""Sweep: one optimizer's outcome over a grid of learning rate x a second hyperparameter."""
+"""Sweep: one optimizer's outcome over a grid of learning rate x a second hyperparameter, and zooms into its edge."""
 
 from __future__ import annotations
 
@@ -13,21 +13,33 @@ from ui.live_chart import chart_state, live_chart
 from ui.manyruns import second_label, sweep_arrays, tolerance_text
 from ui.panels import objective_header, objective_panel
 from ui.router import ensure_routed
-from ui.sweeppanel import best_cell, cell_lines, optimizer_panel, outcome_picker, run_settings, sweep_csv
+from ui.sweeppanel import (
+    best_cell,
+    cell_lines,
+    optimizer_panel,
+    outcome_picker,
+    run_settings,
+    sweep_csv,
+    zoom_bar,
+)
 from ui.sweepstate import SweepState, decode_sweep, default_sweep, encode_sweep
+from ui.sweepzoom import box_window, check_window
 from ui.urlstate import encode_playground
 from viz.sweepmap import SweepGrid, selected_cell, sweep_figure
 
 PAGE = "sw"
 CELL = f"{PAGE}.cell"
 CHART = f"{PAGE}.heatmap"
+ZOOMS = f"_{PAGE}.zooms"  # box zooms answered so far: each resets the chart's view to the map it drew
+ZOOM_NOTE = f"_{PAGE}.zoom_note"
 
 ensure_routed()
 st.title("Sweep")
 st.caption("How does one optimizer behave across its settings? Every cell below is a full run with one "
-           "learning rate (across) and one value of a second hyperparameter (up), all computed at once. "
-           "Red cells diverged; the black staircase is the stability edge. Click a cell to open it in the "
-           "Playground.")
+           "learning rate (across) and one value of a second hyperparameter (up), all computed at once, up to "
+           "512 x 512 runs. Red cells diverged. Drag a box on the map to zoom into it, or let the page zoom "
+           "toward the edge; click a cell to open it in the Playground. With y's learning rate as the second axis "
+           "(per-coordinate learning rates), the edge between training and divergence is fractal.")
 message_slot = st.empty()
 
 current: SweepState = state.load(PAGE, decode_sweep, default_sweep)
@@ -37,9 +49,35 @@ ss = st.session_state
 
 def _on_pick() -> None:
     """A click on the heatmap picks that cell."""
-    cell = selected_cell(chart_state(CHART).get("click"))
+    shown = state.current(PAGE)
+    cell = selected_cell(chart_state(CHART).get("click"), shown.shape)
     if cell is not None:
         ss[CELL] = cell
+
+
+def _on_zoom() -> None:
+    """A box dragged on the map: the map is recomputed inside it (or the page says why not)."""
+    shown = state.current(PAGE)
+    if not shown.can_zoom:
+        return
+    ss[ZOOMS] = ss.get(ZOOMS, 0) + 1
+    window = box_window(shown.lr_values(), shown.second_values(), shown.second, chart_state(CHART).get("zoom"))
+    if window is None:
+        return
+    try:
+        check_window(window, shown.window, shown.second)
+    except ValueError as e:
+        ss[ZOOM_NOTE] = f"Cannot zoom into that box: {e}"
+        return
+    state.update(PAGE, zoom=(*shown.zoom, window), cell=None)
+
+
+def _back(level: int) -> None:
+    state.update(PAGE, zoom=state.current(PAGE).zoom[:level], cell=None)
+
+
+def _toward(window: tuple) -> None:
+    state.update(PAGE, zoom=(*state.current(PAGE).zoom, window), cell=None)
 
 
 def _pick(cell) -> None:
@@ -54,7 +92,11 @@ with st.sidebar:
 
 objective_header(obj, setup)
 outcome = outcome_picker(PAGE, current)
-new_state = replace(edited, setup=setup, outcome=outcome, cell=None)
+# A zoom belongs to its root map: another second axis or other ranges start from the whole map again.
+same_root = (edited.second, edited.root) == (current.second, current.root)
+new_state = replace(edited, setup=setup, outcome=outcome, cell=None, zoom=current.zoom if same_root else ())
+if not new_state.can_zoom:
+    new_state = replace(new_state, zoom=())
 
 # The picked cell belongs to one grid: a new grid (any setting but the colouring) forgets it.
 grid_key = replace(new_state, outcome="final_loss")
@@ -76,9 +118,15 @@ except ValueError as e:
 if arrays is not None:
     grid = SweepGrid(arrays["lr"], arrays["second"], new_state.second, arrays["final_loss"], arrays["best_loss"],
                      arrays["converged_at"], arrays["diverged_at"], setup.steps, obj.f_min,
-                     second_label(new_state.second), tolerance_text(setup, obj))
+                     second_label(new_state.second), tolerance_text(setup, obj), arrays["speed"])
+    zoom_bar(new_state, arrays["toward"], _back, _toward)
+    note = ss.pop(ZOOM_NOTE, None)
+    if note:
+        st.warning(note, icon=":material/zoom_in:")
     # The map takes the full width; the cells' details sit under it, side by side where they fit.
-    live_chart(sweep_figure(grid, outcome, selected=cell), key=CHART, events=["click"], on_click=_on_pick)
+    live_chart(sweep_figure(grid, outcome, selected=cell, revision=str(ss.get(ZOOMS, 0))), key=CHART,
+               events=["click", "zoom"] if new_state.can_zoom else ["click"], on_click=_on_pick, on_zoom=_on_zoom,
+               config={"showTips": False})  # plotly's "double-click to zoom back out": the trail does that here
     details = st.container(horizontal=True, wrap=True, gap="large")
     picked, best_box = details.container(width=420), details.container(width=420)
     with picked:

@@ -6,6 +6,10 @@ component as an element whose data is the JSON payload the browser parses. These
 
 from __future__ import annotations
 
+import json
+
+from streamlit.components.v2.bidi_component.constants import EVENT_DELIM
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 from streamlit.testing.v1 import AppTest
 
 from ui.live_chart import read_payload
@@ -25,3 +29,19 @@ def figures(at: AppTest) -> list[dict]:
 def charts(at: AppTest) -> int:
     """How many live charts the page drew."""
     return len(live_charts(at))
+
+
+def send_chart_event(at: AppTest, key: str, event: str, value) -> AppTest:
+    """Run the page as if the live chart under ``key`` had sent ``event`` (``"click"``, ``"zoom"``) with ``value``.
+
+    The browser sends a chart's events as one trigger widget per component, id ``<internal prefix>_<component
+    id>__events``, holding a JSON list of ``{"event", "value"}``; AppTest has no way to send it, so this adds
+    that widget state to the ones AppTest gathers from its widgets and runs the page with them (AppTest's
+    ``_run``, which its public ``run`` calls the same way).
+    """
+    (chart,) = [e for e in live_charts(at) if e.proto.id.endswith(key) or key in e.proto.id]
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{chart.proto.id}{EVENT_DELIM}events"
+    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
+    return at._run(states)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from app_helpers import figures
+from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
 from ui.inside import default_inside, encode_inside
@@ -194,9 +195,10 @@ def test_lessons_page_shows_every_lesson_and_the_seed_001_numbers():
     at = lessons()
     ok(at)
     targets = [(p.proto.page, parse_qs(p.proto.query_string, keep_blank_values=True)) for p in at.get("page_link")]
-    for seed, lesson in LESSONS.items():
+    for lesson in LESSONS.values():
         assert (url_path(PAGES[lesson.page]), lesson.query()) in targets
-        assert any(f"Seed {seed}" in m.value for m in at.markdown)
+        assert any(lesson.heading in m.value for m in at.markdown)
+    assert any("Seed 001" in m.value for m in at.markdown)
     assert len(at.table) == 1
     table = at.table[0].value
     article = {row["quantity"]: float(row["article printed"]) for _, row in table.iterrows()}
@@ -259,6 +261,17 @@ def test_a_lesson_opens_the_playground_with_exactly_its_settings(seed):
     assert_playground_shows(at, lesson.state)
     names = {t["name"] for fig in figures(at) for t in fig["data"] if t.get("meta") == "path"}
     assert names == {c.title for c in lesson.state.optimizers}
+
+
+def test_the_fractal_lesson_opens_the_sweep_zoomed_toward_the_edge():
+    lesson = LESSONS["fractal"]
+    at = click("fractal")
+    assert at.session_state["_sw.state"] == lesson.state  # exactly, every zoom level to the last bit
+    (fig,) = figures(at)
+    assert read_array(fig["data"][0]["z"]).shape == (512, 512) and "lr_y" in fig["data"][0]["y"][0]
+    assert [b.label for b in at.button if b.key and b.key.startswith("_sw.zoom.")][:4] == [
+        "Whole map", "×10", "×100", "×1,000"]
+    assert widget(at, "sw.outcome") == "speed" and widget(at, "sw.second") == "lr_y"
 
 
 def test_seed_004_opens_compare_with_exactly_its_three_configurations():

@@ -10,13 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from app_helpers import charts, figures
+import numpy as np
+import pytest
+from app_helpers import charts, figures, send_chart_event
+from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
+import optim
 from ui.basinstate import decode_basins
 from ui.sweepstate import decode_sweep
 from ui.tunestate import decode_tune
 from ui.urlstate import decode_compare, decode_playground
+from viz.sweepmap import EDGE_NAME, SELECTED_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 90
@@ -65,8 +70,9 @@ def test_sweep_default_is_a_60_by_60_heatmap_with_diverged_cells():
     assert not at.warning
     (fig,) = figures(at)
     kinds = metas(fig)
-    assert kinds.count("outcome") == 1 and "diverged" in kinds and "stability-edge" in kinds
-    assert fig["layout"]["xaxis"]["type"] == "log"
+    assert kinds.count("outcome") == 1 and "diverged" in kinds
+    assert any(s["name"] == EDGE_NAME for s in fig["layout"]["shapes"])
+    assert fig["layout"]["xaxis"]["ticktext"] == ["1e-5", "1e-4", "0.001", "0.01"]  # log-spaced cells
     assert "Momentum" in fig["layout"]["yaxis"]["title"]["text"]
     assert any(t.get("name") == "diverged" and t.get("showlegend") for t in fig["data"])
     assert link(at)["lr.n"] == ["60"] and link(at)["second.n"] == ["60"] and link(at)["opt"] == ["sgd"]
@@ -112,7 +118,7 @@ def test_sweep_link_with_a_cell_reopens_it():
     ok(at)
     assert not at.warning
     assert at.segmented_control(key="sw.outcome").value == "best_loss"
-    assert page_links(at) and "selected-cell" in metas(figures(at)[0])
+    assert page_links(at) and any(s["name"] == SELECTED_NAME for s in figures(at)[0]["layout"]["shapes"])
     assert link(at)["cell"] == ["10,20"]
     at.number_input(key="sw.steps").set_value(300).run()  # a new grid forgets the cell
     ok(at)
@@ -136,7 +142,7 @@ def test_sweep_empty_or_out_of_range_grid_in_a_link_gives_one_message():
     ok(at)
     assert len(at.warning) == 1
     text = at.warning[0].value
-    assert "range is empty" in text and "second.n=0" in text and "from 1 to 200" in text
+    assert "range is empty" in text and "second.n=0" in text and "from 1 to 512" in text
     assert len(figures(at)) == 1
 
 
@@ -148,6 +154,112 @@ def test_sweep_optimizer_without_second_hyperparameter_is_one_row():
     fig = figures(at)[0]
     assert "1 x 60" in fig["layout"]["title"]["text"]
     assert any("no momentum, decay or β₁" in c.value for c in at.caption)
+
+
+def test_sweep_draws_a_512_by_512_map_and_refuses_one_step_more_in_one_sentence():
+    query = {"opt": "gd", "second": "lr_y", "lr.min": "1e-4", "lr.max": "1", "lr.n": "512", "second.n": "512",
+             "steps": "100"}
+    at = sweep(query)
+    ok(at)
+    assert not at.warning
+    (fig,) = figures(at)
+    z = read_array(fig["data"][0]["z"])
+    assert z.shape == (512, 512) and z.dtype == np.float32
+    assert len(fig["data"][0]["x"]) == 512 and fig["data"][0]["y"][0] == "lr_y = 0.0001"
+    assert not [t for t in fig["data"] if t["type"] != "heatmap" and t["x"] != [None]]  # no point per cell
+    assert "512 x 512" in fig["layout"]["title"]["text"]
+    assert "y's learning rate" in fig["layout"]["yaxis"]["title"]["text"]
+    assert link(at)["second"] == ["lr_y"] and link(at)["second.min"] == ["0.0001"]  # y's range: x's by default
+    at = sweep({**query, "steps": "101"})
+    assert not at.exception and not charts(at)
+    (error,) = at.error
+    assert "512 x 512 sweep of 101 steps is 26,476,544 run-steps; the limit is 26,214,400" in error.value
+
+
+def zoomed(at: AppTest, box: dict) -> AppTest:
+    at = send_chart_event(at, "sw.heatmap", "zoom", box)
+    ok(at)
+    return at
+
+
+def test_sweep_box_zoom_recomputes_the_map_inside_the_box_at_full_resolution():
+    at = sweep()
+    state, _ = decode_sweep(link(at))
+    lr, momentum = state.lr_values(), state.second_values()
+    at = zoomed(at, {"x": [10.0, 40.0], "y": [30.0, 50.0]})
+    assert not at.warning
+    (fig,) = figures(at)
+    zoomed_state, messages = decode_sweep(link(at))
+    assert messages == [] and zoomed_state.zoom == ((lr[10], lr[40], momentum[30], momentum[50]),)
+    assert fig["data"][0]["x"][0] == f"lr = {lr[10]:.4g}" and fig["data"][0]["x"][-1] == f"lr = {lr[40]:.4g}"
+    assert read_array(fig["data"][0]["z"]).shape == (60, 60)  # the whole grid again, inside the box
+    factor = np.sqrt(59 / 30 * 59 / 20)  # 30 of 59 cell widths across, 20 up
+    assert [b.label for b in at.button if b.key and b.key.startswith("_sw.zoom.")][:2] == ["Whole map",
+                                                                                           f"×{factor:.2g}"]
+    cells = optim.sweep("sgd", "rosenbrock", lr=zoomed_state.lr_values(), second=zoomed_state.second_values(),
+                        x0=[-1.5, 2.0], steps=500, **zoomed_state.fixed())
+    np.testing.assert_array_equal(read_array(fig["data"][1]["z"]) >= 0, cells.diverged_at >= 0)  # the new runs
+
+
+def test_sweep_zoom_trail_goes_back_and_a_link_reopens_the_zoom():
+    at = sweep({"opt": "gd", "second": "lr_y", "objective": "tiny_network", "lr.min": "0.01", "lr.max": "10",
+                "lr.n": "64", "second.n": "64", "steps": "100"})
+    whole = figures(at)[0]
+    at = zoomed(at, {"x": [20.0, 40.0], "y": [20.0, 40.0]})
+    at = zoomed(at, {"x": [10.0, 20.0], "y": None})  # a thin drag: lr only
+    first, second = decode_sweep(link(at))[0].zoom
+    assert second[2:] == first[2:] and first[0] < second[0] < second[1] < first[1]
+    deep = figures(at)[0]
+    reopened = sweep(link(at))
+    ok(reopened)
+    assert not reopened.warning and figures(reopened)[0]["data"] == deep["data"]
+    button(reopened, "Whole map").click().run()
+    ok(reopened)
+    assert "zoom" not in link(reopened) and figures(reopened)[0]["data"] == whole["data"]
+    at.button(key="_sw.zoom.1").click().run()  # back one level
+    ok(at)
+    assert decode_sweep(link(at))[0].zoom == (first,)
+
+
+def test_sweep_zoom_toward_the_edge_and_float64_s_limit():
+    at = sweep({"opt": "gd", "second": "lr_y", "objective": "tiny_network", "lr.min": "0.01", "lr.max": "10",
+                "lr.n": "64", "second.n": "64", "steps": "100"})
+    button(at, "Zoom toward the edge (×10)").click().run()
+    ok(at)
+    (window,) = decode_sweep(link(at))[0].zoom
+    assert np.log10([window[1] / window[0], window[3] / window[2]]) == pytest.approx([0.3, 0.3])  # 3 decades / 10
+    # A box far narrower than float64 resolves: one sentence, and the map stays as it was.
+    before = figures(at)[0]["data"]
+    at = send_chart_event(at, "sw.heatmap", "zoom", {"x": [10.0, 10.0 + 1e-11], "y": [10.0, 11.0]})
+    assert not at.exception
+    (warning,) = at.warning
+    assert "Cannot zoom into that box" in warning.value and "round-off" in warning.value
+    assert figures(at)[0]["data"] == before and len(decode_sweep(link(at))[0].zoom) == 1
+    too_deep = f"{window[0]!r},{window[0] * (1 + 1e-13)!r},{window[2]!r},{window[3]!r}"  # a link below the limit
+    deep = sweep({**link(at), "zoom": [link(at)["zoom"][0], too_deep]})
+    assert len(deep.warning) == 1 and "round-off" in deep.warning[0].value and len(figures(deep)) == 1
+
+
+def test_sweep_click_on_a_per_coordinate_cell_opens_it_in_the_playground_with_lr_y():
+    at = sweep({"opt": "gd", "second": "lr_y", "objective": "tiny_network", "lr.min": "0.01", "lr.max": "10",
+                "lr.n": "40", "second.n": "30", "steps": "100"})
+    fig = figures(at)[0]
+    at = send_chart_event(at, "sw.heatmap", "click", {"x": fig["data"][0]["x"][7], "y": fig["data"][0]["y"][21],
+                                                      "z": None, "curve": 0, "point": [21, 7], "customdata": None})
+    ok(at)
+    state, _ = decode_sweep(link(at))
+    assert state.cell == (21, 7)
+    (query,) = page_links(at)
+    cfg = state.playground(21, 7).optimizers[0]
+    assert cfg.get("lr") == state.lr_values()[7] and cfg.get("lr_y") == state.second_values()[21]
+    decoded, messages = decode_playground(query)
+    assert messages == [] and decoded == state.playground(21, 7)
+    pg = app("pages/playground.py", query)
+    ok(pg)
+    assert not pg.warning
+    assert pg.checkbox(key="pg.opt.gd.lr_y_on").value
+    assert pg.select_slider(key="pg.opt.gd.lr_y").value == cfg.get("lr_y")
+    assert pg.session_state["_pg.state"] == state.playground(21, 7)  # exactly, lr_y to the last bit
 
 
 def test_sweep_second_hyperparameter_choice():

@@ -69,7 +69,7 @@ PAGES: dict[str, Page] = {
                    {**SETUP_EXTRA, "step": {}, **schedule_extra("rmsprop", ("one_cycle",)), **schedule_extra("gd")}, 1),
     "compare": (default_compare, encode_compare, decode_compare,
                 {**SETUP_EXTRA, "seeds": {"noise": ["0.5"]}, **schedule_extra("c1", ("reduce_on_plateau",))}, 2),
-    "sweep": (default_sweep, encode_sweep, decode_sweep, {**SETUP_EXTRA, "outcome": {}, "cell": {}}, 1),
+    "sweep": (default_sweep, encode_sweep, decode_sweep, {**SETUP_EXTRA, "outcome": {}, "cell": {}, "zoom": {}}, 1),
     "tune": (default_tune, encode_tune, decode_tune, {}, 1),
     "basins": (default_basins, encode_basins, decode_basins, {}, 1),
     "minibatch": (MiniBatchState, encode_minibatch, decode_minibatch, {"data": {}}, 3),

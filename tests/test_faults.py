@@ -220,7 +220,7 @@ LARGEST = {
     # what: (the call at the limit, the same call one step further, the sentence's start)
     "sweep": (lambda steps: optim.sweep("sgd", "rosenbrock", lr=np.geomspace(1e-5, 1e-2, AXIS_MAX),
                                         second=np.linspace(0.0, 0.99, AXIS_MAX), steps=steps, tol=1e-4),
-              MAX_RUN_STEPS // AXIS_MAX**2, "a 200 x 200 sweep of 656 steps is 26,240,000 run-steps"),
+              MAX_RUN_STEPS // AXIS_MAX**2, "a 512 x 512 sweep of 101 steps is 26,476,544 run-steps"),
     "basins": (lambda steps: optim.basins(optim.make_optimizer("gd", lr=0.01), "himmelblau", resolution=MAX_RES,
                                           steps=steps),
                MAX_RUN_STEPS // MAX_RES**2, "a 400 x 400 basin map of 164 steps is 26,240,000 run-steps"),
@@ -232,7 +232,7 @@ LARGEST = {
 
 @pytest.mark.parametrize("what", LARGEST)
 def test_the_largest_grid_runs_and_one_step_more_is_refused(what):
-    """A 200 x 200 sweep of 655 steps, a 400 x 400 basin map of 163 steps, 200 x 100 tuning runs of 1,310 steps.
+    """A 512 x 512 sweep of 100 steps, a 400 x 400 basin map of 163 steps, 200 x 100 tuning runs of 1,310 steps.
 
     Measured by hand on the shared 2-core machine: about 0.5 s, 1 s and 1 s of CPU; at most 50 MB (the basin map).
     """
@@ -290,9 +290,9 @@ AT_THE_LIMITS = {
                 {"c7": (compare_link(MAX_CONFIGS + 1, MAX_STEPS, int(SEEDS.high)), "`c7`"),
                  "steps": (compare_link(MAX_CONFIGS, MAX_STEPS + 1, int(SEEDS.high)), "`steps=2001`: 2001 is out of"),
                  "seeds": (compare_link(MAX_CONFIGS, MAX_STEPS, int(SEEDS.high) + 1), "`seeds=201`: 201 is out of")}),
-    "sweep": (decode_sweep, {"lr.n": ["200"], "second.n": ["200"], "steps": ["625"]},
-              {"lr.n": ({"lr.n": ["201"]}, "`lr.n=201`: 201 is out of"),
-               "second.n": ({"second.n": ["201"]}, "`second.n=201`: 201 is out of")}),
+    "sweep": (decode_sweep, {"lr.n": [str(AXIS_MAX)], "second.n": [str(AXIS_MAX)], "steps": ["100"]},
+              {"lr.n": ({"lr.n": ["513"]}, "`lr.n=513`: 513 is out of"),
+               "second.n": ({"second.n": ["513"]}, "`second.n=513`: 513 is out of")}),
     "basins": (decode_basins, {"res": [str(MAX_RES)], "c1": ["gd"], "c2": ["sgd"], "c3": ["rmsprop"], "c4": ["adam"]},
                {"res": ({"res": [str(MAX_RES + 1)]}, "`res=401`: 401 is out of"),
                 "c5": ({"c1": ["gd"], "c2": ["sgd"], "c3": ["rmsprop"], "c4": ["adam"], "c5": ["nadam"]},

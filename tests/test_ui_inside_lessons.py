@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -23,6 +25,8 @@ from ui.inside import (
 )
 from ui.lessons import LESSONS, computed_numbers, describe_config
 from ui.model import CompareState, PlaygroundState, make_config
+from ui.sweepstate import decode_sweep
+from ui.sweepzoom import toward_edge
 from ui.urlstate import decode_compare, decode_playground
 
 
@@ -116,9 +120,26 @@ def test_decay_experiment_configurations():
 
 
 def decode(lesson):
-    if lesson.page == "playground":
-        return decode_playground(lesson.query())
-    return decode_compare(lesson.query())
+    return {"playground": decode_playground, "compare": decode_compare, "sweep": decode_sweep}[lesson.page](
+        lesson.query())
+
+
+def test_the_fractal_lesson_is_the_page_s_zoom_toward_the_edge_three_times():
+    """Each zoom level of the lesson is what "Zoom toward the edge" opens on the map before it, and the edge fills
+    more than a tenth of the deepest map (a smooth edge: about 2 / 512 of the cells)."""
+    state = LESSONS["fractal"].state
+    assert (state.config.name, state.second, state.shape, state.setup.objective) == ("gd", "lr_y", (512, 512),
+                                                                                      "tiny_network")
+    for level, window in enumerate(state.zoom):
+        shown = replace(state, zoom=state.zoom[:level])
+        s = optim.sweep("gd", shown.setup.build_objective(), lr=shown.lr_values(), second=shown.second_values(),
+                        second_name="lr_y", x0=list(shown.setup.start), steps=shown.setup.steps)
+        assert toward_edge(s) == window, level
+    deepest = optim.sweep("gd", state.setup.build_objective(), lr=state.lr_values(), second=state.second_values(),
+                          second_name="lr_y", x0=list(state.setup.start), steps=state.setup.steps)
+    assert optim.edge_share(deepest.diverged_at >= 0) > 0.1
+    assert "Sohl-Dickstein" in LESSONS["fractal"].article and "2024" in LESSONS["fractal"].article
+    assert "nonlinear map" in LESSONS["fractal"].explanation and "hundreds of times" in LESSONS["fractal"].explanation
 
 
 @pytest.mark.parametrize("seed", list(LESSONS))

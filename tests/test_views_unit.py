@@ -8,6 +8,7 @@ entry, and basin maps give each minimum its own colour.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -17,9 +18,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import optim
+from optim.edge import relative_width
 from ui.basinstate import BasinState, basin_objectives, decode_basins, default_basins, encode_basins
+from ui.live_chart import payload
 from ui.model import make_config
-from ui.sweepstate import SweepState, decode_sweep, default_sweep, encode_sweep, second_choices
+from ui.sweepstate import (
+    OUTCOMES,
+    SweepState,
+    decode_sweep,
+    default_second,
+    default_sweep,
+    encode_sweep,
+    second_choices,
+)
+from ui.sweepzoom import box_window
 from ui.tunestate import TuneState, decode_tune, default_tune, encode_tune
 from ui.urlstate import decode_playground, encode_playground
 from viz import band_figure as viz_band_figure
@@ -36,7 +48,7 @@ from viz.basinmap import (
     basin_figure,
 )
 from viz.sweepmap import DIVERGED_COLOR as SWEEP_DIVERGED
-from viz.sweepmap import SweepGrid, log_edges, selected_cell
+from viz.sweepmap import EDGE_NAME, SELECTED_NAME, SweepGrid, selected_cell
 from viz.tuning import TuningResult, tuning_figure
 
 
@@ -59,13 +71,24 @@ lrs = st.floats(1e-6, 10.0, allow_nan=False)
 
 @settings(max_examples=40, deadline=None)
 @given(name=st.sampled_from(sorted(optim.OPTIMIZERS)), flavor=st.sampled_from(list(optim.FLAVORS)),
-       lr=st.tuples(lrs, lrs), sec=st.tuples(floats01, floats01), n=st.tuples(st.integers(1, 200), st.integers(1, 200)),
-       outcome=st.sampled_from(["final_loss", "best_loss", "steps", "diverged"]), steps=st.integers(1, 2000))
-def test_sweep_state_round_trips(name, flavor, lr, sec, n, outcome, steps):
+       lr=st.tuples(lrs, lrs), sec=st.tuples(floats01, floats01), rates=st.tuples(lrs, lrs),
+       n=st.tuples(st.integers(1, 512), st.integers(1, 512)), which=st.integers(0, 9),
+       outcome=st.sampled_from(list(OUTCOMES)), steps=st.integers(1, 2000),
+       box=st.tuples(st.floats(0.0, 0.45), st.floats(0.55, 1.0), st.floats(0.0, 0.45), st.floats(0.55, 1.0)))
+def test_sweep_state_round_trips(name, flavor, lr, sec, rates, n, which, outcome, steps, box):
     flavor = flavor if flavor in optim.OPTIMIZERS[name].flavors else optim.OPTIMIZERS[name].default_flavor
     choices = second_choices(name, flavor)
+    options = ([None] if default_second(choices) is None else []) + choices
+    second = options[which % len(options)] if options else None
+    lo, hi = (min(rates), max(rates)) if second == "lr_y" else (min(sec), max(sec))
     state = SweepState(replace(default_sweep().setup, steps=steps), make_config(name, flavor),
-                       choices[0] if choices else None, min(lr), max(lr), n[0], min(sec), max(sec), n[1], outcome)
+                       second, min(lr), max(lr), n[0], lo, hi, n[1], outcome)
+    if state.can_zoom:  # one zoom level inside the map, a box over the given fractions of it
+        xs, ys = state.lr_values(), state.second_values()
+        window = box_window(xs, ys, second, {"x": [box[0] * (len(xs) - 1), box[1] * (len(xs) - 1)],
+                                             "y": [box[2] * (len(ys) - 1), box[3] * (len(ys) - 1)]})
+        if window is not None and min(relative_width(*window[:2]), relative_width(*window[2:])) > 1e-9:
+            state = replace(state, zoom=(window,))
     rows, cols = state.shape
     state = replace(state, cell=(rows - 1, cols // 2))
     decoded, messages = decode_sweep(encode_sweep(state))
@@ -118,8 +141,8 @@ def test_tune_state_round_trips_and_races():
 
 
 @pytest.mark.parametrize(("decode", "query", "bits"), [
-    (decode_sweep, {"lr.n": "500", "opt": "zz", "second": "beta2", "cell": "99,99"},
-     ["lr.n=500", "opt=zz", "second=beta2", "cell=99,99"]),
+    (decode_sweep, {"lr.n": "600", "opt": "zz", "second": "beta2", "cell": "99,99", "zoom": "1,2,3"},
+     ["lr.n=600", "opt=zz", "second=beta2", "cell=99,99", "zoom=1,2,3"]),
     (decode_basins, {"res": "1", "view": "3d", "c1": "adam", "c1.lr": "0"}, ["res=1", "view=3d", "c1.lr=0"]),
     (decode_tune, {"starts": "1000", "flavor": "jax", "opt": ["gd", "gd", "x"]},
      ["starts=1000", "flavor=jax", "opt=x"]),
@@ -158,39 +181,72 @@ def test_sweep_figure_log_colours_real_ticks_and_diverged_legend():
     assert np.array_equal(np.isfinite(np.asarray(div.z, dtype=float)), g.diverged_at >= 0)
     swatch = next(t for t in fig.data if t.meta == "legend" and t.name == "diverged")
     assert swatch.marker.color == SWEEP_DIVERGED and swatch.showlegend
-    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+    # Cells at whole positions on category axes named by the cells' values; ticks in real values between them.
+    assert fig.layout.xaxis.type == "category" and fig.layout.yaxis.type == "category"
+    assert list(fig.layout.xaxis.ticktext) == ["1e-4", "0.001", "0.01"]
+    assert list(fig.layout.xaxis.tickvals) == pytest.approx([0.0, 5.5, 11.0])
     assert fig.layout.yaxis.ticktext[0] == "0" and "momentum" in fig.layout.yaxis.title.text.lower()
-    assert len(heat.x) == 13 and len(heat.y) == 5  # cell edges
+    assert list(heat.x) == [f"lr = {v:.4g}" for v in g.lr] and len(heat.y) == 4
+    assert heat.hoverongaps is False and "10<sup>" in heat.hovertemplate
 
 
 def test_sweep_stability_edge_follows_the_first_diverging_column():
     g = grid()
     fig = sweep_figure(g, "steps")
-    edge = next(t for t in fig.data if t.meta == "stability-edge")
+    edge = next(s for s in fig.layout.shapes if s.name == EDGE_NAME)
     first = [np.flatnonzero(row)[0] for row in (g.diverged_at >= 0) if row.any()]
-    xs = [x for x in edge.x if x is not None][::2]
-    assert np.allclose(xs, log_edges(g.lr)[first])
+    xs = [float(p.split(",")[0]) for p in re.split("[ML]", edge.path) if p][::2]
+    assert xs == [c - 0.5 for c in first]
+    per_coordinate = grid(second_name="lr_y", second=np.geomspace(1e-4, 1e-2, 4))  # no staircase on a fractal edge
+    assert edge.showlegend and not any(s.name == EDGE_NAME for s in sweep_figure(per_coordinate).layout.shapes)
 
 
-def test_sweep_cells_carry_row_and_column_for_clicks():
+def test_sweep_clicks_come_from_the_heatmap_cells():
     g = grid()
     fig = sweep_figure(g, "diverged", selected=(2, 5))
-    cells = [t for t in fig.data if t.meta == "cell"]
-    assert sum(len(t.x) for t in cells) == 4 * 12
-    seen = {(int(r), int(c)) for t in cells for r, c, *_ in t.customdata}
-    assert seen == {(r, c) for r in range(4) for c in range(12)}
-    click = dict(x=cells[0].x[0], y=cells[0].y[0], curve=list(fig.data).index(cells[0]), point=0,
-                 customdata=list(cells[0].customdata[0]))  # what the live chart sends for a click on a cell
-    assert selected_cell(click) == tuple(int(v) for v in click["customdata"][:2])
-    assert selected_cell(dict(click, customdata=None)) is None and selected_cell(None) is None
-    assert sum(t.meta == "selected-cell" for t in fig.data) == 2
+    assert not [t for t in fig.data if t.type in ("scatter", "scattergl") and t.x != (None,)]  # no per-cell points
+    # What the live chart sends for a click on a heatmap: its categories and plotly's [row, column].
+    click = dict(x=fig.data[0].x[5], y=fig.data[0].y[2], z=None, curve=0, point=[2, 5], customdata=None)
+    assert selected_cell(click, g.shape) == (2, 5)
+    assert selected_cell(dict(click, point=[4, 0]), g.shape) is None  # off the map
+    assert selected_cell(dict(click, point=None), g.shape) is None and selected_cell(None, g.shape) is None
+    ring = [s for s in fig.layout.shapes if s.name == SELECTED_NAME]
+    assert len(ring) == 2 and all(s.x0 < 5 < s.x1 and s.y0 < 2 < s.y1 for s in ring)
+
+
+def test_sweep_speed_view_colours_ranks_on_both_sides_of_the_edge():
+    s = optim.sweep("sgd", "rosenbrock", lr=np.geomspace(1e-4, 1e-2, 12), second=[0.0, 0.5, 0.9, 0.99], steps=200)
+    ranks = optim.speed_ranks(s)
+    g = grid(speed=ranks)
+    fig = sweep_figure(g, "speed")
+    (layer,) = [t for t in fig.data if t.type == "heatmap"]  # one layer: the sign of each rank gives its side
+    np.testing.assert_array_equal(np.asarray(layer.z, dtype=float), ranks.astype(np.float32))
+    assert np.array_equal(np.asarray(layer.z) < 0, g.diverged_at >= 0)
+    assert (layer.zmin, layer.zmax) == (-1, 1) and list(layer.colorbar.tickvals) == [-1, -0.25, 0.25, 1]
+    assert "stayed bounded: 0.25" in layer.hovertemplate and "diverged: −0.25" in layer.hovertemplate
+    with pytest.raises(ValueError, match="speed ranks"):
+        viz_sweep_figure(grid(), "speed")
+
+
+def test_a_512_map_travels_as_typed_arrays_of_its_heatmaps_only():
+    """No per-cell scatter: the payload is the heatmaps' float32 grids (base64) and little else."""
+    lr = np.geomspace(1e-4, 1.0, 512)
+    s = optim.sweep("gd", "rosenbrock", lr=lr, second=lr, second_name="lr_y", steps=20)
+    g = SweepGrid(s.x_values, s.y_values, "lr_y", s.final_loss, s.best_loss, s.converged_at, s.diverged_at, 20, 0.0,
+                  speed=optim.speed_ranks(s))
+    for outcome in OUTCOMES:
+        fig = viz_sweep_figure(g, outcome)
+        layers = [t for t in fig["data"] if t["type"] == "heatmap"]
+        assert all(t["z"].dtype == np.float32 and t["z"].shape == (512, 512) for t in layers)
+        size = len(payload(fig, ["click", "zoom"]))
+        assert size < len(layers) * 512 * 512 * 4 * 4 / 3 + 100_000, (outcome, size)
 
 
 def test_sweep_without_second_hyperparameter_is_one_row():
     s = optim.sweep("gd", "booth", lr=np.geomspace(1e-3, 1, 9), steps=50)
     g = SweepGrid(s.x_values, s.y_values, None, s.final_loss, s.best_loss, s.converged_at, s.diverged_at, 50, 0.0)
     fig = sweep_figure(g)
-    assert fig.layout.yaxis.showticklabels is False and len(fig.data[0].y) == 2
+    assert fig.layout.yaxis.showticklabels is False and len(fig.data[0].y) == 1
 
 
 # ---------------------------------------------------------------------------------------- basin figure

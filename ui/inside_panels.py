@@ -63,8 +63,9 @@ def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...],
             st.caption(spec.summary)
             if fl != flavor:
                 st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using {FLAVOR_TITLES[fl]}.")
-            cfg, _ = schedule_editor(hyperparameter_widgets(base, f"{prefix}.opt.{name}"), f"{prefix}.opt.{name}",
-                                     steps)
+            # One learning rate for both coordinates: the rows compare each step with plain lr x gradient.
+            chosen = hyperparameter_widgets(base, f"{prefix}.opt.{name}", per_coordinate=False)
+            cfg, _ = schedule_editor(chosen, f"{prefix}.opt.{name}", steps)
             configs.append(cfg)
     return flavor, configs
 

@@ -1,8 +1,9 @@
 """The seed articles' experiments as one-click lessons: exact settings, a short explanation, where to look.
 
 Each :class:`Lesson` holds the state of the page that reproduces an article's experiment (a
-``PlaygroundState`` or a ``CompareState`` built with ``ui.model``), so loading a lesson is encoding
-that state into the page's query parameters (``ui.urlstate``) and switching to the page. Where an
+``PlaygroundState`` or a ``CompareState`` built with ``ui.model``, or a ``SweepState`` for a paper's
+map), so loading a lesson is encoding that state into the page's query parameters (``ui.urlstate``,
+``ui.sweepstate``) and switching to the page. Where an
 article printed numbers, the lesson keeps them next to the quantity they are, and
 :func:`computed_numbers` runs the core to get the app's own.
 
@@ -18,19 +19,22 @@ import numpy as np
 import optim
 
 from .inside import VALLEY_004, InsideState, default_inside, zigzag_configs, zigzag_setup
-from .model import CompareState, PlaygroundState, Setup, make_config
+from .model import CompareState, PlaygroundState, Setup, make_config, setup_for_objective
+from .sweepstate import SweepState, encode_sweep
+from .sweepzoom import factor_text, zoom_factor
 from .urlstate import encode_compare, encode_playground
 
-PAGES = {"playground": "pages/playground.py", "compare": "pages/compare.py", "inside": "pages/inside.py"}
+PAGES = {"playground": "pages/playground.py", "compare": "pages/compare.py", "inside": "pages/inside.py",
+         "sweep": "pages/sweep.py"}
 """Page files, as ``st.switch_page`` takes them (relative to ``app.py``)."""
 
 
 @dataclass(frozen=True)
 class Lesson:
-    """One seed article's experiment.
+    """One seed article's experiment (or a paper's).
 
     Attributes:
-        seed: the article's number, "000" to "004".
+        seed: the article's number, "000" to "004" (a word for a lesson from a paper).
         title: what the experiment shows, in a few words.
         article: which article it comes from, in a few words.
         explanation: two to four plain sentences written for this app.
@@ -46,27 +50,38 @@ class Lesson:
     article: str
     explanation: str
     look: str
-    state: PlaygroundState | CompareState
+    state: PlaygroundState | CompareState | SweepState
     inside: InsideState | None = None
     inside_look: str = ""
     printed: tuple[tuple[str, str, float], ...] = ()
 
     @property
     def page(self) -> str:
+        if isinstance(self.state, SweepState):
+            return "sweep"
         return "playground" if isinstance(self.state, PlaygroundState) else "compare"
 
     @property
     def key(self) -> str:
         return f"lesson{self.seed}"
 
+    @property
+    def heading(self) -> str:
+        """The card's heading: ``Seed 001 · ...`` for a seed article's experiment, the title for a paper's."""
+        return f"Seed {self.seed} · {self.title}" if self.seed.isdigit() else self.title
+
     def query(self) -> dict[str, list[str]]:
         """The target page's query parameters for this lesson."""
+        if isinstance(self.state, SweepState):
+            return encode_sweep(self.state)
         if isinstance(self.state, PlaygroundState):
             return encode_playground(self.state)
         return encode_compare(self.state)
 
     @property
     def configs(self):
+        if isinstance(self.state, SweepState):
+            return (self.state.config,)
         return self.state.optimizers if isinstance(self.state, PlaygroundState) else self.state.configs
 
 
@@ -179,12 +194,35 @@ def _lessons() -> dict[str, Lesson]:
             inside_look="The **decay and bias correction view**: how long RMSprop remembers, and what "
                         "EWMA momentum's bias correction does to its first steps.",
         ),
+        FRACTAL,
     ]
     return {lesson.seed: lesson for lesson in out}
 
 
+FRACTAL = Lesson(
+    "fractal", "The edge is fractal",
+    'Sohl-Dickstein, "The boundary of neural network trainability is fractal" (2024)',
+    "Training applies one nonlinear map to the weights hundreds of times over, so, as for the Mandelbrot set, "
+    "the boundary between the settings whose iterates stay bounded and those that blow up can fold back on itself "
+    "at every scale. Sohl-Dickstein (2024) found the boundary between learning rates that train a network and "
+    "learning rates that make it diverge fractal over more than ten decades; here gradient descent trains a "
+    "two-weight tanh network with one learning rate per weight, and three zooms toward the edge, 1,000 times in "
+    "all, show it keeps its structure.",
+    "**Chart to look at: the Sweep page's map**, coloured by speed: blue runs stayed bounded and red ones "
+    "diverged, darkest next to the edge, where training is slowest. **Whole map** goes back to three decades of "
+    "each rate, where the edge looks like a smooth curve; **Zoom toward the edge** goes ten times deeper.",
+    SweepState(replace(setup_for_objective(Setup(), "tiny_network"), steps=100), make_config("gd"), "lr_y",
+               0.01, 10.0, 512, 0.01, 10.0, 512, "speed",
+               # What "Zoom toward the edge" opens three times in a row on these maps (a test recomputes them).
+               zoom=((2.0137786940986313, 4.018016739022243, 1.9600631268699653, 3.910840092003708),
+                     (2.9381394676787402, 3.1482731610983152, 2.5840410758744006, 2.768849898326375),
+                     (3.030700724812539, 3.0517085386258627, 2.638559715979917, 2.6568493381768006))),
+)
+"""Sohl-Dickstein's map for the tiny network: 512 x 512 runs of 100 steps, as the paper's notebook makes them."""
+
+
 LESSONS: dict[str, Lesson] = _lessons()
-"""Every lesson by seed number, in the articles' order."""
+"""Every lesson by seed number, in the articles' order, then the fractal edge's (``"fractal"``)."""
 
 
 SHOWN = ("lr", "momentum", "decay", "beta1", "beta2", "eps", "eps_in_sqrt", "bias_correction")
@@ -224,3 +262,18 @@ def describe_config(cfg) -> str:
 def describe_setup(setup: Setup) -> str:
     """The run in a few words: start and steps (the formula is shown beside it)."""
     return f"from ({setup.x0:g}, {setup.y0:g}), {setup.steps} steps"
+
+
+def card_items(lesson: Lesson) -> list[str]:
+    """The card's list after the formula: the run, then each configuration (a sweep: its map and zoom)."""
+    setup = lesson.state.setup
+    if isinstance(lesson.state, SweepState):
+        s = lesson.state
+        rows, cols = s.shape
+        items = [f"{describe_setup(setup)}, {rows} x {cols} runs of {lesson.configs[0].title.lower()}: lr across "
+                 f"({s.lr_min:g} to {s.lr_max:g}) and {s.second} up ({s.second_min:g} to {s.second_max:g})"]
+        if s.zoom:
+            factor = factor_text(zoom_factor(s.root, s.window, s.second))
+            items.append(f"zoomed {factor} toward the edge, in {len(s.zoom)} steps")
+        return items
+    return [describe_setup(setup)] + [describe_config(c) for c in lesson.configs]

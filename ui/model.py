@@ -71,6 +71,22 @@ class OptConfig:
         return self.hyperparameters.get(param, default)
 
 
+def with_lr_y(cfg: OptConfig, lr_y: float | None) -> OptConfig:
+    """``cfg`` with y's own learning rate ``lr_y`` right after ``lr`` (None: lr for both coordinates).
+
+    Example:
+        >>> with_lr_y(make_config("gd", lr=0.1), 0.5).hp
+        (('lr', 0.1), ('lr_y', 0.5))
+    """
+    hp = []
+    for n, v in cfg.hp:
+        if n != "lr_y":
+            hp.append((n, v))
+        if n == "lr" and lr_y is not None:
+            hp.append(("lr_y", lr_y))
+    return replace(cfg, hp=tuple(hp))
+
+
 def make_config(name: str, flavor: str | None = None, *, schedule: ScheduleConfig = CONSTANT,
                 **overrides) -> OptConfig:
     """A configuration with ``flavor``'s defaults (default: textbook, else its first library), with ``overrides``
@@ -99,9 +115,11 @@ def with_flavor(cfg: OptConfig, flavor: str) -> OptConfig:
     spec = optim.OPTIMIZERS[cfg.name]
     old_defaults, params = spec.params(cfg.flavor), spec.params(flavor)
     chosen = {n: v for n, v in cfg.hp if n in old_defaults and v != old_defaults[n].default}
-    return OptConfig(cfg.name, flavor, tuple(
+    out = OptConfig(cfg.name, flavor, tuple(
         (n, chosen[n] if n in chosen and _allowed(p, chosen[n]) else p.default) for n, p in params.items()),
         schedule_in(cfg.schedule, cfg.name, flavor))
+    lr_y = cfg.get("lr_y")
+    return with_lr_y(out, lr_y if lr_y is not None and spec.lr_y(flavor) is not None else None)
 
 
 def _allowed(p, value) -> bool:
@@ -111,14 +129,16 @@ def _allowed(p, value) -> bool:
 
 
 def changed_settings(cfg: OptConfig) -> list[str]:
-    """The settings of ``cfg`` that differ from its flavor's defaults, in the spec's order.
+    """The settings of ``cfg`` that differ from its flavor's defaults, in the spec's order (``lr_y`` when set).
 
     Example:
         >>> changed_settings(make_config("rmsprop", "torch", lr=0.05))
         ['lr']
+        >>> changed_settings(with_lr_y(make_config("gd"), 0.5))
+        ['lr_y']
     """
     defaults = optim.OPTIMIZERS[cfg.name].params(cfg.flavor)
-    return [n for n, v in cfg.hp if n in defaults and v != defaults[n].default]
+    return [n for n, v in cfg.hp if (n in defaults and v != defaults[n].default) or n == "lr_y"]
 
 
 def effective_flavor(name: str, flavor: str) -> str:

@@ -7,6 +7,8 @@ state (``ui.state``) so a link restores them.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -14,12 +16,24 @@ import pandas as pd
 import streamlit as st
 
 import optim
+from optim.edge import relative_width
 from viz.sweepmap import SweepGrid
 
 from .model import RUN_PARAMS, Setup, effective_flavor, make_config, with_flavor
 from .panels import tolerance_widgets
 from .state import seed
-from .sweepstate import AXIS_MAX, OUTCOMES, SECOND_OPTIONS, SweepState, second_choices
+from .sweepstate import (
+    AXIS_MAX,
+    OUTCOMES,
+    PER_COORDINATE,
+    SECOND_OPTIONS,
+    SweepState,
+    default_second,
+    second_choices,
+    second_param,
+)
+from .sweepzoom import FACTOR, factor_text, zoom_factor
+from .urlstate import fmt
 from .widgets import (
     FLAVOR_HELP,
     FLAVOR_TITLES,
@@ -32,7 +46,15 @@ from .widgets import (
 )
 
 GRID_HELP = (f"How many values along this axis (1 to {AXIS_MAX}). The whole grid runs as one batched "
-             f"computation; it may hold at most {optim.MAX_RUN_STEPS:,} run-steps (cells x steps).")
+             f"computation; it may hold at most {optim.MAX_RUN_STEPS:,} run-steps (cells x steps): 512 x 512 "
+             "cells of 100 steps.")
+
+
+def second_title(name: str | None) -> str:
+    """The second axis's name in the picker: ``Momentum``, ``y's learning rate (lr_y)``, or none."""
+    if name is None:
+        return "Nothing: one row of learning rates"
+    return "y's learning rate (lr_y)" if name == PER_COORDINATE else label(name)
 
 
 def optimizer_panel(prefix: str, current: SweepState) -> SweepState:
@@ -61,15 +83,29 @@ def optimizer_panel(prefix: str, current: SweepState) -> SweepState:
     lr_n = int(st.number_input("Learning rates", 1, AXIS_MAX, step=10, key=f"{prefix}.lr_n", help=GRID_HELP))
 
     choices = second_choices(name, flavor)
+    first = default_second(choices)
     second, s_min, s_max, s_n = None, current.second_min, current.second_max, current.second_n
-    if choices:
-        st.markdown("**Second hyperparameter** (y-axis, dense towards 1)")
-        seed(f"{prefix}.second", current.second if current.second in choices else choices[0])
-        if st.session_state[f"{prefix}.second"] not in choices:
-            st.session_state[f"{prefix}.second"] = choices[0]
-        second = st.selectbox("Swept against the learning rate", choices, key=f"{prefix}.second", format_func=label,
-                              help="Its values are spaced so that 1 − value is log-spaced: 0, 0.9, 0.99 and 0.999 "
-                                   "are equally far apart, which is where these settings matter.")
+    options = ([None] if first is None else []) + choices
+    if options != [None]:
+        st.markdown("**Second axis** (up)")
+        seed(f"{prefix}.second", current.second if current.second in options else first)
+        if st.session_state[f"{prefix}.second"] not in options:
+            st.session_state[f"{prefix}.second"] = first
+        second = st.selectbox("Swept against the learning rate", options, key=f"{prefix}.second",
+                              format_func=second_title,
+                              help="Momentum, decay or β: values spaced so that 1 − value is log-spaced (0, 0.9, 0.99 "
+                                   "and 0.999 equally far apart), which is where these settings matter. y's learning "
+                                   "rate: per-coordinate learning rates, x's across and y's up, both log-spaced: the "
+                                   "map of Sohl-Dickstein (2024), whose edge between training and divergence is "
+                                   "fractal.")
+    if second == PER_COORDINATE:
+        p = second_param(name, flavor, second)
+        start = (current.second_min, current.second_max) if current.second == second else (lr_min, lr_max)
+        start = tuple(min(max(v, p.low), p.high) for v in start)
+        options = sorted(set(log_options(p.low, p.high)) | set(start))
+        s_min, s_max = st.select_slider("y's learning-rate range", options=options, value=start,
+                                        key=f"{prefix}.srange.{second}", format_func=fmt_number, help=help_text(p))
+    elif second is not None:
         p = params[second]
         key = f"{prefix}.srange.{second}"
         start = (current.second_min, current.second_max) if current.second == second else (0.0, min(0.999, p.high))
@@ -77,11 +113,14 @@ def optimizer_panel(prefix: str, current: SweepState) -> SweepState:
         options = sorted({v for v in SECOND_OPTIONS if p.low <= v <= p.high} | set(start))
         s_min, s_max = st.select_slider(f"{label(second)} range", options=options, value=start, key=key,
                                         format_func=fmt_number, help=help_text(p))
+    if second is not None:
         seed(f"{prefix}.second_n", current.second_n)
-        s_n = int(st.number_input(f"{label(second)} values", 1, AXIS_MAX, step=10, key=f"{prefix}.second_n",
+        s_n = int(st.number_input(f"{second_title(second)} values", 1, AXIS_MAX, step=10, key=f"{prefix}.second_n",
                                   help=GRID_HELP))
     else:
-        st.caption(f"{spec.title} has no momentum, decay or β₁ to sweep, so the map is one row of learning rates.")
+        more = " Choose y's learning rate above for a map of per-coordinate learning rates." if choices else ""
+        st.caption(f"{spec.title} has no momentum, decay or β₁ to sweep, so the map is one row of learning "
+                   f"rates.{more}")
 
     fixed = {}
     others = [n for n in params if n not in ("lr", second)]
@@ -110,18 +149,62 @@ def run_settings(prefix: str, setup: Setup, objective: optim.Objective) -> Setup
 def outcome_picker(prefix: str, current: SweepState) -> str:
     seed(f"{prefix}.outcome", current.outcome)
     names = {"final_loss": "Final loss", "best_loss": "Best loss", "steps": "Steps to tolerance",
-             "diverged": "Diverged"}
+             "diverged": "Diverged", "speed": "Speed"}
     return st.segmented_control("Colour by", list(OUTCOMES), key=f"{prefix}.outcome", required=True,
                                 format_func=names.get,
                                 help="Final loss: f − f* after the last step (log colours). Best loss: the lowest "
                                      "along the way. Steps to tolerance: the first step within the tolerance. "
-                                     "Diverged: where, and how soon, runs blew up.") or "final_loss"
+                                     "Diverged: where, and how soon, runs blew up. Speed: how fast each run came "
+                                     "down or blew up, ranked on each side of the edge (blue: stayed bounded, red: "
+                                     "diverged; dark: slow, next to the edge), as in Sohl-Dickstein (2024), so the "
+                                     "edge's structure shows.") or "final_loss"
+
+
+def zoom_bar(state: SweepState, toward, on_back: Callable[[int], None], on_toward: Callable[[tuple], None]) -> None:
+    """The zoom trail, one button back to each level, and "Zoom toward the edge" (``toward``: its window, or the
+    sentence saying why there is none)."""
+    if not state.can_zoom:
+        return
+    trail = st.container(horizontal=True, wrap=True, gap="small", vertical_alignment="center")
+    levels = ["Whole map"] + [factor_text(zoom_factor(state.root, w, state.second)) for w in state.zoom]
+    for level, text in enumerate(levels):
+        here = level == len(state.zoom)
+        trail.button(text, key=f"_sw.zoom.{level}", on_click=on_back, args=(level,), disabled=here,
+                     type="secondary", icon=":material/zoom_out_map:" if level == 0 else ":material/zoom_in:",
+                     help="The map shown." if here else "Back to this zoom level.")
+    ready = isinstance(toward, tuple)
+    trail.button(f"Zoom toward the edge ({factor_text(FACTOR)})", key="_sw.zoom.edge", on_click=on_toward,
+                 args=(toward,), disabled=not ready, icon=":material/center_focus_strong:",
+                 type="primary", help="Picks a point on the edge between runs that stay bounded and runs that diverge, "
+                                      "near the middle of the map where the edge has the most structure, and zooms "
+                                      f"{FACTOR:g} times toward it along each axis." if ready else toward)
+    x0, x1, y0, y1 = state.window
+    width = min(relative_width(x0, x1), relative_width(y0, y1))
+    note = (f"Drag a box on the map to zoom into it: the map is recomputed inside the box at full resolution. "
+            f"Shown: lr {ends_text(x0, x1)}, {state.second} {ends_text(y0, y1)}; relative width {width:.2g} "
+            f"(float64 stops resolving near {optim.FLOAT64_LIMIT:g}).")
+    if not ready:
+        note += f" No zoom toward the edge: {toward}"
+    st.caption(note)
+
+
+def ends_text(lo: float, hi: float) -> str:
+    """``lo to hi`` with the digits that tell them apart, and three more.
+
+    Example:
+        >>> ends_text(1e-5, 0.01), ends_text(1.542459647456498, 1.7722798085608837), ends_text(0.5, 0.50000012345)
+        ('1e-05 to 0.01', '1.542 to 1.772', '0.5 to 0.5000001235')
+    """
+    width = relative_width(lo, hi) if hi != lo else 1.0
+    digits = min(17, max(4, math.ceil(-math.log10(width)) + 3))
+    return f"{lo:.{digits}g} to {hi:.{digits}g}"
 
 
 def cell_lines(grid: SweepGrid, state: SweepState, row: int, col: int) -> list[str]:
-    """Plain sentences about one cell: its settings and how its run went."""
+    """Plain sentences about one cell: its settings (every digit: zoomed cells differ far down) and how its run went."""
     cfg = state.cell_config(row, col)
-    settings = f"lr = {cfg.get('lr'):.4g}" + (f", {state.second} = {cfg.get(state.second):.6g}" if state.second else "")
+    settings = f"lr = {fmt(cfg.get('lr'))}" + (f", {state.second} = {fmt(cfg.get(state.second))}" if state.second
+                                              else "")
     what = "f − f*" if grid.f_min is not None else "f"
     final = grid.gap("final_loss")[row, col]
     best = grid.gap("best_loss")[row, col]

@@ -49,6 +49,7 @@ from .model import (
     effective_flavor,
     make_config,
     objective_defaults,
+    with_lr_y,
 )
 from .query import QueryDict, QueryReader, fmt, shorten
 from .schedule import decode_schedule, encode_schedule
@@ -156,6 +157,9 @@ def decode_hyperparameters(r: QueryReader, prefix: str, base: OptConfig, steps: 
     hp = base.hyperparameters
     values = {n: r.value(f"{prefix}.{n}", p, hp[n]) for n, p in specs.items()}
     cfg = OptConfig(base.name, base.flavor, tuple(values.items()))
+    lr_y = optim.OPTIMIZERS[base.name].lr_y(base.flavor)  # y's own learning rate, where the optimizer offers one
+    if lr_y is not None:
+        cfg = with_lr_y(cfg, r.value(f"{prefix}.lr_y", lr_y, hp.get("lr_y"), default_text="lr for both coordinates"))
     try:
         optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters)
     except ValueError as e:  # a combination the core refuses

@@ -18,7 +18,7 @@ import streamlit as st
 import optim
 from optim import Param
 
-from .model import OptConfig
+from .model import OptConfig, with_lr_y
 from .state import seed
 
 # Roughly geometric steps within a decade (ten per decade), and a coarser set for wide ranges.
@@ -181,12 +181,14 @@ def is_primary(optimizer: str, param: str) -> bool:
     return param in PRIMARY or (param == "momentum" and optim.OPTIMIZERS[optimizer].family == "momentum")
 
 
-def hyperparameter_widgets(cfg: OptConfig, key_prefix: str, *, more: str | None = None) -> OptConfig:
+def hyperparameter_widgets(cfg: OptConfig, key_prefix: str, *, more: str | None = None,
+                           per_coordinate: bool = True) -> OptConfig:
     """Widgets for every hyperparameter of ``cfg``'s optimizer and flavor; returns the edited config.
 
     Values live under ``{key_prefix}.{param}``, so they survive a change of flavor when
     the new flavor has the same setting. With ``more`` (a label), secondary settings go into
-    an expander with that label (not possible inside another expander).
+    an expander with that label (not possible inside another expander). ``per_coordinate``
+    offers y its own learning rate (:func:`lr_y_widgets`) where the optimizer allows it.
     """
     params = optim.OPTIMIZERS[cfg.name].params(cfg.flavor)
     current = cfg.hyperparameters
@@ -201,10 +203,30 @@ def hyperparameter_widgets(cfg: OptConfig, key_prefix: str, *, more: str | None 
                                         current.get(name, params[name].default))
 
     draw(first)
+    lr_y = lr_y_widgets(cfg, key_prefix) if per_coordinate else None
     if rest:
         with st.expander(more):
             draw(rest)
-    return replace(cfg, hp=tuple((n, values[n]) for n in params))
+    return with_lr_y(replace(cfg, hp=tuple((n, values[n]) for n in params)), lr_y)
+
+
+def lr_y_widgets(cfg: OptConfig, key_prefix: str) -> float | None:
+    """A checkbox giving y its own learning rate (``lr_y``), and its slider when ticked; returns lr_y or None.
+
+    Offered where the optimizer steps each coordinate on its own gradients (``OptimizerSpec.lr_y``). A
+    configuration that comes with ``lr_y`` (a link, a Sweep cell of per-coordinate learning rates) opens ticked.
+    """
+    param = optim.OPTIMIZERS[cfg.name].lr_y(cfg.flavor)
+    if param is None:
+        return None
+    seed(f"{key_prefix}.lr_y_on", cfg.get("lr_y") is not None)
+    on = st.checkbox("y has its own learning rate", key=f"{key_prefix}.lr_y_on",
+                     help="Per-coordinate learning rates: the learning rate above steps x, and lr_y steps y.")
+    if not on:
+        return None
+    lr = cfg.get("lr")
+    return param_widget(param, f"{key_prefix}.lr_y", cfg.get("lr_y") if cfg.get("lr_y") is not None else lr,
+                        text="Learning rate for y (lr_y)")
 
 
 def set_hyperparameter_widgets(cfg: OptConfig, key_prefix: str) -> None:

@@ -6,21 +6,29 @@ of optimizers need not rest on one arbitrary learning rate.
 
 Layout rules:
 
-- x is the learning rate on a log axis; cells are drawn between geometric midpoints, so each cell is
-  centred on its value.
-- y is the second hyperparameter (momentum, decay, beta1 ...). Its values crowd towards 1, so the
-  axis is drawn on ``1 - value`` with a reversed log scale and labelled in the real values
-  (0, 0.9, 0.99, 0.999 ...). An optimizer without one gets a single row.
+- Cells are equal squares at whole positions: column k at x = k, row k at y = k. Learning rates
+  (``lr`` across, and ``lr_y`` up on a map of per-coordinate learning rates) are log-spaced;
+  momentum, decay, β₁ ... are spaced by log(1 - value), so 0, 0.9, 0.99 and 0.999 are equally far
+  apart (:mod:`viz.sweepaxes`). Ticks are labelled in real values. Positions rather than values
+  keep the map exact however deep the Sweep page zooms: a zoomed window a millionth of a decade
+  wide is still 512 distinct columns, where a log axis would run out of float64 digits.
+- The axes are category axes whose categories are the cells' own values (``"lr = 0.0123"``), so
+  the hover names a cell's settings; shapes and ticks sit at numeric positions between them.
 - Losses are coloured on a log scale (``f - f*`` when the minimum is known), the colourbar labelled
-  in real values. Diverged cells are a distinct colour (:data:`DIVERGED_COLOR`) with a legend entry
-  and a black staircase (``meta="stability-edge"``) runs along the smallest diverging learning rate
-  of each row, so the stability boundary reads at a glance.
-- Clicks: an invisible point sits on every cell centre (``meta="cell"``, ``customdata[0:2] = (row,
-  col)``), so a click reports its cell (:func:`selected_cell`); those points also carry the hover.
+  in real values. Diverged cells are a distinct colour (:data:`DIVERGED_COLOR`) with a legend entry;
+  on maps of a learning rate against momentum-like settings a black staircase (a layout shape
+  named :data:`EDGE_NAME`) runs along the smallest diverging learning rate of each row. The speed
+  view colours each run by how fast it converged or diverged, rank-normalised on each side of the
+  edge (:func:`optim.speed_ranks`), as in Sohl-Dickstein (2024).
+- Clicks and hover come from the heatmaps themselves: a click reports the cell's position (x, y),
+  which :func:`selected_cell` turns into ``(row, col)``; nothing is drawn per cell but the heatmaps'
+  typed arrays, so a 512 x 512 map is a few megabytes, not a scatter of 262,144 points.
 
-Trace ``meta`` tags: ``"outcome"`` (the heatmap), ``"diverged"`` (diverged cells), ``"never"`` (cells
-that never reached the tolerance, on the steps view), ``"stability-edge"``, ``"cell"`` (click and
-hover points, one trace per status), ``"selected-cell"``, ``"legend"`` (legend-only swatches).
+Trace ``meta`` tags: ``"outcome"`` (the main heatmap; the speed view's only one), ``"diverged"`` (diverged
+cells), ``"never"`` (cells that never reached the tolerance on the steps view, or did not diverge on the
+diverged view),
+``"legend"`` (legend-only swatches). Layout shapes: the stability edge and the selected cell's ring
+(``name`` :data:`SELECTED_NAME`).
 """
 
 from __future__ import annotations
@@ -28,15 +36,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from plotly.colors import diverging
 
 from .layout import base_layout
 from .series import esc, f32
+from .sweepaxes import LOG, axis_kind, cell_labels, tick_text, ticks
 
 OUTCOMES: dict[str, str] = {
     "final_loss": "final loss",
     "best_loss": "best loss",
     "steps": "steps to tolerance",
     "diverged": "diverged",
+    "speed": "speed (ranked)",
 }
 """Outcome keys a sweep heatmap can show, with their names for people."""
 
@@ -48,12 +59,11 @@ LOSS_COLORSCALE = "Viridis"
 STEPS_COLORSCALE = "Viridis"
 DIVERGED_COLORSCALE = [[0.0, "#67000d"], [0.5, "#cb181d"], [1.0, "#fc9272"]]
 """Early divergence dark red, late divergence pale red."""
-
-SECOND_TICKS = (0.0, 0.9, 0.99, 0.999, 0.9999, 0.99999)
-"""Second-axis ticks, equally spaced on the drawn 1 - value scale; :data:`HALF_TICKS` fill in short ranges."""
-HALF_TICKS = (0.5, 0.8, 0.95, 0.98, 0.995, 0.998, 0.9995, 0.9998)
-MAX_SVG_CELLS = 6000
-"""Grids with more cells than this get WebGL click points (thousands of SVG points get slow)."""
+SPEED_COLORSCALE = [[i / (len(diverging.Spectral) - 1), c] for i, c in enumerate(diverging.Spectral)]
+"""The anchor notebook's colour map: slow divergence dark red (-1), fast orange, fast convergence
+green, slow convergence blue (+1); the slow runs on both sides are the ones next to the edge."""
+EDGE_NAME = "stability edge: smallest diverging lr"
+SELECTED_NAME = "selected cell"
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,15 +71,16 @@ class SweepGrid:
     """A finished sweep as plain arrays (rows follow ``second``, columns ``lr``).
 
     Attributes:
-        lr: learning rates, shape ``(nx,)``, increasing.
+        lr: learning rates, shape ``(nx,)``, increasing (x's own learning rate on an ``lr_y`` map).
         second: second hyperparameter values, shape ``(ny,)``; ``[nan]`` when there is none.
-        second_name: its name (``"decay"``), or None.
+        second_name: its name (``"decay"``, ``"lr_y"``), or None.
         final_loss, best_loss: shape ``(ny, nx)``; NaN where a run diverged.
         converged_at, diverged_at: shape ``(ny, nx)``; -1 for never.
         steps: steps per run.
         f_min: the objective's known minimum value, or None.
         second_label: axis title for the second hyperparameter (default: its name).
         tol_text: what "steps to tolerance" means, for the hover (``"f - f* <= 1e-6"``).
+        speed: each run's speed rank (:func:`optim.speed_ranks`), shape ``(ny, nx)``; needed by the speed view.
     """
 
     lr: np.ndarray
@@ -83,6 +94,7 @@ class SweepGrid:
     f_min: float | None = None
     second_label: str | None = None
     tol_text: str = "tolerance"
+    speed: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -91,6 +103,11 @@ class SweepGrid:
     @property
     def has_second(self) -> bool:
         return self.second_name is not None and not np.isnan(self.second).all()
+
+    @property
+    def per_coordinate(self) -> bool:
+        """A map of per-coordinate learning rates: x's across, y's (``lr_y``) up."""
+        return self.second_name == "lr_y"
 
     def gap(self, which: str = "final_loss") -> np.ndarray:
         """``loss - f_min`` floored just above zero (raw loss without ``f_min``); NaN where diverged."""
@@ -102,75 +119,20 @@ class SweepGrid:
             return np.where(np.isfinite(y), np.maximum(y - float(self.f_min), floor), np.nan)
 
 
-def log_edges(values: np.ndarray) -> np.ndarray:
-    """Cell edges for log-spaced centres: geometric midpoints, the ends mirrored.
-
-    Example:
-        >>> log_edges(np.array([0.01, 0.1, 1.0])).round(6).tolist()
-        [0.003162, 0.031623, 0.316228, 3.162278]
-    """
-    v = np.asarray(values, dtype=float)
-    if v.size == 1:
-        return np.array([v[0] / 1.5, v[0] * 1.5])
-    mids = np.sqrt(v[:-1] * v[1:])
-    return np.concatenate([[v[0] ** 2 / mids[0]], mids, [v[-1] ** 2 / mids[-1]]])
-
-
-def stability_edge(grid: SweepGrid, x_edges: np.ndarray, y_edges: np.ndarray) -> tuple[list, list]:
-    """Staircase along the left edge of each row's first diverging cell (None breaks rows without one)."""
+def stability_edge(grid: SweepGrid) -> str:
+    """An SVG path along the left edge of each row's first diverging cell ("" when no row diverges)."""
     div = np.asarray(grid.diverged_at) >= 0
-    xs: list = []
-    ys: list = []
+    parts: list[str] = []
+    joined = False
     for row in range(div.shape[0]):
         cols = np.flatnonzero(div[row])
         if not cols.size:
-            if xs and xs[-1] is not None:
-                xs.append(None)
-                ys.append(None)
+            joined = False
             continue
-        x = float(x_edges[cols[0]])
-        xs += [x, x]
-        ys += [float(y_edges[row]), float(y_edges[row + 1])]
-    return xs, ys
-
-
-def _y_axis(grid: SweepGrid) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Row centres, row edges (drawn units) and the y-axis layout."""
-    if not grid.has_second:
-        return np.array([0.0]), np.array([-0.5, 0.5]), dict(
-            showticklabels=False, title=dict(text="(no second hyperparameter)", standoff=4),
-            range=[-0.5, 0.5], fixedrange=True)
-    label = grid.second_label or grid.second_name
-    second = np.asarray(grid.second, dtype=float)
-    if len(second) == 1:
-        return np.array([0.0]), np.array([-0.5, 0.5]), dict(
-            tickmode="array", tickvals=[0.0], ticktext=[tick_text(second[0])], range=[-0.5, 0.5],
-            title=dict(text=label, standoff=4), fixedrange=True)
-    u = 1.0 - second  # drawn on 1 - value, reversed log axis
-    edges = log_edges(u)
-    lo, hi = float(edges.min()), float(edges.max())
-    ticks = [t for t in SECOND_TICKS if lo <= 1.0 - t <= hi]
-    if len(ticks) < 4:
-        ticks = sorted(ticks + [t for t in HALF_TICKS if lo <= 1.0 - t <= hi])
-    axis = dict(type="log", title=dict(text=f"{label}  (spaced by 1 − value)", standoff=4),
-                range=[np.log10(hi), np.log10(lo)], tickmode="array",
-                tickvals=[1.0 - t for t in ticks], ticktext=[tick_text(t) for t in ticks])
-    return u, edges, axis
-
-
-def tick_text(v: float) -> str:
-    """A tick label: ``0.001``, ``0.95``, ``100``, ``1e-6``, ``1e+05`` -> ``1e5``.
-
-    Example:
-        >>> [tick_text(v) for v in (1e-4, 0.001, 0.95, 100.0, 1e5, 1e-12)]
-        ['1e-4', '0.001', '0.95', '100', '1e5', '1e-12']
-    """
-    v = float(v)
-    if v == 0 or 1e-3 <= abs(v) < 1e5:
-        return f"{v:.6g}"
-    mant, exp = f"{v:.2e}".split("e")
-    mant = mant.rstrip("0").rstrip(".")
-    return f"{mant}e{int(exp)}"
+        x = cols[0] - 0.5
+        parts.append(f"{'L' if joined else 'M'}{x:g},{row - 0.5:g}L{x:g},{row + 0.5:g}")
+        joined = True
+    return "".join(parts)
 
 
 def _log_colorbar(lo: float, hi: float, title: str) -> dict:
@@ -183,22 +145,28 @@ def _log_colorbar(lo: float, hi: float, title: str) -> dict:
                 tickmode="array", tickvals=ks, ticktext=[tick_text(10.0**k) for k in ks])
 
 
-def _swatch(name: str, color: str, meta: str = "legend", symbol: str = "square") -> dict:
-    return dict(type="scatter", x=[None], y=[None], mode="markers", name=name, meta=meta, showlegend=True,
-                      marker=dict(symbol=symbol, size=13, color=color, line=dict(color="#555", width=0.5)),
-                      hoverinfo="skip")
+def _swatch(name: str, color: str) -> dict:
+    return dict(type="scatter", x=[None], y=[None], mode="markers", name=name, meta="legend", showlegend=True,
+                marker=dict(symbol="square", size=13, color=color, line=dict(color="#555", width=0.5)),
+                hoverinfo="skip")
+
+
+def _solid(color: str) -> list:
+    return [[0, color], [1, color]]
 
 
 def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tuple[int, int] | None = None,
-                 height: int = 560, title: str | None = None) -> dict:
-    """Heatmap of ``outcome`` over the sweep, with diverged cells marked and one click point per cell.
+                 height: int = 560, title: str | None = None, revision: str = "") -> dict:
+    """Heatmap of ``outcome`` over the sweep, with diverged cells marked; clicks and hover on the cells.
 
     Args:
         grid: a :class:`SweepGrid`.
-        outcome: one of :data:`OUTCOMES`.
-        selected: ``(row, col)`` of a cell to outline (``meta="selected-cell"``).
+        outcome: one of :data:`OUTCOMES` (``"speed"`` needs ``grid.speed``).
+        selected: ``(row, col)`` of a cell to outline (a ring of two rectangle shapes).
         height: figure height in pixels.
         title: figure title.
+        revision: added to the layout's ``uirevision``: a new value resets the view (a box zoom the page
+            answered), where the same value keeps what the person did to it.
 
     Returns:
         A figure dict ``{"data", "layout"}`` (see the module docstring for its traces).
@@ -212,22 +180,88 @@ def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tupl
         ...               diverged_at=np.array([[-1, -1, 3], [-1, -1, 7]]), steps=100, f_min=0.0)
         >>> fig = sweep_figure(g, "final_loss", selected=(1, 1))
         >>> [t["meta"] for t in fig["data"] if t["meta"] != "legend"]
-        ['outcome', 'diverged', 'stability-edge', 'cell', 'cell', 'cell', 'selected-cell', 'selected-cell']
-        >>> fig["layout"]["xaxis"]["type"], fig["layout"]["yaxis"]["type"]
-        ('log', 'log')
+        ['outcome', 'diverged']
+        >>> [s["name"] for s in fig["layout"]["shapes"]]
+        ['stability edge: smallest diverging lr', 'selected cell', 'selected cell']
+        >>> fig["data"][0]["x"], fig["layout"]["xaxis"]["ticktext"]
+        (['lr = 0.01', 'lr = 0.1', 'lr = 1'], ['0.01', '0.1', '1'])
     """
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, got {outcome!r}.")
+    if outcome == "speed" and grid.speed is None:
+        raise ValueError("the speed view needs the grid's speed ranks (optim.speed_ranks).")
     ny, nx = grid.shape
     lr = np.asarray(grid.lr, dtype=float)
-    x_edges = log_edges(lr)
-    y_centres, y_edges, y_axis = _y_axis(grid)
+    y_name = "lr_y" if grid.per_coordinate else (grid.second_name or "")
+    x_cats = cell_labels(lr, "lr")
+    y_cats = cell_labels(np.asarray(grid.second, dtype=float), esc(y_name)) if grid.has_second else ["—"]
+    head = "%{x}<br>%{y}<br>" if grid.has_second else "%{x}<br>"
     diverged = np.asarray(grid.diverged_at) >= 0
     converged = np.asarray(grid.converged_at) >= 0
-    data: list[dict] = []
-    legend = []
+    data, legend = _layers(grid, outcome, diverged, converged, head)
+    common = dict(x=x_cats, y=y_cats, xgap=0, ygap=0, hoverongaps=False)
+    for layer in data:
+        layer.update(common)
+    data += legend
 
-    common = dict(x=x_edges, y=y_edges, hoverinfo="skip", xgap=0, ygap=0)
+    shapes = []
+    if not grid.per_coordinate:
+        path = stability_edge(grid)
+        if path:
+            shapes.append(dict(type="path", path=path, xref="x", yref="y", line=dict(color=EDGE_COLOR, width=2),
+                               name=EDGE_NAME, showlegend=True))
+    if selected is not None:
+        r, c = selected
+        if 0 <= r < ny and 0 <= c < nx:
+            for color, pad, width in ((EDGE_COLOR, 0.9, 3), ("#ffffff", 0.5, 1.5)):  # a ring that shows on any colour
+                shapes.append(dict(type="rect", xref="x", yref="y", x0=c - pad, x1=c + pad, y0=r - pad, y1=r + pad,
+                                   line=dict(color=color, width=width), name=SELECTED_NAME, showlegend=False))
+
+    window = f"{lr[0]!r}:{lr[-1]!r}:{grid.second[0]!r}:{grid.second[-1]!r}:{nx}:{ny}"
+    layout = base_layout(title or f"{OUTCOMES[outcome].capitalize()} over {ny} x {nx} settings, "
+                                  f"{grid.steps} steps each", height,
+                         uirevision=f"sweep:{grid.second_name}:{outcome}:{window}:{revision}")
+    layout["margin"] = dict(l=70, r=10, t=34, b=10)
+    x_title = "x's learning rate lr (log-spaced)" if grid.per_coordinate else "learning rate (log-spaced)"
+    layout.update(
+        xaxis=dict(title=dict(text=x_title, standoff=4), **_axis(lr, LOG, nx)),
+        yaxis=_y_axis(grid, ny),
+        shapes=shapes, clickmode="event", dragmode="zoom", hovermode="closest",
+        # A drag pans nothing: a box zoom recomputes the map inside the box (the Sweep page), double-click resets.
+        modebar=dict(remove=["pan2d", "select2d", "lasso2d", "autoScale2d"]),
+    )
+    return {"data": data, "layout": layout}
+
+
+def _axis(values: np.ndarray, kind: str, n: int) -> dict:
+    positions, labels = ticks(values, kind)
+    return dict(type="category", range=[-0.5, n - 0.5], tickmode="array", tickvals=positions, ticktext=labels,
+                ticks="outside", showgrid=False, zeroline=False, automargin=True)
+
+
+def _y_axis(grid: SweepGrid, ny: int) -> dict:
+    if not grid.has_second:
+        return dict(type="category", showticklabels=False, title=dict(text="(no second hyperparameter)", standoff=4),
+                    range=[-0.5, 0.5], fixedrange=True, showgrid=False, zeroline=False)
+    label = grid.second_label or grid.second_name
+    second = np.asarray(grid.second, dtype=float)
+    kind = axis_kind(grid.second_name)
+    if grid.per_coordinate:
+        title = "y's learning rate lr_y (log-spaced)"
+    else:
+        title = f"{label}  (spaced by 1 − value)"
+    axis = dict(title=dict(text=title, standoff=4), **_axis(second, kind, ny))
+    if ny == 1:
+        axis["fixedrange"] = True
+    return axis
+
+
+def _layers(grid: SweepGrid, outcome: str, diverged, converged, head: str) -> tuple[list[dict], list[dict]]:
+    """The heatmaps of ``outcome`` (without their shared x, y and hover settings) and the legend swatches."""
+    bar = dict(thickness=12, len=0.85, outlinewidth=0)
+    what = "f − f*" if grid.f_min is not None else "f"
+    data: list[dict] = []
+    legend: list[dict] = []
     if outcome in ("final_loss", "best_loss"):
         values = grid.gap(outcome)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -236,128 +270,73 @@ def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tupl
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         if hi - lo < 1e-9:
             lo, hi = lo - 0.5, hi + 0.5
-        what = "f − f*" if grid.f_min is not None else "f"
-        name = f"{OUTCOMES[outcome]}: {what}" + (" (log scale)" if grid.f_min is not None else "")
-        bar = (_log_colorbar(lo, hi, what) if grid.f_min is not None
-               else dict(title=dict(text=what, side="top"), thickness=12, len=0.85, outlinewidth=0))
-        data.append(dict(type="heatmap", z=f32(z), zmin=lo, zmax=hi, colorscale=LOSS_COLORSCALE, colorbar=bar,
-                                 name=name, meta="outcome", **common))
+        word = OUTCOMES[outcome]
+        if grid.f_min is not None:
+            colorbar, value = _log_colorbar(lo, hi, what), "10<sup>%{z:.2f}</sup>"
+        else:
+            colorbar, value = dict(title=dict(text=what, side="top"), **bar), "%{z:.4g}"
+        data.append(dict(type="heatmap", z=f32(z), zmin=lo, zmax=hi, colorscale=LOSS_COLORSCALE, colorbar=colorbar,
+                         name=f"{word}: {what}" + (" (log scale)" if grid.f_min is not None else ""), meta="outcome",
+                         hovertemplate=f"{head}{word} {what} = {value}<extra></extra>"))
     elif outcome == "steps":
         z = np.where(converged & ~diverged, grid.converged_at, np.nan).astype(float)
-        data.append(dict(type="heatmap",
-            z=f32(z), zmin=0, zmax=max(grid.steps, 1), colorscale=STEPS_COLORSCALE, name="steps to tolerance",
-            colorbar=dict(title=dict(text="steps", side="top"), thickness=12, len=0.85, outlinewidth=0),
-            meta="outcome", **common))
+        data.append(dict(type="heatmap", z=f32(z), zmin=0, zmax=max(grid.steps, 1), colorscale=STEPS_COLORSCALE,
+                         name="steps to tolerance", colorbar=dict(title=dict(text="steps", side="top"), **bar),
+                         meta="outcome",
+                         hovertemplate=f"{head}within {esc(grid.tol_text)} from step %{{z}} on<extra></extra>"))
         never = np.where(~converged & ~diverged, 1.0, np.nan)
-        data.append(dict(type="heatmap", z=f32(never), zmin=0, zmax=1, colorscale=[[0, NEVER_COLOR], [1, NEVER_COLOR]],
-                                 showscale=False, name="never reached", meta="never", **common))
+        data.append(dict(type="heatmap", z=f32(never), zmin=0, zmax=1, colorscale=_solid(NEVER_COLOR),
+                         showscale=False, name="never reached", meta="never",
+                         hovertemplate=f"{head}never stayed within {esc(grid.tol_text)}<extra></extra>"))
         legend.append(_swatch(f"never reached {grid.tol_text}", NEVER_COLOR))
+    elif outcome == "speed":  # one layer: the sign of the rank says the side, so the hover can say it too
+        names = ["diverged:<br>slow", "diverged:<br>fast", "bounded:<br>fast", "bounded:<br>slow"]
+        data.append(dict(type="heatmap", z=f32(grid.speed), zmin=-1, zmax=1, colorscale=SPEED_COLORSCALE,
+                         name="speed rank", meta="outcome",
+                         colorbar=dict(tickmode="array", tickvals=[-1.0, -0.25, 0.25, 1.0], ticktext=names, **bar),
+                         hovertemplate=f"{head}speed rank %{{z:.3f}}<br>stayed bounded: 0.25 (fastest down) to 1; "
+                                       "diverged: −0.25 (fastest) to −1<extra></extra>"))
+        return data, legend
     else:  # diverged: when it happened
         z = np.where(diverged, grid.diverged_at, np.nan).astype(float)
-        data.append(dict(type="heatmap",
-            z=f32(z), zmin=0, zmax=max(grid.steps, 1), colorscale=DIVERGED_COLORSCALE, name="diverged at step",
-            colorbar=dict(title=dict(text="diverged at step", side="top"), thickness=12, len=0.85,
-                          outlinewidth=0),
-            meta="outcome", **common))
+        data.append(dict(type="heatmap", z=f32(z), zmin=0, zmax=max(grid.steps, 1), colorscale=DIVERGED_COLORSCALE,
+                         name="diverged at step", meta="outcome",
+                         colorbar=dict(title=dict(text="diverged at step", side="top"), **bar),
+                         hovertemplate=f"{head}<b>diverged</b> at step %{{z}}<extra></extra>"))
         stable = np.where(~diverged, 1.0, np.nan)
-        data.append(dict(type="heatmap", z=f32(stable), zmin=0, zmax=1,
-                         colorscale=[[0, STABLE_COLOR], [1, STABLE_COLOR]], showscale=False,
-                         name="did not diverge", meta="never", **common))
+        data.append(dict(type="heatmap", z=f32(stable), zmin=0, zmax=1, colorscale=_solid(STABLE_COLOR),
+                         showscale=False, name="did not diverge", meta="never",
+                         hovertemplate=f"{head}did not diverge in {grid.steps} steps<extra></extra>"))
         legend.append(_swatch("did not diverge", STABLE_COLOR))
-    if outcome != "diverged":
-        mask = np.where(diverged, 1.0, np.nan)
-        data.append(dict(type="heatmap", z=f32(mask), zmin=0, zmax=1,
-                                 colorscale=[[0, DIVERGED_COLOR], [1, DIVERGED_COLOR]], showscale=False,
-                                 name="diverged", meta="diverged", **common))
-        legend.insert(0, _swatch("diverged", DIVERGED_COLOR))
-    else:
         legend.insert(0, _swatch("diverged (colour: at which step)", DIVERGED_COLORSCALE[1][1]))
-
-    ex, ey = stability_edge(grid, x_edges, y_edges)
-    if ex:
-        data.append(dict(type="scatter", x=ex, y=ey, mode="lines", line=dict(color=EDGE_COLOR, width=2),
-                                 name="stability edge: smallest diverging lr", meta="stability-edge",
-                                 hoverinfo="skip"))
-    data += _cell_traces(grid, lr, y_centres, diverged, converged)
-    if selected is not None:
-        r, c = selected
-        if 0 <= r < ny and 0 <= c < nx:
-            for color, size in ((EDGE_COLOR, 17), ("#ffffff", 12)):  # a ring that shows on any colour
-                data.append(dict(
-                    type="scatter", x=[float(lr[c])], y=[float(y_centres[r])], mode="markers", name="selected",
-                    meta="selected-cell",
-                    showlegend=False, hoverinfo="skip",
-                    marker=dict(symbol="square-open", size=size, color=color, line=dict(color=color, width=2.5))))
-    data += legend
-
-    layout = base_layout(title or f"{OUTCOMES[outcome].capitalize()} over {ny} x {nx} settings, "
-                                  f"{grid.steps} steps each", height,
-                         uirevision=f"sweep:{grid.second_name}:{outcome}")
-    layout["margin"] = dict(l=70, r=10, t=34, b=10)
-    layout.update(
-        xaxis=dict(type="log", title=dict(text="learning rate (log scale)", standoff=4),
-                   range=[np.log10(x_edges[0]), np.log10(x_edges[-1])], ticks="outside", showgrid=False,
-                   zeroline=False, exponentformat="power"),
-        yaxis=dict(ticks="outside", showgrid=False, zeroline=False, **y_axis),
-        clickmode="event", dragmode="zoom", hovermode="closest",
-    )
-    return {"data": data, "layout": layout}
+        return data, legend
+    mask = np.where(diverged, grid.diverged_at, np.nan).astype(float)
+    data.append(dict(type="heatmap", z=f32(mask), zmin=0, zmax=1, colorscale=_solid(DIVERGED_COLOR), showscale=False,
+                     name="diverged", meta="diverged",
+                     hovertemplate=f"{head}<b>diverged</b> at step %{{z}}<extra></extra>"))
+    legend.insert(0, _swatch("diverged", DIVERGED_COLOR))
+    return data, legend
 
 
-def _cell_traces(grid: SweepGrid, lr, y_centres, diverged, converged) -> list:
-    """Invisible click/hover points on every cell centre, one trace per status (its own hover)."""
-    ny, nx = grid.shape
-    rows, cols = np.meshgrid(np.arange(ny), np.arange(nx), indexing="ij")
-    X, Y = lr[cols], np.asarray(y_centres)[rows]
-    final, best = grid.gap("final_loss"), grid.gap("best_loss")
-    what = "f − f*" if grid.f_min is not None else "f"
-    second = ""
-    if grid.has_second:
-        second = f"<br>{esc(grid.second_name)} = %{{customdata[2]:.6g}}"
-    head = "lr = %{x:.4g}" + second
-    svalues = np.asarray(grid.second, dtype=float)[rows] if grid.has_second else np.zeros_like(X)
-    groups = [
-        (diverged, "diverged", f"{head}<br><b>diverged</b> at step %{{customdata[3]}}<extra></extra>",
-         np.asarray(grid.diverged_at)),
-        (converged & ~diverged, "reached tolerance",
-         f"{head}<br>final {what} = %{{customdata[3]:.3g}}<br>best {what} = %{{customdata[4]:.3g}}"
-         f"<br>first step at {esc(grid.tol_text)}: %{{customdata[5]}}<extra></extra>", final),
-        (~converged & ~diverged, "never reached tolerance",
-         f"{head}<br>final {what} = %{{customdata[3]:.3g}}<br>best {what} = %{{customdata[4]:.3g}}"
-         f"<br>never reached {esc(grid.tol_text)}<extra></extra>", final),
-    ]
-    scatter = "scattergl" if ny * nx > MAX_SVG_CELLS else "scatter"
-    out = []
-    for mask, name, template, fourth in groups:
-        data = np.column_stack([rows[mask], cols[mask], svalues[mask], fourth[mask], best[mask],
-                                np.asarray(grid.converged_at)[mask]])
-        out.append(dict(
-            type=scatter, x=X[mask], y=np.asarray(Y[mask], dtype=float), customdata=f32(data), mode="markers",
-            name=name,
-            meta="cell", showlegend=False, hovertemplate=template,
-            marker=dict(size=8, color="#000000", opacity=0.0, symbol="square"),
-            selected=dict(marker=dict(opacity=0.0)), unselected=dict(marker=dict(opacity=0.0)),
-        ))
-    return out
+def selected_cell(click, shape: tuple[int, int]) -> tuple[int, int] | None:
+    """``(row, col)`` of the cell clicked on a map of ``shape`` (rows, columns), from the live chart's click event.
 
-
-def selected_cell(click) -> tuple[int, int] | None:
-    """``(row, col)`` of the cell clicked, from the live chart's click event, or None.
-
-    Every cell's invisible point carries ``customdata = [row, col, ...]``; anything unusable (a click
-    elsewhere, a malformed event) gives None, never an exception.
+    Cells sit at whole positions (column k at x = k, row k at y = k); the event's ``point`` is the
+    heatmap's ``[row, col]`` and its ``x`` and ``y`` are the cell's categories, so the cell comes from
+    ``point``. Anything unusable (a click elsewhere, a malformed event, a cell off the map) gives None,
+    never an exception.
 
     Example:
-        >>> selected_cell({"x": 0.1, "y": 0.1, "curve": 1, "customdata": [3, 7, 0.9, 1, 1, 5]})
+        >>> selected_cell({"x": "lr = 0.1", "y": "decay = 0.9", "curve": 0, "point": [3, 7]}, (60, 60))
         (3, 7)
-        >>> selected_cell({"x": 0.1, "y": 0.1, "curve": 0, "customdata": None}) is None
+        >>> selected_cell({"x": "lr = 0.1", "y": "decay = 0.9", "curve": 0, "point": None}, (60, 60)) is None
         True
     """
-    data = click.get("customdata") if isinstance(click, dict) else None
+    point = click.get("point") if isinstance(click, dict) else None
     try:
-        row, col = (int(round(float(v))) for v in list(data)[:2])
+        row, col = (int(v) for v in point)
     except (TypeError, ValueError):
         return None
-    if row >= 0 and col >= 0:
+    if 0 <= row < shape[0] and 0 <= col < shape[1]:
         return row, col
     return None

@@ -10,11 +10,13 @@ import time
 
 from ui.sweepstate import default_sweep
 from ui.urlstate import encode_playground
+from viz.sweepmap import EDGE_NAME, SELECTED_NAME
 
 from .helpers import IDLE, no_exception, open_app, query, settle, shot, wait_for
 
 METAS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
     g => (g.data || []).map(t => t.meta))"""
+SHAPES_JS = "() => (document.querySelector('.js-plotly-plot').layout.shapes || []).map(s => s.name)"
 CELL_XY_JS = """([x, y]) => {
     const gd = document.querySelector('.js-plotly-plot');
     const L = gd._fullLayout, r = gd.getBoundingClientRect();
@@ -29,10 +31,10 @@ def count_meta(page, meta: str) -> int:
 def test_clicking_a_sweep_cell_opens_that_run_in_the_playground(page, app_url):
     open_app(page, f"{app_url}/sweep", 1)
     no_exception(page)
-    assert count_meta(page, "diverged") == 1 and count_meta(page, "stability-edge") == 1
+    assert count_meta(page, "diverged") == 1 and page.evaluate(SHAPES_JS).count(EDGE_NAME) == 1
     state = default_sweep()
     row, col = 30, 10
-    xy = page.evaluate(CELL_XY_JS, [float(state.lr_values()[col]), float(1 - state.second_values()[row])])
+    xy = page.evaluate(CELL_XY_JS, [col, row])  # cells at whole positions: column k at x = k, row k at y = k
     page.mouse.move(*xy)  # the cell's hover label shows once Plotly is ready for the click
     page.wait_for_selector(".js-plotly-plot .hoverlayer .hovertext", timeout=15_000)
     assert "lr = " in page.locator(".js-plotly-plot .hoverlayer .hovertext").first.text_content()
@@ -40,7 +42,7 @@ def test_clicking_a_sweep_cell_opens_that_run_in_the_playground(page, app_url):
     wait_for(lambda: "cell" in query(page), what="a cell in the address")
     assert query(page)["cell"] == [f"{row},{col}"], query(page)
     settle(page)
-    assert count_meta(page, "selected-cell") == 2
+    assert page.evaluate(SHAPES_JS).count(SELECTED_NAME) == 2
     assert "momentum = " in page.get_by_test_id("stMarkdown").filter(has_text="lr = ").first.inner_text()
     shot(page, "views_sweep_cell")
 

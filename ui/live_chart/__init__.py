@@ -21,7 +21,8 @@ The payload, in one JSON document (bytes, so Streamlit does not re-serialise it)
 - ``config``: plotly.js config (mode bar buttons, responsiveness).
 - ``templates``: the light and dark layout templates; the chart picks the one matching the app's theme.
 - ``events``: which events go back to Python: ``"click"`` (a point: x, y, z, curve, point, customdata) and
-  ``"zoom"`` (a box zoom on the first x/y axes: ranges).
+  ``"zoom"`` (a box zoom on the first x/y axes: ``{"x": [x0, x1], "y": [y0, y1]}``, an axis the box left
+  alone ``None``).
 
 Back in Python the component's result has ``click`` and ``zoom`` (one rerun each) and ``step`` (the
 step the person left the step control at, kept across reruns). ``reconnect``: when the page reconnects
@@ -146,13 +147,15 @@ def figure_dict(figure: go.Figure | dict) -> dict:
     return figure
 
 
-def payload(figure: go.Figure | dict, events: Iterable[str] = ()) -> bytes:
-    """The JSON bytes the component receives for ``figure`` (see the module docstring)."""
+def payload(figure: go.Figure | dict, events: Iterable[str] = (), config: dict | None = None) -> bytes:
+    """The JSON bytes the component receives for ``figure`` (see the module docstring); ``config`` is merged
+    over the app's plotly.js config."""
     events = list(events)
     unknown = set(events) - set(EVENTS)
     if unknown:
         raise ValueError(f"unknown chart events {sorted(unknown)}; allowed: {', '.join(EVENTS)}.")
-    doc = {"figure": figure_dict(figure), "config": CHART_CONFIG, "templates": TEMPLATES, "events": events}
+    doc = {"figure": figure_dict(figure), "config": {**CHART_CONFIG, **(config or {})}, "templates": TEMPLATES,
+           "events": events}
     return orjson.dumps(doc, default=_default, option=orjson.OPT_NON_STR_KEYS)
 
 
@@ -163,7 +166,7 @@ def read_payload(data: bytes) -> dict:
 
 def live_chart(figure: go.Figure | dict, *, key: str, events: Iterable[str] = (),
                on_click: Callable[[], None] | None = None, on_zoom: Callable[[], None] | None = None,
-               on_step: Callable[[], None] | None = None):
+               on_step: Callable[[], None] | None = None, config: dict | None = None):
     """Draw ``figure`` in the live chart mounted under ``key``; return the chart's events.
 
     Args:
@@ -172,6 +175,7 @@ def live_chart(figure: go.Figure | dict, *, key: str, events: Iterable[str] = ()
         key: the chart's stable key: the same key across reruns keeps the browser's chart (and its view).
         events: which of :data:`EVENTS` to send back.
         on_click, on_zoom, on_step: callbacks run before the rerun that carries that event.
+        config: plotly.js config for this chart, over the app's (``viz.theme.CHART_CONFIG``).
 
     Returns:
         The component's result: ``.click``, ``.zoom`` (this rerun's event or None) and ``.step``.
@@ -179,7 +183,7 @@ def live_chart(figure: go.Figure | dict, *, key: str, events: Iterable[str] = ()
     _register_static_routes()
     callbacks = {"on_click_change": on_click or _ignore, "on_zoom_change": on_zoom or _ignore,
                  "on_step_change": on_step or _ignore, "on_reconnect_change": _ignore}
-    return _mount(key=key, data=payload(figure, events), height="content", **callbacks)
+    return _mount(key=key, data=payload(figure, events, config), height="content", **callbacks)
 
 
 def preload() -> None:

@@ -402,8 +402,9 @@ class LiveChart {
         if (m) this.cameras[m[1]] = v;
       }
       if (events.has("zoom")) {
-        const x0 = e["xaxis.range[0]"], x1 = e["xaxis.range[1]"], y0 = e["yaxis.range[0]"], y1 = e["yaxis.range[1]"];
-        if ([x0, x1, y0, y1].every((v) => typeof v === "number")) this.send("trigger", "zoom", { x: [x0, x1], y: [y0, y1] });
+        // A box spanning one axis only (a thin drag) zooms that axis: the other is sent as null.
+        const x = range(e, "xaxis"), y = range(e, "yaxis");
+        if (x || y) this.send("trigger", "zoom", { x, y });
       }
     });
     this.plot.on("plotly_restyle", () => this.readLegend());
@@ -457,6 +458,12 @@ function watchReconnect(send) {
     }
   }).observe(app, { attributes: true, attributeFilter: ["data-test-connection-state"] });
   window.__dlReconnect = watch;
+}
+
+// An axis's new range from a plotly_relayout event ("xaxis.range[0]" and "[1]", or "xaxis.range"), or null.
+function range(e, axis) {
+  const r = Array.isArray(e[`${axis}.range`]) ? e[`${axis}.range`] : [e[`${axis}.range[0]`], e[`${axis}.range[1]`]];
+  return r.length === 2 && r.every((v) => typeof v === "number") ? [r[0], r[1]] : null;
 }
 
 const charts = new WeakMap();
