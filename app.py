@@ -7,9 +7,8 @@ and the numerical core in ``optim/``.
 
 import streamlit as st
 
-from ui.icon import favicon
 from ui.live_chart import preload
-from ui.router import mark_routed, pages
+from ui.router import favicon, mark_routed, pages
 
 st.set_page_config(page_title="Descent Lab", page_icon=favicon(), layout="wide",
                    initial_sidebar_state="expanded")

@@ -23,7 +23,7 @@ from .objective import Minimum, Objective
 from .objectives import OBJECTIVES, get_objective
 from .optimizers import OPTIMIZERS, Optimizer, make_optimizer, notes
 from .params import Param
-from .run import DIVERGENCE_BOUND, Summary, Trajectory, run
+from .run import DIVERGENCE_BOUND, run
 from .schedules import SCHEDULES, Schedule, ScheduleSpec, make_schedule, schedule_formula
 from .spec import FLAVORS, HYPERPARAMETERS, OptimizerSpec
 from .speccheck import problems
@@ -31,6 +31,7 @@ from .speed import speed_ranks
 from .stepping import Stepper
 from .sweep import MAX_RUN_STEPS, Sweep, sweep
 from .train import Training, train
+from .trajectory import Summary, Trajectory
 from .tuning import Tuning, tune
 
 __all__ = [

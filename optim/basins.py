@@ -16,8 +16,9 @@ import numpy as np
 from .objective import Domain, Objective
 from .objectives import get_objective
 from .optimizers import Optimizer
-from .run import Summary, run
+from .run import run
 from .sweep import check_budget, work
+from .trajectory import Summary
 
 NOT_CONVERGED = -1
 DIVERGED = -2

@@ -87,7 +87,7 @@ def steps_per_epoch(n: int, batch_size: int | None) -> int:
     return 1 if batch_size is None or batch_size >= n else math.ceil(n / batch_size)
 
 
-def _schedule(n: int, batch_size: int | None, epochs: int, seed: int) -> list[np.ndarray]:
+def batch_schedule(n: int, batch_size: int | None, epochs: int, seed: int) -> list[np.ndarray]:
     """The sample indices of every step's batch, epoch by epoch, reshuffled each epoch."""
     if batch_size is None or batch_size >= n:
         return []
@@ -147,7 +147,7 @@ def linear_regression(data: Dataset, batch_size: int | None = None, epochs: int 
         minima=(Minimum(float(w_star), float(b_star), f_star),),
         params={"n": len(x), "batch_size": batch_size, "epochs": epochs, "seed": seed},
     )
-    batches = _schedule(len(x), batch_size, epochs, seed)
+    batches = batch_schedule(len(x), batch_size, epochs, seed)
     if batches:
         stats = np.array([[x[i].mean(), (x[i] * x[i]).mean(), (x[i] * y[i]).mean(), y[i].mean()] for i in batches])
 
@@ -200,7 +200,7 @@ def logistic_regression(data: Dataset, batch_size: int | None = None, epochs: in
         minima=(minimum,) if minimum else (),
         params={"n": len(x), "batch_size": batch_size, "epochs": epochs, "seed": seed},
     )
-    batches = _schedule(len(x), batch_size, epochs, seed)
+    batches = batch_schedule(len(x), batch_size, epochs, seed)
     if batches:
         def step_gradient(k, w, b):
             idx = batches[k % len(batches)]

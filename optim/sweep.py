@@ -20,7 +20,8 @@ from .objective import Objective
 from .objectives import get_objective
 from .optimizers import OPTIMIZERS, make_optimizer
 from .params import spread
-from .run import Summary, run
+from .run import run
+from .trajectory import Summary
 
 MAX_RUN_STEPS = 512 * 512 * 100
 """Largest number of runs x steps one sweep, basin map or tuning may compute: a 512 x 512 map of 100 steps."""

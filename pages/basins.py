@@ -7,17 +7,17 @@ from dataclasses import replace
 import streamlit as st
 
 from ui import state
-from ui.basinpanel import config_editors, pick_lines, settings_panel, share_display, share_table, view_picker
-from ui.basinstate import BasinState, decode_basins, default_basins, encode_basins
+from ui.basins.panel import config_editors, pick_lines, settings_panel, share_display, share_table, view_picker
+from ui.basins.state import BasinState, decode_basins, default_basins, encode_basins
+from ui.compute import basin_map, check_basins
 from ui.live_chart import chart_state, live_chart
-from ui.manyruns import basin_map, check_basins
 from ui.model import CompareState, Setup, describe
-from ui.panels import function_header
-from ui.router import ensure_routed
+from ui.router import BY_SLUG, ensure_routed
+from ui.setup.panel import function_header
 from ui.urlstate import encode_compare
 from viz.basinmap import BasinPanel, basin_figure
 
-PAGE = "bs"
+PAGE = BY_SLUG["basins"].prefix
 CHART = f"{PAGE}.chart"
 
 ensure_routed()

@@ -8,22 +8,22 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 from ui import state
-from ui.compute import objective_for, trajectory
+from ui.compute import band_losses, objective_for, trajectory
 from ui.config_editor import config_editor
 from ui.live_chart import live_chart
-from ui.manyruns import band_losses
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, default_compare, describe, make_config
-from ui.panels import objective_header, objective_panel, run_panel
 from ui.report import board_table, leaderboard, leaderboard_display, trajectories_csv
-from ui.router import ensure_routed
-from ui.schedule_panel import draw_schedule, draw_used_rate, follows_losses
+from ui.router import BY_SLUG, ensure_routed
+from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses
+from ui.setup.panel import objective_header, objective_panel, run_panel
+from ui.state import page_key
 from ui.urlstate import decode_compare, encode_compare
 from viz import Series, loss_figure, palette, small_multiples
 from viz.bands import Band, band_figure
 from viz.rates import rate_marks
 
-PAGE = "cmp"
-UIDS = f"_{PAGE}.uids"
+PAGE = BY_SLUG["compare"].prefix
+UIDS = page_key(PAGE, "uids")
 
 ensure_routed()
 st.title("Compare")
@@ -35,9 +35,9 @@ message_slot = st.empty()
 current: CompareState = state.load(PAGE, decode_compare, default_compare)
 state.reset_button(PAGE, default_compare)
 ss = st.session_state
-if ss.get(f"_{PAGE}.uids_for") is not state.loaded(PAGE):  # a new link: its configurations, numbered afresh
+if ss.get(page_key(PAGE, "uids_for")) is not state.loaded(PAGE):  # a new link: its configurations, numbered afresh
     ss[UIDS] = list(range(len(current.configs)))
-    ss[f"_{PAGE}.uids_for"] = state.loaded(PAGE)
+    ss[page_key(PAGE, "uids_for")] = state.loaded(PAGE)
 
 
 def _add() -> None:

@@ -11,7 +11,8 @@ import streamlit as st
 import optim
 from ui import state
 from ui.compute import trajectory
-from ui.inside import (
+from ui.inside.panels import knob_widgets, optimizer_panel, plateau_trajectory
+from ui.inside.state import (
     BOTH,
     COORDS_WB,
     DECAY_PARAMS,
@@ -32,17 +33,18 @@ from ui.inside import (
     zigzag_configs,
     zigzag_setup,
 )
-from ui.inside_panels import knob_widgets, optimizer_panel, plateau_trajectory
 from ui.live_chart import live_chart
-from ui.panels import cells, chart_cells, objective_header, objective_panel, run_panel
 from ui.report import fmt_loss
-from ui.router import ensure_routed
-from ui.schedule import run_schedule
+from ui.router import BY_SLUG, ensure_routed
+from ui.schedule.model import run_schedule
+from ui.setup.panel import cells, chart_cells, objective_header, objective_panel, run_panel
 from ui.update_rules import update_rules
 from viz import VARIANT_COLOR, Series, contour_figure, loss_figure
-from viz.anatomy import anatomy_figure, memory_weights_figure, valley_map
+from viz.anatomy import anatomy_figure
+from viz.memory import memory_weights_figure
+from viz.valley import valley_map
 
-PAGE = "in"
+PAGE = BY_SLUG["inside"].prefix
 RULE_WIDTH = 360  # an update rule's card: its widest equation fits
 COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 VARIANT = VARIANT_COLOR  # the one colour no optimizer wears: the "other" variant of a pair

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.inside import encode_inside
-from ui.lessons import LESSONS, PAGES, card_items, computed_numbers
-from ui.router import ensure_routed
+from ui.inside.state import encode_inside
+from ui.lessons import LESSONS, card_items, computed_numbers
+from ui.router import BY_SLUG, ensure_routed
 
 ensure_routed()
 st.title("Lessons")
@@ -41,9 +41,9 @@ for lesson in LESSONS.values():
         label, icon = TARGETS[lesson.page]
         links = st.container(horizontal=True, wrap=True, vertical_alignment="center")
         links.container(key=f"{lesson.key}-open", width="content").page_link(
-            PAGES[lesson.page], label=label, icon=icon, query_params=lesson.query())
+            BY_SLUG[lesson.page].file, label=label, icon=icon, query_params=lesson.query())
         if lesson.inside is not None:
             links.container(key=f"{lesson.key}-inside", width="content").page_link(
-                PAGES["inside"], label="Look inside", icon=":material/biotech:",
+                BY_SLUG["inside"].file, label="Look inside", icon=":material/biotech:",
                 query_params=encode_inside(lesson.inside), help="Open the Inside RMSprop page on this experiment.")
             links.caption(lesson.inside_look)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 import optim
-from ui import minibatch as mb
 from ui import state
 from ui.live_chart import live_chart
-from ui.minibatch_panel import learning_rates, sidebar
-from ui.panels import chart_cells, function_header
-from ui.router import ensure_routed
-from ui.training import contour, problem, trajectory
+from ui.minibatch import state as mb
+from ui.minibatch.curvature import curvature, explanation
+from ui.minibatch.panel import learning_rates, sidebar
+from ui.minibatch.training import contour, problem, trajectory
+from ui.router import BY_SLUG, ensure_routed
+from ui.setup.panel import chart_cells, function_header
 from viz import Fit, Series, epoch_loss_figure, fit_figure, parameter_contour_figure
 
-PAGE = "mb"
+PAGE = BY_SLUG["minibatch"].prefix
 COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 
 ensure_routed()
@@ -82,8 +83,8 @@ with c:
     live_chart(fit_figure(p.data.x, p.data.y, fits, logistic=s.model == "logistic"), key=f"{PAGE}.fit")
 with d:
     gd = series[0].traj
-    curv = mb.curvature(s.model, p.data, minimum)
-    st.markdown(mb.explanation(s.model, curv, s.lr("gd"), gd.xs, gd.diverged_at >= 0))
+    curv = curvature(s.model, p.data, minimum)
+    st.markdown(explanation(s.model, curv, s.lr("gd"), gd.xs, gd.diverged_at >= 0))
 
 # ---------------------------------------------------------------- where each optimizer ended
 st.dataframe(mb.results_table([sr.label for sr in series], s.lrs, [sr.traj for sr in series], minimum),

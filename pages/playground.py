@@ -20,7 +20,6 @@ from ui.model import (
     make_config,
 )
 from ui.model import with_flavor as in_flavor
-from ui.panels import CARD_WIDTH, cells, objective_header, objective_panel, run_panel
 from ui.report import (
     barely_moved,
     evaluations_note,
@@ -32,8 +31,10 @@ from ui.report import (
     trajectories_csv,
     why_it_left,
 )
-from ui.router import ensure_routed
-from ui.schedule_panel import draw_schedule, draw_used_rate, follows_losses, schedule_editor
+from ui.router import BY_SLUG, ensure_routed
+from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses, schedule_editor
+from ui.setup.panel import CARD_WIDTH, cells, objective_header, objective_panel, run_panel
+from ui.state import page_key
 from ui.update_rules import update_rules_popover
 from ui.urlstate import decode_playground, encode_playground
 from ui.widgets import (
@@ -47,7 +48,7 @@ from ui.widgets import (
 from viz import Series
 from viz.linked import clicked_start, linked_figure, panels
 
-PAGE = "pg"
+PAGE = BY_SLUG["playground"].prefix
 CHART = f"{PAGE}.charts"
 COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 
@@ -96,7 +97,7 @@ with st.sidebar:
                                         current.setup.steps)
             configs.append(cfg)
             rate_slots.append(slot)
-            update_rules_popover(cfg, key=f"_{PAGE}.rule.{name}")
+            update_rules_popover(cfg, key=page_key(PAGE, f"rule.{name}"))
     setup = run_panel(PAGE, setup, obj)
 
 for cfg, slot in zip(configs, rate_slots, strict=True):
@@ -120,7 +121,7 @@ for s, cfg, slot in zip(series, configs, rate_slots, strict=True):
 def _on_contour_click() -> None:
     """A click on the contour map moves the start point there (then the page reruns)."""
     ss = st.session_state
-    point = clicked_start(chart_state(CHART).get("click"), ss.get(f"_{PAGE}.contour_traces", ()))
+    point = clicked_start(chart_state(CHART).get("click"), ss.get(page_key(PAGE, "contour_traces"), ()))
     if point is None:
         return
     lo, hi = RUN_PARAMS["x0"].low, RUN_PARAMS["x0"].high
@@ -144,7 +145,7 @@ step = current.step if current.step is not None and current.step < setup.steps e
 if series:
     fig = linked_figure(obj, series, step, steps=setup.steps, grids=objective_grids(setup),
                         revision=f"pg:{setup.objective_key}")
-    st.session_state[f"_{PAGE}.contour_traces"] = panels(fig).contour
+    st.session_state[page_key(PAGE, "contour_traces")] = panels(fig).contour
     live_chart(fig, key=CHART, events=["click"], on_click=_on_contour_click, on_step=_on_step)
 else:
     st.info("Pick at least one optimizer in the sidebar.")
@@ -171,7 +172,7 @@ if series:
             slow = barely_moved(t)
             if slow:
                 st.caption(slow[0])
-                st.button(f"Try lr = {slow[1]:g}", key=f"_{PAGE}.faster.{cfg.name}", on_click=_set_lr,
+                st.button(f"Try lr = {slow[1]:g}", key=page_key(PAGE, f"faster.{cfg.name}"), on_click=_set_lr,
                           args=(cfg.name, slow[1]), icon=":material/speed:",
                           help="Sets this optimizer's learning rate; the library's default stays in its help text.")
     labels = [s.label for s in series]

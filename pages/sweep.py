@@ -8,30 +8,32 @@ from functools import partial
 import streamlit as st
 
 from ui import state
-from ui.compute import objective_for
+from ui.compute import objective_for, sweep_arrays
 from ui.live_chart import chart_state, live_chart
-from ui.manyruns import second_label, sweep_arrays, tolerance_text
-from ui.panels import objective_header, objective_panel
-from ui.router import ensure_routed
-from ui.sweeppanel import (
+from ui.router import BY_SLUG, ensure_routed
+from ui.setup.panel import objective_header, objective_panel
+from ui.state import page_key
+from ui.sweep.panel import (
     best_cell,
     cell_lines,
     optimizer_panel,
     outcome_picker,
     run_settings,
+    second_label,
     sweep_csv,
+    tolerance_text,
     zoom_bar,
 )
-from ui.sweepstate import SweepState, decode_sweep, default_sweep, encode_sweep
-from ui.sweepzoom import box_window, check_window
+from ui.sweep.state import SweepState, decode_sweep, default_sweep, encode_sweep
+from ui.sweep.zoom import box_window, check_window
 from ui.urlstate import encode_playground
 from viz.sweepmap import SweepGrid, selected_cell, sweep_figure
 
-PAGE = "sw"
+PAGE = BY_SLUG["sweep"].prefix
 CELL = f"{PAGE}.cell"
 CHART = f"{PAGE}.heatmap"
-ZOOMS = f"_{PAGE}.zooms"  # box zooms answered so far: each resets the chart's view to the map it drew
-ZOOM_NOTE = f"_{PAGE}.zoom_note"
+ZOOMS = page_key(PAGE, "zooms")  # box zooms answered so far: each resets the chart's view to the map it drew
+ZOOM_NOTE = page_key(PAGE, "zoom_note")
 
 ensure_routed()
 st.title("Sweep")

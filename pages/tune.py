@@ -8,21 +8,20 @@ import numpy as np
 import streamlit as st
 
 from ui import state
-from ui.compute import objective_for
+from ui.compute import check_tuning, objective_for, tuning
 from ui.live_chart import live_chart
-from ui.manyruns import check_tuning, tuning
 from ui.model import effective_flavor
-from ui.panels import function_header, objective_panel
 from ui.report import board_table
-from ui.router import ensure_routed
-from ui.tunepanel import budget_panel, candidates_csv, candidates_table, leaderboard, leaderboard_display
-from ui.tunestate import TuneState, decode_tune, default_tune, encode_tune
+from ui.router import BY_SLUG, ensure_routed
+from ui.setup.panel import function_header, objective_panel
+from ui.tune.panel import budget_panel, candidates_csv, candidates_table, leaderboard, leaderboard_display
+from ui.tune.state import TuneState, decode_tune, default_tune, encode_tune
 from ui.urlstate import encode_compare
 from ui.widgets import optimizer_title
 from viz import palette
 from viz.tuning import TuningResult, tuning_figure
 
-PAGE = "tn"
+PAGE = BY_SLUG["tune"].prefix
 
 ensure_routed()
 st.title("Tune")

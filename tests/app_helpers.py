@@ -7,12 +7,52 @@ component as an element whose data is the JSON payload the browser parses. These
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from streamlit.components.v2.bidi_component.constants import EVENT_DELIM
 from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 from streamlit.testing.v1 import AppTest
 
 from ui.live_chart import read_payload
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 120
+"""Seconds an AppTest run may take before AppTest gives up (a busy 2-core machine runs the suite)."""
+
+
+def open_app(page: str | None = None, query: dict | None = None, *, timeout: float = TIMEOUT) -> AppTest:
+    """The app as a person opening a link: ``query`` (each value a string or a list) on ``page`` (a file such as
+    ``pages/compare.py``; None: the first page, at the app's root), run once."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    if page:
+        at.switch_page(page)
+    return at.run()
+
+
+def param(at: AppTest, key: str) -> list[str] | None:
+    """A query parameter's values (AppTest gives a string for one value, a list for several); None if absent."""
+    if key not in at.query_params:
+        return None
+    v = at.query_params[key]
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+def link(at: AppTest) -> dict[str, list[str]]:
+    """The page's address as a link: every query parameter with its values."""
+    return {k: param(at, k) for k in at.query_params}
+
+
+def no_exception(at: AppTest) -> None:
+    """The run raised nothing."""
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def ok(at: AppTest) -> None:
+    """The run raised nothing and showed no error box."""
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
 
 
 def live_charts(at: AppTest) -> list:

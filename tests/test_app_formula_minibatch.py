@@ -7,45 +7,30 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from app_helpers import charts
+from app_helpers import charts, link, no_exception, open_app, param
 from hypothesis import given, settings
 from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
 import optim
-import ui.formula
-import ui.minibatch
+import ui.minibatch.curvature
+import ui.minibatch.state
+import ui.setup.formula
 import viz.training
-from ui.formula import CUSTOM, EXAMPLES, custom_objective
-from ui.minibatch import MiniBatchState, decode_minibatch, encode_minibatch, read_upload
+from ui.minibatch.state import MiniBatchState, decode_minibatch, encode_minibatch, read_upload
 from ui.model import Setup
+from ui.setup.formula import CUSTOM, EXAMPLES, custom_objective
 from ui.urlstate import decode_compare, decode_playground, encode_playground
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 90
-ROSENBROCK = "(1 - x)^2 + 100*(y - x^2)^2"
 
 
 def app(query: dict | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    if page:
-        at.switch_page(page)
-    return at.run()
+    return open_app(page, query, timeout=90)
 
 
-def q(at: AppTest, key: str) -> list[str]:
-    v = at.query_params[key]
-    return list(v) if isinstance(v, (list, tuple)) else [v]
-
-
-def link(at: AppTest) -> dict[str, list[str]]:
-    return {k: q(at, k) for k in at.query_params}
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
+ROSENBROCK = "(1 - x)^2 + 100*(y - x^2)^2"
 
 
 def results(at: AppTest) -> list[str]:
@@ -60,7 +45,7 @@ def latex(at: AppTest) -> list[str]:
     return [el.value for el in at.latex]
 
 
-@pytest.mark.parametrize("module", [ui.formula, ui.minibatch, viz.training])
+@pytest.mark.parametrize("module", [ui.setup.formula, ui.minibatch.state, viz.training])
 def test_doctests(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
@@ -72,7 +57,7 @@ def test_doctests(module):
 def custom_playground() -> AppTest:
     at = app()
     at.selectbox(key="pg.objective").set_value(CUSTOM).run()
-    ok(at)
+    no_exception(at)
     return at
 
 
@@ -83,8 +68,8 @@ def test_choosing_your_own_formula_renders_it_with_its_gradient():
     assert any(r"\frac{\partial f}{\partial x} &= 2 x" in t and "&= 20 y" in t for t in latex(at))
     assert "x^{2} + 10 y^{2}" in latex(at)[0]
     assert charts(at) >= 1 and len(results(at)) == 2
-    assert q(at, "objective") == [CUSTOM] and q(at, "formula") == [EXAMPLES[0].formula]
-    assert q(at, "domain") == ["-2,2,-2,2"]
+    assert param(at, "objective") == [CUSTOM] and param(at, "formula") == [EXAMPLES[0].formula]
+    assert param(at, "domain") == ["-2,2,-2,2"]
     assert (at.number_input(key="pg.x0").value, at.number_input(key="pg.y0").value) == (-1.2, 1.2)
 
 
@@ -94,10 +79,10 @@ def test_a_formula_is_judged_by_the_gradient_norm_everywhere_the_page_says_so():
     assert "judged by the gradient norm" in header(at)
     radio = at.radio(key="pg.criterion")
     assert radio.value == "grad_norm" and radio.disabled
-    assert q(at, "criterion") == ["grad_norm"]
+    assert param(at, "criterion") == ["grad_norm"]
     assert all("gradient norm" in line for line in results(at) if line.startswith(":"))
     at.selectbox(key="pg.objective").set_value("rosenbrock").run()
-    ok(at)
+    no_exception(at)
     assert not at.radio(key="pg.criterion").disabled  # a known minimum: the choice is the person's again
 
 
@@ -105,10 +90,10 @@ def test_a_new_formula_changes_the_runs_and_the_link():
     at = custom_playground()
     before = results(at)
     at.text_input(key="pg.formula").input("sin(x)*cos(y) + 0.1*(x^2 + y^2)").run()
-    ok(at)
+    no_exception(at)
     assert not at.error
     assert results(at) != before
-    assert q(at, "formula") == ["sin(x)*cos(y) + 0.1*(x^2 + y^2)"]
+    assert param(at, "formula") == ["sin(x)*cos(y) + 0.1*(x^2 + y^2)"]
     assert any(r"\cos{\left(x \right)} \cos{\left(y \right)}" in t for t in latex(at))
 
 
@@ -116,7 +101,7 @@ def test_a_bad_formula_gives_one_message_keeps_the_text_and_the_last_function():
     at = custom_playground()
     before, before_link = results(at), link(at)
     at.text_input(key="pg.formula").input("x + z").run()
-    ok(at)
+    no_exception(at)
     assert len(at.error) == 1 and not at.warning
     assert "unknown name 'z' at column 5" in at.error[0].value
     assert at.text_input(key="pg.formula").value == "x + z"
@@ -124,19 +109,19 @@ def test_a_bad_formula_gives_one_message_keeps_the_text_and_the_last_function():
     assert link(at) == before_link
     # the page still works: another setting changes the runs, and the text stays in the box
     at.select_slider(key="pg.opt.gd.lr").set_value(0.05).run()
-    ok(at)
+    no_exception(at)
     assert results(at) != before
     assert at.text_input(key="pg.formula").value == "x + z" and len(at.error) == 1
     at.text_input(key="pg.formula").input("x^2 + y^2").run()
-    ok(at)
-    assert not at.error and q(at, "formula") == ["x^2 + y^2"]
+    no_exception(at)
+    assert not at.error and param(at, "formula") == ["x^2 + y^2"]
 
 
 def test_a_refused_formula_is_explained_right_under_the_box():
     """The message sits between the formula box and the domain's four inputs, where the person is typing."""
     at = custom_playground()
     at.text_input(key="pg.formula").input("x^^2").run()
-    ok(at)
+    no_exception(at)
     flat = []
 
     def walk(node):
@@ -154,7 +139,7 @@ def test_a_refused_formula_is_explained_right_under_the_box():
 def test_hostile_formulas_get_one_sentence_and_no_traceback(text):
     at = custom_playground()
     at.text_input(key="pg.formula").input(text).run()
-    ok(at)
+    no_exception(at)
     assert len(at.error) == 1
     assert at.error[0].value.startswith("Cannot use this formula: ")
     assert at.text_input(key="pg.formula").value == text
@@ -163,25 +148,25 @@ def test_hostile_formulas_get_one_sentence_and_no_traceback(text):
 def test_a_bad_domain_is_refused_with_one_sentence():
     at = custom_playground()
     at.number_input(key="pg.domain.xmin").set_value(3.0).run()
-    ok(at)
+    no_exception(at)
     assert len(at.error) == 1 and "x min below x max" in at.error[0].value
-    assert q(at, "domain") == ["-2,2,-2,2"]
+    assert param(at, "domain") == ["-2,2,-2,2"]
 
 
 def test_a_new_domain_moves_the_start_inside_it():
     at = custom_playground()
     at.number_input(key="pg.domain.ymin").set_value(0.0).run()
-    ok(at)
-    assert q(at, "domain") == ["-2,2,0,2"]
+    no_exception(at)
+    assert param(at, "domain") == ["-2,2,0,2"]
     assert (at.number_input(key="pg.x0").value, at.number_input(key="pg.y0").value) == (-1.2, 1.6)
 
 
 def test_an_example_fills_the_box_and_the_domain():
     at = custom_playground()
     at.pills(key="pg.example").set_value(ROSENBROCK).run()
-    ok(at)
+    no_exception(at)
     assert at.text_input(key="pg.formula").value == ROSENBROCK
-    assert q(at, "domain") == ["-2,2,-1,3"] and q(at, "formula") == [ROSENBROCK]
+    assert param(at, "domain") == ["-2,2,-1,3"] and param(at, "formula") == [ROSENBROCK]
     assert at.number_input(key="pg.y0").value == 2.2
 
 
@@ -190,7 +175,7 @@ def test_a_custom_link_reopens_the_same_view():
     at.text_input(key="pg.formula").input("x^2 - 0.5*x*y + 3*y^2").run()
     at.number_input(key="pg.x0").set_value(1.0).run()
     again = app(link(at))
-    ok(again)
+    no_exception(again)
     assert not again.warning and not again.error
     assert again.selectbox(key="pg.objective").value == CUSTOM
     assert again.text_input(key="pg.formula").value == "x^2 - 0.5*x*y + 3*y^2"
@@ -200,7 +185,7 @@ def test_a_custom_link_reopens_the_same_view():
 
 def test_a_bad_formula_in_a_link_opens_with_one_message_and_the_text_in_the_box():
     at = app({"objective": CUSTOM, "formula": "x + import", "domain": "-3,3,-3,3"})
-    ok(at)
+    no_exception(at)
     assert len(at.warning) == 1 and not at.error
     assert "formula=x + import" in at.warning[0].value
     assert at.selectbox(key="pg.objective").value == CUSTOM
@@ -209,33 +194,33 @@ def test_a_bad_formula_in_a_link_opens_with_one_message_and_the_text_in_the_box(
     assert header(at).startswith("**Quadratic bowl**")  # the default objective, running
     assert charts(at) >= 1 and len(results(at)) == 2
     at.text_input(key="pg.formula").input("x^2 + y^2").run()
-    ok(at)
-    assert not at.warning and not at.error and q(at, "domain") == ["-3,3,-3,3"]
+    no_exception(at)
+    assert not at.warning and not at.error and param(at, "domain") == ["-3,3,-3,3"]
 
 
 def test_switching_away_and_back_keeps_the_formula():
     at = custom_playground()
     at.text_input(key="pg.formula").input("x^4 + y^2").run()
     at.selectbox(key="pg.objective").set_value("rosenbrock").run()
-    ok(at)
+    no_exception(at)
     assert "formula" not in at.query_params
     at.selectbox(key="pg.objective").set_value(CUSTOM).run()
-    ok(at)
+    no_exception(at)
     assert at.text_input(key="pg.formula").value == "x^4 + y^2"
 
 
 def test_the_formula_works_on_compare():
     at = app({"objective": CUSTOM, "formula": ROSENBROCK, "domain": "-2,2,-1,3", "x0": "-1.5", "y0": "2"},
              "pages/compare.py")
-    ok(at)
+    no_exception(at)
     assert not at.warning and not at.error
     assert at.text_input(key="cmp.formula").value == ROSENBROCK
     board = at.dataframe[0].value
     assert len(board) == 4
     at.text_input(key="cmp.formula").input("x^2 + 10*y^2").run()
-    ok(at)
+    no_exception(at)
     assert not at.dataframe[0].value.equals(board)
-    assert q(at, "formula") == ["x^2 + 10*y^2"]
+    assert param(at, "formula") == ["x^2 + 10*y^2"]
     assert "/compare?" in at.code[0].value and "formula=" in at.code[0].value
 
 
@@ -294,7 +279,7 @@ def explanation(at: AppTest) -> str:
 
 def test_minibatch_default_view():
     at = minibatch()
-    ok(at)
+    no_exception(at)
     assert not at.error and not at.warning
     assert charts(at) == 3
     df = table(at)
@@ -304,39 +289,39 @@ def test_minibatch_default_view():
     assert "**b is the steep direction**" in text and "seed 003" in text
     assert "**b** 49 times in 50 steps" in text  # gradient descent zig-zags in b, as the article says
     assert "W** reversed direction 0 times" in text
-    assert q(at, "batch") == ["20"] and q(at, "scale") == ["0.2"]
+    assert param(at, "batch") == ["20"] and param(at, "scale") == ["0.2"]
 
 
 def test_minibatch_batch_size_and_scale_change_the_results():
     at = minibatch()
     before = table(at)
     at.number_input(key="mb.batch").set_value(50).run()
-    ok(at)
+    no_exception(at)
     mid = table(at)
     assert list(mid["steps"]) == [50, 200, 200, 200]
     assert not mid.equals(before)
-    assert q(at, "batch") == ["50"]
+    assert param(at, "batch") == ["50"]
     at.select_slider(key="mb.scale").set_value(5.0).run()
-    ok(at)
+    no_exception(at)
     assert not table(at).equals(mid)
     text = explanation(at)
     assert "**W is the steep direction**" in text and "diverges" in text  # GD's lr 0.9 is now far too large
-    assert q(at, "scale") == ["5"]
+    assert param(at, "scale") == ["5"]
 
 
 def test_minibatch_learning_rate_and_logistic_model():
     at = minibatch()
     before = table(at)
     at.select_slider(key="mb.adam.lr").set_value(0.01).run()
-    ok(at)
+    no_exception(at)
     after = table(at)
     assert after.iloc[3]["final W"] != before.iloc[3]["final W"]
     assert after.iloc[0]["final W"] == before.iloc[0]["final W"]
     at.radio(key="mb.model").set_value("logistic").run()
-    ok(at)
+    no_exception(at)
     assert not at.error and charts(at) == 3
     assert "Logistic regression" in " ".join(m.value for m in at.markdown)
-    assert q(at, "model") == ["logistic"]
+    assert param(at, "model") == ["logistic"]
 
 
 def test_minibatch_link_reopens_the_same_view():
@@ -345,7 +330,7 @@ def test_minibatch_link_reopens_the_same_view():
     at.number_input(key="mb.shuffle").set_value(3).run()
     at.select_slider(key="mb.sgd.lr").set_value(0.1).run()
     again = minibatch(link(at))
-    ok(again)
+    no_exception(again)
     assert not again.warning
     assert again.number_input(key="mb.batch").value == 8
     assert table(again).equals(table(at))
@@ -353,7 +338,7 @@ def test_minibatch_link_reopens_the_same_view():
 
 def test_minibatch_bad_link_gives_one_message():
     at = minibatch({"batch": "0", "model": "deep", "gd.lr": "x"})
-    ok(at)
+    no_exception(at)
     assert len(at.warning) == 1
     text = at.warning[0].value
     assert "batch=0" in text and "model=deep" in text and "gd.lr=x" in text
@@ -362,10 +347,10 @@ def test_minibatch_bad_link_gives_one_message():
 
 def test_minibatch_too_much_work_is_one_sentence():
     at = minibatch({"n": "10000", "batch": "1"})
-    ok(at)
+    no_exception(at)
     assert len(at.error) == 1 and "the limit is 10,000" in at.error[0].value
     at.number_input(key="mb.batch").set_value(100).run()
-    ok(at)
+    no_exception(at)
     assert not at.error and charts(at) == 3
 
 
@@ -375,20 +360,20 @@ CSV_GOOD = b"x,y\n" + b"".join(f"{i / 10},{2 * i / 10 + 1 + (i % 3 - 1) / 10}\n"
 def upload(at: AppTest, content: bytes, name: str = "data.csv") -> AppTest:
     at.segmented_control(key="mb.source").set_value("upload").run()
     at.file_uploader(key="mb.upload").set_value((name, content, "text/csv")).run()
-    ok(at)
+    no_exception(at)
     return at
 
 
 def test_minibatch_upload_trains_on_the_file_and_says_the_link_cannot_carry_it():
     at = minibatch()
     at.segmented_control(key="mb.source").set_value("upload").run()
-    ok(at)
+    no_exception(at)
     assert any("Choose a CSV file" in i.value for i in at.info)
     assert any("cannot carry it" in c.value for c in at.caption)
     upload(at, CSV_GOOD)
     assert not at.error
     assert "on 40 samples" in " ".join(m.value for m in at.markdown)
-    assert q(at, "data") == ["upload"]
+    assert param(at, "data") == ["upload"]
     assert "Least-squares fit: W = 2.001, b = 0.9951" in " ".join(m.value for m in at.markdown)
     assert table(at).iloc[1]["diverged at step"] != "no"  # x up to 3.9: SGD's lr 0.2 is too large for these data
 
@@ -430,10 +415,10 @@ def test_minibatch_state_round_trips(state):
 
 def test_curvature_names_the_steep_direction():
     data = optim.models.make_regression(500, 0.1, 0.1, seed=0)
-    c = ui.minibatch.curvature("linear", data, None)
+    c = ui.minibatch.curvature.curvature("linear", data, None)
     assert c.steep == "b" and c.ratio > 50
     data = optim.models.make_regression(500, 0.1, 10.0, seed=0)
-    assert ui.minibatch.curvature("linear", data, None).steep == "W"
+    assert ui.minibatch.curvature.curvature("linear", data, None).steep == "W"
 
 
 FORMULA_BITS = hst.sampled_from(["x", "y", "^", "**", "2", "9", "(", ")", "+", "-", "*", "/", "sin(", "log(", "exp(",

@@ -7,24 +7,22 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from app_helpers import figures
+from app_helpers import figures, link, ok, open_app
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
-from ui.inside import default_inside, encode_inside
-from ui.lessons import LESSONS, PAGES, computed_numbers
+from ui.inside.state import encode_inside
+from ui.lessons import LESSONS, computed_numbers
 from ui.model import PlaygroundState
+from ui.router import BY_SLUG
+from ui.state import page_key
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 90
 
 
 def app(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    return at.run()
+    return open_app(page, query, timeout=90)
 
 
 def inside(query: dict | None = None) -> AppTest:
@@ -33,15 +31,6 @@ def inside(query: dict | None = None) -> AppTest:
 
 def lessons() -> AppTest:
     return app("pages/lessons.py")
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def link(at: AppTest) -> dict[str, list[str]]:
-    return {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in at.query_params.items()}
 
 
 def latex(at: AppTest) -> list[str]:
@@ -196,7 +185,7 @@ def test_lessons_page_shows_every_lesson_and_the_seed_001_numbers():
     ok(at)
     targets = [(p.proto.page, parse_qs(p.proto.query_string, keep_blank_values=True)) for p in at.get("page_link")]
     for lesson in LESSONS.values():
-        assert (url_path(PAGES[lesson.page]), lesson.query()) in targets
+        assert (url_path(BY_SLUG[lesson.page].file), lesson.query()) in targets
         assert any(lesson.heading in m.value for m in at.markdown)
     assert any("Seed 001" in m.value for m in at.markdown)
     assert len(at.table) == 1
@@ -228,7 +217,7 @@ def click(seed: str, which: str = "open") -> AppTest:
     browser opens it (AppTest cannot click a link; the browser tests do)."""
     at = lessons()
     wanted = LESSONS[seed]
-    page, query = (PAGES[wanted.page], wanted.query()) if which == "open" else (PAGES["inside"],
+    page, query = (BY_SLUG[wanted.page].file, wanted.query()) if which == "open" else (BY_SLUG["inside"].file,
                                                                                encode_inside(wanted.inside))
     links = [p for p in at.get("page_link")
              if p.proto.page == url_path(page) and parse_qs(p.proto.query_string) == query]
@@ -266,10 +255,10 @@ def test_a_lesson_opens_the_playground_with_exactly_its_settings(seed):
 def test_the_fractal_lesson_opens_the_sweep_zoomed_toward_the_edge():
     lesson = LESSONS["fractal"]
     at = click("fractal")
-    assert at.session_state["_sw.state"] == lesson.state  # exactly, every zoom level to the last bit
+    assert at.session_state[page_key("sw", "state")] == lesson.state  # exactly, every zoom level to the last bit
     (fig,) = figures(at)
     assert read_array(fig["data"][0]["z"]).shape == (512, 512) and "lr_y" in fig["data"][0]["y"][0]
-    assert [b.label for b in at.button if b.key and b.key.startswith("_sw.zoom.")][:4] == [
+    assert [b.label for b in at.button if b.key and b.key.startswith(page_key("sw", "zoom."))][:4] == [
         "Whole map", "×10", "×100", "×1,000"]
     assert widget(at, "sw.outcome") == "speed" and widget(at, "sw.second") == "lr_y"
 
@@ -299,14 +288,6 @@ def test_look_inside_opens_the_inside_page_on_the_lesson(seed):
     assert widget(at, "in.view") == lesson.inside.view
     if lesson.inside.view == "anatomy":
         assert widget(at, "in.optimizers") == [c.name for c in lesson.inside.optimizers]
-
-
-def test_pages_are_registered_with_the_router():
-    from ui.router import ROOT as APP_ROOT
-
-    for path in PAGES.values():
-        assert (APP_ROOT / path).is_file()
-    assert default_inside().view == "anatomy"
 
 
 def test_playground_settings_show_each_optimizers_update_rule():

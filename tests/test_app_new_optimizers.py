@@ -5,26 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_helpers import ok, open_app
 from streamlit.testing.v1 import AppTest
 
 import optim
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def app(page: str, query: dict | None = None) -> AppTest:
+    return open_app(page, query)
+
+
 NEW = ["adabelief", "yogi", "lamb", "adafactor", "lion", "muon", "schedule_free_adamw", "rprop", "asgd", "lbfgs",
        "newton"]
-
-
-def app(page: str, query: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    return at.run()
-
-
-def clean(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 @pytest.mark.parametrize("name", NEW)
@@ -32,7 +26,7 @@ def test_sweep_runs_each_new_optimizer(name):
     """Optimizers whose settings are not decays (history size, damping, ...) sweep the learning rate alone."""
     at = app("pages/sweep.py", {"opt": name, "flavor": optim.OPTIMIZERS[name].default_flavor, "lr.n": "8",
                                 "steps": "50"})
-    clean(at)
+    ok(at)
 
 
 @pytest.mark.parametrize("chunk", [NEW[:4], NEW[4:8], NEW[8:]], ids=["first", "middle", "last"])
@@ -40,8 +34,8 @@ def test_compare_and_basins_run_the_new_optimizers(chunk):
     query = {"steps": "30"}
     for i, name in enumerate(chunk, 1):
         query.update({f"c{i}": name, f"c{i}.flavor": optim.OPTIMIZERS[name].default_flavor})
-    clean(app("pages/compare.py", query))
-    clean(app("pages/basins.py", dict(query, res="20")))
+    ok(app("pages/compare.py", query))
+    ok(app("pages/basins.py", dict(query, res="20")))
 
 
 def test_a_basin_map_of_lbfgs_with_its_line_search_says_what_it_costs():
@@ -55,5 +49,5 @@ def test_a_basin_map_of_lbfgs_with_its_line_search_says_what_it_costs():
 @pytest.mark.parametrize("chunk", [NEW[:3], NEW[3:6], NEW[6:9], NEW[9:]])
 def test_inside_looks_inside_the_new_optimizers(chunk):
     at = app("pages/inside.py", {"view": "anatomy", "opt": chunk})
-    clean(at)
+    ok(at)
     assert len(at.latex) > len(chunk)  # each one's update equations

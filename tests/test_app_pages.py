@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_helpers import charts, figures
+from app_helpers import charts, figures, link, ok, open_app, param
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -19,12 +19,7 @@ TIMEOUT = 60
 
 
 def app(query: dict | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    if page:
-        at.switch_page(page)
-    return at.run()
+    return open_app(page, query, timeout=60)
 
 
 def compare(query: dict | None = None) -> AppTest:
@@ -35,21 +30,6 @@ def results(at: AppTest) -> list[str]:
     """The Playground's per-optimizer result lines."""
     return [m.value for m in at.markdown
             if "Final" in m.value or m.value.startswith(":") or m.value.startswith("**")]
-
-
-def q(at: AppTest, key: str) -> list[str]:
-    """A query parameter's values (AppTest gives a string for one value, a list for several)."""
-    v = at.query_params[key]
-    return list(v) if isinstance(v, (list, tuple)) else [v]
-
-
-def link(at: AppTest) -> dict[str, list[str]]:
-    return {k: q(at, k) for k in at.query_params}
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def figure(at: AppTest, i: int = 0) -> dict:
@@ -81,8 +61,8 @@ def test_playground_default_view_is_seed_000():
     # GD with lr 0.1 on x^2 + 10 y^2 bounces between y = +-1.5 forever; RMSprop settles.
     assert "Final loss 22.5" in text
     assert "Converged at step" in text and "Not converged in 100 steps" in text
-    assert q(at, "opt") == ["gd", "rmsprop"]
-    assert q(at, "rmsprop.eps_in_sqrt") == ["false"] and q(at, "gd.lr") == ["0.1"]
+    assert param(at, "opt") == ["gd", "rmsprop"]
+    assert param(at, "rmsprop.eps_in_sqrt") == ["false"] and param(at, "gd.lr") == ["0.1"]
     assert at.get("download_button")
 
 
@@ -122,7 +102,7 @@ def test_a_run_that_barely_moved_says_why_and_offers_a_learning_rate_that_moves(
     (button,) = [b for b in at.button if b.label.startswith("Try lr = ")]
     button.click().run()
     ok(at)
-    assert q(at, "adam.lr") == ["0.03"]
+    assert param(at, "adam.lr") == ["0.03"]
     assert not any(c.value.startswith("Barely moved") for c in at.caption)
 
 
@@ -134,7 +114,7 @@ def test_playground_changing_an_optimizer_changes_results():
     after = results(at)
     assert after != before
     assert any("**Adam**" in line for line in after)
-    assert q(at, "opt") == ["gd", "adam"]
+    assert param(at, "opt") == ["gd", "adam"]
 
 
 def test_playground_learning_rate_too_large_diverges_honestly():
@@ -142,7 +122,7 @@ def test_playground_learning_rate_too_large_diverges_honestly():
     at.select_slider(key="pg.opt.gd.lr").set_value(0.2).run()
     ok(at)
     assert any("Diverged at step" in line and "learning rate too large?" in line for line in results(at))
-    assert q(at, "gd.lr") == ["0.2"]
+    assert param(at, "gd.lr") == ["0.2"]
 
 
 def test_playground_changing_the_objective_moves_start_and_results():
@@ -152,7 +132,7 @@ def test_playground_changing_the_objective_moves_start_and_results():
     ok(at)
     assert results(at) != before
     assert at.number_input(key="pg.x0").value == -0.5  # Himmelblau's own start point
-    assert q(at, "objective") == ["himmelblau"]
+    assert param(at, "objective") == ["himmelblau"]
 
 
 def test_playground_flavor_and_objective_parameter_change_results():
@@ -165,7 +145,7 @@ def test_playground_flavor_and_objective_parameter_change_results():
     at.segmented_control(key="pg.flavor").set_value("torch").run()
     ok(at)
     assert results(at) != mid
-    assert q(at, "flavor") == ["torch"]
+    assert param(at, "flavor") == ["torch"]
 
 
 def test_playground_link_step_opens_the_figure_at_that_step():
@@ -174,7 +154,7 @@ def test_playground_link_step_opens_the_figure_at_that_step():
     at = app({"step": "10"})
     ok(at)
     assert shown_step(at) == 10
-    assert q(at, "step") == ["10"]
+    assert param(at, "step") == ["10"]
     at.number_input(key="pg.steps").set_value(10).run()  # the step is now the last one: no step= needed
     ok(at)
     assert shown_step(at) == 10 and "step" not in at.query_params
@@ -219,7 +199,7 @@ def test_playground_link_reopens_the_same_view():
     assert again.multiselect(key="pg.optimizers").value == ["gd", "rmsprop", "adam"]
     assert again.select_slider(key="pg.opt.adam.lr").value == 0.05
     assert again.number_input(key="pg.x0").value == -2.0
-    assert shown_step(again) == 42 and q(again, "step") == ["42"]
+    assert shown_step(again) == 42 and param(again, "step") == ["42"]
     assert results(again) == results(at)
     assert encode_playground(state)["opt"] == ["gd", "rmsprop"]
 
@@ -243,7 +223,7 @@ def test_compare_default_renders_leaderboard_and_link():
     assert charts(at) == 2
     link = at.code[0].value
     assert "/compare?" in link and "c2.decay=0.99" in link
-    assert q(at, "c3.flavor") == ["torch"]
+    assert param(at, "c3.flavor") == ["torch"]
 
 
 def test_compare_changing_a_setting_changes_the_leaderboard():
@@ -253,7 +233,7 @@ def test_compare_changing_a_setting_changes_the_leaderboard():
     ok(at)
     after = board(at)
     assert not after.equals(before)
-    assert q(at, "c1.decay") == ["0.5"]
+    assert param(at, "c1.decay") == ["0.5"]
 
 
 def test_compare_changing_optimizer_and_flavor():
@@ -263,11 +243,11 @@ def test_compare_changing_optimizer_and_flavor():
     ok(at)
     mid = board(at)
     assert not mid.equals(before)
-    assert q(at, "c2") == ["adam"]
+    assert param(at, "c2") == ["adam"]
     at.selectbox(key="cmp.2.flavor").set_value("keras").run()
     ok(at)
     assert not board(at).equals(mid)
-    assert q(at, "c3.flavor") == ["keras"]
+    assert param(at, "c3.flavor") == ["keras"]
 
 
 def test_a_flavor_switch_brings_that_librarys_defaults_and_keeps_what_the_person_chose():
@@ -276,17 +256,17 @@ def test_a_flavor_switch_brings_that_librarys_defaults_and_keeps_what_the_person
     at = compare()
     at.selectbox(key="cmp.2.flavor").set_value("keras").run()
     ok(at)
-    assert q(at, "c3.flavor") == ["keras"] and q(at, "c3.decay") == ["0.9"] and q(at, "c3.eps") == ["1e-07"]
-    assert q(at, "c3.lr") == ["0.1"]
+    assert param(at, "c3.flavor") == ["keras"] and param(at, "c3.decay") == ["0.9"] and param(at, "c3.eps") == ["1e-07"]
+    assert param(at, "c3.lr") == ["0.1"]
     assert any(c.value == "Keras's defaults except lr = 0.1" for c in at.caption)
     at.selectbox(key="cmp.2.flavor").set_value("torch").run()
     ok(at)
-    assert q(at, "c3.decay") == ["0.99"] and q(at, "c3.eps") == ["1e-08"] and q(at, "c3.lr") == ["0.1"]
+    assert param(at, "c3.decay") == ["0.99"] and param(at, "c3.eps") == ["1e-08"] and param(at, "c3.lr") == ["0.1"]
     # a setting changed on purpose survives the switch
     at.number_input(key="cmp.2.rmsprop.decay").set_value(0.95).run()
     at.selectbox(key="cmp.2.flavor").set_value("keras").run()
     ok(at)
-    assert q(at, "c3.decay") == ["0.95"] and q(at, "c3.eps") == ["1e-07"]
+    assert param(at, "c3.decay") == ["0.95"] and param(at, "c3.eps") == ["1e-07"]
     assert any(c.value == "Keras's defaults except lr = 0.1, decay = 0.95" for c in at.caption)
 
 
@@ -294,7 +274,7 @@ def test_a_playground_flavor_switch_brings_each_librarys_defaults():
     at = app()
     at.segmented_control(key="pg.flavor").set_value("torch").run()
     ok(at)
-    assert q(at, "rmsprop.decay") == ["0.99"] and q(at, "rmsprop.lr") == ["0.1"]  # lr 0.1 was chosen
+    assert param(at, "rmsprop.decay") == ["0.99"] and param(at, "rmsprop.lr") == ["0.1"]  # lr 0.1 was chosen
     assert any(c.value.startswith("PyTorch's defaults except lr = 0.1") for c in at.caption)
 
 
@@ -312,7 +292,7 @@ def test_compare_add_and_remove_configurations():
     add.click().run()
     ok(at)
     assert len(board(at)) == 5
-    assert q(at, "c5") == ["rmsprop"]
+    assert param(at, "c5") == ["rmsprop"]
     add = next(b for b in at.button if b.label == "Add configuration")
     add.click().run()
     assert len(board(at)) == 6
@@ -321,7 +301,7 @@ def test_compare_add_and_remove_configurations():
     at.button(key="cmp.0.remove").click().run()
     ok(at)
     assert len(board(at)) == 5
-    assert q(at, "c1.decay") == ["0.99"]  # the old second configuration moved up
+    assert param(at, "c1.decay") == ["0.99"]  # the old second configuration moved up
 
 
 def test_compare_zero_learning_rate_in_link_gives_one_message():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_helpers import figures
+from app_helpers import figures, ok, open_app, param
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -15,28 +15,14 @@ import optim
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120
-NEW = ["adabelief", "yogi", "lamb", "adafactor", "lion", "muon", "schedule_free_adamw", "rprop", "asgd", "lbfgs",
-       "newton"]
 
 
 def app(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    return at.run()
+    return open_app(page, query, timeout=120)
 
 
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def q(at: AppTest, key: str) -> list[str] | None:
-    if key not in at.query_params:
-        return None
-    v = at.query_params[key]
-    return list(v) if isinstance(v, (list, tuple)) else [v]
+NEW = ["adabelief", "yogi", "lamb", "adafactor", "lion", "muon", "schedule_free_adamw", "rprop", "asgd", "lbfgs",
+       "newton"]
 
 
 def losses(fig: dict) -> dict[str, np.ndarray]:
@@ -66,12 +52,12 @@ def test_a_schedule_changes_the_playground_path_the_link_and_draws_its_rate():
     ok(at)
     before = losses(figures(at)[0])["Gradient descent"]
     assert not rate_charts(at) and not marks(figures(at)[0])  # a constant rate has neither
-    assert q(at, "gd.schedule") is None
+    assert param(at, "gd.schedule") is None
 
     at.selectbox(key="pg.opt.gd.schedule").select("step").run()
     ok(at)
-    assert q(at, "gd.schedule") == ["step"] and q(at, "gd.schedule.step_size") == ["30"]
-    assert q(at, "gd.schedule.gamma") == ["0.1"]
+    assert param(at, "gd.schedule") == ["step"] and param(at, "gd.schedule.step_size") == ["30"]
+    assert param(at, "gd.schedule.gamma") == ["0.1"]
     after = losses(figures(at)[0])["Gradient descent"]
     np.testing.assert_array_equal(after[:31], before[:31])  # the same rate up to step 30
     assert not np.allclose(after[32:], before[32:])
@@ -82,7 +68,7 @@ def test_a_schedule_changes_the_playground_path_the_link_and_draws_its_rate():
 
     at.number_input(key="pg.opt.gd.schedule.step.step_size").set_value(10).run()
     ok(at)
-    assert q(at, "gd.schedule.step_size") == ["10"]
+    assert param(at, "gd.schedule.step_size") == ["10"]
     assert marks(figures(at)[0]) == [10, 20, 30, 40, 50]
     labels = [a["text"] for a in figures(at)[0]["layout"]["annotations"] if a.get("name") == "rate-change"]
     assert labels and set(labels) == {"lr ×0.1"} and len(labels) <= 4  # a few labels, spaced out; lines for all
@@ -115,10 +101,10 @@ def test_a_flavor_without_the_schedule_says_so_and_runs_at_a_constant_rate():
     assert "Keras has no one-cycle learning-rate schedule. This configuration runs at a constant learning rate." \
         in captions(at).replace(":orange[", "").replace("]", "")
     np.testing.assert_array_equal(losses(figures(at)[0])["Adam"], before)
-    assert q(at, "adam.schedule") is None and not rate_charts(at)
+    assert param(at, "adam.schedule") is None and not rate_charts(at)
     at.button_group(key="pg.flavor").set_value("torch").run()  # PyTorch has it: the chosen schedule runs
     ok(at)
-    assert q(at, "adam.schedule") == ["one_cycle"] and len(rate_charts(at)) == 1
+    assert param(at, "adam.schedule") == ["one_cycle"] and len(rate_charts(at)) == 1
 
 
 def test_one_cycle_draws_the_momentum_it_cycles():
@@ -191,7 +177,7 @@ def test_compare_has_a_schedule_per_configuration():
     assert len(rate_charts(at)) == 1
     at.selectbox(key="cmp.2.schedule").select("warmup_cosine").run()
     ok(at)
-    assert q(at, "c3.schedule") == ["warmup_cosine"] and q(at, "c1.schedule") == ["cosine_restarts"]
+    assert param(at, "c3.schedule") == ["warmup_cosine"] and param(at, "c1.schedule") == ["cosine_restarts"]
     curves = list(losses(figures(at)[1]).values())
     assert not np.allclose(curves[2], curves[1]) and len(rate_charts(at)) == 2
     assert read_array(rate_charts(at)[1]["data"][0]["y"])[0] == 0  # the warm-up starts from 0
@@ -202,7 +188,7 @@ def test_a_one_cycle_picked_on_compare_spans_the_run():
     at = app("pages/compare.py")
     at.selectbox(key="cmp.2.schedule").select("one_cycle").run()  # PyTorch's RMSprop, which has momentum
     ok(at)
-    assert q(at, "c3.schedule") == ["one_cycle"] and q(at, "c3.schedule.total_steps") == ["300"]
+    assert param(at, "c3.schedule") == ["one_cycle"] and param(at, "c3.schedule.total_steps") == ["300"]
     (chart,) = rate_charts(at)
     assert len(read_array(chart["data"][0]["y"])) == 300 and chart["data"][1]["meta"] == "cycled"
 

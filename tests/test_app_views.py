@@ -12,14 +12,15 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from app_helpers import charts, figures, send_chart_event
+from app_helpers import charts, figures, link, ok, open_app, send_chart_event
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
 import optim
-from ui.basinstate import decode_basins
-from ui.sweepstate import decode_sweep
-from ui.tunestate import decode_tune
+from ui.basins.state import decode_basins
+from ui.state import page_key
+from ui.sweep.state import decode_sweep
+from ui.tune.state import decode_tune
 from ui.urlstate import decode_compare, decode_playground
 from viz.sweepmap import EDGE_NAME, SELECTED_NAME
 
@@ -28,21 +29,7 @@ TIMEOUT = 90
 
 
 def app(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    return at.run()
-
-
-def link(at: AppTest) -> dict[str, list[str]]:
-    return {k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in
-            ((k, at.query_params[k]) for k in at.query_params)}
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    return open_app(page, query, timeout=90)
 
 
 def metas(fig: dict) -> list:
@@ -110,7 +97,7 @@ def test_sweep_cell_opens_exactly_that_run_in_the_playground():
     assert pg.multiselect(key="pg.optimizers").value == ["sgd"]
     assert pg.select_slider(key="pg.opt.sgd.lr").value == cfg.get("lr")
     assert pg.number_input(key="pg.opt.sgd.momentum").value == cfg.get("momentum")
-    assert pg.session_state["_pg.state"] == expected  # exactly, to the last bit
+    assert pg.session_state[page_key("pg", "state")] == expected  # exactly, to the last bit
 
 
 def test_sweep_link_with_a_cell_reopens_it():
@@ -194,7 +181,7 @@ def test_sweep_box_zoom_recomputes_the_map_inside_the_box_at_full_resolution():
     assert fig["data"][0]["x"][0] == f"lr = {lr[10]:.4g}" and fig["data"][0]["x"][-1] == f"lr = {lr[40]:.4g}"
     assert read_array(fig["data"][0]["z"]).shape == (60, 60)  # the whole grid again, inside the box
     factor = np.sqrt(59 / 30 * 59 / 20)  # 30 of 59 cell widths across, 20 up
-    assert [b.label for b in at.button if b.key and b.key.startswith("_sw.zoom.")][:2] == ["Whole map",
+    assert [b.label for b in at.button if b.key and b.key.startswith(page_key("sw", "zoom."))][:2] == ["Whole map",
                                                                                            f"×{factor:.2g}"]
     cells = optim.sweep("sgd", "rosenbrock", lr=zoomed_state.lr_values(), second=zoomed_state.second_values(),
                         x0=[-1.5, 2.0], steps=500, **zoomed_state.fixed())
@@ -216,7 +203,7 @@ def test_sweep_zoom_trail_goes_back_and_a_link_reopens_the_zoom():
     button(reopened, "Whole map").click().run()
     ok(reopened)
     assert "zoom" not in link(reopened) and figures(reopened)[0]["data"] == whole["data"]
-    at.button(key="_sw.zoom.1").click().run()  # back one level
+    at.button(key=page_key("sw", "zoom.1")).click().run()  # back one level
     ok(at)
     assert decode_sweep(link(at))[0].zoom == (first,)
 
@@ -259,7 +246,7 @@ def test_sweep_click_on_a_per_coordinate_cell_opens_it_in_the_playground_with_lr
     assert not pg.warning
     assert pg.checkbox(key="pg.opt.gd.lr_y_on").value
     assert pg.select_slider(key="pg.opt.gd.lr_y").value == cfg.get("lr_y")
-    assert pg.session_state["_pg.state"] == state.playground(21, 7)  # exactly, lr_y to the last bit
+    assert pg.session_state[page_key("pg", "state")] == state.playground(21, 7)  # exactly, lr_y to the last bit
 
 
 def test_sweep_second_hyperparameter_choice():
@@ -368,7 +355,7 @@ def test_tune_race_opens_the_chosen_configurations_on_compare():
     cmp = app("pages/compare.py", query)
     ok(cmp)
     assert not cmp.warning
-    assert cmp.session_state["_cmp.state"] == race
+    assert cmp.session_state[page_key("cmp", "state")] == race
     assert len(cmp.dataframe[0].value) == 3
     assert cmp.select_slider(key="cmp.2.adam.lr").value == race.configs[2].get("lr")
 

@@ -1,10 +1,10 @@
-"""Issue 7: walk every page's URL parameters with hostile values.
+"""Every registered page's link, walked parameter by parameter with hostile values.
 
 Every bad value (empty, non-numeric, huge, out of range, NaN, an unknown name) must give one
 clear message naming the parameter, and the page must still render its main output.
 
-The parameter list of each page comes from encoding the page's default state, so a new
-parameter is walked automatically; ``EXTRA`` adds the few that the default link leaves out
+The pages come from the registry (``ui.router.PAGES``) and each page's parameters from encoding its default
+state, so a new page or parameter is walked automatically; ``EXTRA`` adds the few that the default link leaves out
 (the seed, the Playground's step, an own formula's ``formula`` and ``domain``, ...).
 
 Two levels, to keep the run short:
@@ -16,22 +16,15 @@ Two levels, to keep the run short:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from app_helpers import charts
+from app_helpers import charts, open_app
 from streamlit.testing.v1 import AppTest
 
 import optim
-from ui.basinstate import decode_basins, default_basins, encode_basins
-from ui.formula import CUSTOM
-from ui.inside import decode_inside, default_inside, encode_inside
-from ui.minibatch import MiniBatchState, decode_minibatch, encode_minibatch
-from ui.model import default_compare, default_playground
-from ui.sweepstate import decode_sweep, default_sweep, encode_sweep
-from ui.tunestate import decode_tune, default_tune, encode_tune
-from ui.urlstate import decode_compare, decode_playground, encode_compare, encode_playground
+from ui.router import PAGES as REGISTRY
+from ui.setup.formula import CUSTOM
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -61,32 +54,27 @@ def schedule_extra(prefix: str, names: tuple[str, ...] | None = None) -> dict[st
     return extra
 
 
-# page -> (default state, encode, decode, {parameter the default link omits: context it needs}, main charts)
-Page = tuple[Callable, Callable, Callable, dict[str, dict], int]
-PAGES: dict[str, Page] = {
+# page -> {parameter the default link omits: the link context it is read in}; every page in the registry with a
+# link state is walked, those not named here over their default link's parameters alone
+EXTRA: dict[str, dict[str, dict]] = {
     # rmsprop has momentum, so one-cycle offers it every setting; gd takes the other schedules' settings
-    "playground": (default_playground, encode_playground, decode_playground,
-                   {**SETUP_EXTRA, "step": {}, **schedule_extra("rmsprop", ("one_cycle",)), **schedule_extra("gd")}, 1),
-    "compare": (default_compare, encode_compare, decode_compare,
-                {**SETUP_EXTRA, "seeds": {"noise": ["0.5"]}, **schedule_extra("c1", ("reduce_on_plateau",))}, 2),
-    "sweep": (default_sweep, encode_sweep, decode_sweep, {**SETUP_EXTRA, "outcome": {}, "cell": {}, "zoom": {}}, 1),
-    "tune": (default_tune, encode_tune, decode_tune, {}, 1),
-    "basins": (default_basins, encode_basins, decode_basins, {}, 1),
-    "minibatch": (MiniBatchState, encode_minibatch, decode_minibatch, {"data": {}}, 3),
-    "inside": (default_inside, encode_inside, decode_inside, {**SETUP_EXTRA, **schedule_extra("rmsprop", ("step",))},
-               3),
+    "playground": {**SETUP_EXTRA, "step": {}, **schedule_extra("rmsprop", ("one_cycle",)), **schedule_extra("gd")},
+    "compare": {**SETUP_EXTRA, "seeds": {"noise": ["0.5"]}, **schedule_extra("c1", ("reduce_on_plateau",))},
+    "sweep": {**SETUP_EXTRA, "outcome": {}, "cell": {}, "zoom": {}},
+    "minibatch": {"data": {}},
+    "inside": {**SETUP_EXTRA, **schedule_extra("rmsprop", ("step",))},
 }
+PAGES = {p.slug: p for p in REGISTRY if p.linked}
 
 
 def default_link(page: str) -> dict[str, list[str]]:
-    default, encode, *_ = PAGES[page]
-    return encode(default())
+    return PAGES[page].encode(PAGES[page].default())
 
 
 def walk(page: str) -> list[tuple[str, dict[str, list[str]]]]:
     """Every parameter of ``page`` with the link it is read in (the default link, plus its context)."""
     base = default_link(page)
-    extra = PAGES[page][3]
+    extra = EXTRA.get(page, {})
     return [(name, base) for name in base] + [(name, in_context(base, ctx)) for name, ctx in extra.items()
                                               if name not in base]
 
@@ -128,7 +116,7 @@ def test_every_page_has_a_walk_and_new_parameters_join_it():
 
 @pytest.mark.parametrize(("page", "name", "link"), CASES, ids=IDS)
 def test_decoder_names_every_bad_value(page, name, link):
-    decode = PAGES[page][2]
+    decode = PAGES[page].decode
     _, clean = decode(link)
     assert not clean, (page, name, clean)  # the walk's links are good until one value goes bad
     for bad in bad_values(name):
@@ -141,16 +129,12 @@ def test_decoder_names_every_bad_value(page, name, link):
 
 
 def open_page(page: str, query: dict[str, list[str]]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.switch_page(f"pages/{page}.py")
-    return at.run()
+    return open_app(f"pages/{page}.py", query, timeout=TIMEOUT)
 
 
 def still_works(at: AppTest, page: str) -> None:
     assert not at.exception, [e.value for e in at.exception]
-    assert charts(at) >= PAGES[page][4], f"{page} lost its main output"
+    assert charts(at) >= PAGES[page].charts, f"{page} lost its main output"
 
 
 @pytest.mark.parametrize(("page", "name", "link"), CASES, ids=IDS)

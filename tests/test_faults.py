@@ -35,23 +35,30 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from app_helpers import charts
+from app_helpers import charts, ok, open_app
 from streamlit.testing.v1 import AppTest
 
 import optim
 from optim import models
 from optim.sweep import MAX_RUN_STEPS, check_budget
-from ui import compute, inside_panels, manyruns, training
-from ui import minibatch as mb
-from ui.basinstate import MAX_RES, BasinState, decode_basins
-from ui.formula import CUSTOM
+from ui import compute
+from ui.basins.state import MAX_RES, BasinState, decode_basins
+from ui.inside import panels as inside_panels
+from ui.minibatch import state as mb
+from ui.minibatch import training
 from ui.model import MAX_CONFIGS, MAX_STEPS, SEEDS, Setup, make_config
-from ui.sweepstate import AXIS_MAX, decode_sweep, default_sweep
-from ui.tunestate import MAX_BUDGET, TUNE_PARAMS, TuneState, decode_tune
+from ui.setup.formula import CUSTOM
+from ui.sweep.state import AXIS_MAX, decode_sweep, default_sweep
+from ui.tune.state import MAX_BUDGET, TUNE_PARAMS, TuneState, decode_tune
 from ui.urlstate import decode_compare
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120
+
+
+def app(query: dict | None = None, page: str | None = None) -> AppTest:
+    return open_app(page, query, timeout=120)
+
 
 ALL = [(name, flavor) for name, spec in optim.OPTIMIZERS.items() for flavor in spec.flavors]
 """Every optimizer in every flavor it has."""
@@ -64,20 +71,6 @@ OVERFLOW_START = (26.6, 1.0)
 """Where the formula is finite (about 2e307) and its gradient overflows to infinity."""
 SQUARE_OVERFLOW_START = (20.0, 1.0)
 """Where the gradient is finite (about 2e175) but its square overflows."""
-
-
-def app(query: dict, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in query.items():
-        at.query_params[k] = v
-    if page:
-        at.switch_page(page)
-    return at.run()
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def overflow_objective() -> optim.Objective:
@@ -367,10 +360,10 @@ def test_tune_counts_every_optimizer_against_the_budget():
     steps = MAX_RUN_STEPS // (6 * MAX_BUDGET * 100)
     state = replace(TuneState(), names=tuple(tune_link(0)["opt"]), budget=MAX_BUDGET, starts=100,
                     setup=replace(TuneState().setup, steps=steps))
-    manyruns.check_tuning(state)
+    compute.check_tuning(state)
     with pytest.raises(ValueError, match=r"^tuning 6 optimizers x 200 configurations x 100 starts of 219 steps is "
                                          r"26,280,000 run-steps; the limit is 26,214,400"):
-        manyruns.check_tuning(replace(state, setup=replace(state.setup, steps=steps + 1)))
+        compute.check_tuning(replace(state, setup=replace(state.setup, steps=steps + 1)))
     at = app(tune_link(steps), "pages/tune.py")
     ok(at)
     assert len(at.dataframe[0].value) == 6
@@ -453,12 +446,12 @@ DATA = mb.generated_source(mb.MiniBatchState())
 
 # entry point: (core function it calls, the identical call, the caches to clear)
 CACHED = {
-    "trajectory": ("run", lambda: compute.trajectory(ADAM, SETUP), compute._run.clear),
-    "sweep": ("sweep", lambda: manyruns.sweep_arrays(SMALL_SWEEP), manyruns._sweep.clear),
-    "basin map": ("basins", lambda: manyruns.basin_map(SMALL_BASINS, SMALL_BASINS.configs[0]), manyruns._basin.clear),
-    "tuning": ("tune", lambda: manyruns.tuning(SMALL_TUNE, "adam", "textbook"), manyruns._tune.clear),
-    "noise band": ("run", lambda: manyruns.band_losses(ADAM, replace(SETUP, noise=0.5), 20), manyruns._band.clear),
-    "mini-batch": ("run", lambda: training.trajectory(DATA, 20, 5, 0, "rmsprop", 0.05), training._run.clear),
+    "trajectory": ("run", lambda: compute.trajectory(ADAM, SETUP), compute.clear_caches),
+    "sweep": ("sweep", lambda: compute.sweep_arrays(SMALL_SWEEP), compute.clear_caches),
+    "basin map": ("basins", lambda: compute.basin_map(SMALL_BASINS, SMALL_BASINS.configs[0]), compute.clear_caches),
+    "tuning": ("tune", lambda: compute.tuning(SMALL_TUNE, "adam", "textbook"), compute.clear_caches),
+    "noise band": ("run", lambda: compute.band_losses(ADAM, replace(SETUP, noise=0.5), 20), compute.clear_caches),
+    "mini-batch": ("run", lambda: training.trajectory(DATA, 20, 5, 0, "rmsprop", 0.05), training.clear_caches),
     "inside (resource)": ("run", lambda: inside_panels.plateau_trajectory("rmsprop", "textbook",
                                                                           make_config("rmsprop").hp, 300),
                           inside_panels.plateau_trajectory.clear),
@@ -489,6 +482,6 @@ def test_identical_requests_at_once_are_computed_once(entry):
 def test_different_requests_at_once_are_each_computed():
     """The same harness counts every distinct request: what makes the test above able to fail."""
     calls = [lambda lr=lr: compute.trajectory(make_config("adam", lr=lr), SETUP) for lr in np.geomspace(1e-3, 1, N)]
-    counting, results = at_once("run", calls, compute._run.clear)
+    counting, results = at_once("run", calls, compute.clear_caches)
     assert counting.calls == N
     assert len({r.final_loss for r in results}) == N

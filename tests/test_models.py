@@ -43,7 +43,7 @@ def test_mini_batches_cover_every_sample_once_per_epoch():
     obj = models.linear_regression(d, batch_size=8, epochs=3, seed=9)
     spe = models.steps_per_epoch(50, 8)
     assert spe == 7
-    batches = models._schedule(50, 8, 3, 9)
+    batches = models.batch_schedule(50, 8, 3, 9)
     assert len(batches) == 21
     for e in range(3):
         epoch = np.concatenate(batches[e * spe:(e + 1) * spe])

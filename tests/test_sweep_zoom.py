@@ -10,8 +10,8 @@ import pytest
 
 import optim
 from ui.model import Setup, make_config, setup_for_objective
-from ui.sweepstate import SweepState, decode_sweep, encode_sweep
-from ui.sweepzoom import box_window, check_window, toward_edge, zoom_factor
+from ui.sweep.state import SweepState, decode_sweep, encode_sweep
+from ui.sweep.zoom import box_window, check_window, toward_edge, zoom_factor
 from viz.sweepaxes import cell_labels, position, spaced, span, ticks, value_at
 
 # A map of per-coordinate learning rates around the tiny network's edge, and heavy-ball SGD's momentum map.

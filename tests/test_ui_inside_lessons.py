@@ -1,4 +1,4 @@
-"""ui.inside and ui.lessons: URL round trips, the experiments show what they claim, lessons are exact."""
+"""ui.inside.state and ui.lessons: URL round trips, the experiments show what they claim, lessons are exact."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import optim
-from ui.inside import (
+from ui.inside.state import (
     DECAY_PARAMS,
     EPSILON_PARAMS,
     MAX_INSIDE,
@@ -25,8 +25,8 @@ from ui.inside import (
 )
 from ui.lessons import LESSONS, computed_numbers, describe_config
 from ui.model import CompareState, PlaygroundState, make_config
-from ui.sweepstate import decode_sweep
-from ui.sweepzoom import toward_edge
+from ui.sweep.state import decode_sweep
+from ui.sweep.zoom import toward_edge
 from ui.urlstate import decode_compare, decode_playground
 
 

@@ -13,15 +13,15 @@ import optim
 import ui.model
 import ui.query
 import ui.report
-import ui.schedule
+import ui.schedule.model
 import ui.urlstate
 import ui.widgets
 from ui.model import MAX_CONFIGS, RUN_PARAMS, CompareState, OptConfig, PlaygroundState, Setup, make_config
-from ui.schedule import CONSTANT, ScheduleConfig, check_run, make_schedule_config, schedule_params
+from ui.schedule.model import CONSTANT, ScheduleConfig, check_run, make_schedule_config, schedule_params
 from ui.urlstate import decode_compare, decode_playground, encode_compare, encode_playground, fmt
 
 
-@pytest.mark.parametrize("module", [ui.model, ui.query, ui.schedule, ui.urlstate, ui.widgets, ui.report])
+@pytest.mark.parametrize("module", [ui.model, ui.query, ui.schedule.model, ui.urlstate, ui.widgets, ui.report])
 def test_doctests(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 import optim
 from optim.edge import relative_width
-from ui.basinstate import BasinState, basin_objectives, decode_basins, default_basins, encode_basins
+from ui.basins.state import BasinState, basin_objectives, decode_basins, default_basins, encode_basins
 from ui.live_chart import payload
 from ui.model import make_config
-from ui.sweepstate import (
+from ui.sweep.state import (
     OUTCOMES,
     SweepState,
     decode_sweep,
@@ -31,8 +31,8 @@ from ui.sweepstate import (
     encode_sweep,
     second_choices,
 )
-from ui.sweepzoom import box_window
-from ui.tunestate import TuneState, decode_tune, default_tune, encode_tune
+from ui.sweep.zoom import box_window
+from ui.tune.state import TuneState, decode_tune, default_tune, encode_tune
 from ui.urlstate import decode_playground, encode_playground
 from viz import band_figure as viz_band_figure
 from viz import sweep_figure as viz_sweep_figure

@@ -10,15 +10,10 @@ from figure_helpers import as_figure
 
 import optim
 import viz
-from viz.anatomy import (
-    ROWS,
-    anatomy_figure,
-    inside,
-    memory_weights_figure,
-    path_box,
-    valley_map,
-)
+from viz.anatomy import ROWS, anatomy_figure, inside
+from viz.memory import memory_weights_figure
 from viz.row_grid import BANDS, CHAR_PX, LEGEND_PX, wrap_sentence
+from viz.valley import path_box, valley_map
 
 VALLEY = optim.get_objective("quadratic", a=0.1, b=5)
 

@@ -266,7 +266,7 @@ def _overlap(a, b) -> bool:
 
 def test_narrow_charts_rearrange_the_panels_so_they_never_overlap(raw4):
     wide = raw4["layout"]
-    arrangements = [wide] + [linked._merge(wide, n["layout"]) for n in raw4["narrow"]]
+    arrangements = [wide] + [linked.deep_merge(wide, n["layout"]) for n in raw4["narrow"]]
     assert [n["below"] for n in raw4["narrow"]] == [w for w, _ in BREAKPOINTS] == sorted([w for w, _ in BREAKPOINTS],
                                                                                          reverse=True)
     for layout in arrangements:

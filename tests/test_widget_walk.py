@@ -41,7 +41,7 @@ Two kinds of hostile value (``CASES``: type -> (browser cases, forged cases)), t
   per link, each kind of value rotating through the widgets of its type.
 
 What Streamlit does not check, the app now does: the objective's ``on_change`` callback runs
-before the selectbox checks its value (``ui.panels._reset_start`` looked the unknown name up and
+before the selectbox checks its value (``ui.setup.panel._reset_start`` looked the unknown name up and
 raised), and a multiselect passes repeats through (the page drew one optimizer's widgets twice,
 duplicate keys) and stops the page on more than ``max_selections`` (``ui.widgets.tidy_selection``
 trims both). The walk also found that choosing nothing, then something, brought the default
@@ -64,21 +64,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from app_helpers import charts
+from app_helpers import charts, open_app
 from streamlit.proto.NumberInput_pb2 import NumberInput as NumberInputProto
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Widget
 
 from optim.models import MAX_CSV_BYTES, MAX_ROWS
-from ui.formula import CUSTOM_TITLE
+from ui.router import PAGES as REGISTRY
+from ui.setup.formula import CUSTOM_TITLE
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
 
-# page -> the charts its main output draws (Lessons has only buttons: walked to check it has nothing else)
-PAGES = {"playground": 1, "compare": 2, "sweep": 1, "tune": 1, "basins": 1, "minibatch": 3, "inside": 3,
-         "lessons": 0}
+# page -> the charts its main output draws, for every registered page (Lessons has only buttons: walked to check
+# it has nothing else)
+PAGES = {p.slug: p.charts for p in REGISTRY}
 
 OWN = {"objective": ["custom"], "formula": ["x^2+10*y^2"], "domain": ["-5,5,-5,5"]}
 """An own formula: reveals the formula box, its domain and examples wherever the objective list offers it."""
@@ -313,11 +314,7 @@ CASES: dict[str, tuple[Callable[[Widget], list[Case]], Callable[[Widget], list[C
 
 
 def open_page(page: str, link: dict[str, list[str]]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    for k, v in link.items():
-        at.query_params[k] = v
-    at.switch_page(f"pages/{page}.py")
-    return at.run()
+    return open_app(f"pages/{page}.py", link, timeout=TIMEOUT)
 
 
 def boxes(at: AppTest) -> list[str]:

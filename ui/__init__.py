@@ -1,5 +1,10 @@
-"""Streamlit helpers shared by the pages: state, URL encoding, widgets, cached runs, reports.
+"""Everything between the pages and the core: state, links, widgets, cached runs, words.
 
-``ui.model`` and ``ui.urlstate`` are plain Python (no Streamlit) so they can be tested
-directly; ``ui.state``, ``ui.widgets``, ``ui.compute`` and ``ui.report`` use Streamlit.
+At the top, what several pages share: ``router`` (the page registry), ``state`` (one state per page and
+session), ``query`` and ``urlstate`` (links), ``model`` (configurations and set-ups as plain data),
+``widgets`` and ``config_editor`` (sidebar widgets from the core's parameter specs), ``compute`` (every cached
+core call), ``report`` (status lines, leaderboards, CSVs), ``update_rules``, ``lessons`` and the
+``live_chart`` component. Below, one package per idea only some pages use: ``setup`` (objective, formula,
+start and run settings), ``schedule``, and one package per page (``sweep``, ``tune``, ``basins``, ``inside``,
+``minibatch``) with its ``state`` (plain Python, its link) and ``panel`` (its widgets).
 """

@@ -16,7 +16,7 @@ import optim
 
 from .model import OptConfig, make_config, with_flavor
 from .report import settings_note
-from .schedule_panel import schedule_editor
+from .schedule.panel import schedule_editor
 from .state import seed
 from .widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title, set_hyperparameter_widgets
 
@@ -31,7 +31,7 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
     values as this run starts, so it names what the widgets hold, not what they held a change ago.
     ``remove``: a callback for a "Remove" button at the bottom (no button when None). On a page that runs
     schedules, ``rate_slots`` (a list) gets the configuration's learning-rate schedule editor
-    (:func:`ui.schedule_panel.schedule_editor`, keyed ``{key}.schedule``) and the slot for its rate chart
+    (:func:`ui.schedule.panel.schedule_editor`, keyed ``{key}.schedule``) and the slot for its rate chart
     appended (``steps``: the run's length, where a newly picked one-cycle schedule ends); elsewhere the
     configuration keeps a constant rate.
     """

@@ -3,7 +3,7 @@
 Each :class:`Lesson` holds the state of the page that reproduces an article's experiment (a
 ``PlaygroundState`` or a ``CompareState`` built with ``ui.model``, or a ``SweepState`` for a paper's
 map), so loading a lesson is encoding that state into the page's query parameters (``ui.urlstate``,
-``ui.sweepstate``) and switching to the page. Where an
+``ui.sweep.state``) and switching to the page. Where an
 article printed numbers, the lesson keeps them next to the quantity they are, and
 :func:`computed_numbers` runs the core to get the app's own.
 
@@ -18,15 +18,11 @@ import numpy as np
 
 import optim
 
-from .inside import VALLEY_004, InsideState, default_inside, zigzag_configs, zigzag_setup
+from .inside.state import VALLEY_004, InsideState, default_inside, zigzag_configs, zigzag_setup
 from .model import CompareState, PlaygroundState, Setup, make_config, setup_for_objective
-from .sweepstate import SweepState, encode_sweep
-from .sweepzoom import factor_text, zoom_factor
+from .sweep.state import SweepState, encode_sweep
+from .sweep.zoom import factor_text, zoom_factor
 from .urlstate import encode_compare, encode_playground
-
-PAGES = {"playground": "pages/playground.py", "compare": "pages/compare.py", "inside": "pages/inside.py",
-         "sweep": "pages/sweep.py"}
-"""Page files, as ``st.switch_page`` takes them (relative to ``app.py``)."""
 
 
 @dataclass(frozen=True)

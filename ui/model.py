@@ -13,8 +13,8 @@ from typing import Any
 import optim
 from optim import Param
 
-from .formula import CUSTOM, DEFAULT_DOMAIN, Box, custom_objective
-from .schedule import CONSTANT, ScheduleConfig, schedule_in
+from .schedule.model import CONSTANT, ScheduleConfig, schedule_in
+from .setup.formula import CUSTOM, DEFAULT_DOMAIN, Box, custom_objective
 
 MAX_CONFIGS = 6
 """Most optimizer configurations one view compares (colours stay distinct, pages stay fast)."""
@@ -281,7 +281,7 @@ def describe(cfg: OptConfig, others: tuple[OptConfig, ...] = ()) -> str:
         >>> k = make_config("rmsprop", "keras", lr=0.01)
         >>> describe(a, (a, b, k)), describe(k, (a, b, k))
         ('RMSprop (textbook) decay=0.9', 'RMSprop (keras) decay=0.9')
-        >>> from ui.schedule import make_schedule_config
+        >>> from ui.schedule.model import make_schedule_config
         >>> c = make_config("rmsprop", lr=0.01, decay=0.9, schedule=make_schedule_config("step", "rmsprop", "textbook"))
         >>> describe(c, (a, c))
         'RMSprop (textbook) step decay'

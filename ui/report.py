@@ -11,7 +11,7 @@ import optim
 
 from .compute import nearest_minimum_distance
 from .model import CRITERIA, OptConfig, Setup, changed_settings
-from .schedule import run_schedule
+from .schedule.model import run_schedule
 
 
 def status(traj: optim.Trajectory, setup: Setup) -> str:
@@ -282,7 +282,7 @@ def schedule_note(cfg: OptConfig) -> str | None:
 
     Example:
         >>> from ui.model import make_config
-        >>> from ui.schedule import make_schedule_config
+        >>> from ui.schedule.model import make_schedule_config
         >>> schedule_note(make_config("sgd", "torch", schedule=make_schedule_config("step", "sgd", "torch")))
         'Learning rate: Step decay, step_size = 30, gamma = 0.1'
     """

@@ -1,36 +1,107 @@
-"""The app's pages, in one list shared by the router (``app.py``) and the pages' guard.
+"""The app's shell: the page registry, the pages' guard and the favicon.
+
+:data:`PAGES` is the one list of pages: the router (``app.py``) builds the navigation from it, pages read
+their session-key prefix from it, lessons switch pages by it, and every walk in the tests (hostile links,
+every widget, layouts at three window sizes, reset) iterates over it, so a page is covered the moment it is
+registered here.
 
 Why the guard: with a ``pages/`` folder next to ``app.py``, a freshly started Streamlit
 server runs a page file *directly* (its old folder-based mode, skipping ``app.py``) until
 some session has called ``st.navigation``. A shared link to ``/compare`` opened first on a
 new server would then get the wrong layout and navigation. :func:`ensure_routed` notices
 that the router did not run and hands over to it, once per server.
+
+The favicon is drawn with NumPy (level sets of a bowl and a path sliding into it): a ``:material/...``
+page icon makes every page load fetch the icon from Google's font servers, while an image is served by
+the app itself, so a hosted or offline workshop makes no outside request. It is drawn and encoded once:
+every rerun sets the page config, and PNG bytes need no encoding again.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import streamlit as st
+from PIL import Image
+
+from .basins.state import decode_basins, default_basins, encode_basins
+from .inside.state import decode_inside, default_inside, encode_inside
+from .minibatch.state import MiniBatchState, decode_minibatch, encode_minibatch
+from .model import default_compare, default_playground
+from .sweep.state import decode_sweep, default_sweep, encode_sweep
+from .tune.state import decode_tune, default_tune, encode_tune
+from .urlstate import decode_compare, decode_playground, encode_compare, encode_playground
 
 ROOT = Path(__file__).resolve().parents[1]
 _ROUTED = "_routed"
 
 
+@dataclass(frozen=True)
+class PageEntry:
+    """One page of the app.
+
+    Attributes:
+        slug: its address (``/compare``) and its file, ``pages/<slug>.py``.
+        title: its name in the navigation.
+        icon: its navigation icon (a Material symbol, drawn from Streamlit's bundled font).
+        prefix: the prefix of its widget and session keys (``cmp.``), so each page keeps its own choices
+            (empty for a page that keeps no state).
+        charts: how many live charts its default view draws (what a test checks is still there).
+        default: its default state (None for a page without a link state).
+        encode: its state as a link's query parameters ``{name: [value]}``.
+        decode: a link back to ``(state, one sentence per bad value)``; it never raises.
+    """
+
+    slug: str
+    title: str
+    icon: str
+    prefix: str
+    charts: int
+    default: Callable[[], Any] | None = None
+    encode: Callable[[Any], dict[str, list[str]]] | None = None
+    decode: Callable[[dict[str, list[str]]], tuple[Any, list[str]]] | None = None
+
+    @property
+    def file(self) -> str:
+        """The page's file as ``st.switch_page`` and AppTest take it (relative to ``app.py``)."""
+        return f"pages/{self.slug}.py"
+
+    @property
+    def linked(self) -> bool:
+        """Whether the page keeps its view in its link."""
+        return self.decode is not None
+
+
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("playground", "Playground", ":material/explore:", "pg", 1, default_playground, encode_playground,
+              decode_playground),
+    PageEntry("compare", "Compare", ":material/compare_arrows:", "cmp", 2, default_compare, encode_compare,
+              decode_compare),
+    PageEntry("sweep", "Sweep", ":material/grid_on:", "sw", 1, default_sweep, encode_sweep, decode_sweep),
+    PageEntry("tune", "Tune", ":material/tune:", "tn", 1, default_tune, encode_tune, decode_tune),
+    PageEntry("basins", "Basin maps", ":material/map:", "bs", 1, default_basins, encode_basins, decode_basins),
+    PageEntry("minibatch", "Mini-batch", ":material/scatter_plot:", "mb", 3, MiniBatchState, encode_minibatch,
+              decode_minibatch),
+    PageEntry("inside", "Inside RMSprop", ":material/biotech:", "in", 3, default_inside, encode_inside,
+              decode_inside),
+    PageEntry("lessons", "Lessons", ":material/school:", "", 0),
+)
+"""Every page, in navigation order; the first opens at the app's root address."""
+
+BY_SLUG = {p.slug: p for p in PAGES}
+"""The registry by address: ``BY_SLUG["compare"].prefix``."""
+
+
 def pages() -> list:
-    return [
-        st.Page(ROOT / "pages" / "playground.py", title="Playground", icon=":material/explore:",
-                url_path="playground", default=True),
-        st.Page(ROOT / "pages" / "compare.py", title="Compare", icon=":material/compare_arrows:",
-                url_path="compare"),
-        st.Page(ROOT / "pages" / "sweep.py", title="Sweep", icon=":material/grid_on:", url_path="sweep"),
-        st.Page(ROOT / "pages" / "tune.py", title="Tune", icon=":material/tune:", url_path="tune"),
-        st.Page(ROOT / "pages" / "basins.py", title="Basin maps", icon=":material/map:", url_path="basins"),
-        st.Page(ROOT / "pages" / "minibatch.py", title="Mini-batch", icon=":material/scatter_plot:",
-                url_path="minibatch"),
-        st.Page(ROOT / "pages" / "inside.py", title="Inside RMSprop", icon=":material/biotech:", url_path="inside"),
-        st.Page(ROOT / "pages" / "lessons.py", title="Lessons", icon=":material/school:", url_path="lessons"),
-    ]
+    """The navigation's pages (``st.navigation`` takes them), built from :data:`PAGES`."""
+    return [st.Page(ROOT / p.file, title=p.title, icon=p.icon, url_path=p.slug, default=i == 0)
+            for i, p in enumerate(PAGES)]
 
 
 def mark_routed() -> None:
@@ -52,3 +123,25 @@ def ensure_routed() -> None:
     if not routed and _folder_mode():
         st.navigation(pages(), position="hidden")  # turns the folder mode off for every session
         st.rerun()
+
+
+_BLUE = (51, 102, 204)
+_ORANGE = (230, 145, 20)
+
+
+@lru_cache(maxsize=1)
+def favicon(size: int = 64) -> bytes:
+    """A PNG image, ``size`` x ``size`` (RGBA)."""
+    u = np.linspace(-1.0, 1.0, size)
+    x, y = np.meshgrid(u, u)
+    f = np.hypot(x, 2.2 * y + 0.6 * x)  # a tilted elliptic bowl
+    rings = (np.abs((f * 4.0) % 1.0 - 0.5) > 0.32) & (f < 1.0)
+    img = np.zeros((size, size, 4), np.uint8)
+    img[rings] = (*_BLUE, 255)
+    for t in np.linspace(0.0, 1.0, 5):  # the path: from the rim to the minimum
+        cx, cy = 0.75 * (1 - t) ** 1.5, -0.55 * (1 - t)
+        dot = np.hypot(x - cx, y - cy) < 0.13 - 0.03 * t
+        img[dot] = (*_ORANGE, 255)
+    out = io.BytesIO()
+    Image.fromarray(img, "RGBA").save(out, format="PNG")
+    return out.getvalue()

@@ -19,7 +19,9 @@ import streamlit as st
 from .query import read_query_params
 
 
-def _k(page: str, what: str) -> str:
+def page_key(page: str, what: str) -> str:
+    """The session key of page ``page``'s own entry ``what`` (its state, its reset button, ...): prefixed with
+    ``_`` so it never meets a widget key, which pages build as ``<page>.<setting>``."""
     return f"_{page}.{what}"
 
 
@@ -34,40 +36,40 @@ def load(page: str, decode: Callable[[dict], tuple[Any, list[str]]], default: Ca
     by, last = ss.get("_written", (None, None))
     if query and by != page and query == last:
         query = {}  # the address still holds the page we came from: not a link to this page
-    fresh = _k(page, "state") not in ss
-    if (query and query != ss.get(_k(page, "written"))) or fresh:
+    fresh = page_key(page, "state") not in ss
+    if (query and query != ss.get(page_key(page, "written"))) or fresh:
         state, messages = decode(query) if query else (default(), [])
         for key in [k for k in ss if isinstance(k, str) and k.startswith(page + ".")]:
             del ss[key]
-        ss[_k(page, "state")] = state
-        ss[_k(page, "loaded")] = state
-        ss[_k(page, "messages")] = messages
-    return ss[_k(page, "state")]
+        ss[page_key(page, "state")] = state
+        ss[page_key(page, "loaded")] = state
+        ss[page_key(page, "messages")] = messages
+    return ss[page_key(page, "state")]
 
 
 def current(page: str):
     """The page's state as the last run left it (None before its first run), for callbacks."""
-    return st.session_state.get(_k(page, "state"))
+    return st.session_state.get(page_key(page, "state"))
 
 
 def loaded(page: str):
     """The state the page last loaded from a link (or its defaults): a new object after every new link."""
-    return st.session_state.get(_k(page, "loaded"))
+    return st.session_state.get(page_key(page, "loaded"))
 
 
 def update(page: str, **changes) -> None:
     """Change fields of the page's state from a callback (a chart event), before the page reruns."""
     ss = st.session_state
-    if _k(page, "state") in ss:
-        ss[_k(page, "state")] = replace(ss[_k(page, "state")], **changes)
+    if page_key(page, "state") in ss:
+        ss[page_key(page, "state")] = replace(ss[page_key(page, "state")], **changes)
 
 
 def messages(page: str) -> list[str]:
     """Messages about the link, shown until the person changes something."""
     ss = st.session_state
-    if ss.get(_k(page, "state")) != ss.get(_k(page, "loaded")):
-        ss[_k(page, "messages")] = []
-    return ss.get(_k(page, "messages"), [])
+    if ss.get(page_key(page, "state")) != ss.get(page_key(page, "loaded")):
+        ss[page_key(page, "messages")] = []
+    return ss.get(page_key(page, "messages"), [])
 
 
 def seed(key: str, value) -> None:
@@ -84,17 +86,17 @@ def commit(page: str, state, encode: Callable[[Any], dict[str, list[str]]]) -> N
     the address for a new link and put the defaults back over what the person chose.
     """
     ss = st.session_state
-    ss[_k(page, "state")] = state
+    ss[page_key(page, "state")] = state
     query = {k: v for k, v in encode(state).items() if v}
     if query != read_query_params():
         st.query_params.from_dict(query)
-    ss[_k(page, "written")] = query
+    ss[page_key(page, "written")] = query
     ss["_written"] = (page, query)
 
 
 def reset_button(page: str, default: Callable[[], Any]) -> None:
     """A "Reset to defaults" button (in the sidebar): the page's default view, widgets and address."""
-    st.sidebar.button("Reset to defaults", key=f"_{page}.reset", on_click=_reset, args=(page, default),
+    st.sidebar.button("Reset to defaults", key=page_key(page, "reset"), on_click=_reset, args=(page, default),
                       icon=":material/restart_alt:", type="tertiary",
                       help="Back to this page's default view; every setting and the address follow.")
 
@@ -105,9 +107,9 @@ def _reset(page: str, default: Callable[[], Any]) -> None:
     for key in [k for k in ss if isinstance(k, str) and k.startswith(page + ".")]:
         del ss[key]
     fresh = default()
-    ss[_k(page, "state")] = fresh
-    ss[_k(page, "loaded")] = fresh
-    ss[_k(page, "messages")] = []
+    ss[page_key(page, "state")] = fresh
+    ss[page_key(page, "loaded")] = fresh
+    ss[page_key(page, "messages")] = []
 
 
 def show_messages(page: str) -> None:

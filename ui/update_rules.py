@@ -13,7 +13,7 @@ import streamlit as st
 import optim
 
 from .model import OptConfig
-from .schedule import ScheduleConfig, build_optimizer
+from .schedule.model import ScheduleConfig, build_optimizer
 
 
 def _fmt(v) -> str:

@@ -18,7 +18,7 @@ Layout (``N`` is 1..6 on the Compare page)::
     seeds=20                                               Compare, with noise on: K seeds per band
 
 A configuration's learning-rate schedule (Playground, Compare) follows its settings:
-``gd.schedule=step  gd.schedule.step_size=30 ...`` (see :mod:`ui.schedule`). The reading itself
+``gd.schedule=step  gd.schedule.step_size=30 ...`` (see :mod:`ui.schedule.model`). The reading itself
 (:class:`ui.query.QueryReader`: one sentence per unusable value) is in :mod:`ui.query`.
 """
 
@@ -33,7 +33,6 @@ import numpy as np
 import optim
 from optim import Param
 
-from .formula import CUSTOM, DEFAULT_DOMAIN, custom_objective, domain_start, parse_domain, plain
 from .model import (
     CRITERIA,
     INT_PARAMS,
@@ -52,7 +51,8 @@ from .model import (
     with_lr_y,
 )
 from .query import QueryDict, QueryReader, fmt, shorten
-from .schedule import decode_schedule, encode_schedule
+from .schedule.model import decode_schedule, encode_schedule
+from .setup.formula import CUSTOM, DEFAULT_DOMAIN, custom_objective, domain_start, parse_domain, plain
 
 # ----------------------------------------------------------------------------- set-up
 

@@ -338,7 +338,7 @@ def _layout(series, domain: Domain, levels: Levels, s_levels: Levels, scene: dic
         shapes=[step_line(step, "x2", "y2"), *loss.shapes],  # the step line first: the step table moves shape 0
         clickmode="event", dragmode="zoom",
     )
-    return _merge(layout, _arrangement(WIDE, s_levels, loss, title))
+    return deep_merge(layout, _arrangement(WIDE, s_levels, loss, title))
 
 
 def _arrangement(arr: Arrangement, levels: Levels, loss, title: str | None) -> dict:
@@ -359,12 +359,19 @@ def _arrangement(arr: Arrangement, levels: Levels, loss, title: str | None) -> d
     )
 
 
-def _merge(base: dict, over: dict) -> dict:
+def deep_merge(base: dict, over: dict) -> dict:
+    """``base`` with ``over`` laid on it, nested dictionaries merged key by key: how the live chart applies a
+    narrow arrangement (``narrow[i]["layout"]``) over a figure's layout.
+
+    Example:
+        >>> deep_merge({"xaxis": {"domain": [0, 0.5], "title": "x"}}, {"xaxis": {"domain": [0, 1]}})
+        {'xaxis': {'domain': [0, 1], 'title': 'x'}}
+    """
     out = dict(base)
     for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        out[k] = deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
 
 
 __all__ = ["BREAKPOINTS", "CLICK_GRID_SIZE", "CONTOUR_GRID", "MAX_STOPS", "SURFACE_GRID", "Panels", "clicked_start",
-           "linked_figure", "panels", "step_stops"]
+           "deep_merge", "linked_figure", "panels", "step_stops"]

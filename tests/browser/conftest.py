@@ -23,7 +23,8 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NO_CHROMIUM = "browser tests skipped: no `chromium` on PATH (install it with: apt-get install chromium)"
-_skipped: list[str] = []
+SKIPPED: list[str] = []
+"""Why browser tests were skipped, printed once in the terminal summary (this conftest and the scale-out test add)."""
 
 
 def free_port() -> int:
@@ -72,14 +73,14 @@ def chromium_or_skip() -> str:
         return path
     if os.environ.get("CI"):
         pytest.fail("CI is set but there is no `chromium` on PATH; the browser tests must run in CI.")
-    if not _skipped:
+    if not SKIPPED:
         print(f"\n{NO_CHROMIUM}", file=sys.stderr)
-        _skipped.append(NO_CHROMIUM)
+        SKIPPED.append(NO_CHROMIUM)
     pytest.skip(NO_CHROMIUM)
 
 
 def pytest_terminal_summary(terminalreporter):
-    for reason in _skipped:
+    for reason in SKIPPED:
         terminalreporter.write_line(reason, yellow=True)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from ui.inside import encode_inside
+from ui.inside.state import encode_inside
 from ui.lessons import LESSONS
 
 from .conftest import ARTIFACTS

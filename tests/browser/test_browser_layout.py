@@ -14,11 +14,13 @@ import time
 
 import pytest
 
+from ui.router import PAGES as REGISTRY
+
 from .conftest import ARTIFACTS
 from .helpers import IDLE, no_exception
 
-PAGES = {"": 1, "compare": 2, "sweep": 1, "tune": 1, "basins": 1, "minibatch": 3, "inside": 3, "lessons": 0}
-"""Page address -> how many charts it draws by default."""
+PAGES = {("" if i == 0 else p.slug): p.charts for i, p in enumerate(REGISTRY)}
+"""Page address (every registered page; the first at the app's root) -> how many charts it draws by default."""
 SIZES = [(800, 900, "light"), (1280, 800, "dark"), (1600, 1000, "light")]
 TEXT = {"light": "#262730", "dark": "#e8eaee"}
 

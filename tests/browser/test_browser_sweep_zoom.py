@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 import pytest
 
 from ui.lessons import LESSONS
-from ui.sweepstate import decode_sweep, encode_sweep
-from ui.sweepzoom import factor_text, zoom_factor
+from ui.sweep.state import decode_sweep, encode_sweep
+from ui.sweep.zoom import factor_text, zoom_factor
 from ui.urlstate import fmt
 from viz.sweepaxes import cell_labels
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from ui.sweepstate import default_sweep
+from ui.sweep.state import default_sweep
 from ui.urlstate import encode_playground
 from viz.sweepmap import EDGE_NAME, SELECTED_NAME
 

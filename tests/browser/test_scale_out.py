@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-# _skipped: the skip reasons conftest prints in the terminal summary.
-from .conftest import ARTIFACTS, ROOT, _skipped, chromium_or_skip, free_port, start_streamlit, stop, wait_healthy
+# SKIPPED: the skip reasons conftest prints in the terminal summary.
+from .conftest import ARTIFACTS, ROOT, SKIPPED, chromium_or_skip, free_port, start_streamlit, stop, wait_healthy
 from .helpers import (
     IDLE,
     PATHS_JS,
@@ -72,9 +72,9 @@ def nginx_or_skip() -> str:
         return path
     if os.environ.get("CI"):
         pytest.fail("CI is set but there is no `nginx` on PATH or in /usr/sbin; the scale-out test must run in CI.")
-    if NO_NGINX not in _skipped:
+    if NO_NGINX not in SKIPPED:
         print(f"\n{NO_NGINX}", file=sys.stderr)
-        _skipped.append(NO_NGINX)
+        SKIPPED.append(NO_NGINX)
     pytest.skip(NO_NGINX)
 
 

@@ -1,6 +1,6 @@
 """Cached data, objectives and training runs for the Mini-batch page.
 
-A source key (:func:`ui.minibatch.generated_source` or :func:`ui.minibatch.upload_source`) names
+A source key (:func:`ui.minibatch.state.generated_source` or :func:`ui.minibatch.state.upload_source`) names
 the data; the caches are bounded and keyed on plain values, so changing one optimizer's learning
 rate reruns only that optimizer, and moving back to a setting seen before costs a lookup.
 """
@@ -14,7 +14,7 @@ import streamlit as st
 import optim
 from optim import models
 
-from . import minibatch as mb
+from . import state as mb
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def problem(source: tuple, batch: int, epochs: int, shuffle: int) -> Problem:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def contour(source: tuple) -> tuple[optim.Objective, bool]:
-    """The loss to draw as a map, and whether it summarizes the data (see :func:`ui.minibatch.contour_objective`).
+    """The loss to draw as a map, and whether it summarizes the data (see :func:`ui.minibatch.state.contour_objective`).
 
     Keyed on the data alone: its memoized grids then survive changes of batch, epochs and rates.
     """
@@ -67,3 +67,10 @@ def trajectory(source: tuple, batch: int, epochs: int, shuffle: int, name: str, 
     obj = p.full if name == "gd" else p.minibatch
     return optim.Trajectory(mb.make_optimizer(name, lr), obj, d["steps"], d["final_x"], d["final_loss"],
                             d["best_loss"], d["converged_at"], d["diverged_at"], xs=d["xs"], losses=d["losses"])
+
+
+def clear_caches() -> None:
+    """Forget every cached problem, contour and training run: the next call computes again. For tests that
+    count the core's calls."""
+    for cached in (problem, contour, _run):
+        cached.clear()

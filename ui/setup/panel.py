@@ -1,6 +1,9 @@
-"""The sidebar panel both pages share: objective, start point and run settings.
+"""The set-up in the sidebar, and the page layout pieces every page shares.
 
-Keys are prefixed per page (``pg.``, ``cmp.``) so each page keeps its own choices.
+The objective (with the formula box when a person writes their own), the start point and the run
+settings (steps, noise, tolerance), for the Playground, Compare, Sweep, Tune and Inside pages; the
+function header over a page; rows of fixed-width cells for charts and cards. Keys are prefixed per page
+(``pg.``, ``cmp.``, ...: ``ui.router.PAGES``) so each page keeps its own choices.
 """
 
 from __future__ import annotations
@@ -11,11 +14,11 @@ import streamlit as st
 
 import optim
 
+from ..model import CRITERIA, INT_PARAMS, RUN_PARAMS, Setup
+from ..state import seed
+from ..widgets import help_text, log_options, objective_param_widgets, objective_title
 from .formula import CUSTOM, CUSTOM_TITLE, plain
 from .formula_panel import formula_panel, start_for
-from .model import CRITERIA, INT_PARAMS, RUN_PARAMS, Setup
-from .state import seed
-from .widgets import help_text, log_options, objective_param_widgets, objective_title
 
 OBJECTIVE_HELP = ("The 2-D function the optimizers minimize. Its formula is shown below the list. "
                   f"Choose “{CUSTOM_TITLE}” (last in the list) to type your own.")

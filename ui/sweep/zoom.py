@@ -21,7 +21,7 @@ import numpy as np
 import optim
 from viz.sweepaxes import LOG, axis_kind, span, value_at
 
-from .urlstate import fmt
+from ..urlstate import fmt
 
 ZoomWindow = tuple[float, float, float, float]
 """``(lr low, lr high, second low, second high)``."""

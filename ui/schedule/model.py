@@ -25,10 +25,10 @@ import numpy as np
 import optim
 from optim import Param
 
-from .query import QueryReader, fmt, shorten
+from ..query import QueryReader, fmt, shorten
 
 if TYPE_CHECKING:
-    from .model import OptConfig
+    from ..model import OptConfig
 
 CYCLED = ("cycle_momentum", "base_momentum", "max_momentum")
 """A one-cycle schedule's settings for cycling momentum or beta1: offered only to optimizers with one of them."""

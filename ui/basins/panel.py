@@ -14,7 +14,16 @@ import streamlit as st
 
 import optim
 
-from .basinstate import (
+from ..config_editor import config_editor
+from ..model import OptConfig
+from ..state import seed
+from ..widgets import (
+    help_text,
+    log_options,
+    objective_param_widgets,
+    objective_title,
+)
+from .state import (
     BASIN_PARAMS,
     MAX_MAPS,
     MIN_MAPS,
@@ -23,15 +32,6 @@ from .basinstate import (
     BasinState,
     basin_objectives,
     default_configs,
-)
-from .config_editor import config_editor
-from .model import OptConfig
-from .state import seed
-from .widgets import (
-    help_text,
-    log_options,
-    objective_param_widgets,
-    objective_title,
 )
 
 

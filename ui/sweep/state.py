@@ -13,7 +13,7 @@ default. Layout::
     outcome=final_loss  cell=12,40                        what is coloured; the picked cell (row, col)
 
 ``second=lr_y`` maps per-coordinate learning rates: x's learning rate across, y's own (``lr_y``) up.
-The map shown is the last zoom window's, at ``lr.n`` x ``second.n`` (see :mod:`ui.sweepzoom`).
+The map shown is the last zoom window's, at ``lr.n`` x ``second.n`` (see :mod:`ui.sweep.zoom`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import optim
 from optim import Param
 from viz.sweepaxes import LOG, axis_kind, spaced
 
-from .model import (
+from ..model import (
     OptConfig,
     PlaygroundState,
     Setup,
@@ -35,8 +35,7 @@ from .model import (
     setup_for_objective,
     with_lr_y,
 )
-from .sweepzoom import ZoomWindow, check_window, parse_window, window_text
-from .urlstate import (
+from ..urlstate import (
     QueryDict,
     QueryReader,
     decode_flavor,
@@ -48,6 +47,7 @@ from .urlstate import (
     warn_flavor_mismatch,
     warn_unknown,
 )
+from .zoom import ZoomWindow, check_window, parse_window, window_text
 
 AXIS_MAX = 512
 """Most values per axis: a 512 x 512 map, as in Sohl-Dickstein (2024); the run-step budget

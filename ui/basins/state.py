@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import optim
 from optim import Param
 
-from .model import RUN_PARAMS, OptConfig, make_config, objective_defaults
-from .urlstate import QueryDict, QueryReader, decode_numbered_configs, fmt, shorten, warn_unknown
+from ..model import RUN_PARAMS, OptConfig, make_config, objective_defaults
+from ..urlstate import QueryDict, QueryReader, decode_numbered_configs, fmt, shorten, warn_unknown
 
 MIN_MAPS, MAX_MAPS = 2, 4
 VIEWS = {"basin": "which minimum", "steps": "steps to converge"}

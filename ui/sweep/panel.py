@@ -19,22 +19,11 @@ import optim
 from optim.edge import relative_width
 from viz.sweepmap import SweepGrid
 
-from .model import RUN_PARAMS, Setup, effective_flavor, make_config, with_flavor
-from .panels import tolerance_widgets
-from .state import seed
-from .sweepstate import (
-    AXIS_MAX,
-    OUTCOMES,
-    PER_COORDINATE,
-    SECOND_OPTIONS,
-    SweepState,
-    default_second,
-    second_choices,
-    second_param,
-)
-from .sweepzoom import FACTOR, factor_text, zoom_factor
-from .urlstate import fmt
-from .widgets import (
+from ..model import CRITERIA, RUN_PARAMS, Setup, effective_flavor, make_config, with_flavor
+from ..setup.panel import tolerance_widgets
+from ..state import page_key, seed
+from ..urlstate import fmt
+from ..widgets import (
     FLAVOR_HELP,
     FLAVOR_TITLES,
     fmt_number,
@@ -44,6 +33,17 @@ from .widgets import (
     optimizer_title,
     param_widget,
 )
+from .state import (
+    AXIS_MAX,
+    OUTCOMES,
+    PER_COORDINATE,
+    SECOND_OPTIONS,
+    SweepState,
+    default_second,
+    second_choices,
+    second_param,
+)
+from .zoom import FACTOR, factor_text, zoom_factor
 
 GRID_HELP = (f"How many values along this axis (1 to {AXIS_MAX}). The whole grid runs as one batched "
              f"computation; it may hold at most {optim.MAX_RUN_STEPS:,} run-steps (cells x steps): 512 x 512 "
@@ -169,11 +169,11 @@ def zoom_bar(state: SweepState, toward, on_back: Callable[[int], None], on_towar
     levels = ["Whole map"] + [factor_text(zoom_factor(state.root, w, state.second)) for w in state.zoom]
     for level, text in enumerate(levels):
         here = level == len(state.zoom)
-        trail.button(text, key=f"_sw.zoom.{level}", on_click=on_back, args=(level,), disabled=here,
+        trail.button(text, key=page_key("sw", f"zoom.{level}"), on_click=on_back, args=(level,), disabled=here,
                      type="secondary", icon=":material/zoom_out_map:" if level == 0 else ":material/zoom_in:",
                      help="The map shown." if here else "Back to this zoom level.")
     ready = isinstance(toward, tuple)
-    trail.button(f"Zoom toward the edge ({factor_text(FACTOR)})", key="_sw.zoom.edge", on_click=on_toward,
+    trail.button(f"Zoom toward the edge ({factor_text(FACTOR)})", key=page_key("sw", "zoom.edge"), on_click=on_toward,
                  args=(toward,), disabled=not ready, icon=":material/center_focus_strong:",
                  type="primary", help="Picks a point on the edge between runs that stay bounded and runs that diverge, "
                                       "near the middle of the map where the edge has the most structure, and zooms "
@@ -241,3 +241,14 @@ def sweep_csv(grid: SweepGrid, state: SweepState) -> bytes:
         "steps_to_tolerance": grid.converged_at.ravel(), "diverged_at_step": grid.diverged_at.ravel(),
     })
     return df.to_csv(index=False, float_format="%.17g").encode()
+
+
+def tolerance_text(setup: Setup, obj: optim.Objective) -> str:
+    """What "reached the tolerance" means here, for hovers: ``f − f* ≤ 1e-06``."""
+    crit = setup.criterion_for(obj)
+    return f"{'f − f*' if crit == 'loss_gap' else '|∇f|'} ≤ {setup.tol:g}" if crit in CRITERIA else "tolerance"
+
+
+def second_label(name: str | None) -> str | None:
+    """The y-axis setting's label, or None when the sweep varies the learning rate alone."""
+    return None if name is None else label(name)

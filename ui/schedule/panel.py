@@ -4,7 +4,7 @@ The picker lists every schedule in ``optim.SCHEDULES``; the parameters are widge
 schedule's spec for the configuration's optimizer and flavor, with their ranges (:func:`ui.widgets.param_widget`).
 Where the flavor's library has no such schedule the spec's sentence says so and the configuration runs at
 a constant rate. Under the widgets sits a small chart of the learning rate at every step: worked out
-ahead for the schedules that depend on the step alone (:func:`ui.schedule.schedule_curve`), and, for
+ahead for the schedules that depend on the step alone (:func:`ui.schedule.model.schedule_curve`), and, for
 reduce-on-plateau, which follows the losses, the rate the run actually used (``Trajectory.lr``), drawn
 once the run is computed. Widget keys: ``{key}.schedule`` and ``{key}.schedule.{schedule}.{param}``, so
 each schedule keeps its own values while the person tries another.
@@ -20,11 +20,11 @@ from streamlit.delta_generator import DeltaGenerator
 import optim
 from viz.rates import rate_figure
 
-from .live_chart import live_chart
-from .model import OptConfig
-from .schedule import CONSTANT, ScheduleConfig, make_schedule_config, schedule_curve, schedule_missing, schedule_params
-from .state import seed
-from .widgets import param_widget
+from ..live_chart import live_chart
+from ..model import OptConfig
+from ..state import seed
+from ..widgets import param_widget
+from .model import CONSTANT, ScheduleConfig, make_schedule_config, schedule_curve, schedule_missing, schedule_params
 
 SCHEDULE_HELP = ("How the learning rate changes from step to step, as the flavor's library schedules it (PyTorch's "
                  "lr_scheduler stepped after every step, Keras's and Optax's schedules). Constant keeps the "

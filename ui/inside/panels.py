@@ -2,7 +2,7 @@
 
 Kept apart from the page so the page stays a layout: the optimizer picker (Playground-style: one
 flavor, up to three optimizers, each with widgets generated from its spec), the experiments'
-knobs (generated from the ``Param`` specs in ``ui.inside``), and cached runs on the plateau
+knobs (generated from the ``Param`` specs in ``ui.inside.state``), and cached runs on the plateau
 objective, which is not in the core's registry and so cannot go through ``ui.compute``.
 """
 
@@ -13,12 +13,11 @@ import streamlit as st
 import optim
 from optim import Param
 
-from .inside import DECAY_OPTIONS, MAX_INSIDE, plateau
-from .model import OptConfig, effective_flavor, make_config
-from .model import with_flavor as in_flavor
-from .schedule_panel import schedule_editor
-from .state import seed
-from .widgets import (
+from ..model import OptConfig, effective_flavor, make_config
+from ..model import with_flavor as in_flavor
+from ..schedule.panel import schedule_editor
+from ..state import seed
+from ..widgets import (
     FLAVOR_HELP,
     FLAVOR_TITLES,
     help_text,
@@ -27,6 +26,7 @@ from .widgets import (
     param_widget,
     tidy_selection,
 )
+from .state import DECAY_OPTIONS, MAX_INSIDE, plateau
 
 LEADS = ("rmsprop", "adagrad", "adam")
 """The seed articles' optimizers, offered first; the other adaptive ones (spec family) follow."""
@@ -73,7 +73,7 @@ def optimizer_panel(prefix: str, flavor: str, optimizers: tuple[OptConfig, ...],
 def knob_widgets(prefix: str, params: dict[str, Param], values: dict, *, decay: tuple[str, ...] = ()) -> dict:
     """One widget per experiment knob, keyed ``{prefix}.{name}``; returns the values.
 
-    Names in ``decay`` get a slider over :data:`ui.inside.DECAY_OPTIONS` (0.5 to 0.999), log-scale
+    Names in ``decay`` get a slider over :data:`ui.inside.state.DECAY_OPTIONS` (0.5 to 0.999), log-scale
     parameters a log slider, ``steps`` a whole-number box, the rest a number box.
     """
     out = {}
@@ -95,6 +95,6 @@ def knob_widgets(prefix: str, params: dict[str, Param], values: dict, *, decay: 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def plateau_trajectory(name: str, flavor: str, hp: tuple, steps: int) -> optim.Trajectory:
-    """A run on :func:`ui.inside.plateau` from its start (shared, read-only: trajectories are not copied)."""
+    """A run on :func:`ui.inside.state.plateau` from its start (shared, read-only: trajectories are not copied)."""
     opt = optim.make_optimizer(name, flavor, **dict(hp))
     return optim.run(opt, plateau(), x0=list(plateau().start), steps=int(steps))

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 import optim
 from optim import Param
 
-from .model import MAX_CONFIGS, CompareState, Setup, effective_flavor, make_config, setup_for_objective
-from .urlstate import QueryDict, QueryReader, decode_flavor, decode_setup, encode_setup, fmt, shorten, warn_unknown
+from ..model import MAX_CONFIGS, CompareState, Setup, effective_flavor, make_config, setup_for_objective
+from ..urlstate import QueryDict, QueryReader, decode_flavor, decode_setup, encode_setup, fmt, shorten, warn_unknown
 
 MAX_BUDGET = 200
 """Most configurations per optimizer the page offers (the core allows more; pages stay quick)."""

@@ -1,6 +1,6 @@
 """The sidebar's formula box: a person's own function, its domain, examples and its gradient.
 
-Shown by :func:`ui.panels.objective_panel` when "Your own formula…" is chosen, so every page
+Shown by :func:`ui.setup.panel.objective_panel` when "Your own formula…" is chosen, so every page
 built on that panel offers it. A formula or domain that cannot be used gets one sentence under
 the box; the box keeps the text (as the set-up's ``draft``) and the charts keep the last function
 that worked, so nothing typed is lost and the page never breaks.
@@ -12,6 +12,8 @@ from dataclasses import replace
 
 import streamlit as st
 
+from ..model import Setup
+from ..state import loaded, messages, seed
 from .formula import (
     CUSTOM,
     DOMAIN_BOUND,
@@ -23,8 +25,6 @@ from .formula import (
     gradient_latex,
     plain,
 )
-from .model import Setup
-from .state import loaded, messages, seed
 
 _BOUNDS = (("xmin", "x min"), ("xmax", "x max"), ("ymin", "y min"), ("ymax", "y max"))
 DOMAIN_HELP = (f"The part of the plane drawn, where the function must be finite. Bounds within "

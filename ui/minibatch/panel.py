@@ -1,6 +1,6 @@
 """Widgets of the Mini-batch page: the model, the data (generated or an uploaded CSV), the batches, the rates.
 
-Every widget is seeded from the page's :class:`ui.minibatch.MiniBatchState` (so a link opens the
+Every widget is seeded from the page's :class:`ui.minibatch.state.MiniBatchState` (so a link opens the
 view it describes) and the panel returns the edited state plus the key of the data to train on.
 An unusable file gets one sentence under the uploader, and the page trains on the generated data
 meanwhile, so it keeps working.
@@ -14,10 +14,10 @@ import streamlit as st
 
 from optim import models
 
-from . import minibatch as mb
-from .formula import plain
-from .state import seed
-from .widgets import help_text, param_widget
+from ..setup.formula import plain
+from ..state import seed
+from ..widgets import help_text, param_widget
+from . import state as mb
 
 SOURCES = {"generated": "Generated", "upload": "Uploaded CSV"}
 UPLOAD_NOTE = (f"A CSV with two numeric columns, x and y (an optional header row), up to "

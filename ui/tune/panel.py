@@ -15,10 +15,9 @@ import streamlit as st
 
 import optim
 
-from .model import MAX_CONFIGS, RUN_PARAMS, Setup
-from .state import seed
-from .tunestate import TUNE_PARAMS, TuneState
-from .widgets import (
+from ..model import MAX_CONFIGS, RUN_PARAMS, Setup
+from ..state import seed
+from ..widgets import (
     FLAVOR_HELP,
     FLAVOR_TITLES,
     fmt_number,
@@ -28,6 +27,7 @@ from .widgets import (
     optimizer_title,
     tidy_selection,
 )
+from .state import TUNE_PARAMS, TuneState
 
 
 def budget_panel(prefix: str, current: TuneState, setup: Setup) -> TuneState:
@@ -67,12 +67,6 @@ def budget_panel(prefix: str, current: TuneState, setup: Setup) -> TuneState:
                                           help="Learning rates are drawn log-uniformly from this range.")
     return replace(current, setup=replace(setup, steps=steps), flavor=flavor, names=tuple(names),
                    lr_min=float(lr_min), lr_max=float(lr_max), **values)
-
-
-def chosen_text(name: str, best: dict) -> str:
-    """The chosen settings in one short line: ``lr=0.0329, β₁ (first-moment decay)=0.923``."""
-    parts = [f"lr={best['lr']:.3g}"] + [f"{label(k)}={v:.4g}" for k, v in best.items() if k != "lr"]
-    return ", ".join(parts)
 
 
 def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:

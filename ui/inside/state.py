@@ -24,8 +24,8 @@ from functools import lru_cache
 import optim
 from optim import Param
 
-from .model import OptConfig, Setup, make_config
-from .urlstate import (
+from ..model import OptConfig, Setup, make_config
+from ..urlstate import (
     QueryDict,
     QueryReader,
     decode_named_configs,

@@ -1,0 +1,1 @@
+"""What only the Tune page uses: its state and link (``state``), its widgets and tables (``panel``)."""
