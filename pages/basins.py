@@ -8,11 +8,11 @@ import streamlit as st
 
 from ui import state
 from ui.basins.panel import config_editors, pick_lines, settings_panel, share_display, share_table, view_picker
-from ui.basins.state import BasinState, decode_basins, default_basins, encode_basins
+from ui.basins.state import BasinState, encode_basins
 from ui.compute import basin_map, check_basins
 from ui.live_chart import chart_state, live_chart
 from ui.model import CompareState, Setup, describe
-from ui.router import BY_SLUG, ensure_routed
+from ui.router import BY_SLUG, start_page
 from ui.setup.panel import function_header
 from ui.urlstate import encode_compare
 from viz.basinmap import BasinPanel, basin_figure
@@ -20,16 +20,14 @@ from viz.basinmap import BasinPanel, basin_figure
 PAGE = BY_SLUG["basins"].prefix
 CHART = f"{PAGE}.chart"
 
-ensure_routed()
-st.title("Basin maps")
-st.caption("On a function with several minima, where a run ends depends on where it starts, and each "
-           "optimizer carves up the plane its own way. Every pixel below is one run from that start point, "
-           "coloured by the minimum it reached (stars mark the minima); grey runs ended nowhere near one, "
-           "black ones diverged. Click a pixel to see where each optimizer went from that start.")
-message_slot = st.empty()
-
-current: BasinState = state.load(PAGE, decode_basins, default_basins)
-state.reset_button(PAGE, default_basins)
+current: BasinState
+current, message_slot = start_page(
+    "basins",
+    "On a function with several minima, where a run ends depends on where it starts, and each "
+    "optimizer carves up the plane its own way. Every pixel below is one run from that start point, "
+    "coloured by the minimum it reached (stars mark the minima); grey runs ended nowhere near one, "
+    "black ones diverged. Click a pixel to see where each optimizer went from that start."
+)
 
 
 def _on_pick() -> None:

@@ -25,8 +25,6 @@ from ui.inside.state import (
     ZIGZAG_PARAMS,
     InsideState,
     decay_configs,
-    decode_inside,
-    default_inside,
     encode_inside,
     epsilon_configs,
     plateau,
@@ -35,7 +33,7 @@ from ui.inside.state import (
 )
 from ui.live_chart import live_chart
 from ui.report import fmt_loss
-from ui.router import BY_SLUG, ensure_routed
+from ui.router import BY_SLUG, start_page
 from ui.schedule.model import run_schedule
 from ui.setup.panel import cells, chart_cells, objective_header, objective_panel, run_panel
 from ui.update_rules import update_rules
@@ -49,16 +47,14 @@ RULE_WIDTH = 360  # an update rule's card: its widest equation fits
 COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 VARIANT = VARIANT_COLOR  # the one colour no optimizer wears: the "other" variant of a pair
 
-ensure_routed()
-st.title("Inside RMSprop")
-st.caption("What an adaptive optimizer sees, remembers and does at every step, one coordinate at a "
-           "time: the gradient, its memory of squared gradients, the learning rate that memory gives, "
-           "and the step it takes against plain gradient descent's. Pick a view below; its settings "
-           "are in the sidebar and in the page address.")
-message_slot = st.empty()
-
-current: InsideState = state.load(PAGE, decode_inside, default_inside)
-state.reset_button(PAGE, default_inside)
+current: InsideState
+current, message_slot = start_page(
+    "inside",
+    "What an adaptive optimizer sees, remembers and does at every step, one coordinate at a "
+    "time: the gradient, its memory of squared gradients, the learning rate that memory gives, "
+    "and the step it takes against plain gradient descent's. Pick a view below; its settings "
+    "are in the sidebar and in the page address."
+)
 state.seed(f"{PAGE}.view", current.view)
 view = st.segmented_control("View", list(VIEWS), key=f"{PAGE}.view", required=True, format_func=VIEWS.get,
                             label_visibility="collapsed") or "anatomy"

@@ -11,22 +11,20 @@ from ui.minibatch import state as mb
 from ui.minibatch.curvature import curvature, explanation
 from ui.minibatch.panel import learning_rates, sidebar
 from ui.minibatch.training import contour, problem, trajectory
-from ui.router import BY_SLUG, ensure_routed
+from ui.router import BY_SLUG, start_page
 from ui.setup.panel import chart_cells, function_header
 from viz import Fit, Series, epoch_loss_figure, fit_figure, parameter_contour_figure
 
 PAGE = BY_SLUG["minibatch"].prefix
 COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 
-ensure_routed()
-st.title("Mini-batch training")
-st.caption("The seed articles motivate RMSprop with learning a weight W and a bias b from mini-batches. Here "
-           "gradient descent sees all the data at every step, while SGD, RMSprop and Adam see one shuffled "
-           "mini-batch per step; the map shows the exact loss over (W, b) with their paths from (0, 0).")
-message_slot = st.empty()
-
-current: mb.MiniBatchState = state.load(PAGE, mb.decode_minibatch, mb.MiniBatchState)
-state.reset_button(PAGE, mb.MiniBatchState)
+current: mb.MiniBatchState
+current, message_slot = start_page(
+    "minibatch",
+    "The seed articles motivate RMSprop with learning a weight W and a bias b from mini-batches. Here "
+    "gradient descent sees all the data at every step, while SGD, RMSprop and Adam see one shuffled "
+    "mini-batch per step; the map shows the exact loss over (W, b) with their paths from (0, 0)."
+)
 
 with st.sidebar:
     choice = sidebar(PAGE, current)

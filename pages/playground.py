@@ -15,7 +15,6 @@ from ui.model import (
     RUN_PARAMS,
     OptConfig,
     PlaygroundState,
-    default_playground,
     effective_flavor,
     make_config,
 )
@@ -31,12 +30,12 @@ from ui.report import (
     trajectories_csv,
     why_it_left,
 )
-from ui.router import BY_SLUG, ensure_routed
+from ui.router import BY_SLUG, start_page
 from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses, schedule_editor
 from ui.setup.panel import CARD_WIDTH, cells, objective_header, objective_panel, run_panel
 from ui.state import page_key
 from ui.update_rules import update_rules_popover
-from ui.urlstate import decode_playground, encode_playground
+from ui.urlstate import encode_playground
 from ui.widgets import (
     FLAVOR_HELP,
     FLAVOR_TITLES,
@@ -52,15 +51,13 @@ PAGE = BY_SLUG["playground"].prefix
 CHART = f"{PAGE}.charts"
 COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 
-ensure_routed()
-st.title("Playground")
-st.caption("Watch gradient-based optimizers walk downhill on a 2-D function. Choose the function, "
-           "start point and optimizers in the sidebar, press **Play** or drag the **Step** slider above the "
-           "charts to move every marker at once, and click the contour map to start from another point.")
-message_slot = st.empty()
-
-current: PlaygroundState = state.load(PAGE, decode_playground, default_playground)
-state.reset_button(PAGE, default_playground)
+current: PlaygroundState
+current, message_slot = start_page(
+    "playground",
+    "Watch gradient-based optimizers walk downhill on a 2-D function. Choose the function, "
+    "start point and optimizers in the sidebar, press **Play** or drag the **Step** slider above the "
+    "charts to move every marker at once, and click the contour map to start from another point."
+)
 
 def _on_flavor() -> None:
     """A new flavor brings each library's defaults for every setting the person has not changed on purpose."""

@@ -10,7 +10,7 @@ import streamlit as st
 from ui import state
 from ui.compute import objective_for, sweep_arrays
 from ui.live_chart import chart_state, live_chart
-from ui.router import BY_SLUG, ensure_routed
+from ui.router import BY_SLUG, start_page
 from ui.setup.panel import objective_header, objective_panel
 from ui.state import page_key
 from ui.sweep.panel import (
@@ -24,7 +24,7 @@ from ui.sweep.panel import (
     tolerance_text,
     zoom_bar,
 )
-from ui.sweep.state import SweepState, decode_sweep, default_sweep, encode_sweep
+from ui.sweep.state import SweepState, encode_sweep
 from ui.sweep.zoom import box_window, check_window
 from ui.urlstate import encode_playground
 from viz.sweepmap import SweepGrid, selected_cell, sweep_figure
@@ -35,17 +35,15 @@ CHART = f"{PAGE}.heatmap"
 ZOOMS = page_key(PAGE, "zooms")  # box zooms answered so far: each resets the chart's view to the map it drew
 ZOOM_NOTE = page_key(PAGE, "zoom_note")
 
-ensure_routed()
-st.title("Sweep")
-st.caption("How does one optimizer behave across its settings? Every cell below is a full run with one "
-           "learning rate (across) and one value of a second hyperparameter (up), all computed at once, up to "
-           "512 x 512 runs. Red cells diverged. Drag a box on the map to zoom into it, or let the page zoom "
-           "toward the edge; click a cell to open it in the Playground. With y's learning rate as the second axis "
-           "(per-coordinate learning rates), the edge between training and divergence is fractal.")
-message_slot = st.empty()
-
-current: SweepState = state.load(PAGE, decode_sweep, default_sweep)
-state.reset_button(PAGE, default_sweep)
+current: SweepState
+current, message_slot = start_page(
+    "sweep",
+    "How does one optimizer behave across its settings? Every cell below is a full run with one "
+    "learning rate (across) and one value of a second hyperparameter (up), all computed at once, up to "
+    "512 x 512 runs. Red cells diverged. Drag a box on the map to zoom into it, or let the page zoom "
+    "toward the edge; click a cell to open it in the Playground. With y's learning rate as the second axis "
+    "(per-coordinate learning rates), the edge between training and divergence is fractal."
+)
 ss = st.session_state
 
 

@@ -12,10 +12,10 @@ from ui.compute import check_tuning, objective_for, tuning
 from ui.live_chart import live_chart
 from ui.model import effective_flavor
 from ui.report import board_table
-from ui.router import BY_SLUG, ensure_routed
+from ui.router import BY_SLUG, start_page
 from ui.setup.panel import function_header, objective_panel
 from ui.tune.panel import budget_panel, candidates_csv, candidates_table, leaderboard, leaderboard_display
-from ui.tune.state import TuneState, decode_tune, default_tune, encode_tune
+from ui.tune.state import TuneState, encode_tune
 from ui.urlstate import encode_compare
 from ui.widgets import optimizer_title
 from viz import palette
@@ -23,15 +23,13 @@ from viz.tuning import TuningResult, tuning_figure
 
 PAGE = BY_SLUG["tune"].prefix
 
-ensure_routed()
-st.title("Tune")
-st.caption("A fair comparison tunes every optimizer with the same budget: the same number of configurations "
-           "over its learning rate and its second hyperparameter, run from the same random starts for the same "
-           "number of steps, and scored the same way. The winners then race on the Compare page.")
-message_slot = st.empty()
-
-current: TuneState = state.load(PAGE, decode_tune, default_tune)
-state.reset_button(PAGE, default_tune)
+current: TuneState
+current, message_slot = start_page(
+    "tune",
+    "A fair comparison tunes every optimizer with the same budget: the same number of configurations "
+    "over its learning rate and its second hyperparameter, run from the same random starts for the same "
+    "number of steps, and scored the same way. The winners then race on the Compare page."
+)
 
 with st.sidebar:
     setup = objective_panel(PAGE, current.setup)

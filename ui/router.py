@@ -30,6 +30,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from . import state
 from .basins.state import decode_basins, default_basins, encode_basins
 from .inside.state import decode_inside, default_inside, encode_inside
 from .minibatch.state import MiniBatchState, decode_minibatch, encode_minibatch
@@ -56,6 +57,7 @@ class PageEntry:
         default: its default state (None for a page without a link state).
         encode: its state as a link's query parameters ``{name: [value]}``.
         decode: a link back to ``(state, one sentence per bad value)``; it never raises.
+        heading: the title over the page, when it says more than the navigation's name.
     """
 
     slug: str
@@ -66,6 +68,7 @@ class PageEntry:
     default: Callable[[], Any] | None = None
     encode: Callable[[Any], dict[str, list[str]]] | None = None
     decode: Callable[[dict[str, list[str]]], tuple[Any, list[str]]] | None = None
+    heading: str = ""
 
     @property
     def file(self) -> str:
@@ -87,7 +90,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("tune", "Tune", ":material/tune:", "tn", 1, default_tune, encode_tune, decode_tune),
     PageEntry("basins", "Basin maps", ":material/map:", "bs", 1, default_basins, encode_basins, decode_basins),
     PageEntry("minibatch", "Mini-batch", ":material/scatter_plot:", "mb", 3, MiniBatchState, encode_minibatch,
-              decode_minibatch),
+              decode_minibatch, heading="Mini-batch training"),
     PageEntry("inside", "Inside RMSprop", ":material/biotech:", "in", 3, default_inside, encode_inside,
               decode_inside),
     PageEntry("lessons", "Lessons", ":material/school:", "", 0),
@@ -102,6 +105,21 @@ def pages() -> list:
     """The navigation's pages (``st.navigation`` takes them), built from :data:`PAGES`."""
     return [st.Page(ROOT / p.file, title=p.title, icon=p.icon, url_path=p.slug, default=i == 0)
             for i, p in enumerate(PAGES)]
+
+
+def start_page(slug: str, caption: str) -> tuple[Any, Any]:
+    """A linked page's first lines, the same on every page: hand over to the router if Streamlit skipped it, the
+    page's heading and ``caption`` (what the page is for, in a sentence or three), a slot for the link's
+    messages (the page fills it once it has run, so they say what the run did), the state the link asks for,
+    and the sidebar's reset button. Returns ``(state, message slot)``."""
+    ensure_routed()
+    entry = BY_SLUG[slug]
+    st.title(entry.heading or entry.title)
+    st.caption(caption)
+    slot = st.empty()
+    current = state.load(entry.prefix, entry.decode, entry.default)
+    state.reset_button(entry.prefix, entry.default)
+    return current, slot
 
 
 def mark_routed() -> None:
