@@ -12,6 +12,7 @@ import pytest
 from figure_helpers import as_figure
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from viz_runs import BOWL, ROSEN, X0, run
 
 import optim
 import viz
@@ -31,13 +32,6 @@ def small_multiples(*args, **kwargs):
 
 
 
-BOWL = optim.get_objective("quadratic", a=1.0, b=10.0)
-ROSEN = optim.get_objective("rosenbrock")
-X0 = [1.5, 1.5]
-
-
-def run(name, objective=BOWL, x0=X0, steps=100, **hp):
-    return optim.run(optim.make_optimizer(name, **hp), objective, x0=x0, steps=steps)
 
 
 @pytest.fixture(scope="module")

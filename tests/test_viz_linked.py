@@ -12,8 +12,8 @@ import doctest
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from viz_runs import BOWL, ROSEN, run
 
-import optim
 import viz
 from ui.live_chart import payload
 from viz import linked
@@ -21,14 +21,6 @@ from viz.levels import grid_values
 from viz.linked import BREAKPOINTS, MAX_STOPS, clicked_start, linked_figure, panels, step_stops
 from viz.losses import loss_values
 from viz.series import last_finite
-
-BOWL = optim.get_objective("quadratic", a=1.0, b=10.0)
-ROSEN = optim.get_objective("rosenbrock")
-X0 = [1.5, 1.5]
-
-
-def run(name, objective=BOWL, x0=X0, steps=100, **hp):
-    return optim.run(optim.make_optimizer(name, **hp), objective, x0=x0, steps=steps)
 
 
 @pytest.fixture(scope="module")
