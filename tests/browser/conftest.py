@@ -109,8 +109,26 @@ def browser(chromium_path):
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path, headless=True, args=LAUNCH_ARGS)
-        yield b
+        yield WatchedBrowser(b)
         b.close()
+
+
+class WatchedBrowser:
+    """The browser, with every page of every new context watched for the live chart's errors
+    (:func:`helpers.watch_errors`); everything else is the Playwright browser's own."""
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+
+    def new_context(self, **options):
+        from .helpers import watch_errors  # helpers reads this module's paths: imported once both exist
+
+        context = self.browser.new_context(**options)
+        context.on("page", watch_errors)
+        return context
+
+    def __getattr__(self, name: str):
+        return getattr(self.browser, name)
 
 
 @pytest.fixture

@@ -59,8 +59,28 @@ def wait_change(page, js: str, before, timeout: float = 30.0):
     raise AssertionError("the charts did not change")
 
 
+JS_ERRORS: dict[int, list[str]] = {}
+"""The live chart's JavaScript errors, per page (``id(page)``), as :func:`watch_errors` collected them."""
+
+
+def watch_errors(page) -> None:
+    """Collect the live chart's errors on ``page``: an uncaught exception thrown from its module, or the
+    ``live chart: ...`` line it logs when drawing a figure failed. The browser fixture calls this for every
+    page of every context, and :func:`no_exception` fails on any."""
+    errors = JS_ERRORS.setdefault(id(page), [])
+
+    def on_error(e) -> None:
+        if "live_chart" in f"{e.stack or ''}{e.message}":
+            errors.append(f"{e.name}: {e.message}")
+
+    page.on("pageerror", on_error)
+    page.on("console", lambda m: m.type == "error" and m.text.startswith("live chart:") and errors.append(m.text))
+
+
 def no_exception(page) -> None:
+    """No exception box on the page, and no error from the live chart's JavaScript."""
     assert page.locator("[data-testid='stException']").count() == 0
+    assert not JS_ERRORS.get(id(page)), JS_ERRORS[id(page)]
 
 
 def shot(page, name: str) -> None:

@@ -13,6 +13,7 @@ from .conftest import ARTIFACTS, ROOT, free_port, start_streamlit, stop, wait_he
 from .helpers import (
     EACH_MARKER_JS,
     IDLE,
+    JS_ERRORS,
     MARKERS_JS,
     PATHS_JS,
     no_exception,
@@ -56,6 +57,18 @@ def test_playground_opens_with_the_three_linked_views_and_the_step_control(page,
     assert page.get_by_text("Where each optimizer ended").is_visible()
     assert query(page)["opt"] == ["gd", "rmsprop"]
     shot(page, "browser_playground")
+
+
+def test_a_live_chart_error_fails_the_page_check(page, app_url):
+    """Every page is watched for the live chart's errors: one logged makes ``no_exception`` fail (what lets the
+    other tests catch a chart that failed to draw)."""
+    open_app(page, app_url, 1)
+    no_exception(page)
+    page.evaluate("() => console.error('live chart:', 'a figure it could not draw')")
+    wait_for(lambda: bool(JS_ERRORS.get(id(page))), "the error collected")
+    with pytest.raises(AssertionError, match="could not draw"):
+        no_exception(page)
+    JS_ERRORS[id(page)].clear()
 
 
 def test_compare_opens_with_small_multiples_and_leaderboard(page, app_url):
