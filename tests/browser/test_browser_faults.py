@@ -67,6 +67,9 @@ def test_server_restart_mid_session_reconnects_and_keeps_the_view(browser):
     try:
         wait_healthy(url, proc)
         open_app(page, url + LINK, 1)
+        # a new server's first page hands over to the router once (ui.router.ensure_routed): the widgets settle after
+        wait_for(lambda: page.locator(".st-key-pg-x0 input").input_value() == "-2", "the link's start in its box")
+        settle(page)
         before = view(page)  # not the default view (a quadratic bowl from (1.5, 1.5), gradient descent and RMSprop)
         assert before["x0"] == "-2" and "0.05" in before["adam lr"] and before["query"]["objective"] == ["himmelblau"]
 

@@ -34,7 +34,7 @@ def test_formula_box_good_bad_and_example(page, app_url):
     sidebar = page.get_by_test_id("stSidebar")
     assert sidebar.locator(".katex").count() >= 1, "the gradient is typeset"
     assert "∂f" in sidebar.inner_text() or "∂" in sidebar.inner_text()
-    assert page.locator(".st-key-pg-formula input").input_value() == ROSENBROCK
+    wait_for(lambda: page.locator(".st-key-pg-formula input").input_value() == ROSENBROCK, "the formula in its box")
     shot(page, "browser_formula_rosenbrock")
 
     type_formula(page, "x^2 + 10*z")

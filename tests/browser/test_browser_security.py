@@ -98,5 +98,6 @@ def test_an_upload_over_the_limit_is_refused_and_the_page_keeps_working(page, ap
     time.sleep(0.5)
     page.wait_for_selector(IDLE, timeout=60_000)
     no_exception(page)
-    assert page.locator(".js-plotly-plot").count() == 3  # still training, on the generated data
+    # still training, on the generated data (charts mount a moment after the script is idle)
+    wait_for(lambda: page.locator(".js-plotly-plot").count() == 3, "the three charts of the generated data")
     shot(page, "browser_security_big_upload")
