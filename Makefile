@@ -23,7 +23,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/hadolint Dockerfile
 
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 bench: $(VENV)/.runtime
 	PYTHONPATH=. $(PY) benchmarks/bench_core.py
