@@ -34,9 +34,8 @@ import argparse
 import json
 from pathlib import Path
 
-import golden_libraries  # noqa: F401  (sets KERAS_BACKEND and JAX_PLATFORMS before keras or jax is imported)
 import numpy as np
-from golden_libraries import setup
+from golden_libraries import setup  # sets KERAS_BACKEND, JAX_PLATFORMS (keras, jax load later)
 from golden_native import call, keras_native, optax_native, torch_native
 from golden_network_cases import KERAS_CASES, NETWORKS, OPTAX_CASES, TOLERANCE, TORCH_CASES, Case
 

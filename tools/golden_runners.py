@@ -13,10 +13,9 @@ and its function evaluations per step are recorded as ``evals``), and Muon's poi
 
 from __future__ import annotations
 
-import golden_libraries  # noqa: F401  (sets KERAS_BACKEND and JAX_PLATFORMS before keras or jax is imported)
 import numpy as np
 from golden_cases import OBJECTIVES, Case
-from golden_libraries import torch_kernels
+from golden_libraries import torch_kernels  # sets KERAS_BACKEND, JAX_PLATFORMS (keras, jax load later)
 from golden_native import call, keras_native, optax_native, torch_native
 
 from optim import get_objective

@@ -36,10 +36,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import golden_libraries  # noqa: F401  (sets KERAS_BACKEND and JAX_PLATFORMS before keras or jax is imported)
 import numpy as np
 from golden_cases import OBJECTIVES
-from golden_libraries import setup
+from golden_libraries import setup  # sets KERAS_BACKEND, JAX_PLATFORMS (keras, jax load later)
 from golden_native import call, keras_native, optax_native, torch_native
 from golden_record import record
 from golden_runners import STEPS
