@@ -19,8 +19,8 @@ only; the work is in modules of one idea each:
     golden_libraries.py  float64 set-up and pinned versions of torch, Keras, optax
     golden_runners.py    one case through the real library: its path, 200 steps
     golden_record.py     the checks every path passes, and the JSON written
-    golden_network.py    the network fixtures (cases, runners, checks)
-    golden_schedules.py  the learning-rate schedule fixtures (its own command)
+    golden_network.py    the network fixtures: runners, checks (cases in golden_network_cases.py)
+    golden_schedules.py  the learning-rate schedule fixtures (cases in golden_schedule_cases.py)
 
 Every trajectory isolates optimizer semantics: the gradient handed to the
 library at every step is exactly ``optim.get_objective(name, **params).grad(x)``
