@@ -26,24 +26,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from browser_timing import PAINTED, ROOT, chromium, launch, open_page, serve
+
 PLAYGROUND = ("/?opt=gd&opt=rmsprop&opt=adam&opt=sgd&steps=500&gd.lr=0.05&rmsprop.lr=0.05"
               "&adam.lr=0.1&sgd.lr=0.01&sgd.momentum=0.9")
 COMPARE = ("/compare?objective=rosenbrock&x0=-1.5&y0=2&steps=500&c1=gd&c1.lr=0.001&c2=sgd&c2.lr=0.001"
            "&c2.momentum=0.9&c3=rmsprop&c3.lr=0.01&c4=adam&c4.lr=0.05&c5=adagrad&c5.lr=0.5&c6=nadam&c6.lr=0.05")
 SWEEP = "/sweep"
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # What each chart shows, by trace role: a change of this string means new data reached the chart.
 SIGNATURE = """(metas) => JSON.stringify(Array.from(document.querySelectorAll('.js-plotly-plot')).map(g =>
     (g.data || []).filter(t => metas.includes(t.meta)).map(t => [t.x, t.y, t.z])))"""
@@ -61,33 +53,7 @@ BARE_CHANGED = """(before) => {
 }"""
 BARE_MARKERS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify(
     (g.data || []).filter(t => t.meta === 'step-marker').map(t => [t.x, t.y])))"""
-PAINTED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 OUTCOMES = ["Best loss", "Steps to tolerance", "Diverged", "Final loss"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(script: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port",
-         str(port), "--browser.gatherUsageStats", "false", "--server.runOnSave", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.25)
-    proc.kill()
-    raise SystemExit(f"{script} did not start")
 
 
 class Probe:
@@ -96,17 +62,15 @@ class Probe:
     def __init__(self, context, url: str, charts: int):
         self.page = context.new_page()
         self.received = 0
-        self.page.on("websocket", lambda ws: ws.on("framereceived", self._count))
-        self.page.goto(url)
-        self.page.wait_for_selector(IDLE, timeout=120_000)
-        self.page.wait_for_function(
-            f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}", timeout=120_000)
-        time.sleep(1.0)
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self.count))
+        open_page(self.page, url, charts)
 
-    def _count(self, payload) -> None:
+    def count(self, payload) -> None:
+        """Add a received websocket frame's bytes."""
         self.received += len(payload.encode() if isinstance(payload, str) else payload)
 
-    def _finish(self, t0: float) -> tuple[float, int]:
+    def finish(self, t0: float) -> tuple[float, int]:
+        """Seconds since ``t0`` once the page has painted, and the bytes received."""
         self.page.evaluate(PAINTED)
         elapsed = time.perf_counter() - t0
         time.sleep(0.25)  # let trailing frames (script-finished messages) arrive before counting
@@ -121,7 +85,7 @@ class Probe:
         t0 = time.perf_counter()
         action(self.page)
         self.page.wait_for_function(CHANGED, arg=[metas, before], polling="raf", timeout=60_000)
-        return self._finish(t0)
+        return self.finish(t0)
 
     def bare(self) -> tuple[float, int]:
         """An arrow key on the bare page's slider, until both charts show the new step."""
@@ -132,7 +96,7 @@ class Probe:
         t0 = time.perf_counter()
         self.page.keyboard.press("ArrowLeft")
         self.page.wait_for_function(BARE_CHANGED, arg=before, polling="raf", timeout=60_000)
-        return self._finish(t0)
+        return self.finish(t0)
 
 
 def press(key: str, which: str):
@@ -152,16 +116,13 @@ def choose_outcome(i: int):
 def browser_moves(moves: int) -> dict[str, list[tuple[float, int]]]:
     from playwright.sync_api import sync_playwright
 
-    chromium = shutil.which("chromium")
-    if not chromium:
-        raise SystemExit("no chromium on PATH (apt-get install chromium)")
+    executable = chromium()
     servers = [serve("app.py"), serve("benchmarks/bare_page.py")]
     app, bare_url = servers[0][1], servers[1][1]
     results: dict[str, list[tuple[float, int]]] = {k: [] for k in ("bare", "lr", "param", "compare", "sweep")}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
-            ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+            browser, ctx = launch(p, executable)
             bare = Probe(ctx, bare_url, 2)
             probes = {
                 "lr": (Probe(ctx, app + PLAYGROUND, 1), lambda i: press("pg-opt-gd-lr", "ArrowLeft"), ["path"]),

@@ -33,25 +33,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from browser_timing import CELL_XY, PAINTED, ROOT, chromium, launch, open_page, serve
+
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
 import optim  # noqa: E402
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 MARK = "() => { window.__before = Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g.data); }"
 REDRAWN = """() => {
     const app = document.querySelector("[data-testid='stApp']");
@@ -97,38 +90,10 @@ ZOOM_MAPS = {"rosenbrock": (1e-4, 1.0), "tiny_network": (1e-2, 10.0)}
 """The maps the zoom is timed on: gradient descent, lr x lr_y over these ranges, 512 x 512 x 100."""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.runOnSave", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.25)
-    proc.kill()
-    raise SystemExit("the app did not start")
-
-
 def page_times(context, url: str, steps_key: str, first_steps: int, repeats: int) -> list[float]:
     """Seconds from Enter in the steps box to the redrawn chart, for ``repeats`` new step counts."""
     page = context.new_page()
-    page.goto(url)
-    page.wait_for_selector(IDLE, timeout=120_000)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=120_000)
-    time.sleep(1.0)
+    open_page(page, url, 1)
     box = page.locator(f".st-key-{steps_key} input")
     times = []
     for i in range(repeats + 1):  # the first is a warm-up
@@ -137,7 +102,7 @@ def page_times(context, url: str, steps_key: str, first_steps: int, repeats: int
         t0 = time.perf_counter()
         box.press("Enter")
         page.wait_for_function(REDRAWN, polling="raf", timeout=120_000)
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.evaluate(PAINTED)
         if i:
             times.append(time.perf_counter() - t0)
         time.sleep(0.3)
@@ -146,11 +111,6 @@ def page_times(context, url: str, steps_key: str, first_steps: int, repeats: int
 
 
 MAP_CELLS = "() => { const g = document.querySelector('.js-plotly-plot'); return g && g.data ? g.data[0].x[0] : null; }"
-CELL_XY = """([col, row]) => {
-    const gd = document.querySelector('.js-plotly-plot');
-    const L = gd._fullLayout, r = gd.getBoundingClientRect();
-    return [r.left + L.xaxis._offset + L.xaxis.c2p(col), r.top + L.yaxis._offset + L.yaxis.c2p(row)];
-}"""
 ZOOM_REDRAWN = """(before) => {
     const app = document.querySelector("[data-testid='stApp']");
     const g = document.querySelector('.js-plotly-plot');
@@ -175,10 +135,7 @@ def zoom_times(context, url: str, repeats: int, centre: tuple[int, int]) -> dict
     received = [0]
     page.on("websocket", lambda ws: ws.on("framereceived", lambda p: received.__setitem__(
         0, received[0] + len(p.encode() if isinstance(p, str) else p))))
-    page.goto(url)
-    page.wait_for_selector(IDLE, timeout=120_000)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=120_000)
-    time.sleep(1.0)
+    open_page(page, url, 1)
     out: dict[str, list] = {"box": [], "toward": [], "bytes": [], "windows": []}
 
     def timed(action) -> tuple[float, int]:
@@ -187,7 +144,7 @@ def zoom_times(context, url: str, repeats: int, centre: tuple[int, int]) -> dict
         t0 = time.perf_counter()
         action()
         page.wait_for_function(ZOOM_REDRAWN, arg=before, polling="raf", timeout=120_000)
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.evaluate(PAINTED)
         elapsed = time.perf_counter() - t0
         time.sleep(0.3)
         return elapsed, received[0]
@@ -243,16 +200,13 @@ def main() -> None:
     if args.core:
         return
 
-    chromium = shutil.which("chromium")
-    if not chromium:
-        raise SystemExit("no chromium on PATH (apt-get install chromium): page times skipped")
+    executable = chromium(": page times skipped")
     from playwright.sync_api import sync_playwright
 
     proc, url = serve()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
-            ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+            browser, ctx = launch(p, executable)
             sweep = page_times(ctx, f"{url}/sweep", "sw-steps", 500, args.repeats)
             # The steps view: its colour scale ends at the step count, so every new count redraws the chart
             # (on the basin view a figure identical to the last one is not sent again).

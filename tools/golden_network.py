@@ -19,6 +19,9 @@ nudge of the initial parameters grows along the library's run; cases above
 MAX_GAIN would amplify round-off (1e-16) too near the tolerance to be a reliable
 test and are refused.
 
+The networks and cases are in ``tools/golden_network_cases.py``; the native calls come from
+``golden_native.py``, the float64 set-up and pinned versions from ``golden_libraries.py``.
+
 Run from the repository root with the fixture virtualenv (see make_golden.py):
 
     PYTHONPATH=. /work/golden-venv/bin/python tools/make_golden.py torch-network keras-network optax-network
@@ -29,124 +32,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
-os.environ["KERAS_BACKEND"] = "torch"
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
-
 import numpy as np
+from golden_libraries import setup  # sets KERAS_BACKEND, JAX_PLATFORMS (keras, jax load later)
+from golden_native import call, keras_native, optax_native, torch_native
+from golden_network_cases import KERAS_CASES, NETWORKS, OPTAX_CASES, TOLERANCE, TORCH_CASES, Case
 
 import optim
 from optim import updates
 
 STEPS = 100
-TOLERANCE = 1e-9
 MAX_GAIN = 1e5
 OUT_DIR = Path("tests/golden/network")
 DIGITS = 13
-
-NETWORKS = {
-    "tanh-2-16-16-1": dict(sizes=(2, 16, 16, 1), activation="tanh", checkpoints=(1, 100), init_seed=0,
-                           dataset=dict(name="moons", n=160, noise=0.2, seed=0), batch_size=32, shuffle_seed=0),
-    "relu-2-8-3": dict(sizes=(2, 8, 3), activation="relu", checkpoints=(1, 2, 10, 50, 100), init_seed=1,
-                       dataset=dict(name="gaussians", n=160, noise=0.3, seed=1, classes=3), batch_size=32,
-                       shuffle_seed=1),
-}
-SMALL, BIG = "relu-2-8-3", "tanh-2-16-16-1"
-
-
-@dataclass(frozen=True)
-class Case:
-    optimizer: str
-    label: str
-    networks: tuple[str, ...]
-    hp: dict = field(default_factory=dict)
-    note: str = ""
-    tolerance: float = TOLERANCE
-
-
-def N(optimizer, label, networks=(BIG, SMALL), note="", tolerance=TOLERANCE, **hp):
-    return Case(optimizer, label, networks, hp, note, tolerance)
-
-
-FLOAT32 = 1e-7
-"""The tolerance for a library that works partly in float32 (float32's epsilon is 1.2e-7)."""
-
-
-TORCH_CASES = [
-    N("gd", "lr", lr=0.1),
-    N("sgd", "momentum+dampening", lr=0.05, momentum=0.9, dampening=0.1),
-    N("sgd", "nesterov+weight_decay", lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3),
-    N("adagrad", "lr_decay+weight_decay", lr=0.05, lr_decay=0.01, weight_decay=1e-3),
-    N("rmsprop", "centered+momentum", lr=0.003, centered=True, momentum=0.5),
-    N("adadelta", "weight_decay", lr=1.0, weight_decay=1e-3),
-    N("adam", "lr", lr=0.01),
-    N("adam", "amsgrad+weight_decay", lr=0.01, amsgrad=True, weight_decay=1e-3),
-    N("adamw", "lr", lr=0.01),
-    N("nadam", "decoupled_weight_decay", lr=0.01, weight_decay=0.01, decoupled_weight_decay=True),
-    N("adamax", "lr", lr=0.02),
-    N("radam", "lr", lr=0.01),
-    N("asgd", "lambd+t0", lr=0.02, lambd=1e-3, t0=20.0),
-    N("rprop", "lr", lr=0.01),
-    N("lbfgs", "history_size", lr=0.1, history_size=5,
-      note="no strong-Wolfe case: on these networks its branch decisions flip under round-off (a 1e-12 nudge "
-           "of the start moves step 100 by 1e-3 to 1), so no library run can pin it; the 2-D fixtures do"),
-    N("adafactor", "lr", lr=0.01),
-    N("muon", "lr", (SMALL,), lr=0.02,
-      note="Muon on the weights as torch holds them (fan_out, fan_in), AdamW(lr=3e-4, weight_decay=0.01) on "
-           "the biases, as torch's Muon example; not on the 2-16-16-1 network, where torch's bfloat16 matmul "
-           "sums the 16 x 16 Newton-Schulz products in another order and one bfloat16 rounding differs at step 7"),
-]
-
-KERAS_CASES = [
-    N("gd", "lr", (SMALL,), lr=0.1),
-    N("sgd", "nesterov+weight_decay", (SMALL,), lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3),
-    N("adagrad", "lr", (SMALL,), lr=0.05),
-    N("rmsprop", "centered+momentum", (SMALL,), lr=0.003, centered=True, momentum=0.5),
-    N("adadelta", "lr", (SMALL,), lr=1.0),
-    N("adam", "lr", lr=0.01),
-    N("adam", "amsgrad", (SMALL,), lr=0.01, amsgrad=True),
-    N("adamw", "lr", (SMALL,), lr=0.01),
-    N("nadam", "lr", (SMALL,), lr=0.01),
-    N("adamax", "lr", (SMALL,), lr=0.02),
-    N("adafactor", "lr", (SMALL,), lr=0.01, tolerance=FLOAT32,
-      note="Keras's Adafactor takes its factored statistics' min, max and mean in float32 on the torch backend; "
-           "summed over a network's matrices, their rounding differs from the core's now and then (2-D points "
-           "have two entries and match to round-off), so the check is to float32 precision"),
-    N("lion", "lr", (SMALL,), lr=1e-3),
-    N("lamb", "lr", (SMALL,), lr=0.01),
-    N("muon", "lr", lr=0.02, tolerance=FLOAT32,
-      note="Keras's Muon (its own AdamW on the biases) takes the matrix norm in float32 on the torch backend; "
-           "over a network's matrices the sums round differently now and then, so the check is to float32 "
-           "precision"),
-    N("schedule_free_adamw", "lr", (SMALL,), lr=0.01),
-]
-
-OPTAX_CASES = [
-    N("gd", "lr", (SMALL,), lr=0.1),
-    N("sgd", "nesterov", (SMALL,), lr=0.05, momentum=0.9, nesterov=True),
-    N("ewma_momentum", "momentum", (SMALL,), lr=0.1, momentum=0.9),
-    N("adagrad", "lr", (SMALL,), lr=0.05),
-    N("rmsprop", "centered+momentum", (SMALL,), lr=0.003, centered=True, momentum=0.5),
-    N("adadelta", "lr", (SMALL,), lr=1.0),
-    N("adam", "lr", lr=0.01),
-    N("adamw", "lr", (SMALL,), lr=0.01),
-    N("nadam", "lr", (SMALL,), lr=0.01),
-    N("adamax", "lr", (SMALL,), lr=0.02),
-    N("radam", "lr", (SMALL,), lr=0.01),
-    N("adafactor", "lr", (SMALL,), lr=0.01),
-    N("lion", "lr", (SMALL,), lr=1e-3),
-    N("yogi", "lr", (SMALL,), lr=0.01),
-    N("adabelief", "lr", (SMALL,), lr=0.01),
-    N("rprop", "lr", (SMALL,), lr=0.01),
-    N("lamb", "lr", (SMALL,), lr=0.01),
-    N("muon", "lr", lr=0.02),
-    N("schedule_free_adamw", "lr", (SMALL,), lr=0.01),
-]
-
 
 # --------------------------------------------------------------------------
 # The shared problem: data, initial parameters, batch order
@@ -201,21 +100,18 @@ def torch_flat(parts) -> np.ndarray:
     return flat(p.detach().numpy().T if p.ndim == 2 else p.detach().numpy() for p in parts)
 
 
-def torch_native(mg, go, optimizer: str, hp: dict):
-    return (mg if optimizer in mg.TORCH_CLASS else go).torch_native(optimizer, hp)
-
-
-def run_torch(mg, go, case: Case, prob: dict, theta0: np.ndarray):
+def run_torch(case: Case, prob: dict, theta0: np.ndarray):
+    """torch.optim on torch.autograd's gradients; Muon on the weights only, AdamW on the biases."""
     import torch
 
     net = prob["net"]
-    cls, kw = torch_native(mg, go, case.optimizer, case.hp)
+    cls, kw = torch_native(case.optimizer, case.hp)
     parts = torch_tensors(net, theta0)
-    native = f"torch.optim.{cls}(" + ", ".join(f"{k}={v!r}" for k, v in kw.items()) + ")"
+    native = call(f"torch.optim.{cls}", kw)
     if cls == "Muon":  # matrices only; torch's example gives the rest to AdamW
         opts = [torch.optim.Muon(parts[0::2], **kw), torch.optim.AdamW(parts[1::2], **updates.MUON_BIASES)]
-        native = native.replace("(", "(weights, ", 1) + " and torch.optim.AdamW(biases, " + ", ".join(
-            f"{k}={v!r}" for k, v in updates.MUON_BIASES.items()) + ")"
+        adamw = call("torch.optim.AdamW", updates.MUON_BIASES)
+        native = native.replace("(", "(weights, ", 1) + " and " + adamw.replace("(", "(biases, ", 1)
     else:
         opts = [getattr(torch.optim, cls)(parts, **kw)]
     out = [torch_flat(parts)]
@@ -237,23 +133,12 @@ def run_torch(mg, go, case: Case, prob: dict, theta0: np.ndarray):
     return np.array(out), native
 
 
-KERAS_NEW = {"lion": "Lion", "adafactor": "Adafactor", "lamb": "Lamb", "schedule_free_adamw": "ScheduleFreeAdamW",
-             "muon": "Muon"}
-
-
-def keras_native(mg, optimizer: str, hp: dict):
-    """(class name, keyword arguments) for keras.optimizers, the older optimizers by make_golden's table."""
-    if optimizer in mg.KERAS_CLASS:
-        return mg.keras_native(optimizer, hp)
-    rename = {"lr": "learning_rate", "beta1": "beta_1", "beta2": "beta_2", "eps": "epsilon"}
-    return KERAS_NEW[optimizer], {rename.get(k, k): v for k, v in hp.items()}
-
-
-def run_keras(mg, go, case: Case, prob: dict, theta0: np.ndarray):
+def run_keras(case: Case, prob: dict, theta0: np.ndarray):
+    """keras.optimizers on torch.autograd's gradients (Dense kernels held as (fan_in, fan_out))."""
     import keras
 
     net = prob["net"]
-    cls, kw = keras_native(mg, case.optimizer, case.hp)
+    cls, kw = keras_native(case.optimizer, case.hp)
     variables = [keras.Variable(t, dtype="float64") for t in tensors(net, theta0)]  # Dense kernels are (in, out)
     opt = getattr(keras.optimizers, cls)(**kw)
     out = [flat(keras.ops.convert_to_numpy(v) for v in variables)]
@@ -267,17 +152,17 @@ def run_keras(mg, go, case: Case, prob: dict, theta0: np.ndarray):
     for var in opt.variables:
         if "float" in str(var.dtype):
             assert str(var.dtype) == "float64", (case, var.path, var.dtype)
-    return np.array(out), f"keras.optimizers.{cls}(" + ", ".join(f"{k}={v!r}" for k, v in kw.items()) + ")"
+    return np.array(out), call(f"keras.optimizers.{cls}", kw)
 
 
-def run_optax(mg, go, case: Case, prob: dict, theta0: np.ndarray):
+def run_optax(case: Case, prob: dict, theta0: np.ndarray):
+    """An optax transformation on jax.grad's gradients."""
     import jax
     import jax.numpy as jnp
     import optax
 
     net = prob["net"]
-    older = {c.optimizer for c in mg.OPTAX_CASES}
-    tx, native = (mg if case.optimizer in older else go).optax_native(case.optimizer, case.hp)
+    tx, native = optax_native(case.optimizer, case.hp)
     act = {"tanh": jnp.tanh, "relu": jax.nn.relu, "sigmoid": jax.nn.sigmoid}[net.activation]
 
     def loss(params, X, y):
@@ -324,17 +209,10 @@ def rounded(values) -> list:
     return [float(f"{v:.{DIGITS}g}") for v in np.asarray(values).ravel()]
 
 
-def generate(library: str, mg) -> None:
-    """Write ``tests/golden/network/<library>.json``; ``mg`` is make_golden (its setup and native names).
-
-    The optimizers of issue 14 take their native names from ``golden_optimizers``.
-    """
-    import golden_optimizers as go
-
-    setup = {"torch": mg.setup_torch, "keras": mg.setup_keras, "optax": mg.setup_optax}[library]
-    version = setup()
-    if version != mg.VERSIONS[library] and not mg.ARGS.any_version:
-        raise SystemExit(f"{library} {version} installed, fixtures are for {mg.VERSIONS[library]}")
+def generate(library: str, any_version: bool = False) -> None:
+    """Write ``tests/golden/network/<library>.json``, refusing library versions but the pinned ones unless
+    ``any_version``."""
+    version = setup(library, any_version)
     cases, runner = LIBRARIES[library]
     problems = {name: problem(name) for name in NETWORKS}
     rng = np.random.default_rng(0)
@@ -342,10 +220,10 @@ def generate(library: str, mg) -> None:
     for case in cases:
         for name in case.networks:
             prob, cid = problems[name], f"{library}/{case.optimizer}/{case.label}/{name}"
-            params, native = runner(mg, go, case, prob, prob["init"])
+            params, native = runner(case, prob, prob["init"])
             assert params.shape == (STEPS + 1, prob["net"].n_params), params.shape
             nudge = 1e-12 * rng.choice((-1.0, 1.0), prob["net"].n_params)
-            gain = float(np.abs(runner(mg, go, case, prob, prob["init"] + nudge)[0] - params).max() / 1e-12)
+            gain = float(np.abs(runner(case, prob, prob["init"] + nudge)[0] - params).max() / 1e-12)
             err = core_error(library, case, prob, params)
             if not np.isfinite(params).all() or not gain <= MAX_GAIN or not err <= case.tolerance:
                 failures.append(f"{cid}: finite {np.isfinite(params).all()}, gain {gain:.3g}, core error {err:.3g}")
@@ -374,15 +252,13 @@ def generate(library: str, mg) -> None:
 
 
 def main(argv=None) -> None:
-    sys.path.insert(0, str(Path(__file__).parent))
-    import make_golden as mg
-
+    """Regenerate the network fixtures of the libraries named on the command line (all by default)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("libraries", nargs="*", metavar="LIBRARY", help=f"{', '.join(LIBRARIES)} (default: all)")
     ap.add_argument("--any-version", action="store_true", help="allow library versions other than the pinned ones")
-    mg.ARGS = ap.parse_args(argv)
-    for library in mg.ARGS.libraries or list(LIBRARIES):
-        generate(library, mg)
+    args = ap.parse_args(argv)
+    for library in args.libraries or list(LIBRARIES):
+        generate(library, args.any_version)
 
 
 if __name__ == "__main__":

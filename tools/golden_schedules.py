@@ -34,25 +34,25 @@ Run from the repository root, with the fixture virtualenv of make_golden.py:
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-import make_golden as mg  # sets KERAS_BACKEND and JAX_PLATFORMS before keras or jax is imported
 import numpy as np
-from golden_schedule_cases import KERAS_CASES, OPTAX_CASES, TORCH_CASES, Case
+from golden_cases import OBJECTIVES
+from golden_libraries import setup  # sets KERAS_BACKEND, JAX_PLATFORMS (keras, jax load later)
+from golden_native import call, keras_native, optax_native, torch_native
+from golden_record import record
+from golden_runners import STEPS
+from golden_schedule_cases import Case, cases
 
 import optim
 
 OUT_DIR = Path("tests/golden/schedules")
+LIBRARIES = ("torch", "keras", "optax")
 
 
 # --------------------------------------------------------------------------
 # Canonical schedule -> native schedule
 # --------------------------------------------------------------------------
-
-def call(prefix: str, kwargs: dict) -> str:
-    return f"{prefix}(" + ", ".join(f"{k}={v!r}" for k, v in kwargs.items()) + ")"
-
 
 def resolved(case: Case, flavor: str) -> dict:
     """Every schedule parameter of ``flavor``: the case's, and the core's defaults for the rest."""
@@ -84,39 +84,87 @@ def torch_scheduler(case: Case, opt):
     return getattr(ls, cls)(opt, **kw), call(cls, kw)
 
 
+def optax_one_cycle(p: dict, lr: float) -> tuple[str, dict]:
+    """optax's one-cycle schedule for the core's parameters: cosine, or linear in two phases."""
+    kw = {"transition_steps": p["total_steps"], "peak_value": p["max_lr"], "pct_start": p["pct_start"]}
+    if p["anneal_strategy"] == "cos":
+        fn = "cosine_onecycle_schedule"
+    else:
+        fn, kw["pct_final"] = "linear_onecycle_schedule", 2 * p["pct_start"]
+    kw.update(div_factor=p["div_factor"], final_div_factor=p["final_div_factor"])
+    return fn, kw
+
+
+SCHEDULE_CALLS = {
+    "step": {
+        "keras": lambda p, lr: ("ExponentialDecay", {"initial_learning_rate": lr, "decay_steps": p["step_size"],
+                                                     "decay_rate": p["gamma"], "staircase": True}),
+        "optax": lambda p, lr: ("exponential_decay", {"init_value": lr, "transition_steps": p["step_size"],
+                                                      "decay_rate": p["gamma"], "staircase": True}),
+    },
+    "exponential": {
+        "keras": lambda p, lr: ("ExponentialDecay", {"initial_learning_rate": lr, "decay_steps": 1,
+                                                     "decay_rate": p["gamma"], "staircase": False}),
+        "optax": lambda p, lr: ("exponential_decay", {"init_value": lr, "transition_steps": 1,
+                                                      "decay_rate": p["gamma"], "staircase": False}),
+    },
+    "cosine": {
+        "keras": lambda p, lr: ("CosineDecay", {"initial_learning_rate": lr, "decay_steps": p["t_max"],
+                                                "alpha": p["eta_min"] / lr}),
+        "optax": lambda p, lr: ("cosine_decay_schedule", {"init_value": lr, "decay_steps": p["t_max"],
+                                                          "alpha": p["eta_min"] / lr}),
+    },
+    "cosine_restarts": {
+        "keras": lambda p, lr: ("CosineDecayRestarts", {"initial_learning_rate": lr, "first_decay_steps": p["t_0"],
+                                                        "t_mul": float(p["t_mult"]), "m_mul": 1.0,
+                                                        "alpha": p["eta_min"] / lr}),
+        # optax: sgdr_schedule, in optax_schedule
+    },
+    "linear": {
+        "keras": lambda p, lr: ("PolynomialDecay", {"initial_learning_rate": lr * p["start_factor"],
+                                                    "decay_steps": p["total_iters"],
+                                                    "end_learning_rate": lr * p["end_factor"], "power": 1.0}),
+        "optax": lambda p, lr: ("linear_schedule", {"init_value": lr * p["start_factor"],
+                                                    "end_value": lr * p["end_factor"],
+                                                    "transition_steps": p["total_iters"]}),
+    },
+    "polynomial": {
+        "keras": lambda p, lr: ("PolynomialDecay", {"initial_learning_rate": lr, "decay_steps": p["total_iters"],
+                                                    "end_learning_rate": 0.0, "power": p["power"]}),
+        "optax": lambda p, lr: ("polynomial_schedule", {"init_value": lr, "end_value": 0.0, "power": p["power"],
+                                                        "transition_steps": p["total_iters"]}),
+    },
+    "warmup_cosine": {
+        "keras": lambda p, lr: ("CosineDecay", {"initial_learning_rate": 0.0, "decay_steps": p["t_max"],
+                                                "alpha": p["eta_min"] / lr, "warmup_target": lr,
+                                                "warmup_steps": p["warmup_steps"]}),
+        "optax": lambda p, lr: ("warmup_cosine_decay_schedule", {"init_value": 0.0, "peak_value": lr,
+                                                                 "warmup_steps": p["warmup_steps"],
+                                                                 "decay_steps": p["warmup_steps"] + p["t_max"],
+                                                                 "end_value": p["eta_min"]}),
+    },
+    "one_cycle": {"optax": optax_one_cycle},  # Keras has none
+}
+"""Schedule -> library -> ``(p, lr) -> (function name, keyword arguments)``: the schedule function of Keras
+(``keras.optimizers.schedules``) or optax that follows the core's schedule with parameters ``p`` (the
+case's, the core's defaults filled in) from learning rate ``lr``, side by side. The schedules that are
+not a learning-rate function (constant, reduce-on-plateau, optax's restarts) are in ``keras_schedule``
+and ``optax_schedule``."""
+
+
 def keras_schedule(case: Case, lr: float):
     """(learning_rate argument, callback or None, native text) for Keras."""
     import keras
 
-    sch = keras.optimizers.schedules
     p = resolved(case, "keras")
-    name = case.schedule
-    if name == "constant":
+    if case.schedule == "constant":
         return lr, None, repr(lr)
-    if name == "reduce_on_plateau":
+    if case.schedule == "reduce_on_plateau":
         kw = {"monitor": "loss", "factor": p["factor"], "patience": p["patience"], "min_delta": p["threshold"],
               "cooldown": p["cooldown"], "min_lr": p["min_lr"]}
         return lr, keras.callbacks.ReduceLROnPlateau(**kw), call("keras.callbacks.ReduceLROnPlateau", kw)
-    if name in ("step", "exponential"):
-        cls, kw = "ExponentialDecay", {"initial_learning_rate": lr, "decay_steps": p.get("step_size", 1),
-                                       "decay_rate": p["gamma"], "staircase": name == "step"}
-    elif name == "cosine":
-        cls, kw = "CosineDecay", {"initial_learning_rate": lr, "decay_steps": p["t_max"], "alpha": p["eta_min"] / lr}
-    elif name == "cosine_restarts":
-        cls, kw = "CosineDecayRestarts", {"initial_learning_rate": lr, "first_decay_steps": p["t_0"],
-                                          "t_mul": float(p["t_mult"]), "m_mul": 1.0, "alpha": p["eta_min"] / lr}
-    elif name == "linear":
-        cls, kw = "PolynomialDecay", {"initial_learning_rate": lr * p["start_factor"],
-                                      "decay_steps": p["total_iters"], "end_learning_rate": lr * p["end_factor"],
-                                      "power": 1.0}
-    elif name == "polynomial":
-        cls, kw = "PolynomialDecay", {"initial_learning_rate": lr, "decay_steps": p["total_iters"],
-                                      "end_learning_rate": 0.0, "power": p["power"]}
-    else:  # warmup_cosine
-        cls, kw = "CosineDecay", {"initial_learning_rate": 0.0, "decay_steps": p["t_max"],
-                                  "alpha": p["eta_min"] / lr, "warmup_target": lr,
-                                  "warmup_steps": p["warmup_steps"]}
-    return getattr(sch, cls)(**kw), None, call(f"keras.optimizers.schedules.{cls}", kw)
+    cls, kw = SCHEDULE_CALLS[case.schedule]["keras"](p, lr)
+    return getattr(keras.optimizers.schedules, cls)(**kw), None, call(f"keras.optimizers.schedules.{cls}", kw)
 
 
 def optax_schedule(case: Case, lr: float):
@@ -124,44 +172,21 @@ def optax_schedule(case: Case, lr: float):
     import optax
 
     p = resolved(case, "optax")
-    name = case.schedule
-    if name == "constant":
+    if case.schedule == "constant":
         return optax.constant_schedule(lr), None, f"optax.constant_schedule({lr!r})"
-    if name == "reduce_on_plateau":
+    if case.schedule == "reduce_on_plateau":
         rel = p["threshold_mode"] == "rel"
         kw = {"factor": p["factor"], "patience": p["patience"], "rtol": p["threshold"] if rel else 0.0,
               "atol": 0.0 if rel else p["threshold"], "cooldown": p["cooldown"], "min_scale": p["min_lr"] / lr}
         return lr, optax.contrib.reduce_on_plateau(**kw), call("optax.contrib.reduce_on_plateau", kw)
-    if name in ("step", "exponential"):
-        fn, kw = "exponential_decay", {"init_value": lr, "transition_steps": p.get("step_size", 1),
-                                       "decay_rate": p["gamma"], "staircase": name == "step"}
-    elif name == "cosine":
-        fn, kw = "cosine_decay_schedule", {"init_value": lr, "decay_steps": p["t_max"], "alpha": p["eta_min"] / lr}
-    elif name == "cosine_restarts":
+    if case.schedule == "cosine_restarts":
         cycles, start, i = [], 0, 0
-        while start < mg.STEPS:
+        while start < STEPS:
             cycles.append({"init_value": lr, "peak_value": lr, "warmup_steps": 0,
                            "decay_steps": p["t_0"] * p["t_mult"] ** i, "end_value": p["eta_min"]})
             start, i = start + cycles[-1]["decay_steps"], i + 1
         return optax.sgdr_schedule(cycles), None, f"optax.sgdr_schedule({cycles!r})"
-    elif name == "linear":
-        fn, kw = "linear_schedule", {"init_value": lr * p["start_factor"], "end_value": lr * p["end_factor"],
-                                     "transition_steps": p["total_iters"]}
-    elif name == "polynomial":
-        fn, kw = "polynomial_schedule", {"init_value": lr, "end_value": 0.0, "power": p["power"],
-                                         "transition_steps": p["total_iters"]}
-    elif name == "warmup_cosine":
-        fn, kw = "warmup_cosine_decay_schedule", {"init_value": 0.0, "peak_value": lr,
-                                                  "warmup_steps": p["warmup_steps"],
-                                                  "decay_steps": p["warmup_steps"] + p["t_max"],
-                                                  "end_value": p["eta_min"]}
-    else:  # one_cycle
-        kw = {"transition_steps": p["total_steps"], "peak_value": p["max_lr"], "pct_start": p["pct_start"]}
-        if p["anneal_strategy"] == "cos":
-            fn = "cosine_onecycle_schedule"
-        else:
-            fn, kw["pct_final"] = "linear_onecycle_schedule", 2 * p["pct_start"]
-        kw.update(div_factor=p["div_factor"], final_div_factor=p["final_div_factor"])
+    fn, kw = SCHEDULE_CALLS[case.schedule]["optax"](p, lr)
     return getattr(optax, fn)(**kw), None, call(f"optax.{fn}", kw)
 
 
@@ -170,7 +195,8 @@ def optax_schedule(case: Case, lr: float):
 # --------------------------------------------------------------------------
 
 def objective(case: Case):
-    params, _ = mg.OBJECTIVES[case.objective]
+    """The case's objective, with its parameters from ``golden_cases.OBJECTIVES``."""
+    params, _ = OBJECTIVES[case.objective]
     return optim.get_objective(case.objective, **params)
 
 
@@ -178,13 +204,13 @@ def run_torch(case: Case, x0):
     import torch
 
     obj = objective(case)
-    cls, kw = mg.torch_native(case.optimizer, case.hp)
+    cls, kw = torch_native(case.optimizer, case.hp)
     p = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
     opt = getattr(torch.optim, cls)([p], **kw)
     sched, native = torch_scheduler(case, opt)
     group = opt.param_groups[0]
     xs, lrs, momenta = [p.detach().numpy().copy()], [], []
-    for _ in range(mg.STEPS):
+    for _ in range(STEPS):
         lrs.append(float(group["lr"]))
         momenta.append(group["betas"][0] if "betas" in group else group.get("momentum"))
         p.grad = torch.from_numpy(obj.grad(xs[-1]))
@@ -202,7 +228,7 @@ def run_keras(case: Case, x0):
     import keras
 
     obj = objective(case)
-    cls, kw = mg.keras_native(case.optimizer, case.hp)
+    cls, kw = keras_native(case.optimizer, case.hp)
     lr, callback, native = keras_schedule(case, kw.pop("learning_rate"))
     v = keras.Variable(np.array(x0, dtype=np.float64), dtype="float64")
     opt = getattr(keras.optimizers, cls)(learning_rate=lr, **kw)
@@ -210,7 +236,7 @@ def run_keras(case: Case, x0):
         callback.set_model(type("Model", (), {"optimizer": opt})())
         callback.on_train_begin()
     xs, lrs = [keras.ops.convert_to_numpy(v).copy()], []
-    for k in range(mg.STEPS):
+    for k in range(STEPS):
         lrs.append(float(keras.ops.convert_to_numpy(opt.learning_rate)))
         opt.apply_gradients([(keras.ops.convert_to_tensor(obj.grad(xs[-1]), dtype="float64"), v)])
         xs.append(keras.ops.convert_to_numpy(v).copy())
@@ -227,14 +253,14 @@ def run_optax(case: Case, x0):
     hp = dict(case.hp)
     lr = hp.pop("lr")
     schedule, plateau, native = optax_schedule(case, lr)
-    tx, opt_native = mg.optax_native(case.optimizer, {"lr": schedule, **hp})
+    tx, opt_native = optax_native(case.optimizer, {"lr": schedule, **hp})
     opt_native = opt_native.replace(repr(schedule), "schedule")
     if plateau is not None:
         tx = optax.chain(tx, plateau)
     params = jnp.asarray(x0, dtype=jnp.float64)
     state = tx.init(params)
     xs, lrs = [np.asarray(params).copy()], []
-    for k in range(mg.STEPS):
+    for k in range(STEPS):
         g = jnp.asarray(obj.grad(xs[-1]))
         if plateau is None:
             lrs.append(float(schedule(jnp.asarray(k, dtype=jnp.int32))))
@@ -251,37 +277,16 @@ def run_optax(case: Case, x0):
 # Output
 # --------------------------------------------------------------------------
 
-LIBRARIES = {
-    "torch": (mg.setup_torch, TORCH_CASES, run_torch),
-    "keras": (mg.setup_keras, KERAS_CASES, run_keras),
-    "optax": (mg.setup_optax, OPTAX_CASES, run_optax),
-}
+RUNNERS = {"torch": run_torch, "keras": run_keras, "optax": run_optax}
 
 
-def case_id(library: str, case: Case) -> str:
-    return f"{library}/{case.schedule}/{case.optimizer}/{case.label}/{case.objective}"
+def generate(library: str, any_version: bool = False) -> None:
+    """Write ``tests/golden/schedules/<library>.json``: each case's path, learning rates and momenta."""
+    version = setup(library, any_version)
 
-
-def generate(library: str, any_version: bool) -> None:
-    setup, cases, run = LIBRARIES[library]
-    version = setup()
-    if version != mg.VERSIONS[library] and not any_version:
-        raise SystemExit(f"{library} {version} installed, fixtures are for {mg.VERSIONS[library]}")
-    out, seen, problems = [], set(), []
-    for case in cases:
-        cid = case_id(library, case)
-        assert cid not in seen, f"duplicate case id {cid}"
-        seen.add(cid)
-        params, x0 = mg.OBJECTIVES[case.objective]
-        xs, lrs, momenta, extra = run(case, x0)
-        xs = np.array(xs, dtype=np.float64)
-        problem = mg.trajectory_problem(xs)
-        xs_p = np.array(run(case, np.add(x0, mg.PERTURBATION))[0], dtype=np.float64)
-        gain = float(np.max(np.abs(xs_p - xs)) / np.max(np.abs(mg.PERTURBATION)))
-        if problem is None and not gain <= mg.MAX_GAIN:
-            problem = f"ill-conditioned path, perturbation gain {gain:.3g}"
-        if problem:
-            problems.append(f"{cid}: {problem}")
+    def describe(case: Case, cid: str, result, xs: np.ndarray, gain: float) -> tuple[dict, str]:
+        params, x0 = OBJECTIVES[case.objective]
+        _, lrs, momenta, extra = result
         rec = {"id": cid, "optimizer": case.optimizer, "flavor": library, "hyperparameters": dict(case.hp),
                "schedule": case.schedule, "schedule_params": dict(case.sp), **extra,
                "sensitivity": float(f"{gain:.2g}"), "objective": case.objective, "objective_params": dict(params),
@@ -289,41 +294,21 @@ def generate(library: str, any_version: bool) -> None:
         if momenta is not None:
             rec["momenta"] = [float(v) for v in momenta]
         rec["xs"] = xs.tolist()
-        out.append(rec)
         changes = int(np.sum(np.diff(lrs) != 0))
-        print(f"{cid:70s} -> ({xs[-1, 0]: .6f}, {xs[-1, 1]: .6f})  gain {gain:.2g}  lr {lrs[0]:.3g}..{lrs[-1]:.3g} "
-              f"({changes} changes)")
-    if problems:
-        raise SystemExit(f"{library}: not written, {len(problems)} bad case(s):\n  " + "\n  ".join(problems))
-    doc = {"library": library, "version": version, "generated_by": "tools/golden_schedules.py",
-           "steps": mg.STEPS, "dtype": "float64", "cases": out}
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    path = OUT_DIR / f"{library}.json"
-    write_json(path, doc)
-    print(f"wrote {path}: {len(out)} cases, {path.stat().st_size / 1e6:.2f} MB")
+        return rec, (f"{cid:70s} -> ({xs[-1, 0]: .6f}, {xs[-1, 1]: .6f})  gain {gain:.2g}  "
+                     f"lr {lrs[0]:.3g}..{lrs[-1]:.3g} ({changes} changes)")
 
+    def document(records: list[dict]) -> dict:
+        return {"library": library, "version": version, "generated_by": "tools/golden_schedules.py",
+                "steps": STEPS, "dtype": "float64", "cases": records}
 
-def write_json(path: Path, doc: dict) -> None:
-    """json.dump(doc, indent=1), with x0, lrs and momenta on one line each and one point of xs per line."""
-    inline = {}
-
-    def stash(text: str) -> str:
-        inline[f'"@@{len(inline)}@@"'] = text
-        return f"@@{len(inline) - 1}@@"
-
-    cases = []
-    for case in doc["cases"]:
-        case = {k: stash(json.dumps(v)) if k in ("x0", "lrs", "momenta") else v for k, v in case.items()}
-        case["xs"] = stash("[\n    " + ",\n    ".join(json.dumps(r) for r in case["xs"]) + "\n   ]")
-        cases.append(case)
-    text = json.dumps({**doc, "cases": cases}, indent=1)
-    for key, value in inline.items():
-        text = text.replace(key, value)
-    assert json.loads(text) == doc  # still valid JSON, same content
-    path.write_text(text + "\n")
+    record(OUT_DIR / f"{library}.json", library, cases(library),
+           lambda case: f"{library}/{case.schedule}/{case.optimizer}/{case.label}/{case.objective}",
+           RUNNERS[library], describe, document)
 
 
 def main(argv=None) -> None:
+    """Regenerate the schedule fixtures of the libraries named on the command line (all by default)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("libraries", nargs="*", metavar="LIBRARY",
                     help=f"which fixture files to (re)generate: {', '.join(LIBRARIES)} (default: all)")
@@ -334,7 +319,6 @@ def main(argv=None) -> None:
     unknown = set(args.libraries) - set(LIBRARIES)
     if unknown:
         ap.error(f"unknown library: {', '.join(sorted(unknown))}")
-    mg.ARGS = args
     for lib in args.libraries or list(LIBRARIES):
         generate(lib, args.any_version)
 
