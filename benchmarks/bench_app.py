@@ -126,7 +126,7 @@ def browser_moves(moves: int) -> dict[str, list[tuple[float, int]]]:
             bare = Probe(ctx, bare_url, 2)
             probes = {
                 "lr": (Probe(ctx, app + PLAYGROUND, 1), lambda i: press("pg-opt-gd-lr", "ArrowLeft"), ["path"]),
-                "param": (Probe(ctx, app + PLAYGROUND, 1), lambda i: press("pg-objective-a", "ArrowRight"),
+                "param": (Probe(ctx, app + PLAYGROUND, 1), lambda i: press("pg-objective-quadratic-a", "ArrowRight"),
                           ["path"]),
                 "compare": (Probe(ctx, app + COMPARE, 2), lambda i: press("cmp-0-gd-lr", "ArrowRight"),
                             ["path", "loss"]),

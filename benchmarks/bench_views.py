@@ -37,13 +37,14 @@ import statistics
 import sys
 import time
 
-from browser_timing import CELL_XY, PAINTED, ROOT, chromium, launch, open_page, serve
+from browser_timing import PAINTED, ROOT, chromium, launch, open_page, serve
 
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
 import optim  # noqa: E402
+from tests.browser.helpers import CELL_XY_JS as CELL_XY  # noqa: E402 (where the browser tests click, too)
 
 MARK = "() => { window.__before = Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g.data); }"
 REDRAWN = """() => {

@@ -23,12 +23,6 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PAINTED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 """Resolves after two animation frames: the page has painted what the last change drew."""
-CELL_XY = """([col, row]) => {
-    const gd = document.querySelector('.js-plotly-plot');
-    const L = gd._fullLayout, r = gd.getBoundingClientRect();
-    return [r.left + L.xaxis._offset + L.xaxis.c2p(col), r.top + L.yaxis._offset + L.yaxis.c2p(row)];
-}"""
-"""The page pixel (x, y) of a heatmap cell of the first chart, given as [column, row] data coordinates."""
 
 
 def free_port() -> int:

@@ -59,6 +59,14 @@ def wait_change(page, js: str, before, timeout: float = 30.0):
     raise AssertionError("the charts did not change")
 
 
+CELL_XY_JS = """([col, row]) => {
+    const gd = document.querySelector('.js-plotly-plot');
+    const L = gd._fullLayout, r = gd.getBoundingClientRect();
+    return [r.left + L.xaxis._offset + L.xaxis.c2p(col), r.top + L.yaxis._offset + L.yaxis.c2p(row)];
+}"""
+"""The page pixel (x, y) of a heatmap cell of the first chart, given as [column, row] data coordinates (the
+browser tests and ``benchmarks/bench_views.py`` aim their clicks and boxes with it)."""
+
 JS_ERRORS: dict[int, list[str]] = {}
 """The live chart's JavaScript errors, per page (``id(page)``), as :func:`watch_errors` collected them."""
 

@@ -19,7 +19,7 @@ from ui.sweep.zoom import factor_text, zoom_factor
 from ui.urlstate import fmt
 from viz.sweepaxes import cell_labels
 
-from .helpers import IDLE, no_exception, open_app, query, settle, shot, wait_for
+from .helpers import CELL_XY_JS, IDLE, no_exception, open_app, query, settle, shot, wait_for
 
 FRACTAL = LESSONS["fractal"].state  # 512 x 512 runs of 100 steps on the tiny network, zoomed three times
 MAP_JS = """() => {
@@ -29,11 +29,6 @@ MAP_JS = """() => {
     return {x0: gd.data[0].x[0], x1: gd.data[0].x[gd.data[0].x.length - 1], y0: gd.data[0].y[0],
             rows: z.length, cols: z[0].length, scatter: gd.data.filter(t => t.type !== 'heatmap' && t.x[0] !== null
             && t.x[0] !== undefined).length, shapes: (gd.layout.shapes || []).map(s => s.name)};
-}"""
-CELL_XY_JS = """([col, row]) => {
-    const gd = document.querySelector('.js-plotly-plot');
-    const L = gd._fullLayout, r = gd.getBoundingClientRect();
-    return [r.left + L.xaxis._offset + L.xaxis.c2p(col), r.top + L.yaxis._offset + L.yaxis.c2p(row)];
 }"""
 
 

@@ -12,16 +12,11 @@ from ui.sweep.state import default_sweep
 from ui.urlstate import encode_playground
 from viz.sweepmap import EDGE_NAME, SELECTED_NAME
 
-from .helpers import IDLE, no_exception, open_app, query, settle, shot, wait_for
+from .helpers import CELL_XY_JS, IDLE, no_exception, open_app, query, settle, shot, wait_for
 
 METAS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
     g => (g.data || []).map(t => t.meta))"""
 SHAPES_JS = "() => (document.querySelector('.js-plotly-plot').layout.shapes || []).map(s => s.name)"
-CELL_XY_JS = """([x, y]) => {
-    const gd = document.querySelector('.js-plotly-plot');
-    const L = gd._fullLayout, r = gd.getBoundingClientRect();
-    return [r.left + L.xaxis._offset + L.xaxis.c2p(x), r.top + L.yaxis._offset + L.yaxis.c2p(y)];
-}"""
 
 
 def count_meta(page, meta: str) -> int:
