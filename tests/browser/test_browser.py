@@ -241,8 +241,9 @@ def test_compare_link_reopens_the_exact_comparison(page, app_url, browser):
     assert link.startswith(app_url + "/compare?")
     other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     open_app(other, link, 2)
-    assert other.locator(".st-key-cmp-0-sgd-momentum input").input_value() == "0.5"
-    assert other.locator(".st-key-cmp-1-flavor input").input_value() == "Keras"
+    # the sidebar's inputs take their values a moment after the charts can draw, on a busy machine
+    wait_for(lambda: other.locator(".st-key-cmp-0-sgd-momentum input").input_value() == "0.5", "momentum 0.5")
+    wait_for(lambda: other.locator(".st-key-cmp-1-flavor input").input_value() == "Keras", "the Keras flavor")
     assert other.get_by_test_id("stCode").inner_text().strip() == link
     other.context.close()
 

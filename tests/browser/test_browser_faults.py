@@ -154,6 +154,7 @@ def test_sessions_opening_the_same_link_at_once_compute_it_once(browser, tmp_pat
             page.goto(url + LINK, wait_until="commit")
         running = "() => document.querySelector(\"[data-testid='stApp'][data-test-script-state='running']\") !== null"
         wait_for(lambda: all(p.evaluate(running) for p in pages), "every session to be inside its script run", 90)
+        wait_for(lambda: calls.exists(), "a session to reach the first run", 90)
         time.sleep(1.0)  # every session is now at the first cached run: one computing it, the others waiting
         assert calls.read_text().splitlines() == ["gd 0.005"], "one session computes; the others wait on its lock"
         release.touch()
