@@ -30,7 +30,7 @@ bench: $(VENV)/.runtime
 	PYTHONPATH=. $(PY) benchmarks/bench_train.py
 
 load: $(VENV)/.dev
-	$(PY) benchmarks/load_test.py
+	$(PY) benchmarks/load_test.py --sessions 8
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

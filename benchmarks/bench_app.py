@@ -108,7 +108,7 @@ def press(key: str, which: str):
 
 def choose_outcome(i: int):
     def action(page):
-        page.locator(".st-key-sw-outcome").get_by_role("button", name=OUTCOMES[i % len(OUTCOMES)],
+        page.locator(".st-key-sw-outcome").get_by_role("radio", name=OUTCOMES[i % len(OUTCOMES)],
                                                        exact=True).click()
     return action
 
