@@ -321,15 +321,18 @@ class Session:
     # ------------------------------------------------------------ Playground only
 
     async def do_step_slider(self) -> float:
-        """Move the step control with the keyboard (Home, then arrows): the markers move in the browser."""
+        """One key press on the step control (an arrow key after getting to a random stop with Home and arrows,
+        untimed): the markers move in the browser, with no rerun. Timed is the one press a person makes."""
         stops, active = await self.page.evaluate(STEP_RANGE)
-        i = self.rng.choice([k for k in range(min(stops, 40)) if k != active])
+        i = self.rng.choice([k for k in range(1, min(stops, 40)) if k != active])
         await self.page.locator(".dl-range").focus()
+        await self.page.keyboard.press("Home")
+        for _ in range(i - 1):
+            await self.page.keyboard.press("ArrowRight")
+        await self.page.wait_for_function("(i) => +document.querySelector('.dl-range').value === i", arg=i - 1)
         await self.page.evaluate("() => window.__lt.mark(['step-marker'])")
         t0 = time.perf_counter()
-        await self.page.keyboard.press("Home")
-        for _ in range(i):
-            await self.page.keyboard.press("ArrowRight")
+        await self.page.keyboard.press("ArrowRight")
         await self._wait("stepMoved", i)
         return time.perf_counter() - t0
 
@@ -337,6 +340,7 @@ class Session:
 
     async def do_optimizer(self) -> float:
         uid = self.rng.choice(await self.page.evaluate(COMPARE_UIDS))
+        await self._open_card(uid)
         current = await self.page.locator(f".st-key-cmp-{uid}-name input").input_value()
         title = self.rng.choice([s.title for s in optim.OPTIMIZERS.values() if s.title != current])
         return await self._changed(lambda: self._choose(f"cmp-{uid}-name", title))
@@ -346,10 +350,18 @@ class Session:
         if len(uids) <= 2 or (len(uids) < 5 and self.rng.random() < 0.5):
             button = self.page.get_by_role("button", name="Add configuration")
         else:
-            button = self.page.locator(f".st-key-cmp-{self.rng.choice(uids)}-remove button")
+            uid = self.rng.choice(uids)
+            await self._open_card(uid)
+            button = self.page.locator(f".st-key-cmp-{uid}-remove button")
         return await self._changed(button.click)
 
     # ------------------------------------------------------------ widget helpers
+
+    async def _open_card(self, uid) -> None:
+        """Unfold configuration ``uid``'s card on Compare (only the first opens unfolded), as a person would."""
+        card = self.page.get_by_test_id("stExpander").filter(has=self.page.locator(f".st-key-cmp-{uid}-name"))
+        if await card.locator("details").get_attribute("open") is None:
+            await card.locator("summary").click()
 
     async def _objective(self) -> str:
         title = await self.page.locator(f".st-key-{PREFIX[self.where]}-objective input").input_value()
