@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -56,7 +57,7 @@ for i, (cfg, slot) in enumerate(zip(s.configs, rate_slots, strict=True)):
     draw_schedule(slot, cfg, plan.steps, colors[i], f"{PAGE}.rate.{i}")
 
 # ---------------------------------------------------------------- training, with a progress bar on a cache miss
-runs: dict[int, object] = {}
+runs: dict[int, optim.Training] = {}
 refused: dict[int, str] = {}
 todo = [i for i, c in enumerate(s.configs) if not tr.trained(plan, c)]
 bar = st.progress(0.0, text="Training…") if todo else None
@@ -93,13 +94,7 @@ st.caption(f"Each line is the median over the {s.seeds} seeds of a configuration
            f"recorded every {runs[next(iter(runs))].steps_recorded[1] if plan.steps else 1} steps.")
 
 st.subheader("What each configuration did")
-table = results_table([labels[i] for i in runs], list(runs.values()), s.run_seed - 1)
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={"test accuracy (this seed)": st.column_config.NumberColumn(format="percent"),
-                            "median test accuracy": st.column_config.NumberColumn(format="percent")})
-st.caption(f"'This seed' is seed {s.run_seed}, the one drawn below. Medians leave out seeds that diverged; "
-           "the diverged column names them with the step they blew up.")
-
+table_slot = st.container()  # filled once the seed on show is read from the controls under it
 row = st.container(horizontal=True, wrap=True, vertical_alignment="bottom")
 choices = list(runs)
 state.seed(f"{PAGE}.run", s.run if s.run - 1 in runs else choices[0] + 1)
@@ -111,6 +106,8 @@ with row.container(width=360):
                               help="The configuration whose network the boundary and the slice show."))
 with row.container(width=160):
     state.seed(f"{PAGE}.run_seed", s.run_seed)
+    if st.session_state[f"{PAGE}.run_seed"] > s.seeds:  # fewer seeds than the one on show: the last
+        st.session_state[f"{PAGE}.run_seed"] = s.seeds
     run_seed = int(st.number_input("Seed", 1, s.seeds, key=f"{PAGE}.run_seed",
                                    help="Which of the K initialisations and shufflings."))
 with row.container(width=380):
@@ -121,10 +118,16 @@ with row.container(width=380):
                                       "principal directions of the run's path, or two filter-normalised random "
                                       "directions (Li et al. 2018).") or "pca"
 step = current.step if current.step is not None and current.step <= plan.steps else None
-s = TrainState(**{**s.__dict__, "run": run_no, "run_seed": run_seed, "slice": slice_dirs, "step": step})
+s = replace(s, run=run_no, run_seed=run_seed, slice=slice_dirs, step=step)
 state.commit(PAGE, s, encode_train)
 chosen, seed = s.configs[run_no - 1], run_seed - 1
-run = runs[run_no - 1]
+with table_slot:
+    st.dataframe(results_table([labels[i] for i in runs], list(runs.values()), seed), hide_index=True,
+                 width="stretch", column_config={
+                     "test accuracy (this seed)": st.column_config.NumberColumn(format="percent"),
+                     "median test accuracy": st.column_config.NumberColumn(format="percent")})
+    st.caption(f"'This seed' is seed {run_seed}, the one drawn below. Medians leave out seeds that diverged; "
+               "the diverged column names them with the step they blew up.")
 
 
 def _on_step() -> None:

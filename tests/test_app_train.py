@@ -184,3 +184,15 @@ def test_the_state_round_trips_through_the_link(s):
     if s.upload:  # the generated points' settings stay out of the link while a file is used
         back = TrainState(**{**back.__dict__, "noise": s.noise, "n": s.n, "data_seed": s.data_seed})
     assert back == s
+
+
+def test_the_table_follows_the_seed_on_show_at_once_and_fewer_seeds_keep_a_valid_one():
+    at = app(SMALL)
+    first = at.dataframe[0].value["final loss (this seed)"].tolist()
+    at.number_input(key="tr.run_seed").set_value(2).run()
+    ok(at)
+    second = at.dataframe[0].value["final loss (this seed)"].tolist()
+    assert second != first and any("seed 2, the one drawn below" in c.value for c in at.caption)
+    at.number_input(key="tr.seeds").set_value(1).run()
+    ok(at)
+    assert at.number_input(key="tr.run_seed").value == 1 and link(at)["run_seed"] == ["1"]
