@@ -17,7 +17,7 @@ from .datasets import DATASETS, Points, load_points, make_dataset
 from .edge import FLOAT64_LIMIT, Window, edge_cells, edge_share, zoom_toward_edge
 from .equations import equations, latex
 from .formula import parse_objective
-from .landscape import Landscape, landscape
+from .landscape import Landscape, landscape, project
 from .network import MLP
 from .objective import Minimum, Objective
 from .objectives import OBJECTIVES, get_objective
@@ -43,6 +43,6 @@ __all__ = [
     "SCHEDULES", "Schedule", "ScheduleSpec", "Stepper", "make_schedule", "schedule_formula",
 ]
 __all__ += [  # the network (issue 15)
-    "DATASETS", "MLP", "Boundary", "Landscape", "Points", "Training", "decision_boundary", "landscape",
+    "DATASETS", "MLP", "Boundary", "Landscape", "Points", "Training", "decision_boundary", "landscape", "project",
     "load_points", "make_dataset", "shuffled_batches", "train",
 ]

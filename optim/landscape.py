@@ -186,3 +186,29 @@ def landscape(run: Training, network: int = 0, directions: str = "random", resol
             theta = center[:, None] + D[0][:, None] * a + D[1][:, None] * b  # no BLAS threads for a tiny product
             loss[j:j + GRID_CHUNK] = run.net.evaluate(theta, run.X, run.y, scratch)[0]
     return Landscape(alpha, beta, loss.reshape(A.shape), center, D, directions, int(network), coords, captured)
+
+
+def project(sl: Landscape, params) -> tuple[np.ndarray, np.ndarray]:
+    """Other runs' paths on the plane of ``sl``: plane coordinates ``(N, R, 2)`` and captured shares ``(N,)``.
+
+    ``params`` is ``(R, N, P)`` (a :class:`optim.Training`'s ``params``) or ``(R, P)`` for one path, from
+    the same network architecture, so runs of other optimizers can be drawn on one run's slice.
+
+    Example:
+        >>> import optim
+        >>> data = optim.make_dataset("moons", n=100, seed=0)
+        >>> net = optim.MLP((2, 4, 1))
+        >>> adam = optim.train(optim.make_optimizer("adam", lr=0.05), net, data.X, data.y, epochs=30)
+        >>> gd = optim.train(optim.make_optimizer("gd", lr=0.5), net, data.X, data.y, epochs=30)
+        >>> coords, captured = project(optim.landscape(adam, directions="pca", resolution=5), gd.params)
+        >>> coords.shape, bool(0.0 <= captured[0] <= 1.0)
+        ((1, 31, 2), True)
+    """
+    params = np.asarray(params, dtype=np.float64)
+    params = params[:, None, :] if params.ndim == 2 else params
+    if params.ndim != 3 or params.shape[2] != len(sl.center):
+        raise ValueError(f"params must have shape (R, N, {len(sl.center)}) or (R, {len(sl.center)}), "
+                         f"got {params.shape}.")
+    with np.errstate(all="ignore"):
+        return _project(params, sl.center, sl.directions)
+

@@ -16,20 +16,20 @@ st.caption("The experiments of the articles Descent Lab grew from, one card each
 
 TARGETS = {"playground": ("Open in the Playground", ":material/explore:"),
            "compare": ("Open in Compare", ":material/compare_arrows:"),
-           "sweep": ("Open in Sweep", ":material/grid_on:")}
+           "sweep": ("Open in Sweep", ":material/grid_on:"),
+           "train": ("Open in Train a network", ":material/neurology:")}
 
 for lesson in LESSONS.values():
-    setup = lesson.state.setup
     with st.container(border=True, key=lesson.key):
         st.markdown(f"#### {lesson.heading}")
         st.caption(f"From the article: {lesson.article}.")
         st.markdown(lesson.explanation)
-        try:
-            formula = setup.build_objective().latex
-        except ValueError:  # pragma: no cover - lessons use built-in objectives
-            formula = setup.objective
         run, *configs = card_items(lesson)
-        items = [f"${formula}$ {run}", *configs]
+        if lesson.page == "train":  # a network on points: no formula to show
+            items = [run, *configs]
+        else:
+            formula = lesson.state.setup.build_objective().latex
+            items = [f"${formula}$ {run}", *configs]
         st.markdown("\n".join(f"- {item}" for item in items))
         st.markdown(f":material/visibility: {lesson.look}")
         if lesson.printed:

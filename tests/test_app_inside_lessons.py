@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from app_helpers import figures, link, ok, open_app
+from app_helpers import charts, figures, link, ok, open_app
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -250,6 +250,15 @@ def test_a_lesson_opens_the_playground_with_exactly_its_settings(seed):
     assert_playground_shows(at, lesson.state)
     names = {t["name"] for fig in figures(at) for t in fig["data"] if t.get("meta") == "path"}
     assert names == {c.title for c in lesson.state.optimizers}
+
+
+def test_the_network_lesson_opens_the_train_page_with_its_four_optimizers():
+    lesson = LESSONS["network"]
+    at = click("network")
+    assert at.session_state[page_key("tr", "state")] == lesson.state
+    assert list(at.dataframe[0].value["configuration"]) == [
+        "1. Gradient descent (torch)", "2. SGD with momentum (torch)", "3. RMSprop (torch)", "4. Adam (torch)"]
+    assert at.selectbox(key="tr.run").value == 4 and charts(at) == 4
 
 
 def test_the_fractal_lesson_opens_the_sweep_zoomed_toward_the_edge():

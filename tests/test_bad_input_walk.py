@@ -63,6 +63,7 @@ EXTRA: dict[str, dict[str, dict]] = {
     "sweep": {**SETUP_EXTRA, "outcome": {}, "cell": {}, "zoom": {}},
     "minibatch": {"data": {}},
     "inside": {**SETUP_EXTRA, **schedule_extra("rmsprop", ("step",))},
+    "train": {"step": {}, **schedule_extra("c1", ("step",))},
 }
 PAGES = {p.slug: p for p in REGISTRY if p.linked}
 

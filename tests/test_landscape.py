@@ -103,3 +103,13 @@ def test_decision_boundary_is_the_networks_prediction_on_a_grid():
         optim.decision_boundary(three, step=7)
     with pytest.raises(ValueError, match="domain must be"):
         optim.decision_boundary(three, domain=((1, 0), (0, 1)))
+
+
+@pytest.mark.parametrize("directions", ["random", "pca"])
+def test_project_puts_other_runs_where_the_slice_puts_its_own(directions):
+    sl = optim.landscape(RUN, network=1, directions=directions, resolution=5, seed=1)
+    coords, captured = optim.project(sl, RUN.params[:, 3])  # one path (R, P), trained with another optimizer
+    np.testing.assert_allclose(coords[0], sl.paths[3], rtol=1e-12, atol=1e-12)
+    assert captured[0] == pytest.approx(sl.captured[3], rel=1e-12)
+    with pytest.raises(ValueError, match="params must have shape"):
+        optim.project(sl, RUN.params[:, :, :5])

@@ -98,7 +98,7 @@ def app(page: str, query: dict | None = None) -> AppTest:
 
 
 PICKER_PAGES = ["pages/playground.py", "pages/compare.py", "pages/sweep.py", "pages/basins.py", "pages/tune.py",
-                "pages/inside.py"]
+                "pages/inside.py", "pages/train.py"]
 
 
 @pytest.mark.parametrize("page", PICKER_PAGES)

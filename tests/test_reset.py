@@ -19,6 +19,7 @@ CHANGES = {
     "basins": {"steps": "37", "res": "50"},
     "minibatch": {"epochs": "7"},
     "inside": {"steps": "37", "view": "zigzag"},
+    "train": {"epochs": "7", "width": "8"},
 }
 """Registered page with a link -> a link that changes its view."""
 LINKED = [p for p in PAGES if p.linked]

@@ -27,6 +27,8 @@ from ui.lessons import LESSONS, computed_numbers, describe_config
 from ui.model import CompareState, PlaygroundState, make_config
 from ui.sweep.state import decode_sweep
 from ui.sweep.zoom import toward_edge
+from ui.train.runs import generated_source, plan_for, train
+from ui.train.state import decode_train
 from ui.urlstate import decode_compare, decode_playground
 
 
@@ -120,7 +122,8 @@ def test_decay_experiment_configurations():
 
 
 def decode(lesson):
-    return {"playground": decode_playground, "compare": decode_compare, "sweep": decode_sweep}[lesson.page](
+    return {"playground": decode_playground, "compare": decode_compare, "sweep": decode_sweep,
+            "train": decode_train}[lesson.page](
         lesson.query())
 
 
@@ -216,3 +219,27 @@ def test_seed_000_look_inside_claim_holds():
     gd, rms = (run(c, lesson.state.setup) for c in lesson.configs)
     assert np.allclose(np.abs(gd.grads[:, 1]), 30) and np.allclose(np.abs(gd.updates[:, 1]), 3)
     assert abs(rms.updates[0, 1]) > 0.3 and abs(rms.updates[29, 1]) < 1e-3
+
+
+def test_the_network_lesson_says_what_its_runs_show():
+    """The numbers 'Where the distinctions emerge' quotes are the ones its four trainings give."""
+    lesson = LESSONS["network"]
+    s = lesson.state
+    plan = plan_for(s, generated_source(s))
+    gd, sgd, rms, adam = (train(plan, c) for c in s.configs)
+    assert plan.steps == 2000 and all((r.diverged_at == -1).all() for r in (gd, sgd, rms, adam))
+    accuracy = [float(np.median(r.test_accuracy[-1])) for r in (adam, rms, sgd, gd)]
+    assert [round(100 * a) for a in accuracy] == [95, 88, 66, 52]
+    at_500 = [float(np.median(r.losses[r.index(500)])) for r in (gd, sgd, rms, adam)]
+    assert 0.57 <= min(at_500) and max(at_500) <= 0.65 and "between 0.57 and 0.65" in lesson.look
+    first, last = slice(0, 10), slice(-100, None)
+    sgd_first = np.median(sgd.step_norms[first, :, 0])
+    assert np.median(gd.step_norms[first, :, 0]) == pytest.approx(0.003, rel=0.5) and sgd_first == pytest.approx(
+        0.003, rel=0.2)
+    assert np.median(sgd.step_norms[first, :, 1]) > 3 * sgd_first  # several times less than the later layers'
+    assert 8 < np.median(adam.step_norms[first, :, 0]) / sgd_first < 15  # about ten times SGD's
+    for layer, weights in enumerate((32, 256, 16)):  # the first step moves every weight by lr
+        np.testing.assert_allclose(adam.step_norms[0, :, layer], 0.01 * np.sqrt(weights), rtol=1e-3)
+    assert np.median(sgd.step_norms[last, :, 0]) > np.median(sgd.step_norms[first, :, 0])
+    assert np.median(adam.step_norms[last, :, 0]) < np.median(adam.step_norms[first, :, 0])
+    assert "95% for Adam, 88% for RMSprop, 66% for SGD with momentum and 52% for gradient" in lesson.look

@@ -84,7 +84,8 @@ PAGES = {p.slug: p.charts for p in REGISTRY}
 OWN = {"objective": ["custom"], "formula": ["x^2+10*y^2"], "domain": ["-5,5,-5,5"]}
 """An own formula: reveals the formula box, its domain and examples wherever the objective list offers it."""
 REVEAL = {"compare": [{"noise": ["0.5"]}],  # noisy runs: the noise-seeds box
-          "minibatch": [{"data": ["upload"]}]}  # uploaded data: the file uploader
+          "minibatch": [{"data": ["upload"]}],  # uploaded data: the file uploader
+          "train": [{"data": ["upload"]}]}
 """Links that reveal widgets the default view hides, besides the own formula."""
 
 MOVES = {".domain.": (".x0", ".y0")}

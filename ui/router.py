@@ -36,6 +36,7 @@ from .inside.state import decode_inside, default_inside, encode_inside
 from .minibatch.state import MiniBatchState, decode_minibatch, encode_minibatch
 from .model import default_compare, default_playground
 from .sweep.state import decode_sweep, default_sweep, encode_sweep
+from .train.state import TrainState, decode_train, encode_train
 from .tune.state import decode_tune, default_tune, encode_tune
 from .urlstate import decode_compare, decode_playground, encode_compare, encode_playground
 
@@ -91,6 +92,7 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("basins", "Basin maps", ":material/map:", "bs", 1, default_basins, encode_basins, decode_basins),
     PageEntry("minibatch", "Mini-batch", ":material/scatter_plot:", "mb", 3, MiniBatchState, encode_minibatch,
               decode_minibatch, heading="Mini-batch training"),
+    PageEntry("train", "Train a network", ":material/neurology:", "tr", 4, TrainState, encode_train, decode_train),
     PageEntry("inside", "Inside RMSprop", ":material/biotech:", "in", 3, default_inside, encode_inside,
               decode_inside),
     PageEntry("lessons", "Lessons", ":material/school:", "", 0),

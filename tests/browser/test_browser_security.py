@@ -26,6 +26,7 @@ LINKS = {
     "basins": ["objective={p}"],
     "minibatch": ["model={p}"],
     "inside": ["flavor={p}"],
+    "train": ["data={p}", "c1={p}"],
 }
 TRAPS_JS = """() => ({xss: window.__xss === undefined ? null : window.__xss,
     imgs: document.querySelectorAll('img[src="x"]').length,

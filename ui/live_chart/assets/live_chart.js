@@ -71,6 +71,24 @@ function column(value) {
   return new TYPED[value.dtype](bytes.buffer);
 }
 
+// What a step-table binding puts in a trace attribute at stop ``i``: a column's value, several columns'
+// values as one point (``[name, ...]``), or a whole grid per stop (``{grid: name, shape: [rows, cols]}``: the
+// column holds rows x cols values per stop, stop after stop), such as a heatmap's ``z`` that changes with the step.
+function valueAt(columns, name, i) {
+  if (Array.isArray(name)) return [name.map((n) => columns[n][i])];
+  if (isObject(name)) {
+    const [rows, cols] = name.shape;
+    const values = columns[name.grid];
+    const out = [];
+    for (let r = 0; r < rows; r++) {
+      const start = (i * rows + r) * cols;
+      out.push(Array.from(values.slice(start, start + cols)));
+    }
+    return out;
+  }
+  return [columns[name][i]];
+}
+
 function isObject(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
@@ -364,9 +382,7 @@ class LiveChart {
     for (const b of bindings) {
       const trace = data[b.trace];
       if (!trace) continue;
-      for (const [attr, name] of Object.entries(b.attrs)) {
-        trace[attr] = Array.isArray(name) ? [name.map((n) => columns[n][i])] : [columns[name][i]];
-      }
+      for (const [attr, name] of Object.entries(b.attrs)) trace[attr] = valueAt(columns, name, i);
     }
   }
 
@@ -379,7 +395,7 @@ class LiveChart {
       traces.push(b.trace);
       for (const [attr, name] of Object.entries(b.attrs)) {
         if (!update[attr]) update[attr] = new Array(bindings.length).fill(undefined);
-        update[attr][j] = Array.isArray(name) ? [name.map((n) => columns[n][i])] : [columns[name][i]];
+        update[attr][j] = valueAt(columns, name, i);
       }
     });
     const relayout = {};
