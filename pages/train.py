@@ -86,12 +86,19 @@ if not runs:
     st.stop()
 
 # ---------------------------------------------------------------- the view: which run, which slice
+
+
+def every_text(k: int) -> str:
+    """How often a record was taken, in words: "at every step", "every 20 steps"."""
+    return "at every step" if k == 1 else f"every {k} steps"
+
+
 st.subheader("Loss and test accuracy")
 live_chart(curves_figure([Curves(labels[i], colors[i], r.steps_recorded, r.losses, r.test_accuracy)
                           for i, r in runs.items()]), key=f"{PAGE}.curves")
 st.caption(f"Each line is the median over the {s.seeds} seeds of a configuration, the band the 25th to 75th "
            "percentile. The loss is on all the training points, the accuracy on the held-out test points, "
-           f"recorded every {runs[next(iter(runs))].steps_recorded[1] if plan.steps else 1} steps.")
+           f"recorded {every_text(runs[next(iter(runs))].steps_recorded[1] if plan.steps else 1)}.")
 
 st.subheader("What each configuration did")
 table_slot = st.container()  # filled once the seed on show is read from the controls under it

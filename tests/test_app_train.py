@@ -55,6 +55,15 @@ def test_default_view_draws_four_charts_and_a_table():
     assert any("A slice is two directions out of the network's many" in c.value for c in at.caption)
 
 
+def test_a_network_is_not_offered_per_coordinate_learning_rates():
+    """y's own learning rate is for a 2-D point; a network's weights have no x and y, so no checkbox offers it
+    (``optim.train`` would refuse it), and the records are said in words ("every 4 steps", not "every 1 steps")."""
+    at = app(SMALL)
+    ok(at)
+    assert not [c for c in at.checkbox if "own learning rate" in c.label]
+    assert not any("every 1 steps" in c.value for c in at.caption)
+
+
 def test_the_band_is_the_median_and_quartiles_over_seeds():
     at = app({**SMALL, "seeds": "3"})
     ok(at)

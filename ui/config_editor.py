@@ -24,7 +24,7 @@ from .widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimiz
 def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = False,
                   help_text: str = "The optimizer of this configuration.",
                   remove: Callable[[], None] | None = None, rate_slots: list | None = None,
-                  steps: int | None = None) -> OptConfig:
+                  steps: int | None = None, per_coordinate: bool = True) -> OptConfig:
     """Widgets for configuration ``number`` (1-based), keyed under ``key``; returns the edited configuration.
 
     ``base`` is the configuration as the page last ran it. The expander's title is read from the widgets'
@@ -33,7 +33,8 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
     schedules, ``rate_slots`` (a list) gets the configuration's learning-rate schedule editor
     (:func:`ui.schedule.panel.schedule_editor`, keyed ``{key}.schedule``) and the slot for its rate chart
     appended (``steps``: the run's length, where a newly picked one-cycle schedule ends); elsewhere the
-    configuration keeps a constant rate.
+    configuration keeps a constant rate. ``per_coordinate``: offer y its own learning rate (``lr_y``) where the
+    optimizer allows it; False where the parameters are not a 2-D point (a network's weights).
     """
     ss = st.session_state
     shown_name = ss.get(f"{key}.name", base.name)
@@ -52,7 +53,7 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
         flavor = st.selectbox("Flavor", flavors, key=f"{key}.flavor", format_func=FLAVOR_TITLES.get,
                               help=FLAVOR_HELP, on_change=_switch_flavor, args=(key,))
         cfg = with_flavor(base, flavor) if base.name == name else make_config(name, flavor)
-        cfg = hyperparameter_widgets(cfg, f"{key}.{name}")
+        cfg = hyperparameter_widgets(cfg, f"{key}.{name}", per_coordinate=per_coordinate)
         if rate_slots is not None:
             cfg, slot = schedule_editor(cfg, key, steps)
             rate_slots.append(slot)

@@ -123,7 +123,7 @@ def sidebar(page: str, s: TrainState) -> tuple[Choice, list]:
         base = canonical[i] if i < len(canonical) else make_config("gd")
         configs.append(config_editor(f"{page}.{uid}", i + 1, base, expanded=i == 0,
                                      remove=partial(_remove, page, uid) if len(uids) > 1 else None,
-                                     rate_slots=rate_slots, steps=steps))
+                                     rate_slots=rate_slots, steps=steps, per_coordinate=False))
     st.button("Add configuration", on_click=_add, args=(page,), disabled=len(uids) >= MAX_CONFIGS,
               icon=":material/add:", help=f"Adds a copy of the last configuration (at most {MAX_CONFIGS}).")
     new = replace(s, **values, configs=tuple(configs), run=min(s.run, len(configs)), run_seed=min(s.run_seed,
