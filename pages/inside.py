@@ -44,7 +44,6 @@ from viz.valley import valley_map
 
 PAGE = BY_SLUG["inside"].prefix
 RULE_WIDTH = 360  # an update rule's card: its widest equation fits
-COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 VARIANT = VARIANT_COLOR  # the one colour no optimizer wears: the "other" variant of a pair
 
 current: InsideState
@@ -95,7 +94,7 @@ def anatomy(cur: InsideState) -> InsideState:
         st.info("Pick at least one optimizer in the sidebar.")
         return new
     try:
-        series = [Series(c.title, COLORS[c.name], trajectory(c, setup)) for c in configs]
+        series = [Series(c.title, optim.OPTIMIZERS[c.name].color, trajectory(c, setup)) for c in configs]
     except ValueError as e:
         fail(e)
     st.caption("Read each column down: the gradient the optimizer got, what it keeps of past squared "
@@ -145,8 +144,8 @@ def zigzag(cur: InsideState) -> InsideState:
                 "and keeps its sign: it walks down the wall instead of bouncing between the walls, and its "
                 "step in W is as large as its step in b.")
     try:
-        series = [Series("Gradient descent", COLORS["gd"], trajectory(gd, setup)),
-                  Series("RMSprop", COLORS["rmsprop"], trajectory(rms, setup))]
+        series = [Series("Gradient descent", optim.OPTIMIZERS["gd"].color, trajectory(gd, setup)),
+                  Series("RMSprop", optim.OPTIMIZERS["rmsprop"].color, trajectory(rms, setup))]
     except ValueError as e:
         fail(e)
     obj = setup.build_objective()
@@ -191,7 +190,7 @@ def epsilon(cur: InsideState) -> InsideState:
     cfgs = epsilon_configs(eps, lr)
     forms = ["inside", "outside"] if form == "both" else [form]
     labels = {"inside": "ε inside √(v + ε)", "outside": "ε outside √v + ε"}
-    colors = {"inside": COLORS["rmsprop"], "outside": VARIANT}
+    colors = {"inside": optim.OPTIMIZERS["rmsprop"].color, "outside": VARIANT}
     try:
         series = [Series(labels[f], colors[f], plateau_trajectory(cfgs[f].name, cfgs[f].flavor, cfgs[f].hp, steps))
                   for f in forms]
@@ -239,7 +238,7 @@ def decay(cur: InsideState) -> InsideState:
     horizon = max(200, min(1000, int(3 * half)))
     chart("memory.weights", memory_weights_figure([0.5, 0.9, 0.99, 0.999], beta, horizon=horizon))
     try:
-        rms = Series(f"RMSprop, β = {beta:g}", COLORS["rmsprop"], trajectory(cfgs["rmsprop"], setup))
+        rms = Series(f"RMSprop, β = {beta:g}", optim.OPTIMIZERS["rmsprop"].color, trajectory(cfgs["rmsprop"], setup))
         ewma = {k: trajectory(cfgs[k], setup) for k in ("on", "off")}
     except ValueError as e:
         fail(e)
@@ -255,7 +254,7 @@ def decay(cur: InsideState) -> InsideState:
         f"correction fades as βᵗ goes to 0, after about {3 / (1 - beta):.3g} steps for β = {beta:g}.")
     which = ["on", "off"] if bias == "both" else [bias]
     names = {"on": "EWMA momentum, bias correction on", "off": "EWMA momentum, bias correction off"}
-    colors = {"on": COLORS["ewma_momentum"], "off": VARIANT}
+    colors = {"on": optim.OPTIMIZERS["ewma_momentum"].color, "off": VARIANT}
     series = [Series(names[k], colors[k], ewma[k]) for k in which]
     chart("memory.steps", anatomy_figure(series, rows=("grad", "step"), coords=("x₁", "x₂"), height_per_row=220))
     (cell,) = chart_cells(1)

@@ -16,7 +16,6 @@ from ui.setup.panel import chart_cells, function_header
 from viz import Fit, Series, epoch_loss_figure, fit_figure, parameter_contour_figure
 
 PAGE = BY_SLUG["minibatch"].prefix
-COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 
 current: mb.MiniBatchState
 current, message_slot = start_page(
@@ -33,8 +32,8 @@ state.commit(PAGE, s, mb.encode_minibatch)
 
 try:
     p = problem(choice.source, s.batch, s.epochs, s.shuffle)
-    series = [Series(mb.TITLES[name], COLORS[name], trajectory(choice.source, s.batch, s.epochs, s.shuffle, name, lr))
-              for name, lr in s.lrs]
+    series = [Series(mb.TITLES[name], optim.OPTIMIZERS[name].color,
+                     trajectory(choice.source, s.batch, s.epochs, s.shuffle, name, lr)) for name, lr in s.lrs]
 except ValueError as e:
     st.error(f"Cannot train on this: {e}")
     with message_slot:

@@ -49,7 +49,6 @@ from viz.linked import clicked_start, linked_figure, panels
 
 PAGE = BY_SLUG["playground"].prefix
 CHART = f"{PAGE}.charts"
-COLORS = {name: spec.color for name, spec in optim.OPTIMIZERS.items()}  # each optimizer's own colour (its spec)
 
 current: PlaygroundState
 current, message_slot = start_page(
@@ -98,7 +97,7 @@ with st.sidebar:
     setup = run_panel(PAGE, setup, obj)
 
 for cfg, slot in zip(configs, rate_slots, strict=True):
-    draw_schedule(slot, cfg, setup.steps, COLORS[cfg.name], f"{PAGE}.rate.{cfg.name}")
+    draw_schedule(slot, cfg, setup.steps, optim.OPTIMIZERS[cfg.name].color, f"{PAGE}.rate.{cfg.name}")
 
 objective_header(obj, setup)
 
@@ -106,7 +105,7 @@ objective_header(obj, setup)
 series: list[Series] = []
 try:
     for cfg in configs:
-        series.append(Series(optimizer_title(cfg.name), COLORS[cfg.name], trajectory(cfg, setup)))
+        series.append(Series(optimizer_title(cfg.name), optim.OPTIMIZERS[cfg.name].color, trajectory(cfg, setup)))
 except ValueError as e:
     st.error(f"Could not run this configuration: {e}")
     st.stop()
