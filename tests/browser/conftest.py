@@ -79,16 +79,6 @@ def chromium_or_skip() -> str:
     pytest.skip(NO_CHROMIUM)
 
 
-def pytest_collection_modifyitems(items):
-    """``make test`` runs two workers (pytest-xdist, ``--dist loadgroup``): every browser test goes to the same one,
-    so they share one app server and one Chromium and never compete with each other for the machine, while the
-    other worker runs the rest of the suite beside them."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 def pytest_terminal_summary(terminalreporter):
     for reason in SKIPPED:
         terminalreporter.write_line(reason, yellow=True)
