@@ -6,5 +6,6 @@ session), ``query`` and ``urlstate`` (links), ``model`` (configurations and set-
 core call), ``report`` (status lines, leaderboards, CSVs), ``update_rules``, ``lessons`` and the
 ``live_chart`` component. Below, one package per idea only some pages use: ``setup`` (objective, formula,
 start and run settings), ``schedule``, and one package per page (``sweep``, ``tune``, ``basins``, ``inside``,
-``minibatch``) with its ``state`` (plain Python, its link) and ``panel`` (its widgets).
+``minibatch``, ``train``) with its ``state`` (plain Python, its link) and ``panel`` (its widgets). Every cached core
+call is in ``compute``, except the network trainings (``train.runs``), which draw a progress bar as they go.
 """
