@@ -59,6 +59,11 @@ def wait_change(page, js: str, before, timeout: float = 30.0):
     raise AssertionError("the charts did not change")
 
 
+SIZES = [(800, 900, "light"), (1280, 800, "dark"), (1600, 1000, "light")]
+"""The window sizes and themes the look-at-it tests open pages in: each width once, each theme at least once
+(the narrowest and the widest light, the middle dark), which keeps the browser suite within its time."""
+SIZE_IDS = [f"{w}-{s}" for w, _, s in SIZES]
+
 CELL_XY_JS = """([col, row]) => {
     const gd = document.querySelector('.js-plotly-plot');
     const L = gd._fullLayout, r = gd.getBoundingClientRect();

@@ -17,11 +17,10 @@ import pytest
 from ui.router import PAGES as REGISTRY
 
 from .conftest import ARTIFACTS
-from .helpers import IDLE, no_exception
+from .helpers import IDLE, SIZE_IDS, SIZES, no_exception
 
 PAGES = {("" if i == 0 else p.slug): p.charts for i, p in enumerate(REGISTRY)}
 """Page address (every registered page; the first at the app's root) -> how many charts it draws by default."""
-SIZES = [(800, 900, "light"), (1280, 800, "dark"), (1600, 1000, "light")]
 TEXT = {"light": "#262730", "dark": "#e8eaee"}
 
 # Boxes (page pixels) of every panel and colour bar of every chart: 2-D plot areas, 3D scenes, colour bars.
@@ -93,7 +92,7 @@ def test_overlap_check_finds_an_overlap():
                          {"what": "b", "x": 10, "y": 0, "w": 10, "h": 10}])
 
 
-@pytest.mark.parametrize(("width", "height", "scheme"), SIZES, ids=[f"{w}-{s}" for w, _, s in SIZES])
+@pytest.mark.parametrize(("width", "height", "scheme"), SIZES, ids=SIZE_IDS)
 def test_every_page_reads_at_this_size(browser, app_url, width, height, scheme):
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     page = context.new_page()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import ARTIFACTS
-from .helpers import no_exception, open_app, query, settle, shot, wait_for
+from .helpers import SIZE_IDS, SIZES, no_exception, open_app, query, settle, shot, wait_for
 from .test_browser_layout import BOXES_JS, CUT_JS, TEXT_JS, overlaps
 
 # The small rate charts (their first trace is the rate) and what they draw, as numbers.
@@ -101,8 +101,7 @@ SCHEDULED_COMPARE = ("/compare?objective=rosenbrock&x0=-1.5&y0=2&steps=300&c1=ad
                      "&c3.schedule.gamma=0.5&c4=adam&c4.flavor=torch&c4.lr=0.1")
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width,height", [(800, 900), (1280, 800), (1600, 1000)])
+@pytest.mark.parametrize(("width", "height", "scheme"), SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize(("name", "path", "charts", "rates"), [("playground", SCHEDULED_PLAYGROUND, 4, 3),
                                                                ("compare", SCHEDULED_COMPARE, 5, 3)])
 def test_pages_with_schedules_read_at_every_size_in_both_themes(browser, app_url, name, path, charts, rates, width,

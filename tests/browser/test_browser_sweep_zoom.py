@@ -19,7 +19,7 @@ from ui.sweep.zoom import factor_text, zoom_factor
 from ui.urlstate import fmt
 from viz.sweepaxes import cell_labels
 
-from .helpers import CELL_XY_JS, IDLE, no_exception, open_app, query, settle, shot, wait_for
+from .helpers import CELL_XY_JS, IDLE, SIZE_IDS, SIZES, no_exception, open_app, query, settle, shot, wait_for
 
 FRACTAL = LESSONS["fractal"].state  # 512 x 512 runs of 100 steps on the tiny network, zoomed three times
 MAP_JS = """() => {
@@ -132,8 +132,7 @@ def test_a_map_beyond_the_budget_gets_one_sentence(page, app_url):
     shot(page, "sweep_zoom_too_large")
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width,height", [(800, 900), (1280, 800), (1600, 1000)])
+@pytest.mark.parametrize(("width", "height", "scheme"), SIZES, ids=SIZE_IDS)
 def test_every_zoom_level_reads_at_every_size_in_both_themes(browser, app_url, width, height, scheme):
     """The fractal lesson's trail, each level opened from its link: screenshots to look at."""
     page = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme).new_page()

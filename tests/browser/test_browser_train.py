@@ -9,14 +9,13 @@ import time
 import pytest
 
 from .conftest import ARTIFACTS
-from .helpers import IDLE, no_exception, open_app, query, settle, wait_for
+from .helpers import IDLE, SIZE_IDS, SIZES, no_exception, open_app, query, settle, wait_for
 from .test_browser_layout import BOXES_JS, CUT_JS, TEXT_JS, overlaps
 
 CHARTS = 4
 BOUNDARY_JS = """() => { const g = Array.from(document.querySelectorAll('.js-plotly-plot'))
     .find(g => (g.data || []).some(t => t.meta === 'boundary'));
     return g ? JSON.stringify(g.data.find(t => t.meta === 'boundary').z) : null; }"""
-SIZES = [(800, 900), (1280, 800), (1600, 1000)]
 
 
 def boundary_label(page) -> str:
@@ -69,34 +68,33 @@ def test_a_link_reopens_the_exact_view(page, browser, app_url):
         other.context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_view_reads_at_every_size(browser, app_url, scheme):
+@pytest.mark.parametrize(("width", "height", "scheme"), SIZES, ids=SIZE_IDS)
+def test_every_view_reads_at_every_size(browser, app_url, width, height, scheme):
     views = {"default": "", "random-slice": "?slice=random",
              "spiral-four": ("?data=spiral&c1=gd&c1.flavor=torch&c1.lr=0.5&c2=sgd&c2.flavor=torch&c2.lr=0.05"
                              "&c2.momentum=0.9&c3=rmsprop&c3.flavor=torch&c3.lr=0.01&c4=adam&c4.flavor=torch"
                              "&c4.lr=0.01&seeds=5&epochs=10&layers=3")}
     problems = []
     (ARTIFACTS / "train").mkdir(parents=True, exist_ok=True)
-    for width, height in SIZES:
-        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-        page = context.new_page()
-        try:
-            for name, q in views.items():
-                page.goto(f"{app_url}/train{q}")
-                page.wait_for_selector(IDLE, timeout=90_000)
-                page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {CHARTS}",
-                                       timeout=90_000)
-                time.sleep(1.5)
-                no_exception(page)
-                where = f"{name} at {width} px ({scheme})"
-                problems += [f"{where}: {p}" for p in overlaps(page.evaluate(BOXES_JS))]
-                problems += [f"{where}: cut off: {t!r}" for t in page.evaluate(CUT_JS)]
-                problems += [f"{where}: {p}" for p in page.evaluate(TEXT_JS)]
-                tall = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-                page.set_viewport_size({"width": width, "height": max(height, tall)})
-                time.sleep(0.8)
-                page.screenshot(path=str(ARTIFACTS / "train" / f"train_{name}_{width}_{scheme}.png"))
-                page.set_viewport_size({"width": width, "height": height})
-        finally:
-            context.close()
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        for name, q in views.items():
+            page.goto(f"{app_url}/train{q}")
+            page.wait_for_selector(IDLE, timeout=90_000)
+            page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {CHARTS}",
+                                   timeout=90_000)
+            time.sleep(1.5)
+            no_exception(page)
+            where = f"{name} at {width} px ({scheme})"
+            problems += [f"{where}: {p}" for p in overlaps(page.evaluate(BOXES_JS))]
+            problems += [f"{where}: cut off: {t!r}" for t in page.evaluate(CUT_JS)]
+            problems += [f"{where}: {p}" for p in page.evaluate(TEXT_JS)]
+            tall = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+            page.set_viewport_size({"width": width, "height": max(height, tall)})
+            time.sleep(0.8)
+            page.screenshot(path=str(ARTIFACTS / "train" / f"train_{name}_{width}_{scheme}.png"))
+            page.set_viewport_size({"width": width, "height": height})
+    finally:
+        context.close()
     assert not problems, "\n".join(problems)
