@@ -22,14 +22,23 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/hadolint Dockerfile
 
-# The browser tests mostly wait on a page while the rest of the suite keeps a core busy, so the two run side by
-# side; the rest's output is shown once it is done, and either failing fails the target.
+# The browser tests mostly wait on a page while the rest of the suite keeps a core busy, so three runs go side by
+# side: the suite without the browser tests, the browser test files named in BROWSER_B, and every other browser
+# test file (a new one lands there by itself). Each writes its own log, shown when all are done; any failing
+# fails the target.
+BROWSER_B := tests/browser/test_browser_schedules.py tests/browser/test_browser_sweep_zoom.py \
+	tests/browser/test_browser_train.py tests/browser/test_browser_views.py \
+	tests/browser/test_browser_inside_lessons.py tests/browser/test_browser_formula_minibatch.py
+LOGS := tests/artifacts/suite
+
 test: lint
-	mkdir -p tests/artifacts
-	$(PY) -m pytest --ignore=tests/browser > tests/artifacts/suite-without-browser.log 2>&1 & rest=$$!; \
-	$(PY) -m pytest tests/browser; browser=$$?; \
-	wait $$rest; status=$$?; cat tests/artifacts/suite-without-browser.log; \
-	exit $$(( status || browser ))
+	mkdir -p $(LOGS)
+	$(PY) -m pytest --ignore=tests/browser > $(LOGS)/without-browser.log 2>&1 & rest=$$!; \
+	$(PY) -m pytest $(BROWSER_B) > $(LOGS)/browser-b.log 2>&1 & b=$$!; \
+	$(PY) -m pytest tests/browser $(addprefix --ignore=,$(BROWSER_B)) > $(LOGS)/browser-a.log 2>&1; a=$$?; \
+	wait $$b; b=$$?; wait $$rest; rest=$$?; \
+	for log in browser-a browser-b without-browser; do echo "== $$log"; cat $(LOGS)/$$log.log; done; \
+	exit $$(( a || b || rest ))
 
 bench: $(VENV)/.runtime
 	PYTHONPATH=. $(PY) benchmarks/bench_core.py
