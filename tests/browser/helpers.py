@@ -101,6 +101,27 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def layout_problems(page, where: str) -> list[str]:
+    """What the layout checks find on ``page`` (``test_browser_layout``): panels overlapping, text cut off,
+    chart text past its chart's edge or into other text, each prefixed with ``where``."""
+    from .test_browser_layout import BOXES_JS, CUT_JS, TEXT_JS, overlaps
+
+    return ([f"{where}: {p}" for p in overlaps(page.evaluate(BOXES_JS))]
+            + [f"{where}: cut off: {t!r}" for t in page.evaluate(CUT_JS)]
+            + [f"{where}: {p}" for p in page.evaluate(TEXT_JS)])
+
+
+def full_page_shot(page, path, width: int, height: int) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main section, so the window grows to the
+    page's height for the shot and goes back to ``width`` x ``height`` after."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tall = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": max(height, tall)})
+    time.sleep(0.5)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": height})
+
+
 def query(page) -> dict[str, list[str]]:
     """The address's query, read in the page (``page.url`` only updates while Playwright handles events)."""
     return parse_qs(page.evaluate("() => location.search.slice(1)"))

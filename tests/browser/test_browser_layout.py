@@ -17,7 +17,7 @@ import pytest
 from ui.router import PAGES as REGISTRY
 
 from .conftest import ARTIFACTS
-from .helpers import IDLE, SIZE_IDS, SIZES, no_exception
+from .helpers import IDLE, SIZE_IDS, SIZES, full_page_shot, layout_problems, no_exception
 
 PAGES = {("" if i == 0 else p.slug): p.charts for i, p in enumerate(REGISTRY)}
 """Page address (every registered page; the first at the app's root) -> how many charts it draws by default."""
@@ -111,18 +111,10 @@ def test_every_page_reads_at_this_size(browser, app_url, width, height, scheme):
             rgb = [int(v) for v in background[background.index("(") + 1:-1].split(",")[:3]]
             if (sum(rgb) < 200) != (scheme == "dark"):
                 problems.append(f"{name}: the page is not in the {scheme} theme ({background})")
-            problems += [f"{name}: {p}" for p in overlaps(page.evaluate(BOXES_JS))]
-            problems += [f"{name}: cut off: {t!r}" for t in page.evaluate(CUT_JS)]
-            problems += [f"{name}: {p}" for p in page.evaluate(TEXT_JS)]
+            problems += layout_problems(page, name)
             problems += [f"{name}: chart text {c} in the {scheme} theme" for c in page.evaluate(FONT_JS)
                          if c != TEXT[scheme]]
-            (ARTIFACTS / "layout").mkdir(parents=True, exist_ok=True)
-            # Streamlit scrolls inside its main section, so the window grows to the page's height for the shot.
-            tall = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-            page.set_viewport_size({"width": width, "height": max(height, tall)})
-            time.sleep(0.5)
-            page.screenshot(path=str(ARTIFACTS / "layout" / f"{name}_{width}_{scheme}.png"))
-            page.set_viewport_size({"width": width, "height": height})
+            full_page_shot(page, ARTIFACTS / "layout" / f"{name}_{width}_{scheme}.png", width, height)
     finally:
         context.close()
     assert not problems, "\n".join(problems)

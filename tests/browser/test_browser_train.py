@@ -9,8 +9,18 @@ import time
 import pytest
 
 from .conftest import ARTIFACTS
-from .helpers import IDLE, SIZE_IDS, SIZES, no_exception, open_app, query, settle, wait_for
-from .test_browser_layout import BOXES_JS, CUT_JS, TEXT_JS, overlaps
+from .helpers import (
+    IDLE,
+    SIZE_IDS,
+    SIZES,
+    full_page_shot,
+    layout_problems,
+    no_exception,
+    open_app,
+    query,
+    settle,
+    wait_for,
+)
 
 CHARTS = 4
 BOUNDARY_JS = """() => { const g = Array.from(document.querySelectorAll('.js-plotly-plot'))
@@ -86,15 +96,8 @@ def test_every_view_reads_at_every_size(browser, app_url, width, height, scheme)
                                    timeout=90_000)
             time.sleep(1.5)
             no_exception(page)
-            where = f"{name} at {width} px ({scheme})"
-            problems += [f"{where}: {p}" for p in overlaps(page.evaluate(BOXES_JS))]
-            problems += [f"{where}: cut off: {t!r}" for t in page.evaluate(CUT_JS)]
-            problems += [f"{where}: {p}" for p in page.evaluate(TEXT_JS)]
-            tall = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-            page.set_viewport_size({"width": width, "height": max(height, tall)})
-            time.sleep(0.8)
-            page.screenshot(path=str(ARTIFACTS / "train" / f"train_{name}_{width}_{scheme}.png"))
-            page.set_viewport_size({"width": width, "height": height})
+            problems += layout_problems(page, f"{name} at {width} px ({scheme})")
+            full_page_shot(page, ARTIFACTS / "train" / f"train_{name}_{width}_{scheme}.png", width, height)
     finally:
         context.close()
     assert not problems, "\n".join(problems)
