@@ -122,6 +122,12 @@ def full_page_shot(page, path, width: int, height: int) -> None:
     page.set_viewport_size({"width": width, "height": height})
 
 
+def has_value(box, value: str) -> None:
+    """Wait for the input ``box`` to hold ``value``: right after a page draws, Streamlit's number inputs show
+    their minimum for a moment before their value (seen on a loaded machine: steps 1, x0 -100, momentum 0)."""
+    wait_for(lambda: box.input_value() == value, f"the box to show {value}")
+
+
 def query(page) -> dict[str, list[str]]:
     """The address's query, read in the page (``page.url`` only updates while Playwright handles events)."""
     return parse_qs(page.evaluate("() => location.search.slice(1)"))

@@ -16,6 +16,7 @@ from .helpers import (
     JS_ERRORS,
     MARKERS_JS,
     PATHS_JS,
+    has_value,
     no_exception,
     open_app,
     query,
@@ -229,8 +230,8 @@ def test_shared_link_reopens_the_same_view(page, app_url, browser):
     open_app(page, link, 1)
     no_exception(page)
     assert page.locator(".st-key-pg-warning, [data-testid='stAlert']").count() == 0
-    assert page.locator(".st-key-pg-x0 input").input_value() == "-2"
-    assert page.locator(".st-key-pg-steps input").input_value() == "200"
+    has_value(page.locator(".st-key-pg-x0 input"), "-2")
+    has_value(page.locator(".st-key-pg-steps input"), "200")
     assert step_label(page) == "Step 10 of 200"
     assert "Adam" in page.locator(".st-key-pg-optimizers").inner_text()
     assert "0.05" in page.locator(".st-key-pg-opt-adam-lr").inner_text()
@@ -240,7 +241,7 @@ def test_shared_link_reopens_the_same_view(page, app_url, browser):
 
     other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     open_app(other, shared, 1)
-    assert other.locator(".st-key-pg-x0 input").input_value() == "-2"
+    has_value(other.locator(".st-key-pg-x0 input"), "-2")
     assert step_label(other) == "Step 10 of 200"
     time.sleep(0.5)
     assert other.evaluate(MARKERS_JS) == markers

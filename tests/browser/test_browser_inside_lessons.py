@@ -12,6 +12,7 @@ from ui.inside.state import encode_inside
 from ui.lessons import LESSONS
 
 from .conftest import ARTIFACTS
+from .helpers import has_value
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
@@ -85,7 +86,7 @@ def test_lessons_page_shows_seed_001_numbers_and_loads_seed_000_in_one_click(pag
     assert page.get_by_test_id("stAlert").count() == 0
     assert not page.locator(".st-key-pg-opt-rmsprop-eps_in_sqrt input").is_checked()
     assert "0.1" in page.locator(".st-key-pg-opt-gd-lr").inner_text()
-    assert page.locator(".st-key-pg-steps input").input_value() == "100"
+    has_value(page.locator(".st-key-pg-steps input"), "100")
     shot(page, "browser_lesson_000_playground", 1600)
     page.go_back()  # the browser's Back returns to the Lessons page as it was, not to its address with new settings
     page.wait_for_function("() => location.pathname.endsWith('/lessons')", timeout=60_000)

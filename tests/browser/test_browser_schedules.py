@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import ARTIFACTS
-from .helpers import SIZE_IDS, SIZES, no_exception, open_app, query, settle, shot, wait_for
+from .helpers import SIZE_IDS, SIZES, has_value, no_exception, open_app, query, settle, shot, wait_for
 from .test_browser_layout import BOXES_JS, CUT_JS, TEXT_JS, overlaps
 
 # The small rate charts (their first trace is the rate) and what they draw, as numbers.
@@ -73,7 +73,7 @@ def test_a_schedule_picked_in_the_sidebar_draws_its_rate_marks_the_loss_and_goes
     other = page.context.new_page()
     open_app(other, link, 2)
     assert other.evaluate(MARKS_JS)["lines"] == [10, 20, 30, 40, 50]
-    assert other.locator(".st-key-pg-opt-gd-schedule-step-step_size input").input_value() == "10"
+    has_value(other.locator(".st-key-pg-opt-gd-schedule-step-step_size input"), "10")
     other.close()
 
 
