@@ -169,7 +169,7 @@ def test_a_stopped_replica_hands_old_and_new_sessions_to_the_other(cluster, brow
     open_app(page, f"{cluster.url}/", 1)
     before = page.evaluate(PATHS_JS)
     press_left(page, "pg-opt-gd-lr")
-    paths = wait_change(page, PATHS_JS, before)
+    paths = wait_change(page, PATHS_JS, before, timeout=90)
     assert query(page)["gd.lr"] == ["0.08"]
     served = {row["served_by"] for row in cluster.log()}
     assert len(served) == 1, f"ip_hash should send one client to one replica, but these served it: {served}"
@@ -188,7 +188,7 @@ def test_a_stopped_replica_hands_old_and_new_sessions_to_the_other(cluster, brow
     # 3. The live chart asked B for a run as soon as the page reconnected, so the session on B holds the
     #    view, and the person's first change there is kept.
     press_left(page, "pg-opt-gd-lr")
-    wait_change(page, PATHS_JS, paths)
+    wait_change(page, PATHS_JS, paths, timeout=90)
     assert query(page)["gd.lr"] == ["0.06"]
     no_exception(page)
     shot(page, "scale_out_2_reconnected_to_b")
