@@ -33,9 +33,9 @@ LOGS := tests/artifacts/suite
 
 test: lint
 	mkdir -p $(LOGS)
-	$(PY) -m pytest --ignore=tests/browser > $(LOGS)/without-browser.log 2>&1 & rest=$$!; \
-	$(PY) -m pytest $(BROWSER_B) > $(LOGS)/browser-b.log 2>&1 & b=$$!; \
-	$(PY) -m pytest tests/browser $(addprefix --ignore=,$(BROWSER_B)) > $(LOGS)/browser-a.log 2>&1; a=$$?; \
+	$(PY) -m pytest --durations=10 --ignore=tests/browser > $(LOGS)/without-browser.log 2>&1 & rest=$$!; \
+	$(PY) -m pytest --durations=40 $(BROWSER_B) > $(LOGS)/browser-b.log 2>&1 & b=$$!; \
+	$(PY) -m pytest --durations=40 tests/browser $(addprefix --ignore=,$(BROWSER_B)) > $(LOGS)/browser-a.log 2>&1; a=$$?; \
 	wait $$b; b=$$?; wait $$rest; rest=$$?; \
 	for log in browser-a browser-b without-browser; do echo "== $$log"; cat $(LOGS)/$$log.log; done; \
 	exit $$(( a || b || rest ))

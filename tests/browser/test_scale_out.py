@@ -181,7 +181,12 @@ def test_a_stopped_replica_hands_old_and_new_sessions_to_the_other(cluster, brow
     stop(cluster.replicas[a])
     stopped = time.monotonic()
     wait_for(lambda: any(row["path"] == "/_stcore/stream" and row["served_by"] == a for row in cluster.log()))
-    wait_for(lambda: page.get_by_test_id("stStatusWidget").count() == 0 and page.locator(IDLE).count() == 1, timeout=60)
+    # The page asks B for its host config just before it opens its new websocket; until that is open its
+    # widgets are disabled and a key press on them is lost, so wait for both.
+    wait_for(lambda: any(row["path"] == "/_stcore/host-config" and row["served_by"] == b for row in cluster.log()),
+             "the page to reach B", timeout=60)
+    wait_for(lambda: page.get_by_test_id("stStatusWidget").count() == 0 and page.locator(IDLE).count() == 1
+             and slider(page, "pg-opt-gd-lr").is_enabled(), "the page to reconnect", timeout=60)
     reconnected = time.monotonic() - stopped
     assert page.evaluate(PATHS_JS) == paths, "the reconnected page still shows its view"
 
