@@ -44,8 +44,9 @@ TEMPLATES: dict[str, dict] = {
 
 CHART_CONFIG: dict = {
     "displaylogo": False,
-    "responsive": True,
+    "responsive": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
 }
-"""plotly.js config for every chart: no logo, no lasso/box select (clicks pick points), width follows
-the page."""
+"""plotly.js config for every chart: no logo, no lasso/box select (clicks pick points). Not plotly's own
+``responsive``: on a window resize it drops the figure's height, and the live chart sets the width itself
+(``ui/live_chart``), so the width follows the page and the height stays the figure's."""

@@ -18,7 +18,7 @@ The payload, in one JSON document (bytes, so Streamlit does not re-serialise it)
   :mod:`viz.linked`) and ``"narrow"`` (``[{"below": px, "layout": {...}}, ...]``: layouts merged in when
   the chart is narrower than ``below``; the narrowest that applies wins). NumPy arrays travel as plotly
   typed-array specs.
-- ``config``: plotly.js config (mode bar buttons, responsiveness).
+- ``config``: plotly.js config (mode bar buttons).
 - ``templates``: the light and dark layout templates; the chart picks the one matching the app's theme.
 - ``events``: which events go back to Python: ``"click"`` (a point: x, y, z, curve, point, customdata) and
   ``"zoom"`` (a box zoom on the first x/y axes: ``{"x": [x0, x1], "y": [y0, y1]}``, an axis the box left

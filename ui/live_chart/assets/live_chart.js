@@ -344,7 +344,11 @@ class LiveChart {
     const dark = isDark(this.root);
     this.dark = dark;
     let layout = { ...fig.layout, template: payload.templates[dark ? "dark" : "light"] };
-    this.arrangement = arrangementFor(fig, this.root.clientWidth);
+    // The width is the chart's own, set here rather than by plotly.js's autosize: its resize drops the
+    // figure's height (the plot then overflows a container of height 0 onto what follows).
+    this.width = this.root.clientWidth;
+    if (this.width > 0) layout.width = this.width;
+    this.arrangement = arrangementFor(fig, this.width);
     if (this.arrangement) layout = merge(layout, this.arrangement.layout);
     // plotly.js can lose a rotated camera on react: put back the one the person chose for this view.
     for (const [scene, camera] of Object.entries(this.cameras)) {
@@ -435,14 +439,16 @@ class LiveChart {
     });
   }
 
+  // A new width (the window, the sidebar, a tab shown) or theme redraws the figure at the chart's width,
+  // in the arrangement for it; one redraw waits in the queue at a time, however many resizes arrive.
   onResize() {
-    if (!this.Plotly || !this.payload) return;
-    const arrangement = arrangementFor(this.payload.figure, this.root.clientWidth);
-    if (arrangement !== this.arrangement || isDark(this.root) !== this.dark) {
-      this.queue = this.queue.then(() => this.draw(this.payload));
-    } else {
-      this.Plotly.Plots.resize(this.plot);
-    }
+    if (!this.Plotly || !this.payload || this.redrawPending) return;
+    if (this.root.clientWidth === this.width && isDark(this.root) === this.dark) return;
+    this.redrawPending = true;
+    this.queue = this.queue.then(() => {
+      this.redrawPending = false;
+      return this.draw(this.payload);
+    }).catch((e) => console.error("live chart:", e));
   }
 
   destroy() {
