@@ -76,8 +76,14 @@ def update_rules(cfg: OptConfig, *, title: str | None = None, settings: bool = T
 
 
 def update_rules_popover(cfg: OptConfig, key: str) -> None:
-    """A small "Update rule" button opening ``cfg``'s equations (fits inside a settings expander)."""
-    with st.popover("Update rule", icon=":material/function:", key=key,
-                    help="The update equations for these settings, written from the same definitions the "
-                         "computation uses."):
-        update_rules(cfg, settings=False)
+    """A small "Update rule" button opening ``cfg``'s equations (fits inside a settings expander).
+
+    The equations are written only while the popover is open (opening it reruns the page): a page with
+    several optimizers would otherwise build and send every one's LaTeX on each slider move.
+    """
+    popover = st.popover("Update rule", icon=":material/function:", key=key, on_change="rerun",
+                         help="The update equations for these settings, written from the same definitions the "
+                              "computation uses.")
+    with popover:
+        if popover.open:
+            update_rules(cfg, settings=False)

@@ -71,6 +71,13 @@ def test_playground_opens_with_the_three_linked_views_and_the_step_control(page,
     assert page.get_by_text("Where each optimizer ended").is_visible()
     assert query(page)["opt"] == ["gd", "rmsprop"]
     shot(page, "browser_playground")
+    # An optimizer's update rule is written when its popover opens (not on every rerun before that).
+    assert page.locator("[data-testid=stPopoverBody] .katex").count() == 0
+    page.get_by_role("button", name="Update rule").first.click()
+    body = page.get_by_test_id("stPopoverBody")
+    body.locator(".katex").first.wait_for(timeout=30_000)
+    assert "∇" in body.inner_text()
+    no_exception(page)
 
 
 def test_a_live_chart_error_fails_the_page_check(page, app_url):
