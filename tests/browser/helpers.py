@@ -64,6 +64,26 @@ SIZES = [(800, 900, "light"), (1280, 800, "dark"), (1600, 1000, "light")]
 (the narrowest and the widest light, the middle dark), which keeps the browser suite within its time."""
 SIZE_IDS = [f"{w}-{s}" for w, _, s in SIZES]
 
+
+def sized_page(browser):
+    """A new page in its own context, at the first of :data:`SIZES` (close it with ``page.context.close()``)."""
+    width, height, scheme = SIZES[0]
+    return browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme).new_page()
+
+
+def each_size(page):
+    """Show an open ``page`` at each of :data:`SIZES` in turn, window and colour scheme, yielding
+    ``(width, height, scheme)`` once its charts have settled there.
+
+    One page load serves the three looks, as for a person who resizes the window or switches the system's
+    theme: Streamlit and the charts follow both live (the layout tests check the theme's colours each time).
+    """
+    for width, height, scheme in SIZES:
+        page.emulate_media(color_scheme=scheme)
+        page.set_viewport_size({"width": width, "height": height})
+        time.sleep(1.5)  # the charts settle into their arrangement for this width
+        yield width, height, scheme
+
 CELL_XY_JS = """([col, row]) => {
     const gd = document.querySelector('.js-plotly-plot');
     const L = gd._fullLayout, r = gd.getBoundingClientRect();

@@ -1,5 +1,7 @@
 """Every page reads at 800, 1280 and 1600 px, in the light and the dark theme: nothing overlaps, nothing is cut.
 
+Each page is opened once, at 800 px, then shown at each size in turn (``helpers.each_size``).
+
 For each page and window size the test measures, in the browser, every chart's panels (the plot area of each
 2-D subplot, each 3D scene) and colour bars, and fails when two of them intersect; it also fails when a title
 or a sidebar expander's name is cut off (its text wider than its box), when a chart's text runs past the chart's
@@ -10,14 +12,12 @@ tests/artifacts/layout/ for a person to look at.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from ui.router import PAGES as REGISTRY
 
 from .conftest import ARTIFACTS
-from .helpers import IDLE, SIZE_IDS, SIZES, full_page_shot, layout_problems, no_exception
+from .helpers import IDLE, each_size, full_page_shot, layout_problems, no_exception, sized_page
 
 PAGES = {("" if i == 0 else p.slug): p.charts for i, p in enumerate(REGISTRY)}
 """Page address (every registered page; the first at the app's root) -> how many charts it draws by default."""
@@ -92,29 +92,27 @@ def test_overlap_check_finds_an_overlap():
                          {"what": "b", "x": 10, "y": 0, "w": 10, "h": 10}])
 
 
-@pytest.mark.parametrize(("width", "height", "scheme"), SIZES, ids=SIZE_IDS)
-def test_every_page_reads_at_this_size(browser, app_url, width, height, scheme):
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-    page = context.new_page()
+@pytest.mark.parametrize(("path", "charts"), PAGES.items(), ids=[p or "playground" for p in PAGES])
+def test_every_page_reads_at_every_size(browser, app_url, path, charts):
+    page = sized_page(browser)
+    name = path or "playground"
     problems = []
     try:
-        for path, charts in PAGES.items():
-            page.goto(f"{app_url}/{path}")
-            page.wait_for_selector(IDLE, timeout=90_000)
-            page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}",
-                                   timeout=90_000)
-            time.sleep(1.5)  # the charts settle into their arrangement for this width
+        page.goto(f"{app_url}/{path}")
+        page.wait_for_selector(IDLE, timeout=90_000)
+        page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {charts}",
+                               timeout=90_000)
+        for width, height, scheme in each_size(page):
+            where = f"{name} at {width} px ({scheme})"
             no_exception(page)
-            name = path or "playground"
             background = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stApp]'))"
                                        ".backgroundColor")
             rgb = [int(v) for v in background[background.index("(") + 1:-1].split(",")[:3]]
             if (sum(rgb) < 200) != (scheme == "dark"):
-                problems.append(f"{name}: the page is not in the {scheme} theme ({background})")
-            problems += layout_problems(page, name)
-            problems += [f"{name}: chart text {c} in the {scheme} theme" for c in page.evaluate(FONT_JS)
-                         if c != TEXT[scheme]]
+                problems.append(f"{where}: the page is not in the {scheme} theme ({background})")
+            problems += layout_problems(page, where)
+            problems += [f"{where}: chart text {c}" for c in page.evaluate(FONT_JS) if c != TEXT[scheme]]
             full_page_shot(page, ARTIFACTS / "layout" / f"{name}_{width}_{scheme}.png", width, height)
     finally:
-        context.close()
+        page.context.close()
     assert not problems, "\n".join(problems)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import ARTIFACTS
-from .helpers import SIZE_IDS, SIZES, has_value, no_exception, open_app, query, settle, shot, wait_for
+from .helpers import each_size, has_value, no_exception, open_app, query, settle, shot, sized_page, wait_for
 from .test_browser_layout import BOXES_JS, CUT_JS, TEXT_JS, overlaps
 
 # The small rate charts (their first trace is the rate) and what they draw, as numbers.
@@ -101,16 +101,14 @@ SCHEDULED_COMPARE = ("/compare?objective=rosenbrock&x0=-1.5&y0=2&steps=300&c1=ad
                      "&c3.schedule.gamma=0.5&c4=adam&c4.flavor=torch&c4.lr=0.1")
 
 
-@pytest.mark.parametrize(("width", "height", "scheme"), SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize(("name", "path", "charts", "rates"), [("playground", SCHEDULED_PLAYGROUND, 4, 3),
                                                                ("compare", SCHEDULED_COMPARE, 5, 3)])
-def test_pages_with_schedules_read_at_every_size_in_both_themes(browser, app_url, name, path, charts, rates, width,
-                                                                height, scheme):
+def test_pages_with_schedules_read_at_every_size_in_both_themes(browser, app_url, name, path, charts, rates):
     """No error, every rate chart inside the sidebar at a readable width, the marks on the loss chart, and the
     layout checks of every page (test_browser_layout: no panels overlapping, no text cut, past a chart's edge or
     running into other text, such as the marks' labels); the screenshots (the page, its loss chart, and the
     sidebar at its first rate chart) are to look at."""
-    page = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme).new_page()
+    page = sized_page(browser)
     try:
         open_app(page, app_url + path, charts)
         settle(page)
@@ -118,21 +116,23 @@ def test_pages_with_schedules_read_at_every_size_in_both_themes(browser, app_url
         assert page.get_by_test_id("stAlert").count() == 0
         assert len(page.evaluate(RATES_JS)) == rates
         assert page.evaluate(MARKS_JS)["lines"]
-        # charts in a collapsed expander (the later configurations' rate charts) are not on the page to read
-        hidden = [f"chart {c}" for c, shown in enumerate(page.evaluate(SHOWN_JS)) if not shown]
-        boxes = [b for b in page.evaluate(BOXES_JS) if not b["what"].startswith(tuple(f"{h} " for h in hidden))]
-        texts = [t for t in page.evaluate(TEXT_JS) if not t.startswith(tuple(f"{h}:" for h in hidden))]
-        problems = overlaps(boxes) + page.evaluate(CUT_JS) + texts
-        assert not problems, "\n".join(problems)
-        shot(page, f"schedules_{name}_{width}_{scheme}")
-        # the loss curves with their marks: the bottom of the chart that holds them, in view
-        page.locator(".js-plotly-plot").nth(page.evaluate(LOSS_CHART_JS)).evaluate(
-            "g => g.scrollIntoView({block: 'end'})")
-        page.screenshot(path=str(artifact(f"schedules_{name}_{width}_{scheme}_loss")))
-        if page.get_by_test_id("stSidebar").get_attribute("aria-expanded") != "false":
-            assert all(page.evaluate(INSIDE_SIDEBAR_JS))
-            page.get_by_test_id("stSidebar").locator(".js-plotly-plot").first.scroll_into_view_if_needed()
-            page.screenshot(path=str(artifact(f"schedules_{name}_{width}_{scheme}_sidebar")))
+        for width, _, scheme in each_size(page):
+            # charts in a collapsed expander (the later configurations' rate charts) are not on the page to read
+            hidden = [f"chart {c}" for c, shown in enumerate(page.evaluate(SHOWN_JS)) if not shown]
+            boxes = [b for b in page.evaluate(BOXES_JS) if not b["what"].startswith(tuple(f"{h} " for h in hidden))]
+            texts = [t for t in page.evaluate(TEXT_JS) if not t.startswith(tuple(f"{h}:" for h in hidden))]
+            problems = overlaps(boxes) + page.evaluate(CUT_JS) + texts
+            assert not problems, f"at {width} px ({scheme}):\n" + "\n".join(problems)
+            page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+            shot(page, f"schedules_{name}_{width}_{scheme}")
+            # the loss curves with their marks: the bottom of the chart that holds them, in view
+            page.locator(".js-plotly-plot").nth(page.evaluate(LOSS_CHART_JS)).evaluate(
+                "g => g.scrollIntoView({block: 'end'})")
+            page.screenshot(path=str(artifact(f"schedules_{name}_{width}_{scheme}_loss")))
+            if page.get_by_test_id("stSidebar").get_attribute("aria-expanded") != "false":
+                assert all(page.evaluate(INSIDE_SIDEBAR_JS))
+                page.get_by_test_id("stSidebar").locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+                page.screenshot(path=str(artifact(f"schedules_{name}_{width}_{scheme}_sidebar")))
     finally:
         page.context.close()
 

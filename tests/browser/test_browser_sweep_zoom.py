@@ -11,15 +11,24 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlencode
 
-import pytest
-
 from ui.lessons import LESSONS
 from ui.sweep.state import decode_sweep, encode_sweep
 from ui.sweep.zoom import factor_text, zoom_factor
 from ui.urlstate import fmt
 from viz.sweepaxes import cell_labels
 
-from .helpers import CELL_XY_JS, IDLE, SIZE_IDS, SIZES, no_exception, open_app, query, settle, shot, wait_for
+from .helpers import (
+    CELL_XY_JS,
+    IDLE,
+    each_size,
+    no_exception,
+    open_app,
+    query,
+    settle,
+    shot,
+    sized_page,
+    wait_for,
+)
 
 FRACTAL = LESSONS["fractal"].state  # 512 x 512 runs of 100 steps on the tiny network, zoomed three times
 MAP_JS = """() => {
@@ -132,21 +141,20 @@ def test_a_map_beyond_the_budget_gets_one_sentence(page, app_url):
     shot(page, "sweep_zoom_too_large")
 
 
-@pytest.mark.parametrize(("width", "height", "scheme"), SIZES, ids=SIZE_IDS)
-def test_every_zoom_level_reads_at_every_size_in_both_themes(browser, app_url, width, height, scheme):
+def test_every_zoom_level_reads_at_every_size_in_both_themes(browser, app_url):
     """The fractal lesson's trail, each level opened from its link: screenshots to look at."""
-    page = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme).new_page()
+    page = sized_page(browser)
     try:
         for level in range(len(FRACTAL.zoom) + 1):
             state = replace(FRACTAL, zoom=FRACTAL.zoom[:level])
             open_app(page, f"{app_url}/sweep?{link(state)}", 1)
-            page.wait_for_timeout(500)
-            no_exception(page)
-            shown = page.evaluate(MAP_JS)
-            assert (shown["rows"], shown["cols"]) == (512, 512)
-            font = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.font.color")
-            assert font == ("#e8eaee" if scheme == "dark" else "#262730")
-            page.locator(".js-plotly-plot").scroll_into_view_if_needed()
-            shot(page, f"sweep_zoom_level{level}_{width}_{scheme}")
+            for width, _, scheme in each_size(page):
+                no_exception(page)
+                shown = page.evaluate(MAP_JS)
+                assert (shown["rows"], shown["cols"]) == (512, 512)
+                font = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.font.color")
+                assert font == ("#e8eaee" if scheme == "dark" else "#262730")
+                page.locator(".js-plotly-plot").scroll_into_view_if_needed()
+                shot(page, f"sweep_zoom_level{level}_{width}_{scheme}")
     finally:
         page.context.close()

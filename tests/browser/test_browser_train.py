@@ -4,21 +4,17 @@ tests/artifacts/train/, looked at)."""
 
 from __future__ import annotations
 
-import time
-
-import pytest
-
 from .conftest import ARTIFACTS
 from .helpers import (
     IDLE,
-    SIZE_IDS,
-    SIZES,
+    each_size,
     full_page_shot,
     layout_problems,
     no_exception,
     open_app,
     query,
     settle,
+    sized_page,
     wait_for,
 )
 
@@ -78,26 +74,24 @@ def test_a_link_reopens_the_exact_view(page, browser, app_url):
         other.context.close()
 
 
-@pytest.mark.parametrize(("width", "height", "scheme"), SIZES, ids=SIZE_IDS)
-def test_every_view_reads_at_every_size(browser, app_url, width, height, scheme):
+def test_every_view_reads_at_every_size(browser, app_url):
     views = {"default": "", "random-slice": "?slice=random",
              "spiral-four": ("?data=spiral&c1=gd&c1.flavor=torch&c1.lr=0.5&c2=sgd&c2.flavor=torch&c2.lr=0.05"
                              "&c2.momentum=0.9&c3=rmsprop&c3.flavor=torch&c3.lr=0.01&c4=adam&c4.flavor=torch"
                              "&c4.lr=0.01&seeds=5&epochs=10&layers=3")}
     problems = []
     (ARTIFACTS / "train").mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-    page = context.new_page()
+    page = sized_page(browser)
     try:
         for name, q in views.items():
             page.goto(f"{app_url}/train{q}")
             page.wait_for_selector(IDLE, timeout=90_000)
             page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {CHARTS}",
                                    timeout=90_000)
-            time.sleep(1.5)
-            no_exception(page)
-            problems += layout_problems(page, f"{name} at {width} px ({scheme})")
-            full_page_shot(page, ARTIFACTS / "train" / f"train_{name}_{width}_{scheme}.png", width, height)
+            for width, height, scheme in each_size(page):
+                no_exception(page)
+                problems += layout_problems(page, f"{name} at {width} px ({scheme})")
+                full_page_shot(page, ARTIFACTS / "train" / f"train_{name}_{width}_{scheme}.png", width, height)
     finally:
-        context.close()
+        page.context.close()
     assert not problems, "\n".join(problems)
