@@ -117,17 +117,17 @@ def test_the_keyboard_moves_the_step_and_every_marker(page, app_url):
     page.keyboard.press("End")
     assert step_label(page) == "Step 100 of 100"
     page.keyboard.press("Home")
-    for _ in range(40):
-        page.keyboard.press("ArrowRight")
-    assert step_label(page) == "Step 40 of 100"
+    for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):  # each key redraws the 3D panel
+        page.keyboard.press(key)
+    assert step_label(page) == "Step 2 of 100"
     wait_for(lambda: page.evaluate(EACH_MARKER_JS) != before, "the markers to move")
     time.sleep(0.5)
     after = page.evaluate(EACH_MARKER_JS)
     assert all(a != b for a, b in zip(after, before, strict=True)), "every marker on every panel moves"
     assert page.screenshot(clip=page.evaluate(SCENE_BOX_JS)) != surface, "the 3D panel redraws its markers"
-    wait_for(lambda: query(page).get("step") == ["40"], "the step to reach the address")
+    wait_for(lambda: query(page).get("step") == ["2"], "the step to reach the address")
     settle(page)
-    assert step_label(page) == "Step 40 of 100" and page.evaluate(EACH_MARKER_JS) == after
+    assert step_label(page) == "Step 2 of 100" and page.evaluate(EACH_MARKER_JS) == after
     no_exception(page)
     shot(page, "browser_step_keyboard")
 
