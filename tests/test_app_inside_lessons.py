@@ -302,6 +302,10 @@ def test_look_inside_opens_the_inside_page_on_the_lesson(seed):
 def test_playground_settings_show_each_optimizers_update_rule():
     at = app("pages/playground.py")
     ok(at)
+    assert not any("eta g_t" in line for line in latex(at))  # written only when its popover opens
+    for name in ("gd", "rmsprop"):
+        at.session_state[page_key("pg", f"rule.{name}")] = True  # what a click on "Update rule" sets
+    at.run()
     lines = latex(at)
     assert r"x_t = x_{t-1} - \eta g_t" in lines  # gradient descent
     assert any(r"\sqrt{v_t} + \epsilon" in line for line in lines)  # seed 000's RMSprop: epsilon outside
