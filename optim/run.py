@@ -147,7 +147,7 @@ def _check_tol(tol, criterion, obj: Objective):
 def _grad(obj: Objective, P: np.ndarray) -> np.ndarray:
     gx, gy = obj.gradient(P[0], P[1])
     if np.shape(gx) == np.shape(gy) == P.shape[1:]:
-        return np.stack((gx, gy))
+        return np.array((gx, gy))  # as np.stack, a few times faster on the small arrays a path steps with
     return np.stack(np.broadcast_arrays(gx, gy, P[0])[:2])
 
 
