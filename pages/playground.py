@@ -85,15 +85,21 @@ with st.sidebar:
         fl = effective_flavor(name, flavor)
         base = in_flavor(known[name], fl) if name in known else make_config(name, fl)
         spec = optim.OPTIMIZERS[name]
-        with st.expander(f"{spec.title} settings", expanded=i < 2):
-            st.caption(spec.summary)
-            if fl != flavor:
-                st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; using {FLAVOR_TITLES[fl]}.")
-            cfg, slot = schedule_editor(hyperparameter_widgets(base, f"{PAGE}.opt.{name}"), f"{PAGE}.opt.{name}",
-                                        current.setup.steps)
+        # A closed expander draws no widgets (opening it reruns the page): the optimizer runs as the page
+        # last ran it, and a slider move does not pay for the settings nobody is looking at.
+        with st.expander(f"{spec.title} settings", expanded=i < 2, key=page_key(PAGE, f"open.{name}"),
+                         on_change="rerun") as settings:
+            cfg, slot = base, None
+            if settings.open:
+                st.caption(spec.summary)
+                if fl != flavor:
+                    st.caption(f"{spec.title} has no {FLAVOR_TITLES[flavor]} flavor here; "
+                               f"using {FLAVOR_TITLES[fl]}.")
+                cfg, slot = schedule_editor(hyperparameter_widgets(base, f"{PAGE}.opt.{name}"),
+                                            f"{PAGE}.opt.{name}", current.setup.steps)
+                update_rules_popover(cfg, key=page_key(PAGE, f"rule.{name}"))
             configs.append(cfg)
             rate_slots.append(slot)
-            update_rules_popover(cfg, key=page_key(PAGE, f"rule.{name}"))
     setup = run_panel(PAGE, setup, obj)
 
 for cfg, slot in zip(configs, rate_slots, strict=True):
@@ -126,8 +132,9 @@ def _on_contour_click() -> None:
 
 
 def _set_lr(name: str, lr: float) -> None:
-    """Callback: a learning rate that moves a run that barely moved."""
+    """Callback: a learning rate that moves a run that barely moved; the optimizer's settings open to show it."""
     st.session_state[f"{PAGE}.opt.{name}.lr"] = lr
+    st.session_state[page_key(PAGE, f"open.{name}")] = True
 
 
 def _on_step() -> None:

@@ -14,6 +14,7 @@ from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 from streamlit.testing.v1 import AppTest
 
 from ui.live_chart import read_payload
+from ui.state import page_key
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120
@@ -28,6 +29,14 @@ def open_app(page: str | None = None, query: dict | None = None, *, timeout: flo
         at.query_params[k] = v
     if page:
         at.switch_page(page)
+    return at.run()
+
+
+def open_settings(at: AppTest, *names: str) -> AppTest:
+    """Open these optimizers' settings on the Playground, as a click on each one's expander does, and rerun: a
+    closed expander draws no widgets (``pages/playground.py``)."""
+    for name in names:
+        at.session_state[page_key("pg", f"open.{name}")] = True
     return at.run()
 
 

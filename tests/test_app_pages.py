@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_helpers import charts, figures, link, ok, open_app, param
+from app_helpers import charts, figures, link, ok, open_app, open_settings, param
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -96,13 +96,14 @@ def test_the_default_cards_say_only_what_the_runs_did():
 
 def test_a_run_that_barely_moved_says_why_and_offers_a_learning_rate_that_moves():
     """Adam at its library default lr 0.001 moves 0.14 in 100 steps on the default bowl, 2.1 from the minimum."""
-    at = app({"opt": ["gd", "adam"], "adam.lr": "0.001"})
+    at = app({"opt": ["gd", "rmsprop", "adam"], "adam.lr": "0.001"})
     ok(at)
     assert any(c.value.startswith("Barely moved: 0.14 in 100 steps") for c in at.caption)
     (button,) = [b for b in at.button if b.label.startswith("Try lr = ")]
     button.click().run()
     ok(at)
     assert param(at, "adam.lr") == ["0.03"]
+    assert at.select_slider(key="pg.opt.adam.lr").value == 0.03  # its settings, closed until now, open to show it
     assert not any(c.value.startswith("Barely moved") for c in at.caption)
 
 
@@ -190,6 +191,8 @@ def test_playground_link_reopens_the_same_view():
     state = default_playground()
     at = app()
     at.multiselect(key="pg.optimizers").set_value(["gd", "rmsprop", "adam"]).run()
+    assert not any(w.key == "pg.opt.adam.lr" for w in at.select_slider)  # the third one's settings start closed
+    open_settings(at, "adam")
     at.select_slider(key="pg.opt.adam.lr").set_value(0.05).run()
     at.number_input(key="pg.x0").set_value(-2.0).run()
     at = app({**link(at), "step": "42"})
@@ -197,7 +200,7 @@ def test_playground_link_reopens_the_same_view():
     ok(again)
     assert not again.warning
     assert again.multiselect(key="pg.optimizers").value == ["gd", "rmsprop", "adam"]
-    assert again.select_slider(key="pg.opt.adam.lr").value == 0.05
+    assert open_settings(again, "adam").select_slider(key="pg.opt.adam.lr").value == 0.05
     assert again.number_input(key="pg.x0").value == -2.0
     assert shown_step(again) == 42 and param(again, "step") == ["42"]
     assert results(again) == results(at)

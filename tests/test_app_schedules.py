@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_helpers import figures, ok, open_app, param
+from app_helpers import figures, ok, open_app, open_settings, param
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -137,7 +137,7 @@ def test_new_optimizers_on_the_playground_show_their_evaluations_and_notes():
     at = app("pages/playground.py", {"opt": ["lbfgs", "newton", "muon"], "flavor": "torch", "objective": "himmelblau",
                                      "x0": "0", "y0": "0", "steps": "20", "lbfgs.line_search": "true",
                                      "lbfgs.max_eval": "25"})
-    ok(at)
+    ok(open_settings(at, "muon"))
     text = captions(at)
     t = optim.run(optim.make_optimizer("lbfgs", line_search=True, max_eval=25), "himmelblau", x0=[0.0, 0.0], steps=20)
     assert f"Function evaluations: {int(t.evaluations.sum())} in 20 steps" in text
@@ -153,6 +153,8 @@ def test_each_new_optimizer_runs_on_the_playground_with_a_schedule(chunk):
     query.update({f"{n}.schedule": "exponential" for n in chunk})
     at = app("pages/playground.py", query)
     ok(at)
+    assert len(rate_charts(at)) == 2  # the first two optimizers' settings are open, the others closed
+    ok(open_settings(at, *chunk))
     assert not at.warning, [w.value for w in at.warning]
     assert len(losses(figures(at)[0])) == len(chunk) and len(rate_charts(at)) == len(chunk)
 

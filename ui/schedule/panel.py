@@ -73,10 +73,13 @@ def follows_losses(cfg: OptConfig) -> bool:
     return not cfg.schedule.constant and optim.SCHEDULES[cfg.schedule.name].uses_loss
 
 
-def draw_schedule(slot: DeltaGenerator, cfg: OptConfig, steps: int, color: str, key: str) -> None:
+def draw_schedule(slot: DeltaGenerator | None, cfg: OptConfig, steps: int, color: str, key: str) -> None:
     """Into ``slot``: ``cfg``'s learning rate at each of ``steps`` steps, worked out ahead, and the momentum or
     beta1 a one-cycle schedule cycles. Nothing for a constant rate or a schedule that follows the losses
-    (:func:`draw_used_rate` draws that one), nor for settings the run refuses (the page says why)."""
+    (:func:`draw_used_rate` draws that one), nor for settings the run refuses (the page says why), nor without
+    a slot (the configuration's settings are closed)."""
+    if slot is None:
+        return
     try:
         curve = schedule_curve(cfg, steps)
     except ValueError:
@@ -89,8 +92,11 @@ def draw_schedule(slot: DeltaGenerator, cfg: OptConfig, steps: int, color: str, 
                            cfg.schedule.name in MULTIPLY), key=key)
 
 
-def draw_used_rate(slot: DeltaGenerator, traj: optim.Trajectory, color: str, key: str) -> None:
-    """Into ``slot``: the learning rate a run actually used at each step (reduce on plateau's reductions)."""
+def draw_used_rate(slot: DeltaGenerator | None, traj: optim.Trajectory, color: str, key: str) -> None:
+    """Into ``slot``: the learning rate a run actually used at each step (reduce on plateau's reductions);
+    nothing without a slot (the configuration's settings are closed)."""
+    if slot is None:
+        return
     with slot:
         live_chart(_figure(traj.lr, color, None, "The rate the run used", True), key=key)
 
