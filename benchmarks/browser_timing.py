@@ -32,12 +32,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(script: str = "app.py") -> tuple[subprocess.Popen, str]:
+def serve(script: str = "app.py", times: Path | None = None) -> tuple[subprocess.Popen, str]:
     """Start ``streamlit run script`` (relative to the repository root) headless; (process, base URL) once
-    it answers its health check. Exits saying which script did not start within 90 s."""
+    it answers its health check. With ``times``, each run of the script appends its seconds to that file
+    (``timed_streamlit.py``). Exits saying which script did not start within 90 s."""
     port = free_port()
+    launcher = ["-m", "streamlit"] if times is None else [str(ROOT / "benchmarks" / "timed_streamlit.py"), str(times)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port",
+        [sys.executable, *launcher, "run", script, "--server.headless", "true", "--server.port",
          str(port), "--browser.gatherUsageStats", "false", "--server.runOnSave", "false"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
