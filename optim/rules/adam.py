@@ -50,10 +50,7 @@ def torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled_weight_decay=F
 
     def step(p, g, s):
         t = s.t + 1
-        if not is_zero(weight_decay):
-            p, g = decay_weights_torch(p, g, lr, weight_decay, decoupled_weight_decay)
-        m = lerp(s.m, g, 1 - beta1)
-        v = s.v * beta2 + (1 - beta2) * g * g
+        p, _, m, v = torch_moments(p, g, s, lr, beta1, beta2, weight_decay, decoupled_weight_decay)
         new = AdamState(t, m, v, s.v_max if amsgrad is False else np.maximum(s.v_max, v))
         d = denom(pick(amsgrad, lambda: new.v_max, lambda: v), t)
         return p + -(lr / (1 - beta1**t)) * m / d, new
@@ -69,6 +66,18 @@ def decay_weights_torch(p, g, lr, weight_decay, decoupled):
     if decoupled is True or decoupled is False:
         return (p * (1 - lr * weight_decay), g) if decoupled else (p, g + weight_decay * p)
     return np.where(decoupled, p * (1 - lr * weight_decay), p), np.where(decoupled, g, g + weight_decay * p)
+
+
+def torch_moments(p, g, s, lr, beta1, beta2, weight_decay, decoupled):
+    """The start of a torch Adam-family step (Adam, RAdam, NAdam): weight decay, then both moments.
+
+    Returns ``(p, g, m, v)``: the parameters and gradient after weight decay, and the new first and second moments.
+    """
+    if not is_zero(weight_decay):
+        p, g = decay_weights_torch(p, g, lr, weight_decay, decoupled)
+    m = lerp(s.m, g, 1 - beta1)
+    v = s.v * beta2 + (1 - beta2) * g * g
+    return p, g, m, v
 
 
 def torch_adamw(lr, beta1, beta2, eps, amsgrad, weight_decay) -> Rule:
