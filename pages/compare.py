@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
-from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from ui import state
 from ui.compute import band_losses, objective_for, trajectory
 from ui.config_editor import config_editor
+from ui.link_box import link_box
 from ui.live_chart import live_chart
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, describe, make_config
 from ui.report import board_table, leaderboard, leaderboard_display, trajectories_csv
@@ -127,14 +127,8 @@ st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, 
                    file_name="descent-lab-comparison.csv", mime="text/csv", on_click="ignore",
                    icon=":material/download:")
 
-st.subheader("Link to this comparison")
-base_url = urlsplit(st.context.url or "")
-path = base_url.path.rstrip("/")
-if not path.endswith("/compare"):
-    path += "/compare"
-origin = f"{base_url.scheme}://{base_url.netloc}" if base_url.netloc else ""
-st.caption("Copy it with the button at its right; opening it shows exactly this comparison.")
-st.code(f"{origin}{path}?{urlencode(encode_compare(new_state), doseq=True)}", language=None, wrap_lines=True)
+link_box("Link to this comparison", "compare", encode_compare(new_state),
+         "Copy it with the button at its right; opening it shows exactly this comparison.")
 
 with message_slot:
     state.show_messages(PAGE)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 import optim
 from ui import state
+from ui.link_box import link_box
 from ui.live_chart import chart_state, live_chart
 from ui.model import describe
 from ui.router import BY_SLUG, start_page
@@ -177,15 +177,9 @@ live_chart(layer_norms_figure([LayerNorms(labels[i], colors[i], r.weight_norms[:
 st.caption(f"Seed {run_seed} of each configuration. Solid: the size of each step's change to a layer's weight matrix, "
            "‖W(k+1) − W(k)‖; dotted: the size of the weights, ‖W(k)‖ (Frobenius norms, biases left out).")
 
-st.subheader("Link to this view")
-base_url = urlsplit(st.context.url or "")
-path = base_url.path.rstrip("/")
-if not path.endswith("/train"):
-    path += "/train"
-origin = f"{base_url.scheme}://{base_url.netloc}" if base_url.netloc else ""
-st.caption("Copy it with the button at its right; opening it trains and shows exactly this view"
-           + (" (the uploaded file has to be chosen again)." if s.upload else "."))
-st.code(f"{origin}{path}?{urlencode(encode_train(s), doseq=True)}", language=None, wrap_lines=True)
+link_box("Link to this view", "train", encode_train(s),
+         "Copy it with the button at its right; opening it trains and shows exactly this view"
+         + (" (the uploaded file has to be chosen again)." if s.upload else "."))
 
 with message_slot:
     state.show_messages(PAGE)
