@@ -9,11 +9,10 @@ import streamlit as st
 from ui import state
 from ui.compute import band_losses, objective_for, trajectory
 from ui.config_editor import config_editor
-from ui.link_box import link_box
 from ui.live_chart import live_chart
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, describe, make_config
 from ui.report import board_table, leaderboard, leaderboard_display, trajectories_csv
-from ui.router import BY_SLUG, start_page
+from ui.router import BY_SLUG, link_box, start_page
 from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses
 from ui.setup.panel import objective_header, objective_panel, run_panel
 from ui.state import page_key
@@ -127,7 +126,7 @@ st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, 
                    file_name="descent-lab-comparison.csv", mime="text/csv", on_click="ignore",
                    icon=":material/download:")
 
-link_box("Link to this comparison", "compare", encode_compare(new_state),
+link_box("compare", new_state, "Link to this comparison",
          "Copy it with the button at its right; opening it shows exactly this comparison.")
 
 with message_slot:

@@ -8,10 +8,9 @@ import streamlit as st
 
 import optim
 from ui import state
-from ui.link_box import link_box
 from ui.live_chart import chart_state, live_chart
 from ui.model import describe
-from ui.router import BY_SLUG, start_page
+from ui.router import BY_SLUG, link_box, start_page
 from ui.schedule.panel import draw_schedule, follows_losses
 from ui.train import runs as tr
 from ui.train.panel import sidebar
@@ -177,7 +176,7 @@ live_chart(layer_norms_figure([LayerNorms(labels[i], colors[i], r.weight_norms[:
 st.caption(f"Seed {run_seed} of each configuration. Solid: the size of each step's change to a layer's weight matrix, "
            "‖W(k+1) − W(k)‖; dotted: the size of the weights, ‖W(k)‖ (Frobenius norms, biases left out).")
 
-link_box("Link to this view", "train", encode_train(s),
+link_box("train", s, "Link to this view",
          "Copy it with the button at its right; opening it trains and shows exactly this view"
          + (" (the uploaded file has to be chosen again)." if s.upload else "."))
 
