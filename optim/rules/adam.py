@@ -183,9 +183,15 @@ def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
 
 _ADAM_PARAMS = ("lr", "beta1", "beta2", "eps", "amsgrad")
 ADAM_FIELDS = {"m": "m", "v": "v", "vmax": "v_max"}
+FIRST_MOMENT = "m: the decaying average of gradients (first moment)."
+SECOND_MOMENT = "v: the decaying average of squared gradients (second moment)."
+"""What Adam's two buffers mean, as every optimizer built on them says it."""
+M_HAT = debiased("m", "beta1", "m̂")
+V_HAT = debiased("v", "beta2", "v̂")
+"""The teaching views of Adam's m and v: bias-corrected, as the update uses them."""
 ADAM_BUFFERS = {
-    "m": "m: the decaying average of gradients (first moment).",
-    "v": "v: the decaying average of squared gradients (second moment).",
+    "m": FIRST_MOMENT,
+    "v": SECOND_MOMENT,
     "v_max": "v_max: the largest second moment so far (AMSGrad only).",
 }
 
@@ -204,7 +210,7 @@ ADAM = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
-    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    average=M_HAT, squares=V_HAT, family="adaptive",
     color="#882255", tex={"eps_root": r"\epsilon_{root}"},
 )
 
@@ -225,6 +231,6 @@ ADAMW = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
-    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    average=M_HAT, squares=V_HAT, family="adaptive",
     color="#000000", tex={"eps_root": r"\epsilon_{root}"},
 )

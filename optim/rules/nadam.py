@@ -6,8 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, View, debiased, is_zero
-from .adam import torch_moments
+from ..spec import Flavor, OptimizerSpec, Rule, View, is_zero
+from .adam import FIRST_MOMENT, SECOND_MOMENT, V_HAT, torch_moments
 from .lines import coupled, decoupled
 
 
@@ -129,8 +129,7 @@ NADAM = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields={"m": "m", "v": "v", "P": "mu_product"},
-    buffers={"m": "m: the decaying average of gradients (first moment).",
-             "v": "v: the decaying average of squared gradients (second moment).",
+    buffers={"m": FIRST_MOMENT, "v": SECOND_MOMENT,
              "mu_product": "Pi: the product of the momentum schedule's values so far."},
-    average=View("m", "m"), squares=debiased("v", "beta2", "v̂"), family="adaptive", color="#999933",
+    average=View("m", "m"), squares=V_HAT, family="adaptive", color="#999933",
 )

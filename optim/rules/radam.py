@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, debiased
-from .adam import ADAM_BUFFERS, AdamState, init, optax_m_hat, torch_moments
+from ..spec import Flavor, OptimizerSpec, Rule
+from .adam import ADAM_BUFFERS, M_HAT, V_HAT, AdamState, init, optax_m_hat, torch_moments
 from .lines import coupled, decoupled
 
 
@@ -91,6 +91,6 @@ RADAM = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields={"m": "m", "v": "v"}, buffers=ADAM_BUFFERS,
-    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    average=M_HAT, squares=V_HAT, family="adaptive",
     color="#44aa99",
 )
