@@ -15,7 +15,7 @@ from ui.setup.panel import objective_header, objective_panel
 from ui.state import page_key
 from ui.sweep.panel import (
     best_cell,
-    cell_lines,
+    cell_card,
     optimizer_panel,
     outcome_picker,
     run_settings,
@@ -134,8 +134,7 @@ if arrays is not None:
         if cell is None:
             st.caption("Click a cell of the map to see how that run went and open it in the Playground.")
         else:
-            for line in cell_lines(grid, new_state, *cell):
-                st.markdown(line)
+            cell_card(grid, new_state, *cell)
             st.page_link("pages/playground.py", label="Open this run in the Playground", icon=":material/explore:",
                          query_params=encode_playground(new_state.playground(*cell)))
     with best_box:
@@ -144,8 +143,7 @@ if arrays is not None:
         if best is None:
             st.markdown(":red[Every run diverged.] Try smaller learning rates.")
         else:
-            for line in cell_lines(grid, new_state, *best):
-                st.markdown(line)
+            cell_card(grid, new_state, *best)
             st.button("Pick the best cell", on_click=_pick, args=(best,), icon=":material/my_location:",
                       disabled=best == cell)
         diverged = float((grid.diverged_at >= 0).mean())
