@@ -10,7 +10,7 @@ import optim
 from ui import state
 from ui.live_chart import chart_state, live_chart
 from ui.model import describe
-from ui.router import BY_SLUG, link_box, start_page
+from ui.router import link_box, start_page
 from ui.schedule.panel import draw_schedule, follows_losses
 from ui.train import runs as tr
 from ui.train.panel import sidebar
@@ -21,16 +21,14 @@ from viz.netcurves import Curves, LayerNorms, curves_figure, layer_norms_figure
 from viz.netmaps import SlicePath, boundary_figure, landscape_figure
 from viz.rates import rate_figure
 
-PAGE = BY_SLUG["train"].prefix
-BOUNDARY = f"{PAGE}.boundary"
-
 current: TrainState
-current, message_slot = start_page(
+PAGE, current, message_slot = start_page(
     "train",
     "On quadratic bowls the optimizers look alike; their real differences show when they train a network. Here "
     "up to six configurations train the same small network on the same points, each from K initialisations with "
     "K shufflings of the mini-batches. Set it up in the sidebar; the link at the bottom reopens exactly this view."
 )
+BOUNDARY = f"{PAGE}.boundary"
 with st.sidebar:
     choice, rate_slots = sidebar(PAGE, current)
 s = choice.state

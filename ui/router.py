@@ -110,11 +110,11 @@ def pages() -> list:
             for i, p in enumerate(PAGES)]
 
 
-def start_page(slug: str, caption: str) -> tuple[Any, Any]:
+def start_page(slug: str, caption: str) -> tuple[str, Any, Any]:
     """A linked page's first lines, the same on every page: hand over to the router if Streamlit skipped it, the
     page's heading and ``caption`` (what the page is for, in a sentence or three), a slot for the link's
     messages (the page fills it once it has run, so they say what the run did), the state the link asks for,
-    and the sidebar's reset button. Returns ``(state, message slot)``."""
+    and the sidebar's reset button. Returns ``(the page's key prefix, state, message slot)``."""
     ensure_routed()
     entry = BY_SLUG[slug]
     st.title(entry.heading or entry.title)
@@ -122,7 +122,7 @@ def start_page(slug: str, caption: str) -> tuple[Any, Any]:
     slot = st.empty()
     current = state.load(entry.prefix, entry.decode, entry.default)
     state.reset_button(entry.prefix, entry.default)
-    return current, slot
+    return entry.prefix, current, slot
 
 
 def link_box(slug: str, view: Any, title: str, caption: str) -> None:
