@@ -55,6 +55,15 @@ def ok(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def reopen(at: AppTest, page: str | None = None, *, timeout: float = TIMEOUT) -> AppTest:
+    """``at``'s link opened afresh on ``page`` (None: the app's root), as by a person the link was sent to, and
+    checked: the run raised nothing, showed no error box and had nothing to warn about."""
+    again = open_app(page, link(at), timeout=timeout)
+    ok(again)
+    assert not again.warning, [w.value for w in again.warning]
+    return again
+
+
 def one_message(boxes, *words: str) -> str:
     """The text of the one box in ``boxes`` (``at.warning``, ``at.error``), which says every one of ``words``."""
     assert len(boxes) == 1, [b.value for b in boxes]
