@@ -68,12 +68,26 @@ def check_budget(runs: int, steps: int, what: str, cost: float = 1.0, dear: str 
         )
 
 
+class _OnGrid:
+    """A :class:`Sweep`'s attribute that is the summary's field of the same name laid out on the grid:
+    shape ``(len(y_values), len(x_values), ...)``."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, sweep, owner=None):
+        if sweep is None:
+            return self
+        a = getattr(sweep.summary, self.name)
+        return np.asarray(a).reshape(len(sweep.y_values), len(sweep.x_values), *np.shape(a)[1:])
+
+
 @dataclass(frozen=True, eq=False)
 class Sweep:
     """Outcomes on a grid: rows follow ``y_values`` (the second hyperparameter), columns ``x_values`` (lr).
 
-    ``final_loss``, ``best_loss``, ``converged_at`` and ``diverged_at`` have shape
-    ``(len(y_values), len(x_values))``.
+    ``final_loss``, ``best_loss``, ``converged_at``, ``diverged_at`` and ``loss_sum``, the summary's fields on
+    the grid, have shape ``(len(y_values), len(x_values))``.
     """
 
     name: str
@@ -86,28 +100,11 @@ class Sweep:
     summary: Summary
     fixed: dict
 
-    def _grid(self, a):
-        return np.asarray(a).reshape(len(self.y_values), len(self.x_values), *np.shape(a)[1:])
-
-    @property
-    def final_loss(self):
-        return self._grid(self.summary.final_loss)
-
-    @property
-    def best_loss(self):
-        return self._grid(self.summary.best_loss)
-
-    @property
-    def converged_at(self):
-        return self._grid(self.summary.converged_at)
-
-    @property
-    def diverged_at(self):
-        return self._grid(self.summary.diverged_at)
-
-    @property
-    def loss_sum(self):
-        return self._grid(self.summary.loss_sum)
+    final_loss = _OnGrid()
+    best_loss = _OnGrid()
+    converged_at = _OnGrid()
+    diverged_at = _OnGrid()
+    loss_sum = _OnGrid()
 
     def config(self, row: int, col: int) -> dict:
         """The hyperparameters of one cell, ready for :func:`optim.make_optimizer`."""

@@ -12,22 +12,20 @@ from ui.basins.state import BasinState, encode_basins
 from ui.compute import basin_map, check_basins
 from ui.live_chart import chart_state, live_chart
 from ui.model import CompareState, Setup, describe
-from ui.router import BY_SLUG, start_page
+from ui.router import start_page
 from ui.setup.panel import function_header
 from ui.urlstate import encode_compare
 from viz.basinmap import BasinPanel, basin_figure
 
-PAGE = BY_SLUG["basins"].prefix
-CHART = f"{PAGE}.chart"
-
 current: BasinState
-current, message_slot = start_page(
+PAGE, current, message_slot = start_page(
     "basins",
     "On a function with several minima, where a run ends depends on where it starts, and each "
     "optimizer carves up the plane its own way. Every pixel below is one run from that start point, "
     "coloured by the minimum it reached (stars mark the minima); grey runs ended nowhere near one, "
     "black ones diverged. Click a pixel to see where each optimizer went from that start."
 )
+CHART = f"{PAGE}.chart"
 
 
 def _on_pick() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import partial
-from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -13,7 +12,7 @@ from ui.config_editor import config_editor
 from ui.live_chart import live_chart
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, describe, make_config
 from ui.report import board_table, leaderboard, leaderboard_display, trajectories_csv
-from ui.router import BY_SLUG, start_page
+from ui.router import link_box, start_page
 from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses
 from ui.setup.panel import objective_header, objective_panel, run_panel
 from ui.state import page_key
@@ -22,16 +21,14 @@ from viz import Series, loss_figure, palette, small_multiples
 from viz.bands import Band, band_figure
 from viz.rates import rate_marks
 
-PAGE = BY_SLUG["compare"].prefix
-UIDS = page_key(PAGE, "uids")
-
 current: CompareState
-current, message_slot = start_page(
+PAGE, current, message_slot = start_page(
     "compare",
     "Put up to six optimizer configurations side by side on one function: different "
     "optimizers, or the same one with other settings or another library's flavor. Set them up in the "
     "sidebar. The page address always holds the whole comparison, so the link below reopens it exactly."
 )
+UIDS = page_key(PAGE, "uids")
 ss = st.session_state
 if ss.get(page_key(PAGE, "uids_for")) is not state.loaded(PAGE):  # a new link: its configurations, numbered afresh
     ss[UIDS] = list(range(len(current.configs)))
@@ -127,14 +124,8 @@ st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, 
                    file_name="descent-lab-comparison.csv", mime="text/csv", on_click="ignore",
                    icon=":material/download:")
 
-st.subheader("Link to this comparison")
-base_url = urlsplit(st.context.url or "")
-path = base_url.path.rstrip("/")
-if not path.endswith("/compare"):
-    path += "/compare"
-origin = f"{base_url.scheme}://{base_url.netloc}" if base_url.netloc else ""
-st.caption("Copy it with the button at its right; opening it shows exactly this comparison.")
-st.code(f"{origin}{path}?{urlencode(encode_compare(new_state), doseq=True)}", language=None, wrap_lines=True)
+link_box("compare", new_state, "Link to this comparison",
+         "Copy it with the button at its right; opening it shows exactly this comparison.")
 
 with message_slot:
     state.show_messages(PAGE)

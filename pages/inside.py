@@ -33,7 +33,7 @@ from ui.inside.state import (
 )
 from ui.live_chart import live_chart
 from ui.report import fmt_loss
-from ui.router import BY_SLUG, start_page
+from ui.router import start_page
 from ui.schedule.model import run_schedule
 from ui.setup.panel import cells, chart_cells, objective_header, objective_panel, run_panel
 from ui.update_rules import update_rules
@@ -42,12 +42,11 @@ from viz.anatomy import anatomy_figure
 from viz.memory import memory_weights_figure
 from viz.valley import valley_map
 
-PAGE = BY_SLUG["inside"].prefix
 RULE_WIDTH = 360  # an update rule's card: its widest equation fits
 VARIANT = VARIANT_COLOR  # the one colour no optimizer wears: the "other" variant of a pair
 
 current: InsideState
-current, message_slot = start_page(
+PAGE, current, message_slot = start_page(
     "inside",
     "What an adaptive optimizer sees, remembers and does at every step, one coordinate at a "
     "time: the gradient, its memory of squared gradients, the learning rate that memory gives, "

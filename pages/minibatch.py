@@ -11,14 +11,12 @@ from ui.minibatch import state as mb
 from ui.minibatch.curvature import curvature, explanation
 from ui.minibatch.panel import learning_rates, sidebar
 from ui.minibatch.training import contour, problem, trajectory
-from ui.router import BY_SLUG, start_page
+from ui.router import start_page
 from ui.setup.panel import chart_cells, function_header
 from viz import Fit, Series, epoch_loss_figure, fit_figure, parameter_contour_figure
 
-PAGE = BY_SLUG["minibatch"].prefix
-
 current: mb.MiniBatchState
-current, message_slot = start_page(
+PAGE, current, message_slot = start_page(
     "minibatch",
     "The seed articles motivate RMSprop with learning a weight W and a bias b from mini-batches. Here "
     "gradient descent sees all the data at every step, while SGD, RMSprop and Adam see one shuffled "

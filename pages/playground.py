@@ -30,7 +30,7 @@ from ui.report import (
     trajectories_csv,
     why_it_left,
 )
-from ui.router import BY_SLUG, start_page
+from ui.router import start_page
 from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses, schedule_editor
 from ui.setup.panel import CARD_WIDTH, cells, objective_header, objective_panel, run_panel
 from ui.state import page_key
@@ -47,16 +47,14 @@ from ui.widgets import (
 from viz import Series
 from viz.linked import clicked_start, linked_figure, panels
 
-PAGE = BY_SLUG["playground"].prefix
-CHART = f"{PAGE}.charts"
-
 current: PlaygroundState
-current, message_slot = start_page(
+PAGE, current, message_slot = start_page(
     "playground",
     "Watch gradient-based optimizers walk downhill on a 2-D function. Choose the function, "
     "start point and optimizers in the sidebar, press **Play** or drag the **Step** slider above the "
     "charts to move every marker at once, and click the contour map to start from another point."
 )
+CHART = f"{PAGE}.charts"
 
 def _on_flavor() -> None:
     """A new flavor brings each library's defaults for every setting the person has not changed on purpose."""

@@ -10,12 +10,12 @@ import streamlit as st
 from ui import state
 from ui.compute import objective_for, sweep_arrays
 from ui.live_chart import chart_state, live_chart
-from ui.router import BY_SLUG, start_page
+from ui.router import start_page
 from ui.setup.panel import objective_header, objective_panel
 from ui.state import page_key
 from ui.sweep.panel import (
     best_cell,
-    cell_lines,
+    cell_card,
     optimizer_panel,
     outcome_picker,
     run_settings,
@@ -29,14 +29,8 @@ from ui.sweep.zoom import box_window, check_window
 from ui.urlstate import encode_playground
 from viz.sweepmap import SweepGrid, selected_cell, sweep_figure
 
-PAGE = BY_SLUG["sweep"].prefix
-CELL = f"{PAGE}.cell"
-CHART = f"{PAGE}.heatmap"
-ZOOMS = page_key(PAGE, "zooms")  # box zooms answered so far: each resets the chart's view to the map it drew
-ZOOM_NOTE = page_key(PAGE, "zoom_note")
-
 current: SweepState
-current, message_slot = start_page(
+PAGE, current, message_slot = start_page(
     "sweep",
     "How does one optimizer behave across its settings? Every cell below is a full run with one "
     "learning rate (across) and one value of a second hyperparameter (up), all computed at once, up to "
@@ -44,6 +38,10 @@ current, message_slot = start_page(
     "toward the edge; click a cell to open it in the Playground. With y's learning rate as the second axis "
     "(per-coordinate learning rates), the edge between training and divergence is fractal."
 )
+CELL = f"{PAGE}.cell"
+CHART = f"{PAGE}.heatmap"
+ZOOMS = page_key(PAGE, "zooms")  # box zooms answered so far: each resets the chart's view to the map it drew
+ZOOM_NOTE = page_key(PAGE, "zoom_note")
 ss = st.session_state
 
 
@@ -134,8 +132,7 @@ if arrays is not None:
         if cell is None:
             st.caption("Click a cell of the map to see how that run went and open it in the Playground.")
         else:
-            for line in cell_lines(grid, new_state, *cell):
-                st.markdown(line)
+            cell_card(grid, new_state, *cell)
             st.page_link("pages/playground.py", label="Open this run in the Playground", icon=":material/explore:",
                          query_params=encode_playground(new_state.playground(*cell)))
     with best_box:
@@ -144,8 +141,7 @@ if arrays is not None:
         if best is None:
             st.markdown(":red[Every run diverged.] Try smaller learning rates.")
         else:
-            for line in cell_lines(grid, new_state, *best):
-                st.markdown(line)
+            cell_card(grid, new_state, *best)
             st.button("Pick the best cell", on_click=_pick, args=(best,), icon=":material/my_location:",
                       disabled=best == cell)
         diverged = float((grid.diverged_at >= 0).mean())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -11,7 +10,7 @@ import optim
 from ui import state
 from ui.live_chart import chart_state, live_chart
 from ui.model import describe
-from ui.router import BY_SLUG, start_page
+from ui.router import link_box, start_page
 from ui.schedule.panel import draw_schedule, follows_losses
 from ui.train import runs as tr
 from ui.train.panel import sidebar
@@ -22,16 +21,14 @@ from viz.netcurves import Curves, LayerNorms, curves_figure, layer_norms_figure
 from viz.netmaps import SlicePath, boundary_figure, landscape_figure
 from viz.rates import rate_figure
 
-PAGE = BY_SLUG["train"].prefix
-BOUNDARY = f"{PAGE}.boundary"
-
 current: TrainState
-current, message_slot = start_page(
+PAGE, current, message_slot = start_page(
     "train",
     "On quadratic bowls the optimizers look alike; their real differences show when they train a network. Here "
     "up to six configurations train the same small network on the same points, each from K initialisations with "
     "K shufflings of the mini-batches. Set it up in the sidebar; the link at the bottom reopens exactly this view."
 )
+BOUNDARY = f"{PAGE}.boundary"
 with st.sidebar:
     choice, rate_slots = sidebar(PAGE, current)
 s = choice.state
@@ -177,15 +174,9 @@ live_chart(layer_norms_figure([LayerNorms(labels[i], colors[i], r.weight_norms[:
 st.caption(f"Seed {run_seed} of each configuration. Solid: the size of each step's change to a layer's weight matrix, "
            "‖W(k+1) − W(k)‖; dotted: the size of the weights, ‖W(k)‖ (Frobenius norms, biases left out).")
 
-st.subheader("Link to this view")
-base_url = urlsplit(st.context.url or "")
-path = base_url.path.rstrip("/")
-if not path.endswith("/train"):
-    path += "/train"
-origin = f"{base_url.scheme}://{base_url.netloc}" if base_url.netloc else ""
-st.caption("Copy it with the button at its right; opening it trains and shows exactly this view"
-           + (" (the uploaded file has to be chosen again)." if s.upload else "."))
-st.code(f"{origin}{path}?{urlencode(encode_train(s), doseq=True)}", language=None, wrap_lines=True)
+link_box("train", s, "Link to this view",
+         "Copy it with the button at its right; opening it trains and shows exactly this view"
+         + (" (the uploaded file has to be chosen again)." if s.upload else "."))
 
 with message_slot:
     state.show_messages(PAGE)

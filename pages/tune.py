@@ -12,7 +12,7 @@ from ui.compute import check_tuning, objective_for, tuning
 from ui.live_chart import live_chart
 from ui.model import effective_flavor
 from ui.report import board_table
-from ui.router import BY_SLUG, start_page
+from ui.router import start_page
 from ui.setup.panel import function_header, objective_panel
 from ui.tune.panel import budget_panel, candidates_csv, candidates_table, leaderboard, leaderboard_display
 from ui.tune.state import TuneState, encode_tune
@@ -21,10 +21,8 @@ from ui.widgets import optimizer_title
 from viz import palette
 from viz.tuning import TuningResult, tuning_figure
 
-PAGE = BY_SLUG["tune"].prefix
-
 current: TuneState
-current, message_slot = start_page(
+PAGE, current, message_slot = start_page(
     "tune",
     "A fair comparison tunes every optimizer with the same budget: the same number of configurations "
     "over its learning rate and its second hyperparameter, run from the same random starts for the same "

@@ -64,6 +64,24 @@ def ok(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def reopen(at: AppTest, page: str | None = None, *, timeout: float = TIMEOUT) -> AppTest:
+    """``at``'s link opened afresh on ``page`` (None: the app's root), as by a person the link was sent to, and
+    checked: the run raised nothing, showed no error box and had nothing to warn about."""
+    again = open_app(page, link(at), timeout=timeout)
+    ok(again)
+    assert not again.warning, [w.value for w in again.warning]
+    return again
+
+
+def one_message(boxes, *words: str) -> str:
+    """The text of the one box in ``boxes`` (``at.warning``, ``at.error``), which says every one of ``words``."""
+    assert len(boxes) == 1, [b.value for b in boxes]
+    text = boxes[0].value
+    missing = [w for w in words if w not in text]
+    assert not missing, (missing, text)
+    return text
+
+
 def live_charts(at: AppTest) -> list:
     """The page's live charts, in page order (not the app's empty element that preloads plotly.js)."""
     return [e for e in at.get("bidi_component")

@@ -27,19 +27,25 @@ def test_the_navigation_is_built_from_the_registry(monkeypatch):
     assert [kw["default"] for _, kw in nav] == [True] + [False] * (len(PAGES) - 1)
 
 
-def page_prefix_expression(page: str) -> str:
-    """The source of the expression a page file assigns to ``PAGE`` (its key prefix)."""
+def page_prefix_call(page: str) -> tuple[str, str]:
+    """Where a page file's ``PAGE`` (its key prefix) comes from: the function whose result's first item it is
+    (``PAGE, current, message_slot = start_page("compare", ...)``) and that call's first argument."""
     tree = ast.parse((ROOT / BY_SLUG[page].file).read_text())
-    (value,) = [n.value for n in tree.body if isinstance(n, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == "PAGE" for t in n.targets)]
-    return ast.unparse(value)
+    (value,) = [n.value for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+                if isinstance(t, ast.Tuple) and isinstance(t.elts[0], ast.Name) and t.elts[0].id == "PAGE"]
+    return ast.unparse(value.func), ast.literal_eval(value.args[0])
 
 
 def test_pages_take_their_key_prefix_from_the_registry_and_prefixes_differ():
     kept = [p for p in PAGES if p.prefix]
     assert len({p.prefix for p in kept}) == len(kept)
     for p in kept:
-        assert page_prefix_expression(p.slug) == f"BY_SLUG['{p.slug}'].prefix"
+        assert page_prefix_call(p.slug) == ("start_page", p.slug)
+    start_page = next(n for n in ast.parse((ROOT / "ui" / "router.py").read_text()).body
+                      if isinstance(n, ast.FunctionDef) and n.name == "start_page")
+    (returned,) = [ast.unparse(n.value) for n in ast.walk(start_page) if isinstance(n, ast.Return)]
+    assert returned == "(entry.prefix, current, slot)"
+    assert "entry = BY_SLUG[slug]" in ast.unparse(start_page)
 
 
 def test_every_linked_page_round_trips_its_default_state():

@@ -19,7 +19,7 @@ import numpy as np
 import optim
 
 from .inside.state import VALLEY_004, InsideState, default_inside, zigzag_configs, zigzag_setup
-from .model import CompareState, PlaygroundState, Setup, make_config, setup_for_objective
+from .model import CompareState, OptConfig, PlaygroundState, Setup, make_config, setup_for_objective
 from .sweep.state import SweepState, encode_sweep
 from .sweep.zoom import factor_text, zoom_factor
 from .train.state import TrainState, encode_train
@@ -103,6 +103,13 @@ def computed_numbers(lesson: Lesson) -> dict[str, float]:
     return {"x1": float(x[0]), "x2": float(x[1]), "y": float(t.losses[-1])}
 
 
+def side_by_side(setup: Setup, optimizers: tuple[OptConfig, ...]) -> dict:
+    """A lesson's ``state`` and ``inside``: the same textbook optimizers on the same set-up in the Playground and
+    on the Inside page."""
+    return {"state": PlaygroundState(setup=setup, flavor="textbook", optimizers=optimizers),
+            "inside": replace(default_inside(), setup=setup, optimizers=optimizers)}
+
+
 def _lessons() -> dict[str, Lesson]:
     bowl = Setup()  # x^2 + 10 y^2 from (1.5, 1.5), 100 steps
     gd_000 = make_config("gd", lr=0.1)
@@ -124,8 +131,7 @@ def _lessons() -> dict[str, Lesson]:
             "**Chart to look at: the Playground's Loss panel.** Gradient descent's line "
             "stays flat at 22.5 while RMSprop's drops by many decades within 40 steps. On the contour map "
             "gradient descent's path is the vertical line at x ≈ 0 jumping between y = 1.5 and −1.5.",
-            PlaygroundState(setup=bowl, flavor="textbook", optimizers=(gd_000, rms_000)),
-            inside=replace(default_inside(), setup=bowl, optimizers=(gd_000, rms_000)),
+            **side_by_side(bowl, (gd_000, rms_000)),
             inside_look="The **y coordinate** column: gradient descent's gradient stays at 30 and its step at "
                         "3 for all 100 steps, while RMSprop's step falls from 0.3 to under 0.001 within 30 steps.",
         ),
@@ -154,8 +160,7 @@ def _lessons() -> dict[str, Lesson]:
             "and its steps grow back as the gradients shrink, so it reaches the minimum.",
             "**Chart to look at: the Playground's Contour map**: AdaGrad's path stops "
             "short along the flat x direction; the Loss panel shows it levelling off near 5.",
-            PlaygroundState(setup=valley, flavor="textbook", optimizers=(ada_002, rms_002)),
-            inside=replace(default_inside(), setup=valley, optimizers=(ada_002, rms_002)),
+            **side_by_side(valley, (ada_002, rms_002)),
             inside_look="The **effective learning rate** row: AdaGrad's falls without end while RMSprop's "
                         "climbs back up.",
         ),

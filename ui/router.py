@@ -1,4 +1,4 @@
-"""The app's shell: the page registry, the pages' guard and the favicon.
+"""The app's shell: the page registry, the pages' guard, first lines and link box, and the favicon.
 
 :data:`PAGES` is the one list of pages: the router (``app.py``) builds the navigation from it, pages read
 their session-key prefix from it, lessons switch pages by it, and every walk in the tests (hostile links,
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import numpy as np
 import streamlit as st
@@ -109,11 +110,11 @@ def pages() -> list:
             for i, p in enumerate(PAGES)]
 
 
-def start_page(slug: str, caption: str) -> tuple[Any, Any]:
+def start_page(slug: str, caption: str) -> tuple[str, Any, Any]:
     """A linked page's first lines, the same on every page: hand over to the router if Streamlit skipped it, the
     page's heading and ``caption`` (what the page is for, in a sentence or three), a slot for the link's
     messages (the page fills it once it has run, so they say what the run did), the state the link asks for,
-    and the sidebar's reset button. Returns ``(state, message slot)``."""
+    and the sidebar's reset button. Returns ``(the page's key prefix, state, message slot)``."""
     ensure_routed()
     entry = BY_SLUG[slug]
     st.title(entry.heading or entry.title)
@@ -121,7 +122,22 @@ def start_page(slug: str, caption: str) -> tuple[Any, Any]:
     slot = st.empty()
     current = state.load(entry.prefix, entry.decode, entry.default)
     state.reset_button(entry.prefix, entry.default)
-    return current, slot
+    return entry.prefix, current, slot
+
+
+def link_box(slug: str, view: Any, title: str, caption: str) -> None:
+    """A linked page's "link to this view" box: a heading ``title``, the ``caption`` and the link that reopens
+    ``view`` on page ``slug``, on the host and path the app is served from (the page's own address, also when
+    the person opened the app at its root). The address bar holds the same link; a page whose view takes many
+    settings (Compare, Train) shows it again in full, with a copy button."""
+    st.subheader(title)
+    base_url = urlsplit(st.context.url or "")
+    path = base_url.path.rstrip("/")
+    if not path.endswith(f"/{slug}"):
+        path += f"/{slug}"
+    origin = f"{base_url.scheme}://{base_url.netloc}" if base_url.netloc else ""
+    st.caption(caption)
+    st.code(f"{origin}{path}?{urlencode(BY_SLUG[slug].encode(view), doseq=True)}", language=None, wrap_lines=True)
 
 
 def mark_routed() -> None:

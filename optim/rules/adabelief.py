@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..spec import Flavor, OptimizerSpec, Rule, debiased, pick
+from .adam import FIRST_MOMENT, M_HAT
 
 
 class BeliefState(NamedTuple):
@@ -58,8 +59,8 @@ ADABELIEF = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields={"m": "m", "s": "s"},
-    buffers={"m": "m: the decaying average of gradients (first moment).",
+    buffers={"m": FIRST_MOMENT,
              "s": "s: the decaying average of (g - m)², how far gradients stray from their average."},
-    average=debiased("m", "beta1", "m̂"), squares=debiased("s", "beta2", "ŝ"), family="adaptive",
+    average=M_HAT, squares=debiased("s", "beta2", "ŝ"), family="adaptive",
     color="#cc6677", tex={"eps_root": r"\epsilon_{root}", "s": "s", "shat": r"\hat{s}_t"},
 )

@@ -50,10 +50,7 @@ def torch(lr, beta1, beta2, eps, amsgrad, weight_decay, decoupled_weight_decay=F
 
     def step(p, g, s):
         t = s.t + 1
-        if not is_zero(weight_decay):
-            p, g = decay_weights_torch(p, g, lr, weight_decay, decoupled_weight_decay)
-        m = lerp(s.m, g, 1 - beta1)
-        v = s.v * beta2 + (1 - beta2) * g * g
+        p, _, m, v = torch_moments(p, g, s, lr, beta1, beta2, weight_decay, decoupled_weight_decay)
         new = AdamState(t, m, v, s.v_max if amsgrad is False else np.maximum(s.v_max, v))
         d = denom(pick(amsgrad, lambda: new.v_max, lambda: v), t)
         return p + -(lr / (1 - beta1**t)) * m / d, new
@@ -69,6 +66,18 @@ def decay_weights_torch(p, g, lr, weight_decay, decoupled):
     if decoupled is True or decoupled is False:
         return (p * (1 - lr * weight_decay), g) if decoupled else (p, g + weight_decay * p)
     return np.where(decoupled, p * (1 - lr * weight_decay), p), np.where(decoupled, g, g + weight_decay * p)
+
+
+def torch_moments(p, g, s, lr, beta1, beta2, weight_decay, decoupled):
+    """The start of a torch Adam-family step (Adam, RAdam, NAdam): weight decay, then both moments.
+
+    Returns ``(p, g, m, v)``: the parameters and gradient after weight decay, and the new first and second moments.
+    """
+    if not is_zero(weight_decay):
+        p, g = decay_weights_torch(p, g, lr, weight_decay, decoupled)
+    m = lerp(s.m, g, 1 - beta1)
+    v = s.v * beta2 + (1 - beta2) * g * g
+    return p, g, m, v
 
 
 def torch_adamw(lr, beta1, beta2, eps, amsgrad, weight_decay) -> Rule:
@@ -174,9 +183,15 @@ def equations(flavor: str, hp: dict) -> tuple[list, list[str]]:
 
 _ADAM_PARAMS = ("lr", "beta1", "beta2", "eps", "amsgrad")
 ADAM_FIELDS = {"m": "m", "v": "v", "vmax": "v_max"}
+FIRST_MOMENT = "m: the decaying average of gradients (first moment)."
+SECOND_MOMENT = "v: the decaying average of squared gradients (second moment)."
+"""What Adam's two buffers mean, as every optimizer built on them says it."""
+M_HAT = debiased("m", "beta1", "m̂")
+V_HAT = debiased("v", "beta2", "v̂")
+"""The teaching views of Adam's m and v: bias-corrected, as the update uses them."""
 ADAM_BUFFERS = {
-    "m": "m: the decaying average of gradients (first moment).",
-    "v": "v: the decaying average of squared gradients (second moment).",
+    "m": FIRST_MOMENT,
+    "v": SECOND_MOMENT,
     "v_max": "v_max: the largest second moment so far (AMSGrad only).",
 }
 
@@ -195,7 +210,7 @@ ADAM = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
-    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    average=M_HAT, squares=V_HAT, family="adaptive",
     color="#882255", tex={"eps_root": r"\epsilon_{root}"},
 )
 
@@ -216,6 +231,6 @@ ADAMW = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
-    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    average=M_HAT, squares=V_HAT, family="adaptive",
     color="#000000", tex={"eps_root": r"\epsilon_{root}"},
 )

@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, View, debiased, is_zero, lerp
+from ..spec import Flavor, OptimizerSpec, Rule, View, is_zero, lerp
+from .adam import FIRST_MOMENT, M_HAT
 from .lines import coupled, decoupled
 
 
@@ -111,8 +112,8 @@ ADAMAX = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields={"m": "m", "u": "u"},
-    buffers={"m": "m: the decaying average of gradients (first moment).",
+    buffers={"m": FIRST_MOMENT,
              "u": "u: the largest recent gradient magnitude, decayed by beta2 each step (infinity norm)."},
-    average=debiased("m", "beta1", "m̂"), squares=View("u", "u²", lambda v, hp, t: v**2), family="adaptive",
+    average=M_HAT, squares=View("u", "u²", lambda v, hp, t: v**2), family="adaptive",
     color="#332288",
 )

@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, debiased, is_zero
+from ..spec import Flavor, OptimizerSpec, Rule, is_zero
+from .adam import FIRST_MOMENT, M_HAT, SECOND_MOMENT, V_HAT
 from .tensors import norm, pieces, tensor
 
 
@@ -96,9 +97,8 @@ LAMB = OptimizerSpec(
     },
     second="beta1",
     equations=equations, state_fields={"m": "m", "v": "v"},
-    buffers={"m": "m: the decaying average of gradients (first moment).",
-             "v": "v: the decaying average of squared gradients (second moment).",
+    buffers={"m": FIRST_MOMENT, "v": SECOND_MOMENT,
              "trust": "Each tensor's last trust ratio ||x|| / ||update||."},
-    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive", color="#33bbee",
+    average=M_HAT, squares=V_HAT, family="adaptive", color="#33bbee",
     tex={"dir": "u_{t}", "pn": r"\|x\|_t", "un": r"\|u\|_t", "tr": r"\tau_t", "eps_root": r"\epsilon_{root}"},
 )

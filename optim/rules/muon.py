@@ -39,6 +39,14 @@ def _matrix(shape, alone: bool):
     return (1, shape[0]) if alone else None
 
 
+def _tensors(p, g, layout):
+    """Each tensor of ``layout`` as Keras's and optax's Muon step it: its rows of ``p``, its (rows, columns) as a
+    matrix or None (a network's vector, which takes AdamW), and its parameters and gradient."""
+    tensors = pieces(layout)
+    for rows, shape in tensors:
+        yield rows, _matrix(shape, len(tensors) == 1), p[rows], g[rows]
+
+
 def bf16(a) -> np.ndarray:
     """``a`` rounded to bfloat16 (through float32, round to nearest even), as float32.
 
@@ -130,10 +138,7 @@ def keras(lr, weight_decay, momentum, nesterov, ns_steps, rms_rate) -> Rule:
     def step(p, g, s, layout):
         t = s.t + 1
         out, buf, v = (np.array(a, copy=True) for a in (p, s.buf, s.v))
-        tensors = pieces(layout)
-        for rows, shape in tensors:
-            mn = _matrix(shape, len(tensors) == 1)
-            x, gt = p[rows], g[rows]
+        for rows, mn, x, gt in _tensors(p, g, layout):
             if mn is None:  # Keras's AdamW for vectors
                 x = x - x * 0.004 * lr
                 alpha = lr * 1 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t)
@@ -162,10 +167,7 @@ def optax(lr, momentum, nesterov, eps, ns_steps, weight_decay) -> Rule:
     def step(p, g, s, layout):
         t = s.t + 1
         out, buf, v = (np.array(x, copy=True) for x in (p, s.buf, s.v))
-        tensors = pieces(layout)
-        for rows, shape in tensors:
-            mn = _matrix(shape, len(tensors) == 1)
-            x, gt = p[rows], g[rows]
+        for rows, mn, x, gt in _tensors(p, g, layout):
             if mn is None:  # optax.adamw for vectors, whose first moment decays by adam_b1 = 0.9
                 buf[rows] = (1 - 0.9) * gt + 0.9 * s.buf[rows]
                 v[rows] = (1 - 0.999) * (gt * gt) + 0.999 * s.v[rows]

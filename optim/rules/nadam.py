@@ -6,8 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, View, debiased, is_zero, lerp
-from .adam import decay_weights_torch
+from ..spec import Flavor, OptimizerSpec, Rule, View, is_zero
+from .adam import FIRST_MOMENT, SECOND_MOMENT, V_HAT, torch_moments
 from .lines import coupled, decoupled
 
 
@@ -34,12 +34,9 @@ def torch(lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_
 
     def step(p, g, s):
         t = s.t + 1
-        if not is_zero(weight_decay):
-            p, g = decay_weights_torch(p, g, lr, weight_decay, decoupled_weight_decay)
+        p, g, m, v = torch_moments(p, g, s, lr, beta1, beta2, weight_decay, decoupled_weight_decay)
         mu_t, mu_next = mu(t), mu(t + 1)
         mu_product = s.mu_product * mu_t
-        m = lerp(s.m, g, 1 - beta1)
-        v = s.v * beta2 + (1 - beta2) * g * g
         new = NadamState(t, m, v, mu_product)
         d = denom(new)
         p = p + (-lr * (1.0 - mu_t) / (1.0 - mu_product)) * g / d
@@ -132,8 +129,7 @@ NADAM = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields={"m": "m", "v": "v", "P": "mu_product"},
-    buffers={"m": "m: the decaying average of gradients (first moment).",
-             "v": "v: the decaying average of squared gradients (second moment).",
+    buffers={"m": FIRST_MOMENT, "v": SECOND_MOMENT,
              "mu_product": "Pi: the product of the momentum schedule's values so far."},
-    average=View("m", "m"), squares=debiased("v", "beta2", "v̂"), family="adaptive", color="#999933",
+    average=View("m", "m"), squares=V_HAT, family="adaptive", color="#999933",
 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, debiased, is_zero, lerp
-from .adam import ADAM_BUFFERS, AdamState, decay_weights_torch, init, optax_m_hat
+from ..spec import Flavor, OptimizerSpec, Rule
+from .adam import ADAM_BUFFERS, M_HAT, V_HAT, AdamState, init, optax_m_hat, torch_moments
 from .lines import coupled, decoupled
 
 
@@ -29,10 +29,7 @@ def torch(lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay=False) -> 
 
     def step(p, g, s):
         t = s.t + 1
-        if not is_zero(weight_decay):
-            p, g = decay_weights_torch(p, g, lr, weight_decay, decoupled_weight_decay)
-        m = lerp(s.m, g, 1 - beta1)
-        v = s.v * beta2 + (1 - beta2) * g * g
+        p, _, m, v = torch_moments(p, g, s, lr, beta1, beta2, weight_decay, decoupled_weight_decay)
         new = AdamState(t, m, v, s.v_max)
         m_hat = m / (1 - beta1**t)
         return p - m_hat * lr * factor(new), new
@@ -94,6 +91,6 @@ RADAM = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields={"m": "m", "v": "v"}, buffers=ADAM_BUFFERS,
-    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    average=M_HAT, squares=V_HAT, family="adaptive",
     color="#44aa99",
 )

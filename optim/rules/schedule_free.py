@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, debiased, is_zero
+from ..spec import Flavor, OptimizerSpec, Rule, is_zero
+from .adam import V_HAT
 
 
 class ScheduleFreeState(NamedTuple):
@@ -107,7 +108,7 @@ SCHEDULE_FREE_ADAMW = OptimizerSpec(
     buffers={"z": "z: the sequence the RMS-scaled gradient steps accumulate in.",
              "v": "v: the decaying average of squared gradients.",
              "x": "The running average of z: the point schedule-free AdamW offers as its answer."},
-    average=None, squares=debiased("v", "beta2", "v̂"), family="adaptive", color="#997700",
+    average=None, squares=V_HAT, family="adaptive", color="#997700",
     tex={"z": "z", "zp": "z_{t-1}", "xa": r"\bar{x}_t", "c": "c_t", "W": "W", "weight_lr_power": "r",
          "warmup_steps": "T_w"},
 )

@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..spec import Flavor, OptimizerSpec, Rule, debiased
+from ..spec import Flavor, OptimizerSpec, Rule
+from .adam import FIRST_MOMENT, M_HAT, V_HAT
 
 
 class YogiState(NamedTuple):
@@ -56,8 +57,8 @@ YOGI = OptimizerSpec(
     second="beta1",
     coordinatewise=True,
     equations=equations, state_fields={"m": "m", "v": "v"},
-    buffers={"m": "m: the decaying average of gradients (first moment).",
+    buffers={"m": FIRST_MOMENT,
              "v": "v: the second moment, moved additively toward g² by (1 - beta2) g² each step."},
-    average=debiased("m", "beta1", "m̂"), squares=debiased("v", "beta2", "v̂"), family="adaptive",
+    average=M_HAT, squares=V_HAT, family="adaptive",
     color="#ddcc77",
 )

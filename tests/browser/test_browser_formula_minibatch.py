@@ -16,6 +16,20 @@ GOOD_CSV = "x,y\n" + "".join(f"{i / 4},{3 * i / 4 - 2 + (i % 5 - 2) / 5}\n" for 
 BAD_CSV = "x,y\n1,2\n3,four\n5,6\n"
 
 
+def upload_good_csv(page, folder) -> None:
+    """On the Mini-batch page: switch the data to an uploaded CSV and upload GOOD_CSV (written into ``folder``),
+    then wait until the page trains on its 60 samples."""
+    page.locator(".st-key-mb-source").get_by_text("Uploaded CSV").click()
+    uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    uploader.wait_for(state="attached")
+    settle(page)
+    good = folder / "line.csv"
+    good.write_text(GOOD_CSV)
+    uploader.set_input_files(str(good))
+    wait_for(lambda: page.get_by_text("on 60 samples").count() == 1, timeout=60)
+    settle(page)
+
+
 def type_formula(page, text: str) -> None:
     box = page.locator(".st-key-pg-formula input")
     box.fill(text)
@@ -76,15 +90,7 @@ def test_minibatch_page_upload_and_bad_file(page, app_url, tmp_path):
     time.sleep(1)
     shot(page, "browser_minibatch")
 
-    page.locator(".st-key-mb-source").get_by_text("Uploaded CSV").click()
-    uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']")
-    uploader.wait_for(state="attached")
-    settle(page)
-    good = tmp_path / "line.csv"
-    good.write_text(GOOD_CSV)
-    uploader.set_input_files(str(good))
-    wait_for(lambda: page.get_by_text("on 60 samples").count() == 1, timeout=60)
-    settle(page)
+    upload_good_csv(page, tmp_path)
     assert query(page)["data"] == ["upload"]
     no_exception(page)
     shot(page, "browser_minibatch_upload")

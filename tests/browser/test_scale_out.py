@@ -24,22 +24,9 @@ from pathlib import Path
 import pytest
 
 # SKIPPED: the skip reasons conftest prints in the terminal summary.
+from . import helpers
 from .conftest import ARTIFACTS, ROOT, SKIPPED, chromium_or_skip, free_port, start_streamlit, stop, wait_healthy
-from .helpers import (
-    IDLE,
-    PATHS_JS,
-    has_value,
-    no_exception,
-    open_app,
-    query,
-    settle,
-    shot,
-    slider,
-    step_label,
-    wait_change,
-    wait_for,
-)
-from .test_browser_formula_minibatch import GOOD_CSV
+from .test_browser_formula_minibatch import upload_good_csv
 
 CONF = ROOT / "docs" / "nginx-descent-lab.conf"
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
@@ -148,7 +135,7 @@ def cluster(tmp_path, monkeypatch):
 
 def press_left(page, key: str) -> None:
     """One ArrowLeft on slider ``key``: one stop down, which reruns the page."""
-    slider(page, key).focus()
+    helpers.slider(page, key).focus()
     page.keyboard.press("ArrowLeft")
 
 
@@ -166,73 +153,66 @@ def test_a_stopped_replica_hands_old_and_new_sessions_to_the_other(cluster, brow
     page.set_default_timeout(30_000)
 
     # 1. A session through nginx: the page opens and a learning-rate change redraws it, all on one replica (A).
-    open_app(page, f"{cluster.url}/", 1)
-    before = page.evaluate(PATHS_JS)
+    helpers.open_app(page, f"{cluster.url}/", 1)
+    before = page.evaluate(helpers.PATHS_JS)
     press_left(page, "pg-opt-gd-lr")
-    paths = wait_change(page, PATHS_JS, before, timeout=90)
-    assert query(page)["gd.lr"] == ["0.08"]
+    paths = helpers.wait_change(page, helpers.PATHS_JS, before, timeout=90)
+    assert helpers.query(page)["gd.lr"] == ["0.08"]
     served = {row["served_by"] for row in cluster.log()}
     assert len(served) == 1, f"ip_hash should send one client to one replica, but these served it: {served}"
     (a,) = served
     (b,) = set(cluster.replicas) - served
-    shot(page, "scale_out_1_on_a")
+    helpers.shot(page, "scale_out_1_on_a")
 
     # 2. Stop A. The page loses its websocket and reconnects through nginx, which skips A for B.
     stop(cluster.replicas[a])
     stopped = time.monotonic()
-    wait_for(lambda: any(row["path"] == "/_stcore/stream" and row["served_by"] == a for row in cluster.log()))
+    helpers.wait_for(lambda: any(row["path"] == "/_stcore/stream" and row["served_by"] == a for row in cluster.log()))
     # The page asks B for its host config just before it opens its new websocket; until that is open its
     # widgets are disabled and a key press on them is lost, so wait for both.
-    wait_for(lambda: any(row["path"] == "/_stcore/host-config" and row["served_by"] == b for row in cluster.log()),
-             "the page to reach B", timeout=60)
-    wait_for(lambda: page.get_by_test_id("stStatusWidget").count() == 0 and page.locator(IDLE).count() == 1
-             and slider(page, "pg-opt-gd-lr").is_enabled(), "the page to reconnect", timeout=60)
+    helpers.wait_for(lambda: any(row["path"] == "/_stcore/host-config" and row["served_by"] == b
+                                 for row in cluster.log()), "the page to reach B", timeout=60)
+    helpers.wait_for(lambda: page.get_by_test_id("stStatusWidget").count() == 0
+                     and page.locator(helpers.IDLE).count() == 1
+                     and helpers.slider(page, "pg-opt-gd-lr").is_enabled(), "the page to reconnect", timeout=60)
     reconnected = time.monotonic() - stopped
-    assert page.evaluate(PATHS_JS) == paths, "the reconnected page still shows its view"
+    assert page.evaluate(helpers.PATHS_JS) == paths, "the reconnected page still shows its view"
 
     # 3. The live chart asked B for a run as soon as the page reconnected, so the session on B holds the
     #    view, and the person's first change there is kept.
     press_left(page, "pg-opt-gd-lr")
-    wait_change(page, PATHS_JS, paths, timeout=90)
-    assert query(page)["gd.lr"] == ["0.06"]
-    no_exception(page)
-    shot(page, "scale_out_2_reconnected_to_b")
+    helpers.wait_change(page, helpers.PATHS_JS, paths, timeout=90)
+    assert helpers.query(page)["gd.lr"] == ["0.06"]
+    helpers.no_exception(page)
+    helpers.shot(page, "scale_out_2_reconnected_to_b")
 
     # 4. An upload from the same page: B accepts the XSRF cookie A set, and nginx sends the file to B, which holds
     #    this session (an upload to a replica without the session is refused).
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Mini-batch").click()
     page.wait_for_url("**/minibatch**")
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=60_000)
-    settle(page)
-    page.locator(".st-key-mb-source").get_by_text("Uploaded CSV").click()
-    uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']")
-    uploader.wait_for(state="attached")
-    settle(page)
-    csv = tmp_path / "line.csv"
-    csv.write_text(GOOD_CSV)
-    uploader.set_input_files(str(csv))
-    wait_for(lambda: page.get_by_text("on 60 samples").count() == 1, timeout=60)
-    settle(page)
-    no_exception(page)
-    shot(page, "scale_out_3_upload_on_b")
+    helpers.settle(page)
+    upload_good_csv(page, tmp_path)
+    helpers.no_exception(page)
+    helpers.shot(page, "scale_out_3_upload_on_b")
 
     # 5. A new browser opens a shared link: B serves it, and the page shows the view the link describes.
     other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     other.set_default_timeout(30_000)
-    open_app(other, cluster.url + LINK, 1)
-    no_exception(other)
-    has_value(other.locator(".st-key-pg-x0 input"), "-2")
-    has_value(other.locator(".st-key-pg-steps input"), "200")
-    assert step_label(other) == "Step 10 of 200"
+    helpers.open_app(other, cluster.url + LINK, 1)
+    helpers.no_exception(other)
+    helpers.has_value(other.locator(".st-key-pg-x0 input"), "-2")
+    helpers.has_value(other.locator(".st-key-pg-steps input"), "200")
+    assert helpers.step_label(other) == "Step 10 of 200"
     assert "Adam" in other.locator(".st-key-pg-optimizers").inner_text()
     assert "0.05" in other.locator(".st-key-pg-opt-adam-lr").inner_text()
-    shot(other, "scale_out_4_link_on_b")
+    helpers.shot(other, "scale_out_4_link_on_b")
 
     # 6. nginx logs a websocket when it closes: A's first, then B's (the reconnected page, the new one).
     #    Everything after A's websocket closed was served by B, the upload included.
     other.context.close()
     context.close()
-    wait_for(lambda: sum(row["path"] == "/_stcore/stream" for row in cluster.log()) >= 3)
+    helpers.wait_for(lambda: sum(row["path"] == "/_stcore/stream" for row in cluster.log()) >= 3)
     rows = cluster.log()
     streams = [i for i, row in enumerate(rows) if row["path"] == "/_stcore/stream"]
     assert rows[streams[0]]["served_by"] == a

@@ -218,6 +218,12 @@ def cell_lines(grid: SweepGrid, state: SweepState, row: int, col: int) -> list[s
     return [f"**{settings}**", outcome]
 
 
+def cell_card(grid: SweepGrid, state: SweepState, row: int, col: int) -> None:
+    """One cell's sentences (:func:`cell_lines`) on the page, a paragraph each (the picked cell, the best one)."""
+    for line in cell_lines(grid, state, row, col):
+        st.markdown(line)
+
+
 def best_cell(grid: SweepGrid) -> tuple[int, int] | None:
     """The cell with the lowest final loss (ties: the earliest to reach the tolerance), or None if all diverged."""
     final = grid.gap("final_loss")

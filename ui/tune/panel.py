@@ -15,18 +15,9 @@ import streamlit as st
 
 import optim
 
+from .. import widgets
 from ..model import MAX_CONFIGS, RUN_PARAMS, Setup
 from ..state import seed
-from ..widgets import (
-    FLAVOR_HELP,
-    FLAVOR_TITLES,
-    fmt_number,
-    help_text,
-    label,
-    log_options,
-    optimizer_title,
-    tidy_selection,
-)
 from .state import TUNE_PARAMS, TuneState
 
 
@@ -34,11 +25,11 @@ def budget_panel(prefix: str, current: TuneState, setup: Setup) -> TuneState:
     """Flavor, optimizers, budget, starts, steps, seed and learning-rate range; returns the edited state."""
     seed(f"{prefix}.flavor", current.flavor)
     flavor = st.segmented_control("Flavor", list(optim.FLAVORS), key=f"{prefix}.flavor", required=True,
-                                  format_func=FLAVOR_TITLES.get, help=FLAVOR_HELP) or "textbook"
+                                  format_func=widgets.FLAVOR_TITLES.get, help=widgets.FLAVOR_HELP) or "textbook"
     seed(f"{prefix}.optimizers", list(current.names))
     names = st.multiselect("Optimizers", list(optim.OPTIMIZERS), key=f"{prefix}.optimizers",
-                           format_func=optimizer_title, max_selections=MAX_CONFIGS,
-                           on_change=tidy_selection, args=(f"{prefix}.optimizers", MAX_CONFIGS),
+                           format_func=widgets.optimizer_title, max_selections=MAX_CONFIGS,
+                           on_change=widgets.tidy_selection, args=(f"{prefix}.optimizers", MAX_CONFIGS),
                            help=f"Up to {MAX_CONFIGS}. Each is tuned over its learning rate and its main second "
                                 "hyperparameter (momentum, decay or β₁) with the same budget.")
     values = {}
@@ -47,7 +38,7 @@ def budget_panel(prefix: str, current: TuneState, setup: Setup) -> TuneState:
             p = TUNE_PARAMS[name]
             seed(f"{prefix}.{name}", int(getattr(current, name)))
             values[name] = int(st.number_input(text, int(p.low), int(p.high), step=step, key=f"{prefix}.{name}",
-                                               help=help_text(p)))
+                                               help=widgets.help_text(p)))
         p = RUN_PARAMS["steps"]
         seed(f"{prefix}.steps", int(setup.steps))
         steps = int(st.number_input("Steps per run", int(p.low), int(p.high), step=50, key=f"{prefix}.steps",
@@ -60,10 +51,10 @@ def budget_panel(prefix: str, current: TuneState, setup: Setup) -> TuneState:
                                                   "every optimizer the same starts."))
         lr = optim.OPTIMIZERS["gd"].params("textbook")["lr"]
         span = (current.lr_min, current.lr_max)
-        options = sorted(set(log_options(lr.low, lr.high)) | set(span))
+        options = sorted(set(widgets.log_options(lr.low, lr.high)) | set(span))
         lr_min, lr_max = st.select_slider("Learning-rate range searched", options=options, value=span,
                                           key=f"{prefix}.lr",
-                                          format_func=fmt_number,
+                                          format_func=widgets.fmt_number,
                                           help="Learning rates are drawn log-uniformly from this range.")
     return replace(current, setup=replace(setup, steps=steps), flavor=flavor, names=tuple(names),
                    lr_min=float(lr_min), lr_max=float(lr_max), **values)
@@ -80,9 +71,9 @@ def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
         second = optim.OPTIMIZERS[name].second
         rows.append({
             "config": i + 1,
-            "optimizer": optimizer_title(name),
+            "optimizer": widgets.optimizer_title(name),
             "chosen lr": best["lr"],
-            "chosen second": f"{label(second)} = {best[second]:.4g}" if second else "—",
+            "chosen second": f"{widgets.label(second)} = {best[second]:.4g}" if second else "—",
             "score": r["scores"][b],
             "diverged from": r["diverged_share"][b],
             "default settings score": r["default_score"],
