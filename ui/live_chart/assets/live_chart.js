@@ -311,7 +311,7 @@ class LiveChart {
   update(payload, component) {
     this.setStateValue = component.setStateValue;
     this.setTriggerValue = component.setTriggerValue;
-    this.queue = this.queue.then(() => this.draw(payload)).catch((e) => console.error("live chart:", e));
+    this.queue = this.queue.then(() => this.draw(payload)).catch((e) => this.failed(e));
   }
 
   // Series the person hid in the legend stay hidden across reruns. plotly.js keeps a legend click by
@@ -361,6 +361,7 @@ class LiveChart {
 
   async draw(payload) {
     const Plotly = await loadPlotly(payload.plotly);
+    if (this.destroyed) return; // unmounted while plotly.js loaded or an earlier draw ran: nothing to draw into
     this.Plotly = Plotly;
     this.payload = payload;
     const fig = payload.figure;
@@ -442,16 +443,23 @@ class LiveChart {
   // A new width (the window, the sidebar, a tab shown) or theme redraws the figure at the chart's width,
   // in the arrangement for it; one redraw waits in the queue at a time, however many resizes arrive.
   onResize() {
-    if (!this.Plotly || !this.payload || this.redrawPending) return;
+    if (this.destroyed || !this.Plotly || !this.payload || this.redrawPending) return;
     if (this.root.clientWidth === this.width && isDark(this.root) === this.dark) return;
     this.redrawPending = true;
     this.queue = this.queue.then(() => {
       this.redrawPending = false;
       return this.draw(this.payload);
-    }).catch((e) => console.error("live chart:", e));
+    }).catch((e) => this.failed(e));
+  }
+
+  // A draw that fails is an error on the page (the browser tests and make load fail on it), unless the chart
+  // was unmounted while it drew: plotly.js then trips over the plot it just purged, and nothing is lost.
+  failed(e) {
+    if (!this.destroyed) console.error("live chart:", e);
   }
 
   destroy() {
+    this.destroyed = true;
     this.step.pause();
     this.resize.disconnect();
     if (this.Plotly) this.Plotly.purge(this.plot);
