@@ -76,6 +76,8 @@ KINDS = {
 CHARTS = ["path", "loss"]  # the traces an interaction must change
 LOG_ERROR = re.compile(r"Traceback|\bERROR\b")
 BASE_PATH_PROBE = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
+STEP = ".dl-step:not([hidden]) .dl-range"
+"""The step control's range input: the one whose bar shows (every live chart has one, hidden without steps)."""
 # Helpers installed in every document the sessions open. ``sig(metas)``: the data of every trace tagged
 # with one of ``metas`` in every chart; ``changed`` compares it with what ``mark`` saw before an action.
 # Paths and loss curves: a path is drawn only inside the plotted domain, so two runs that both leave it at
@@ -91,7 +93,7 @@ HELPERS = """window.__lt = {
     ready: ([charts, title]) => window.__lt.idle() && window.__lt.plots().length >= charts
         && document.querySelector('h1')?.innerText.trim() === title
         && window.__lt.plots().some(g => (g.data || []).some(t => t.meta === 'path')),
-    stepMoved: (i) => +document.querySelector('.dl-range').value === i && window.__lt.changed(['step-marker']),
+    stepMoved: (i) => +document.querySelector(STEP).value === i && window.__lt.changed(['step-marker']),
 };"""
 # Keys (``st-key-…`` classes) of the visible learning-rate sliders of a page.
 LR_SLIDERS = """(prefix) => Array.from(document.querySelectorAll(`[class*="st-key-${prefix}-"]`))
@@ -100,8 +102,9 @@ LR_SLIDERS = """(prefix) => Array.from(document.querySelectorAll(`[class*="st-ke
 COMPARE_UIDS = """() => Array.from(document.querySelectorAll('[class*="st-key-cmp-"]')).flatMap(e =>
     Array.from(e.classList)).map(c => c.match(/^st-key-cmp-(\\d+)-name$/)).filter(m => m).map(m => +m[1])"""
 # The step control's range input: how many stops and the one on show.
-STEP_RANGE = """() => { const r = document.querySelector('.dl-range'); r.scrollIntoView({block: 'center'});
+STEP_RANGE = """() => { const r = document.querySelector(STEP); r.scrollIntoView({block: 'center'});
     return [+r.max + 1, +r.value]; }"""
+HELPERS, STEP_RANGE = (js.replace("(STEP)", f"('{STEP}')") for js in (HELPERS, STEP_RANGE))  # STEP into the JS
 TROUBLE = """() => [Array.from(document.querySelectorAll("[data-testid='stException']")).map(e => e.innerText),
     document.querySelector("[data-testid='stStatusWidget']")?.innerText || '',
     document.body.innerText.includes('Connection error') ? 'Connection error dialog' : '']"""
@@ -325,11 +328,11 @@ class Session:
         untimed): the markers move in the browser, with no rerun. Timed is the one press a person makes."""
         stops, active = await self.page.evaluate(STEP_RANGE)
         i = self.rng.choice([k for k in range(1, min(stops, 40)) if k != active])
-        await self.page.locator(".dl-range").focus()
+        await self.page.locator(STEP).focus()
         await self.page.keyboard.press("Home")
         for _ in range(i - 1):
             await self.page.keyboard.press("ArrowRight")
-        await self.page.wait_for_function("(i) => +document.querySelector('.dl-range').value === i", arg=i - 1)
+        await self.page.wait_for_function(f"(i) => +document.querySelector('{STEP}').value === i", arg=i - 1)
         await self.page.evaluate("() => window.__lt.mark(['step-marker'])")
         t0 = time.perf_counter()
         await self.page.keyboard.press("ArrowRight")
