@@ -197,6 +197,21 @@ def test_playground_garbage_link_opens_with_defaults():
     assert at.multiselect(key="pg.optimizers").value == ["gd"]
 
 
+def test_a_rerun_that_brings_an_address_the_page_wrote_before_keeps_the_change():
+    """A person moves a second control before the browser has taken the address of their first move: the rerun
+    comes with the page's own older address, which must not be taken for a link (it would undo both moves)."""
+    at = app()
+    at.select_slider(key="pg.opt.gd.lr").set_value(0.05).run()
+    behind = link(at)  # the address after the first move
+    at.select_slider(key="pg.opt.gd.lr").set_value(0.02).run()
+    for k, v in behind.items():
+        at.query_params[k] = v
+    at.select_slider(key="pg.opt.rmsprop.lr").set_value(0.05).run()
+    ok(at)
+    assert at.select_slider(key="pg.opt.gd.lr").value == 0.02 and param(at, "gd.lr") == ["0.02"]
+    assert at.select_slider(key="pg.opt.rmsprop.lr").value == 0.05 and param(at, "rmsprop.lr") == ["0.05"]
+
+
 def test_playground_link_reopens_the_same_view():
     state = default_playground()
     at = app()

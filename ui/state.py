@@ -18,6 +18,11 @@ import streamlit as st
 
 from .query import read_query_params
 
+RECENT = 8
+"""How many of the addresses a page wrote it remembers. A rerun can arrive with one the page wrote a moment
+before (the person moved a control before the browser had taken the newer address); that is not a link, and
+taking it for one would put its older settings back over the person's change."""
+
 
 def page_key(page: str, what: str) -> str:
     """The session key of page ``page``'s own entry ``what`` (its state, its reset button, ...): prefixed with
@@ -28,8 +33,10 @@ def page_key(page: str, what: str) -> str:
 def load(page: str, decode: Callable[[dict], tuple[Any, list[str]]], default: Callable[[], Any]):
     """The page's state for this run, and the messages about the link it came from.
 
-    A link (query parameters the app did not write itself) is decoded and replaces the
-    session's state and every widget value on the page; otherwise the session's state stays.
+    A link (query parameters the app did not write itself; on a rerun of the same page, not one of the
+    :data:`RECENT` addresses it wrote last) is decoded and replaces the session's state and every widget value
+    on the page; otherwise the session's state stays. A link followed from another page (a lesson, a Sweep
+    cell) always counts, even when this page wrote the same address before.
     """
     ss = st.session_state
     query = read_query_params()
@@ -37,7 +44,8 @@ def load(page: str, decode: Callable[[dict], tuple[Any, list[str]]], default: Ca
     if query and by != page and query == last:
         query = {}  # the address still holds the page we came from: not a link to this page
     fresh = page_key(page, "state") not in ss
-    if (query and query != ss.get(page_key(page, "written"))) or fresh:
+    stale = by == page and query in ss.get(page_key(page, "recent"), ())  # an address of ours, a rerun behind
+    if (query and not stale) or fresh:
         state, messages = decode(query) if query else (default(), [])
         for key in [k for k in ss if isinstance(k, str) and k.startswith(page + ".")]:
             del ss[key]
@@ -90,7 +98,8 @@ def commit(page: str, state, encode: Callable[[Any], dict[str, list[str]]]) -> N
     query = {k: v for k, v in encode(state).items() if v}
     if query != read_query_params():
         st.query_params.from_dict(query)
-    ss[page_key(page, "written")] = query
+    recent = [q for q in ss.get(page_key(page, "recent"), ()) if q != query]
+    ss[page_key(page, "recent")] = (*recent[-(RECENT - 1):], query)
     ss["_written"] = (page, query)
 
 
