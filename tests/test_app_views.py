@@ -88,12 +88,21 @@ def test_sweep_cell_opens_exactly_that_run_in_the_playground():
     assert state.cell is not None
     (query,) = page_links(at)
     expected = state.playground(*state.cell)
+    # The card names the cell's settings readably (a handful of digits, not float64's 17) and truly.
+    cfg = expected.optimizers[0]
+    cards = [m.value for m in at.markdown if m.value.startswith("**lr = ")]
+    assert len(cards) == 2  # the picked cell and the best cell: the same one here
+    for card in cards:
+        shown = dict(part.split(" = ") for part in card.strip("*").split(", "))
+        assert set(shown) == {"lr", "momentum"}
+        for name, text in shown.items():
+            assert len(text.replace("0.", "").lstrip("0")) <= 6, card
+            assert float(text) == pytest.approx(cfg.get(name), rel=1e-3)
     decoded, messages = decode_playground(query)
     assert messages == [] and decoded == expected
     pg = app("pages/playground.py", query)
     ok(pg)
     assert not pg.warning
-    cfg = expected.optimizers[0]
     assert pg.multiselect(key="pg.optimizers").value == ["sgd"]
     assert pg.select_slider(key="pg.opt.sgd.lr").value == cfg.get("lr")
     assert pg.number_input(key="pg.opt.sgd.momentum").value == cfg.get("momentum")

@@ -17,12 +17,12 @@ import streamlit as st
 
 import optim
 from optim.edge import relative_width
+from viz.sweepaxes import cell_labels
 from viz.sweepmap import SweepGrid
 
 from ..model import CRITERIA, RUN_PARAMS, Setup, effective_flavor, make_config, with_flavor
 from ..setup.panel import tolerance_widgets
 from ..state import page_key, seed
-from ..urlstate import fmt
 from ..widgets import (
     FLAVOR_HELP,
     FLAVOR_TITLES,
@@ -201,10 +201,11 @@ def ends_text(lo: float, hi: float) -> str:
 
 
 def cell_lines(grid: SweepGrid, state: SweepState, row: int, col: int) -> list[str]:
-    """Plain sentences about one cell: its settings (every digit: zoomed cells differ far down) and how its run went."""
-    cfg = state.cell_config(row, col)
-    settings = f"lr = {fmt(cfg.get('lr'))}" + (f", {state.second} = {fmt(cfg.get(state.second))}" if state.second
-                                              else "")
+    """Plain sentences about one cell: its settings, as the map's hover names them (the fewest digits that tell
+    the cells apart; a link carries every digit), and how its run went."""
+    second = state.second_values()
+    settings = cell_labels(state.lr_values(), "lr")[col] + (
+        f", {cell_labels(second, state.second)[row]}" if second is not None else "")
     what = "f − f*" if grid.f_min is not None else "f"
     final = grid.gap("final_loss")[row, col]
     best = grid.gap("best_loss")[row, col]
