@@ -110,7 +110,7 @@ def anatomy(cur: InsideState) -> InsideState:
             update_rules(cfg, title=f"{cfg.title} ({cfg.flavor})")
     left, right = chart_cells(2)
     with left:
-        chart("anatomy.map", contour_figure(obj, series, click_grid=False, height=420))
+        chart("anatomy.map", contour_figure(obj, series, height=420))
     with right:
         chart("anatomy.loss", loss_figure(series, f_min=obj.f_min, height=420))
     return new
@@ -197,7 +197,7 @@ def epsilon(cur: InsideState) -> InsideState:
         fail(e)
     left, right = chart_cells(2)
     with left:
-        chart("eps.map", contour_figure(obj, series, click_grid=False, height=420, title=obj.title))
+        chart("eps.map", contour_figure(obj, series, height=420, title=obj.title))
     with right:
         rows = []
         for f, s in zip(forms, series, strict=True):
@@ -258,7 +258,7 @@ def decay(cur: InsideState) -> InsideState:
     chart("memory.steps", anatomy_figure(series, rows=("grad", "step"), coords=("x₁", "x₂"), height_per_row=220))
     (cell,) = chart_cells(1)
     with cell:
-        chart("memory.map", contour_figure(setup.build_objective(), series, click_grid=False, height=400))
+        chart("memory.map", contour_figure(setup.build_objective(), series, height=400))
     for card, k in zip(cells(len(which), RULE_WIDTH, border=True), which, strict=True):
         with card:
             update_rules(cfgs[k], title=names[k])

@@ -45,7 +45,7 @@ from ui.widgets import (
     tidy_selection,
 )
 from viz import Series
-from viz.linked import clicked_start, linked_figure, panels
+from viz.linked import clicked_start, linked_figure, start_clicks
 
 current: PlaygroundState
 PAGE, current, message_slot = start_page(
@@ -121,11 +121,12 @@ for s, cfg, slot in zip(series, configs, rate_slots, strict=True):
 def _on_contour_click() -> None:
     """A click on the contour map moves the start point there (then the page reruns)."""
     ss = st.session_state
-    point = clicked_start(chart_state(CHART).get("click"), ss.get(page_key(PAGE, "contour_traces"), ()))
+    target = ss.get(page_key(PAGE, "start_clicks"))
+    point = None if target is None else clicked_start(chart_state(CHART).get("click"), target)
     if point is None:
         return
     lo, hi = RUN_PARAMS["x0"].low, RUN_PARAMS["x0"].high
-    x, y = (min(max(round(v, 4), lo), hi) for v in point)
+    x, y = (min(max(v, lo), hi) for v in point)
     ss[f"{PAGE}.x0"], ss[f"{PAGE}.y0"] = x, y
 
 
@@ -146,7 +147,7 @@ step = current.step if current.step is not None and current.step < setup.steps e
 if series:
     fig = linked_figure(obj, series, step, steps=setup.steps, grids=objective_grids(setup),
                         revision=f"pg:{setup.objective_key}")
-    st.session_state[page_key(PAGE, "contour_traces")] = panels(fig).contour
+    st.session_state[page_key(PAGE, "start_clicks")] = start_clicks(fig)
     live_chart(fig, key=CHART, events=["click"], on_click=_on_contour_click, on_step=_on_step)
 else:
     st.info("Pick at least one optimizer in the sidebar.")

@@ -389,3 +389,21 @@ def test_compare_noise_shows_median_and_iqr_bands_with_k_in_the_link():
     assert link(at)["seeds"] == ["12"] and "12 noise seeds" in figures(at)[1]["layout"]["title"]["text"]
     quiet = app("pages/compare.py")
     assert "seeds" not in link(quiet) and "median" not in metas(figures(quiet)[1])
+
+
+def test_a_click_on_the_playground_s_contour_map_starts_the_runs_at_a_tidy_point_near_it():
+    at = app("pages/playground.py", {"opt": "gd", "steps": "50"})
+    fig = figures(at)[0]
+    contour = fig["data"][0]
+    assert contour["meta"] == "contour"
+    gx, gy = read_array(contour["x"]), read_array(contour["y"])
+    x, y = float(gx[30]), float(gy[90])  # a grid node of the map, as plotly.js reports a click on it
+    at = send_chart_event(at, "pg.charts", "click", {"x": x, "y": y, "z": None, "curve": 0, "point": [90, 30],
+                                                     "customdata": None})
+    ok(at)
+    x0, y0 = at.number_input(key="pg.x0").value, at.number_input(key="pg.y0").value
+    assert (x0, y0) != (x, y) and abs(x0 - x) < 0.01 and abs(y0 - y) < 0.01  # 10 / 30 apart: two decimals
+    assert x0 == round(x0, 2) and y0 == round(y0, 2)
+    assert link(at)["x0"] == [f"{x0:g}"] and link(at)["y0"] == [f"{y0:g}"]
+    start = [t for t in figures(at)[0]["data"] if t.get("meta") == "start"][0]
+    assert [float(start["x"][0]), float(start["y"][0])] == [x0, y0]

@@ -1,4 +1,4 @@
-"""viz: the figures, tested on the traces they produce (colours, markers, levels, axes, click grid)."""
+"""viz: the figures, tested on the traces they produce (colours, markers, levels, axes)."""
 
 import doctest
 import json
@@ -219,36 +219,9 @@ def test_diverged_run_ends_at_its_last_finite_point_with_a_marker(diverging):
     np.testing.assert_allclose(xy(exit_)[0], path[-1], rtol=1e-6)
     assert "diverged at step 17" in exit_.text[-1]
     # With room to show the whole path (a huge explicit domain) there is no exit arrow.
-    big = viz.contour_figure(BOWL, [diverging], domain=((-1e8, 1e8), (-1e8, 1e8)), click_grid=False)
+    big = viz.contour_figure(BOWL, [diverging], domain=((-1e8, 1e8), (-1e8, 1e8)))
     assert not by_meta(big, "exit")
     np.testing.assert_allclose(xy(one(big, "path")), t.xs[:17], rtol=1e-6)
-
-
-def test_click_grid_present_selectable_and_clear_of_the_paths(bowl_series):
-    fig = viz.contour_figure(BOWL, bowl_series)
-    grid = one(fig, "click-grid")
-    assert grid.legendgroup == viz.CLICK_GRID and grid.showlegend is False
-    assert grid.marker.opacity == 0 and grid.selected.marker.opacity > 0.5
-    assert "start here" in grid.hovertemplate
-    assert fig.layout.clickmode == "event+select"
-    pts = xy(grid)
-    (x0, x1), (y0, y1) = viz.fit_domain(BOWL, bowl_series)
-    assert 1000 < len(pts) <= 1600
-    assert ((pts > [x0, y0]) & (pts < [x1, y1])).all()
-    # Under the paths so it never covers them, and no grid point shares a cell with a path point
-    # (grid points are rounded to tidy values, hence a little less than half a cell).
-    assert fig.data.index(grid) < min(fig.data.index(t) for t in by_meta(fig, "path"))
-    cell = np.array([(x1 - x0) / 40, (y1 - y0) / 40])
-    for s in bowl_series:
-        near = (np.abs(pts[:, None, :] - s.traj.xs[None]) < 0.45 * cell).all(axis=2)
-        assert not near.any()
-    # Paths keep their opacity when a grid point is selected.
-    assert all(t.unselected.marker.opacity == 1 for t in by_meta(fig, "path"))
-    off = viz.contour_figure(BOWL, bowl_series, click_grid=False)
-    assert not by_meta(off, "click-grid") and off.layout.clickmode != "event+select"
-
-
-# ------------------------------------------------------------------ levels
 
 
 @pytest.mark.parametrize("name", ["rosenbrock", "beale", "himmelblau", "goldstein_price", "three_hump_camel"])
@@ -542,7 +515,7 @@ def test_figures_serialize_small(bowl_series):
 def test_long_runs_are_thinned_but_keep_both_ends():
     t = run("gd", steps=20_000, lr=0.001)
     s = viz.Series("long", "#0072b2", t)
-    path = one(viz.contour_figure(BOWL, [s], click_grid=False), "path")
+    path = one(viz.contour_figure(BOWL, [s]), "path")
     assert len(path.x) <= series.MAX_DRAWN_POINTS and path.mode == "lines"
     np.testing.assert_allclose(xy(path)[[0, -1]], t.xs[[0, -1]], rtol=1e-6, atol=1e-30)
     curve = one(loss_figure([s]), "loss")

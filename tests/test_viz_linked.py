@@ -18,7 +18,7 @@ import viz
 from ui.live_chart import payload
 from viz import linked
 from viz.levels import grid_values
-from viz.linked import BREAKPOINTS, MAX_STOPS, clicked_start, linked_figure, panels, step_stops
+from viz.linked import BREAKPOINTS, MAX_STOPS, clicked_start, linked_figure, panels, start_clicks, step_stops
 from viz.losses import loss_values
 from viz.series import last_finite
 
@@ -86,7 +86,7 @@ def test_panels_partition_the_traces_in_order(fig4, four):
                for i in p.contour)
     assert all(fig4.data[i].scene == "scene" for i in p.surface)
     assert all(fig4.data[i].xaxis == "x2" and fig4.data[i].yaxis == "y2" for i in p.loss)
-    assert metas(fig4, p.contour)[:3] == ["contour", "click-grid", "minima-global"]
+    assert metas(fig4, p.contour)[:2] == ["contour", "minima-global"]
     assert metas(fig4, p.surface)[0] == "surface"
     assert metas(fig4, p.loss)[:4] == ["loss"] * 4
     n = len(four)
@@ -141,10 +141,10 @@ def test_a_diverged_run_leaves_the_frame_without_setting_the_axes(mixed):
     assert titles == ["<b>Contour map</b>", "<b>Surface</b>", "<b>Loss</b>"]
 
 
-def test_contour_keeps_equal_scale_and_the_click_grid(fig4):
+def test_contour_keeps_equal_scale_and_says_a_click_starts_there(fig4):
     assert fig4.layout.yaxis.scaleanchor == "x" and fig4.layout.clickmode == "event"
-    grid = fig4.data[panels(fig4).contour[1]]
-    assert grid.meta == viz.CLICK_GRID == grid.legendgroup and 700 < len(grid.x) <= linked.CLICK_GRID_SIZE ** 2
+    contour = fig4.data[panels(fig4).contour[0]]
+    assert contour.meta == "contour" and contour.hovertemplate.startswith("click to start here (")
 
 
 def test_the_3d_panel_and_the_loss_axes():
@@ -294,17 +294,26 @@ def test_needs_a_series():
         linked_figure(BOWL, [])
 
 
-def test_clicked_start_reads_only_the_contour_panel(raw4):
+def test_clicked_start_reads_only_the_contour_panel_and_rounds_to_tidy_values(raw4):
+    target = start_clicks(raw4)
     contour = panels(raw4).contour
+    assert target.traces == contour
+    (x0, x1), (y0, y1) = raw4["layout"]["xaxis"]["range"], raw4["layout"]["yaxis"]["range"]
+    assert target.digits == (linked.tidy_digits((x1 - x0) / linked.START_CELLS),
+                             linked.tidy_digits((y1 - y0) / linked.START_CELLS))
+    dx, dy = target.digits
     loss_curve = panels(raw4).loss[0]
     surface = panels(raw4).surface[0]
-    assert clicked_start({"x": 1.25, "y": -0.5, "curve": 1, "point": 7}, contour) == (1.25, -0.5)
-    assert clicked_start({"x": 0.5, "y": 0.25, "curve": contour[-1]}, contour) == (0.5, 0.25)  # a path point
-    assert clicked_start({"x": 120, "y": 0.3, "curve": loss_curve}, contour) is None
-    assert clicked_start({"x": 0.1, "y": 0.2, "z": 3.0, "curve": surface}, contour) is None
-    assert clicked_start(None, contour) is None and clicked_start({"curve": 1}, contour) is None
-    assert clicked_start({"x": "nan", "y": 0, "curve": 1}, contour) is None
-    assert clicked_start({"x": "left", "y": 0, "curve": 1}, contour) is None
+    # A grid node of the map (x, y as plotly.js reports them) becomes a tidy start near it.
+    node = {"x": 1.2519327731092435, "y": -0.4957983193277311, "curve": contour[0], "point": [40, 71]}
+    assert clicked_start(node, target) == (round(node["x"], dx), round(node["y"], dy))
+    assert abs(clicked_start(node, target)[0] - node["x"]) <= 0.5 * 10.0 ** -dx
+    assert clicked_start({"x": 0.5, "y": 0.25, "curve": contour[-1]}, target) == (0.5, 0.25)  # a path point
+    assert clicked_start({"x": 120, "y": 0.3, "curve": loss_curve}, target) is None
+    assert clicked_start({"x": 0.1, "y": 0.2, "z": 3.0, "curve": surface}, target) is None
+    assert clicked_start(None, target) is None and clicked_start({"curve": 0}, target) is None
+    assert clicked_start({"x": "nan", "y": 0, "curve": 0}, target) is None
+    assert clicked_start({"x": "left", "y": 0, "curve": 0}, target) is None
 
 
 def test_a_rerun_keeps_the_view_key_and_a_new_objective_changes_it(four):

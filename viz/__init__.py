@@ -33,12 +33,11 @@ from .multiples import small_multiples
 from .series import Series
 from .surface import surface_figure
 from .sweepmap import SweepGrid, sweep_figure
-from .traces import CLICK_GRID
 from .training import Fit, epoch_loss_figure, fit_figure, parameter_contour_figure
 from .tuning import TuningResult, tuning_figure
 
 __all__ = [
-    "CLICK_GRID", "VARIANT_COLOR", "Series", "contour_figure", "fit_domain", "loss_figure", "palette",
+    "VARIANT_COLOR", "Series", "contour_figure", "fit_domain", "loss_figure", "palette",
     "small_multiples", "surface_figure",
     "Fit", "epoch_loss_figure", "fit_figure", "parameter_contour_figure",
     "linked_figure",

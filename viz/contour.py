@@ -1,7 +1,7 @@
 """The contour map: the objective's filled contours with every series' path on top.
 
 Layers, bottom to top: filled contour (muted colours, linear or log levels from :mod:`viz.levels`),
-the invisible click grid, the known minima, the paths, their start/end markers, then the step
+the known minima, the paths, their start/end markers, then the step
 markers. Equal x/y scale whenever the view is not too elongated, so a round bowl looks round.
 """
 
@@ -13,7 +13,6 @@ from .domain import Domain, check_domain, equal_aspect, fit_domain
 from .layout import base_layout
 from .levels import grid_values, map_levels
 from .traces import (
-    click_grid_trace,
     contour_trace,
     endpoint_traces,
     minima_traces,
@@ -31,11 +30,9 @@ def contour_figure(
     step: int | None = None,
     *,
     domain: Domain | None = None,
-    click_grid: bool = True,
     height: int = 460,
     log: bool | None = None,
     grid: int = CONTOUR_GRID,
-    click_grid_size: int = 40,
     title: str | None = None,
 ) -> go.Figure:
     """Contour map of ``objective`` with each series' path, start/end markers and the known minima.
@@ -45,12 +42,9 @@ def contour_figure(
         series: list of :class:`viz.Series`; each keeps its colour and label.
         step: when given, a ``meta="step-marker"`` diamond per series at ``xs[min(step, last finite)]``.
         domain: ``((xmin, xmax), (ymin, ymax))``; default :func:`viz.fit_domain`.
-        click_grid: add the ``meta="click-grid"`` trace of invisible points at tidy coordinates, so a
-            click on the map reports a round start point (the live chart's ``"click"`` event).
         height: figure height in pixels.
         log: force log-spaced (True) or linear (False) levels; None picks (see :mod:`viz.levels`).
         grid: contour grid points per axis.
-        click_grid_size: click grid points per axis.
         title: figure title; default the objective's title.
 
     Returns:
@@ -62,7 +56,7 @@ def contour_figure(
         >>> t = optim.run(optim.make_optimizer("gd", lr=0.1), bowl, x0=[1.5, 1.5], steps=100)
         >>> fig = viz.contour_figure(bowl, [viz.Series("GD", "#0072b2", t)], step=3)
         >>> [tr.meta for tr in fig.data]
-        ['contour', 'click-grid', 'minima-global', 'path', 'start', 'end', 'step-marker']
+        ['contour', 'minima-global', 'path', 'start', 'end', 'step-marker']
     """
     domain = fit_domain(objective, series) if domain is None else check_domain(domain)
     g = grid_values(objective, domain, grid)
@@ -71,8 +65,6 @@ def contour_figure(
 
     fig = go.Figure()
     fig.add_trace(contour_trace(g, levels))
-    if click_grid:
-        fig.add_trace(click_grid_trace(objective, domain, series, n=click_grid_size))
     fig.add_traces(minima_traces(objective, domain))
     fig.add_traces([path_trace(s, domain) for s in series])
     for s in series:
@@ -88,7 +80,6 @@ def contour_figure(
                    showgrid=False, zeroline=False, ticks="outside"),
         yaxis=dict(title=dict(text="y", standoff=4), range=[y0, y1], constrain="domain",
                    showgrid=False, zeroline=False, ticks="outside"),
-        clickmode="event+select" if click_grid else "event",
         dragmode="zoom",
     )
     if equal:

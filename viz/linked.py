@@ -18,7 +18,8 @@ switches to when the chart is narrower than 1000 px (map and surface above, loss
 
 Trace order, which the step table and the tests rely on (:func:`panels` gives the indices):
 
-1. contour panel (``xaxis="x"``): ``"contour"``, ``"click-grid"``, minima, then per series ``"path"``
+1. contour panel (``xaxis="x"``): ``"contour"`` (a click on it picks a start point, see
+   :func:`clicked_start`), minima, then per series ``"path"``
    (the one legend entry per series), then per series ``"start"``, ``"end"``/``"diverged"``, ``"exit"``;
 2. 3D panel (``scene="scene"``): ``"surface"``, then per series ``"path"``, ``"start"``,
    ``"end"``/``"diverged"``;
@@ -46,7 +47,7 @@ from .levels import LEVEL_GRID, Grid, Levels, choose_levels, grid_values
 from .losses import loss_parts, loss_values, step_line
 from .series import esc, f32, last_finite
 from .surface import surface_parts
-from .traces import click_grid_trace, contour_trace, endpoint_traces, minima_traces, path_trace
+from .traces import contour_trace, endpoint_traces, minima_traces, path_trace
 
 MAX_STOPS = 1000
 """Runs up to this many steps stop at every step; longer runs at this many evenly spaced steps."""
@@ -57,8 +58,9 @@ CONTOUR_GRID = LEVEL_GRID
 SURFACE_GRID = 60
 """Surface grid points per axis: smooth enough, light to rotate."""
 
-CLICK_GRID_SIZE = 30
-"""Click-grid points per axis: a cell of about 10 px on the map; fewer points redraw faster."""
+START_CELLS = 30
+"""A start point clicked on the contour map is rounded to a tidy value, about a thirtieth of the map's width:
+``x0=-2.83`` in the address, not the map grid's ``-2.8319327731092435``."""
 
 EYE_DISTANCE = 1.4
 """The 3D camera stands this much farther back than :func:`viz.surface_figure`'s: the panel is narrower."""
@@ -135,7 +137,6 @@ def linked_figure(
     log: bool | None = None,
     grid: int = CONTOUR_GRID,
     surface_grid: int = SURFACE_GRID,
-    click_grid_size: int = CLICK_GRID_SIZE,
     grids: GridFn | None = None,
     title: str | None = None,
     revision: str | None = None,
@@ -153,7 +154,6 @@ def linked_figure(
         log: force log (True) or linear (False) levels and heights; None picks.
         grid: contour grid points per axis.
         surface_grid: surface grid points per axis.
-        click_grid_size: points per axis of the invisible click grid on the contour map.
         grids: how to evaluate the objective on a grid (:data:`GridFn`); default uncached.
         title: the contour panel's title; default "Contour map".
         revision: what keeps the person's view (``uirevision``): the same string across reruns keeps
@@ -189,7 +189,7 @@ def linked_figure(
 
     c_levels = _levels(objective, grids, domain, log)
     s_levels = c_levels if sdomain == domain else _levels(objective, grids, sdomain, log)
-    contour = _contour_traces(objective, series, domain, c_levels, grids(domain, grid), click_grid_size)
+    contour = _contour_traces(objective, series, domain, c_levels, grids(domain, grid))
     surface = surface_parts(series, sdomain, s_levels, grids(sdomain, surface_grid), eye_distance=EYE_DISTANCE,
                             showlegend=False, max_ticks=4)
     surface.scene["zaxis"]["title"] = dict(text="f")  # "(log scale)" goes in the panel's title
@@ -205,7 +205,8 @@ def linked_figure(
     revision = revision or f"linked:{objective.name}:{objective.domain}"
     layout = _layout(series, domain, c_levels, s_levels, surface.scene, loss, step, revision=revision,
                      title=title)
-    layout["meta"] = {"panels": {k: list(v) for k, v in roles._asdict().items()}}
+    layout["meta"] = {"panels": {k: list(v) for k, v in roles._asdict().items()},
+                      "start_digits": [tidy_digits((hi - lo) / START_CELLS) for lo, hi in domain]}
     narrow = [{"below": width, "layout": _arrangement(arr, s_levels, loss, title)} for width, arr in BREAKPOINTS]
     return {"data": data, "layout": layout, "step": table, "narrow": narrow}
 
@@ -216,20 +217,35 @@ def panels(fig: dict) -> Panels:
     return Panels(*(tuple(p[k]) for k in Panels._fields))
 
 
-def clicked_start(click: dict | None, contour_traces: Iterable[int]) -> tuple[float, float] | None:
+class StartClicks(NamedTuple):
+    """What reading a click on a :func:`linked_figure`'s contour map needs (:func:`start_clicks`): the contour
+    panel's trace indices, and the decimal digits a clicked start keeps along x and y."""
+
+    traces: tuple[int, ...]
+    digits: tuple[int, int]
+
+
+def start_clicks(fig: dict) -> StartClicks:
+    """The :class:`StartClicks` of a :func:`linked_figure`: a page keeps it for the click that follows."""
+    digits = fig["layout"]["meta"]["start_digits"]
+    return StartClicks(panels(fig).contour, (int(digits[0]), int(digits[1])))
+
+
+def clicked_start(click: dict | None, target: StartClicks) -> tuple[float, float] | None:
     """The start point a person clicked on the contour panel of a :func:`linked_figure`, or None.
 
-    ``click`` is the live chart's click event (``{"x", "y", "curve", ...}``). Clicks on the surface
-    or the loss panel (whose x is a step, not a coordinate) are ignored: only the traces in
-    ``contour_traces`` (``panels(fig).contour``: the map, the click grid, a path point) count.
+    ``click`` is the live chart's click event (``{"x", "y", "curve", ...}``): a point of the contour map
+    itself (its grid node under the pointer) or of a path on it, rounded to ``target.digits`` decimals, a
+    tidy value near where the person clicked. Clicks on the surface or the loss panel (whose x is a step,
+    not a coordinate) are ignored: only the traces in ``target.traces`` count.
 
     Example:
-        >>> clicked_start({"x": 1.25, "y": -0.5, "curve": 1}, [0, 1, 2])
+        >>> clicked_start({"x": 1.2519, "y": -0.5, "curve": 0}, StartClicks((0, 1, 2), (2, 2)))
         (1.25, -0.5)
-        >>> clicked_start({"x": 3, "y": 0.5, "curve": 9}, [0, 1, 2]) is None
+        >>> clicked_start({"x": 3, "y": 0.5, "curve": 9}, StartClicks((0, 1, 2), (2, 2))) is None
         True
     """
-    if not isinstance(click, dict) or click.get("curve") not in set(contour_traces):
+    if not isinstance(click, dict) or click.get("curve") not in set(target.traces):
         return None
     try:
         x, y = float(click["x"]), float(click["y"])
@@ -237,7 +253,17 @@ def clicked_start(click: dict | None, contour_traces: Iterable[int]) -> tuple[fl
         return None
     if not (np.isfinite(x) and np.isfinite(y)):
         return None
-    return x, y
+    return round(x, target.digits[0]), round(y, target.digits[1])
+
+
+def tidy_digits(spacing: float) -> int:
+    """Decimal digits that show values ``spacing`` apart tidily: one more than the spacing's first digit.
+
+    Example:
+        >>> tidy_digits(10 / 30), tidy_digits(0.05), tidy_digits(40.0)
+        (2, 3, 0)
+    """
+    return max(0, int(-np.floor(np.log10(spacing))) + 1)
 
 
 # ---------------------------------------------------------------- pieces
@@ -248,10 +274,11 @@ def _levels(objective, grids: GridFn, domain: Domain, log: bool | None) -> Level
     return choose_levels(objective, g.low, domain, log=log, gx=g.gx, gy=g.gy)
 
 
-def _contour_traces(objective, series, domain: Domain, levels: Levels, g: Grid, click_n: int) -> list[dict]:
+def _contour_traces(objective, series, domain: Domain, levels: Levels, g: Grid) -> list[dict]:
     equal = equal_aspect(domain)
-    out = [contour_trace(g, levels, coloraxis="coloraxis"), click_grid_trace(objective, domain, series, n=click_n),
-           *minima_traces(objective, domain)]
+    contour = contour_trace(g, levels, coloraxis="coloraxis")
+    contour["hovertemplate"] = "click to start here " + contour["hovertemplate"]
+    out = [contour, *minima_traces(objective, domain)]
     out += [path_trace(s, domain) for s in series]
     for s in series:
         out += endpoint_traces(s, domain, equal_scale=equal)
@@ -373,5 +400,6 @@ def deep_merge(base: dict, over: dict) -> dict:
     return out
 
 
-__all__ = ["BREAKPOINTS", "CLICK_GRID_SIZE", "CONTOUR_GRID", "MAX_STOPS", "SURFACE_GRID", "Panels", "clicked_start",
+__all__ = ["BREAKPOINTS", "CONTOUR_GRID", "MAX_STOPS", "START_CELLS", "SURFACE_GRID", "Panels", "StartClicks",
+           "clicked_start", "start_clicks", "tidy_digits",
            "deep_merge", "linked_figure", "panels", "step_stops"]

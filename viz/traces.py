@@ -8,7 +8,6 @@ them, and the live chart sends them as they are:
 ``meta``            what
 ==================  ===========================================================================
 ``"contour"``       the filled contour of the objective
-``"click-grid"``    invisible but selectable points: a click on the map picks a start point
 ``"minima-global"`` gold stars at the known global minima
 ``"minima-local"``  white stars at local minima inside the view (only when 30 or fewer in all)
 ``"path"``          one series' path (legend entry; ``name`` = label, ``legendgroup`` = label);
@@ -35,11 +34,7 @@ from .series import MAX_MARKED_POINTS, Series, diverged, drawn_indices, esc, f32
 MAX_MINIMA = 30
 """Most minima drawn; above this only the global ones are (Rastrigin has 121 local minima)."""
 
-CLICK_GRID = "click-grid"
-"""``meta`` and ``legendgroup`` of the click grid trace."""
 
-# Points of every selectable trace keep full opacity when some other point is selected.
-_KEEP = dict(marker=dict(opacity=1.0))
 
 
 def contour_trace(g: Grid, levels: Levels, *, coloraxis: str | None = None, hover: bool = True) -> dict:
@@ -98,7 +93,6 @@ def minima_traces(objective, domain: Domain) -> list[dict]:
             mode="markers", name=name, meta=meta, showlegend=False,
             marker=dict(symbol="star", size=size, color=color, line=dict(color=colors.OUTLINE, width=1)),
             hovertemplate=f"{name}<br>(%{{x:.4g}}, %{{y:.4g}})<br>f = %{{customdata:.6g}}<extra></extra>",
-            unselected=_KEEP,
         ))
     return out
 
@@ -125,7 +119,6 @@ def path_trace(s: Series, domain: Domain | None = None, *, showlegend: bool = Tr
         line=dict(color=s.color, width=2.2), marker=dict(color=s.color, size=4.5),
         hovertemplate=f"<b>{esc(s.label)}</b><br>step %{{customdata[0]:d}}<br>"
                       "(%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.4g}<extra></extra>",
-        unselected=_KEEP,
     )
 
 
@@ -141,7 +134,7 @@ def _point(s: Series, k: int, *, meta: str, symbol: str, size: float, line: dict
         legendgroup=s.label, showlegend=False, meta=meta, marker=marker,
         hovertemplate=f"<b>{esc(s.label)}</b><br>{hover}<br>(%{{x:.4g}}, %{{y:.4g}})<br>"
                       "f = %{customdata[1]:.4g}<extra></extra>",
-        unselected=_KEEP, **extra,
+        **extra,
     )
 
 
@@ -194,7 +187,6 @@ def _exit_trace(s: Series, exit_, domain: Domain, equal_scale: bool) -> dict:
         text=["", text], textposition=position, textfont=dict(color=s.color, size=11),
         hovertemplate=f"<b>{esc(s.label)}</b><br>leaves the map at step %{{customdata[0]:d}}<br>"
                       f"{what} (off the map)<extra></extra>",
-        unselected=_KEEP,
     )
 
 
@@ -226,45 +218,7 @@ def step_marker_trace(s: Series, step: int) -> dict:
                   line=dict(color=colors.OUTLINE, width=2), hover=note)
 
 
-def click_grid_trace(objective, domain: Domain, series=(), n: int = 40) -> dict:
-    """An ``n`` x ``n`` grid of invisible, selectable points over ``domain``: click one to start there.
-
-    Points are cell centres, rounded to a tidy precision (they become start points). Grid points
-    nearest to each path point are left out so hovering a path shows the path, not "start here".
-    Points where the objective is not finite are left out too.
-    """
-    (x0, x1), (y0, y1) = domain
-    dx, dy = (x1 - x0) / n, (y1 - y0) / n
-    gx = _tidy_round(x0 + (np.arange(n) + 0.5) * dx, dx)
-    gy = _tidy_round(y0 + (np.arange(n) + 0.5) * dy, dy)
-    keep = np.ones((n, n), dtype=bool)  # [j (y), i (x)]
-    for s in series:
-        xs = np.asarray(s.traj.xs, dtype=float)
-        xs = xs[np.isfinite(xs).all(axis=1)]
-        i = np.floor((xs[:, 0] - x0) / dx).astype(int)
-        j = np.floor((xs[:, 1] - y0) / dy).astype(int)
-        ok = (i >= 0) & (i < n) & (j >= 0) & (j < n)
-        keep[j[ok], i[ok]] = False
-    X, Y = np.meshgrid(gx, gy)
-    with np.errstate(all="ignore"):
-        F = np.broadcast_to(np.asarray(objective.value(X, Y), dtype=float), X.shape)
-    keep &= np.isfinite(F)
-    return dict(
-        type="scatter", x=X[keep], y=Y[keep], customdata=f32(F[keep]), mode="markers",
-        name="start here", legendgroup=CLICK_GRID, meta=CLICK_GRID, showlegend=False,
-        marker=dict(size=9, color="#111111", opacity=0.0),
-        selected=dict(marker=dict(opacity=0.85, color="#111111", size=11)),
-        unselected=dict(marker=dict(opacity=0.0)),
-        hovertemplate="start here (%{x}, %{y})<br>f = %{customdata:.4g}<extra></extra>",
-    )
-
-
-def _tidy_round(v: np.ndarray, spacing: float) -> np.ndarray:
-    digits = max(0, int(-np.floor(np.log10(spacing))) + 1)
-    return np.round(v, digits)
-
-
 __all__ = [
-    "CLICK_GRID", "MAX_MINIMA", "click_grid_trace", "contour_trace", "drawn_minima", "endpoint_traces",
+    "MAX_MINIMA", "contour_trace", "drawn_minima", "endpoint_traces",
     "minima_traces", "path_trace", "step_marker_trace",
 ]

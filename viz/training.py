@@ -50,7 +50,7 @@ def parameter_contour_figure(objective, series, *, height: int = 460, title: str
         >>> fig.layout.xaxis.title.text, fig.layout.yaxis.title.text
         ('W (weight)', 'b (bias)')
     """
-    fig = contour_figure(objective, series, click_grid=False, height=height, title=title, grid=grid)
+    fig = contour_figure(objective, series, height=height, title=title, grid=grid)
     fig.update_layout(xaxis_title_text="W (weight)", yaxis_title_text="b (bias)")
     for tr in fig.data:
         if tr.meta in ("path", "start", "end") and tr.hovertemplate:

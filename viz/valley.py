@@ -56,7 +56,7 @@ def valley_map(objective, series, coords: tuple[str, str] = ("x", "y"), *, title
     from .contour import contour_figure
 
     minima = [(m.x, m.y) for m in objective.global_minima]
-    fig = contour_figure(objective, series, domain=path_box(series, include=minima, margin=margin), click_grid=False,
+    fig = contour_figure(objective, series, domain=path_box(series, include=minima, margin=margin),
                          height=height, title=title)
     fig.update_layout(xaxis_title_text=coords[0], yaxis_title_text=coords[1])
     return fig
