@@ -361,10 +361,12 @@ class Session:
     # ------------------------------------------------------------ widget helpers
 
     async def _open_card(self, uid) -> None:
-        """Unfold configuration ``uid``'s card on Compare (only the first opens unfolded), as a person would."""
-        card = self.page.get_by_test_id("stExpander").filter(has=self.page.locator(f".st-key-cmp-{uid}-name"))
+        """Unfold configuration ``uid``'s card on Compare (only the first opens unfolded), as a person would; its
+        widgets appear once the rerun that opening asks for has drawn them."""
+        card = self.page.locator(f".st-key-cmp-{uid}-card")
         if await card.locator("details").get_attribute("open") is None:
             await card.locator("summary").click()
+        await self.page.locator(f".st-key-cmp-{uid}-name").wait_for()
 
     async def _objective(self) -> str:
         title = await self.page.locator(f".st-key-{PREFIX[self.where]}-objective input").input_value()

@@ -45,7 +45,8 @@ from ui.widgets import (
     tidy_selection,
 )
 from viz import Series
-from viz.linked import clicked_start, linked_figure, start_clicks
+from viz.linked import linked_figure
+from viz.start_clicks import clicked_start, start_clicks
 
 current: PlaygroundState
 PAGE, current, message_slot = start_page(

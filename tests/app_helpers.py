@@ -40,6 +40,14 @@ def open_settings(at: AppTest, *names: str) -> AppTest:
     return at.run()
 
 
+def open_cards(at: AppTest, *keys: str) -> AppTest:
+    """Open these configuration cards (``ui.config_editor``, keyed as the page keys them: ``"cmp.2"``), as a click
+    on each one does, and rerun: a closed card draws no widgets."""
+    for key in keys:
+        at.session_state[f"{key}.card"] = True
+    return at.run()
+
+
 def param(at: AppTest, key: str) -> list[str] | None:
     """A query parameter's values (AppTest gives a string for one value, a list for several); None if absent."""
     if key not in at.query_params:

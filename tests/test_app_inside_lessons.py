@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from app_helpers import charts, figures, link, ok, open_app, reopen
+from app_helpers import charts, figures, link, ok, open_app, open_cards, reopen
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -270,6 +270,8 @@ def test_seed_004_opens_compare_with_exactly_its_three_configurations():
     assert widget(at, "cmp.objective") == "quadratic"
     assert widget(at, "cmp.objective.quadratic.a") == 0.1 and widget(at, "cmp.objective.quadratic.b") == 5.0
     assert (widget(at, "cmp.x0"), widget(at, "cmp.y0"), widget(at, "cmp.steps")) == (s.x0, s.y0, s.steps)
+    open_cards(at, *(f"cmp.{i}" for i in range(len(lesson.state.configs))))
+    assert link(at) == lesson.query()  # opening the cards changes nothing
     for i, cfg in enumerate(lesson.state.configs):
         assert widget(at, f"cmp.{i}.name") == cfg.name and widget(at, f"cmp.{i}.flavor") == cfg.flavor
         for name, value in cfg.hp:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_helpers import charts, figures, link, ok, one_message, open_app, open_settings, param, reopen
+from app_helpers import charts, figures, link, ok, one_message, open_app, open_cards, open_settings, param, reopen
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -265,6 +265,8 @@ def test_compare_changing_a_setting_changes_the_leaderboard():
 def test_compare_changing_optimizer_and_flavor():
     at = compare()
     before = board(at)
+    open_cards(at, "cmp.1", "cmp.2")
+    assert board(at).equals(before)  # opening a card runs nothing new
     at.selectbox(key="cmp.1.name").set_value("adam").run()
     ok(at)
     mid = board(at)
@@ -279,7 +281,7 @@ def test_compare_changing_optimizer_and_flavor():
 def test_a_flavor_switch_brings_that_librarys_defaults_and_keeps_what_the_person_chose():
     """Configuration 3 is PyTorch's RMSprop (decay 0.99, eps 1e-8, lr chosen: 0.1). Switched to Keras it runs
     with Keras's decay 0.9 and eps 1e-7, keeps lr 0.1, and no longer draws the same curve as PyTorch's."""
-    at = compare()
+    at = open_cards(compare(), "cmp.2")
     at.selectbox(key="cmp.2.flavor").set_value("keras").run()
     ok(at)
     assert param(at, "c3.flavor") == ["keras"] and param(at, "c3.decay") == ["0.9"] and param(at, "c3.eps") == ["1e-07"]
@@ -349,8 +351,9 @@ def test_compare_garbage_link_opens_default_comparison():
 def test_compare_link_reopens_the_exact_comparison():
     at = compare()
     at.number_input(key="cmp.0.rmsprop.decay").set_value(0.5).run()
+    open_cards(at, "cmp.3")
     at.selectbox(key="cmp.3.flavor").set_value("optax").run()
-    again = reopen(at, "pages/compare.py", timeout=60)
+    again = open_cards(reopen(at, "pages/compare.py", timeout=60), "cmp.3")
     assert again.number_input(key="cmp.0.rmsprop.decay").value == 0.5
     assert again.selectbox(key="cmp.3.flavor").value == "optax"
     assert board(again).equals(board(at))

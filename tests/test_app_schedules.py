@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_helpers import figures, ok, one_message, open_app, open_settings, param
+from app_helpers import figures, ok, one_message, open_app, open_cards, open_settings, param
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -175,6 +175,7 @@ def test_compare_has_a_schedule_per_configuration():
                                 "2. SGD with momentum (textbook) constant lr"]
     assert marks(figures(at)[1]) == [40, 80]  # the restarts
     assert len(rate_charts(at)) == 1
+    open_cards(at, "cmp.2")
     at.selectbox(key="cmp.2.schedule").select("warmup_cosine").run()
     ok(at)
     assert param(at, "c3.schedule") == ["warmup_cosine"] and param(at, "c1.schedule") == ["cosine_restarts"]
@@ -185,7 +186,7 @@ def test_compare_has_a_schedule_per_configuration():
 
 def test_a_one_cycle_picked_on_compare_spans_the_run():
     """torch's one-cycle refuses to run past its total_steps: picked, it ends where the run does (300 steps)."""
-    at = app("pages/compare.py")
+    at = open_cards(app("pages/compare.py"), "cmp.2")
     at.selectbox(key="cmp.2.schedule").select("one_cycle").run()  # PyTorch's RMSprop, which has momentum
     ok(at)
     assert param(at, "c3.schedule") == ["one_cycle"] and param(at, "c3.schedule.total_steps") == ["300"]

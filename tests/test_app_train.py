@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from app_helpers import charts, figures, link, no_exception, open_app
+from app_helpers import charts, figures, link, no_exception, open_app, open_cards
 from figure_helpers import as_figure, read_array
 from hypothesis import given, settings
 from hypothesis import strategies as hst
@@ -73,7 +73,7 @@ def test_the_band_is_the_median_and_quartiles_over_seeds():
 
 
 def test_every_control_changes_what_the_page_shows():
-    at = app(SMALL)
+    at = open_cards(app(SMALL), "tr.1")
     ok(at)
     changes = {
         ("selectbox", "tr.data"): "circles", ("number_input", "tr.noise"): 0.3, ("number_input", "tr.n"): 140,
@@ -99,6 +99,7 @@ def test_adding_and_removing_a_configuration():
     add.click().run()
     ok(at)
     assert len(at.dataframe[0].value) == 3 and "c3" in link(at)
+    open_cards(at, "tr.2")
     next(b for b in at.button if b.key == "tr.2.remove").click().run()
     ok(at)
     assert len(at.dataframe[0].value) == 2 and "c3" not in link(at)

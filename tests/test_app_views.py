@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from app_helpers import charts, figures, link, ok, one_message, open_app, reopen, send_chart_event
+from app_helpers import charts, figures, link, ok, one_message, open_app, open_cards, reopen, send_chart_event
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -300,7 +300,7 @@ def test_basins_link_reopens_the_same_maps():
     again = reopen(at, "pages/basins.py", timeout=90)
     assert decode_basins(link(again))[0] == state
     assert again.dataframe[0].value.equals(at.dataframe[0].value)
-    assert again.selectbox(key="bs.1.flavor").value == "torch"
+    assert open_cards(again, "bs.1").selectbox(key="bs.1.flavor").value == "torch"
 
 
 def test_basins_bad_settings_give_a_message_with_the_limits():
@@ -353,6 +353,8 @@ def test_tune_race_opens_the_chosen_configurations_on_compare():
     assert not cmp.warning
     assert cmp.session_state[page_key("cmp", "state")] == race
     assert len(cmp.dataframe[0].value) == 3
+    open_cards(cmp, "cmp.2")
+    assert cmp.session_state[page_key("cmp", "state")] == race  # opening a card changes nothing
     assert cmp.select_slider(key="cmp.2.adam.lr").value == race.configs[2].get("lr")
 
 

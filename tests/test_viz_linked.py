@@ -18,9 +18,10 @@ import viz
 from ui.live_chart import payload
 from viz import linked
 from viz.levels import grid_values
-from viz.linked import BREAKPOINTS, MAX_STOPS, clicked_start, linked_figure, panels, start_clicks, step_stops
+from viz.linked import BREAKPOINTS, MAX_STOPS, linked_figure, panels, step_stops
 from viz.losses import loss_values
 from viz.series import last_finite
+from viz.start_clicks import START_CELLS, clicked_start, start_clicks, tidy_digits
 
 
 @pytest.fixture(scope="module")
@@ -299,8 +300,7 @@ def test_clicked_start_reads_only_the_contour_panel_and_rounds_to_tidy_values(ra
     contour = panels(raw4).contour
     assert target.traces == contour
     (x0, x1), (y0, y1) = raw4["layout"]["xaxis"]["range"], raw4["layout"]["yaxis"]["range"]
-    assert target.digits == (linked.tidy_digits((x1 - x0) / linked.START_CELLS),
-                             linked.tidy_digits((y1 - y0) / linked.START_CELLS))
+    assert target.digits == (tidy_digits((x1 - x0) / START_CELLS), tidy_digits((y1 - y0) / START_CELLS))
     dx, dy = target.digits
     loss_curve = panels(raw4).loss[0]
     surface = panels(raw4).surface[0]

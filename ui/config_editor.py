@@ -27,7 +27,8 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
                   steps: int | None = None, per_coordinate: bool = True) -> OptConfig:
     """Widgets for configuration ``number`` (1-based), keyed under ``key``; returns the edited configuration.
 
-    ``base`` is the configuration as the page last ran it. The expander's title is read from the widgets'
+    ``base`` is the configuration as the page last ran it, and what a closed card returns: a closed card draws no
+    widgets (its rate slot is None). The expander's title is read from the widgets'
     values as this run starts, so it names what the widgets hold, not what they held a change ago.
     ``remove``: a callback for a "Remove" button at the bottom (no button when None). On a page that runs
     schedules, ``rate_slots`` (a list) gets the configuration's learning-rate schedule editor
@@ -41,7 +42,17 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
     shown_name = shown_name if shown_name in optim.OPTIMIZERS else base.name  # a forged value names nothing
     shown_flavor = ss.get(f"{key}.flavor", base.flavor)
     title = f"{number}. {optimizer_title(shown_name)} · {FLAVOR_TITLES.get(shown_flavor, 'Textbook')}"
-    with st.expander(title, expanded=expanded, key=f"{key}.card"):
+    # A closed card draws no widgets (opening it reruns the page): the configuration runs as the page last ran
+    # it, and a move on one card does not pay for the widgets of the five nobody is looking at. Streamlit tells
+    # expanders apart by title and default as well as key, so a new title (another optimizer or flavor) is a new
+    # expander: it opens as the person left the card, not folded again.
+    expanded = bool(ss.get(f"{key}.card", expanded))
+    with st.expander(title, expanded=expanded, key=f"{key}.card", on_change="rerun") as card:
+        if not card.open:
+            if rate_slots is not None:
+                rate_slots.append(None)
+            ss[f"_{key}.ran"] = base
+            return base
         seed(f"{key}.name", base.name)
         name = st.selectbox("Optimizer", list(optim.OPTIMIZERS), key=f"{key}.name", format_func=optimizer_title,
                             help=help_text)

@@ -19,7 +19,7 @@ switches to when the chart is narrower than 1000 px (map and surface above, loss
 Trace order, which the step table and the tests rely on (:func:`panels` gives the indices):
 
 1. contour panel (``xaxis="x"``): ``"contour"`` (a click on it picks a start point, see
-   :func:`clicked_start`), minima, then per series ``"path"``
+   :mod:`viz.start_clicks`), minima, then per series ``"path"``
    (the one legend entry per series), then per series ``"start"``, ``"end"``/``"diverged"``, ``"exit"``;
 2. 3D panel (``scene="scene"``): ``"surface"``, then per series ``"path"``, ``"start"``,
    ``"end"``/``"diverged"``;
@@ -46,6 +46,7 @@ from .layout import base_layout
 from .levels import LEVEL_GRID, Grid, Levels, choose_levels, grid_values
 from .losses import loss_parts, loss_values, step_line
 from .series import esc, f32, last_finite
+from .start_clicks import start_digits
 from .surface import surface_parts
 from .traces import contour_trace, endpoint_traces, minima_traces, path_trace
 
@@ -58,9 +59,6 @@ CONTOUR_GRID = LEVEL_GRID
 SURFACE_GRID = 60
 """Surface grid points per axis: smooth enough, light to rotate."""
 
-START_CELLS = 30
-"""A start point clicked on the contour map is rounded to a tidy value, about a thirtieth of the map's width:
-``x0=-2.83`` in the address, not the map grid's ``-2.8319327731092435``."""
 
 EYE_DISTANCE = 1.4
 """The 3D camera stands this much farther back than :func:`viz.surface_figure`'s: the panel is narrower."""
@@ -206,7 +204,7 @@ def linked_figure(
     layout = _layout(series, domain, c_levels, s_levels, surface.scene, loss, step, revision=revision,
                      title=title)
     layout["meta"] = {"panels": {k: list(v) for k, v in roles._asdict().items()},
-                      "start_digits": [tidy_digits((hi - lo) / START_CELLS) for lo, hi in domain]}
+                      "start_digits": start_digits(domain)}
     narrow = [{"below": width, "layout": _arrangement(arr, s_levels, loss, title)} for width, arr in BREAKPOINTS]
     return {"data": data, "layout": layout, "step": table, "narrow": narrow}
 
@@ -215,55 +213,6 @@ def panels(fig: dict) -> Panels:
     """The :class:`Panels` trace indices of a :func:`linked_figure`."""
     p = fig["layout"]["meta"]["panels"]
     return Panels(*(tuple(p[k]) for k in Panels._fields))
-
-
-class StartClicks(NamedTuple):
-    """What reading a click on a :func:`linked_figure`'s contour map needs (:func:`start_clicks`): the contour
-    panel's trace indices, and the decimal digits a clicked start keeps along x and y."""
-
-    traces: tuple[int, ...]
-    digits: tuple[int, int]
-
-
-def start_clicks(fig: dict) -> StartClicks:
-    """The :class:`StartClicks` of a :func:`linked_figure`: a page keeps it for the click that follows."""
-    digits = fig["layout"]["meta"]["start_digits"]
-    return StartClicks(panels(fig).contour, (int(digits[0]), int(digits[1])))
-
-
-def clicked_start(click: dict | None, target: StartClicks) -> tuple[float, float] | None:
-    """The start point a person clicked on the contour panel of a :func:`linked_figure`, or None.
-
-    ``click`` is the live chart's click event (``{"x", "y", "curve", ...}``): a point of the contour map
-    itself (its grid node under the pointer) or of a path on it, rounded to ``target.digits`` decimals, a
-    tidy value near where the person clicked. Clicks on the surface or the loss panel (whose x is a step,
-    not a coordinate) are ignored: only the traces in ``target.traces`` count.
-
-    Example:
-        >>> clicked_start({"x": 1.2519, "y": -0.5, "curve": 0}, StartClicks((0, 1, 2), (2, 2)))
-        (1.25, -0.5)
-        >>> clicked_start({"x": 3, "y": 0.5, "curve": 9}, StartClicks((0, 1, 2), (2, 2))) is None
-        True
-    """
-    if not isinstance(click, dict) or click.get("curve") not in set(target.traces):
-        return None
-    try:
-        x, y = float(click["x"]), float(click["y"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not (np.isfinite(x) and np.isfinite(y)):
-        return None
-    return round(x, target.digits[0]), round(y, target.digits[1])
-
-
-def tidy_digits(spacing: float) -> int:
-    """Decimal digits that show values ``spacing`` apart tidily: one more than the spacing's first digit.
-
-    Example:
-        >>> tidy_digits(10 / 30), tidy_digits(0.05), tidy_digits(40.0)
-        (2, 3, 0)
-    """
-    return max(0, int(-np.floor(np.log10(spacing))) + 1)
 
 
 # ---------------------------------------------------------------- pieces
@@ -400,6 +349,5 @@ def deep_merge(base: dict, over: dict) -> dict:
     return out
 
 
-__all__ = ["BREAKPOINTS", "CONTOUR_GRID", "MAX_STOPS", "START_CELLS", "SURFACE_GRID", "Panels", "StartClicks",
-           "clicked_start", "start_clicks", "tidy_digits",
+__all__ = ["BREAKPOINTS", "CONTOUR_GRID", "MAX_STOPS", "SURFACE_GRID", "Panels",
            "deep_merge", "linked_figure", "panels", "step_stops"]

@@ -266,6 +266,8 @@ def test_compare_link_reopens_the_exact_comparison(page, app_url, browser):
     open_app(other, link, 2)
     # the sidebar's inputs take their values a moment after the charts can draw, on a busy machine
     wait_for(lambda: other.locator(".st-key-cmp-0-sgd-momentum input").input_value() == "0.5", "momentum 0.5")
+    assert other.locator(".st-key-cmp-1-flavor").count() == 0  # a folded card draws no widgets until opened
+    other.locator(".st-key-cmp-1-card summary").click()
     wait_for(lambda: other.locator(".st-key-cmp-1-flavor input").input_value() == "Keras", "the Keras flavor")
     assert other.get_by_test_id("stCode").inner_text().strip() == link
     other.context.close()
