@@ -307,10 +307,12 @@ class Session:
 
     async def do_steps(self) -> float:
         prefix = PREFIX[self.where]
-        expander = self.page.get_by_test_id("stExpander").filter(has=self.page.locator(f".st-key-{prefix}-steps"))
+        # the run settings draw their widgets once unfolded (the rerun that opening asks for)
+        expander = self.page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Run settings")
         if await expander.locator("details").get_attribute("open") is None:
             await expander.locator("summary").click()
         box = self.page.locator(f".st-key-{prefix}-steps input")
+        await box.wait_for()
         current = int(await box.input_value())
         value = self.rng.choice([s for s in range(20, 801, 10) if s != current])
         return await self._changed(lambda: self._type(box, value))

@@ -14,6 +14,7 @@ from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 from streamlit.testing.v1 import AppTest
 
 from ui.live_chart import read_payload
+from ui.setup.panel import RUN_OPEN
 from ui.state import page_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,13 @@ def open_settings(at: AppTest, *names: str) -> AppTest:
     closed expander draws no widgets (``pages/playground.py``)."""
     for name in names:
         at.session_state[page_key("pg", f"open.{name}")] = True
+    return at.run()
+
+
+def open_run_settings(at: AppTest, prefix: str) -> AppTest:
+    """Open the run settings (steps, noise, tolerance) of the page keyed ``prefix`` (``"pg"``), as a click on the
+    panel does, and rerun: a folded panel draws no widgets (``ui.setup.panel.run_panel``)."""
+    at.session_state[page_key(prefix, RUN_OPEN)] = True
     return at.run()
 
 

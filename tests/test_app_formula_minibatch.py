@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from app_helpers import charts, link, no_exception, open_app, param, reopen
+from app_helpers import charts, link, no_exception, open_app, open_run_settings, param, reopen
 from hypothesis import given, settings
 from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
@@ -77,6 +77,7 @@ def test_a_formula_is_judged_by_the_gradient_norm_everywhere_the_page_says_so():
     """The header, the criterion box, the runs' cards and the link agree: no known minimum, gradient norm."""
     at = custom_playground()
     assert "judged by the gradient norm" in header(at)
+    open_run_settings(at, "pg")
     radio = at.radio(key="pg.criterion")
     assert radio.value == "grad_norm" and radio.disabled
     assert param(at, "criterion") == ["grad_norm"]

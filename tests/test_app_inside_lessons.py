@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from app_helpers import charts, figures, link, ok, open_app, open_cards, reopen
+from app_helpers import charts, figures, link, ok, open_app, open_cards, open_run_settings, reopen
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -219,6 +219,7 @@ def click(seed: str, which: str = "open") -> AppTest:
 
 def assert_playground_shows(at: AppTest, state: PlaygroundState) -> None:
     s = state.setup
+    open_run_settings(at, "pg")  # the steps box is in the folded run settings
     assert widget(at, "pg.objective") == s.objective
     for name, value in s.objective_params:
         assert widget(at, f"pg.objective.{s.objective}.{name}") == value
@@ -269,6 +270,7 @@ def test_seed_004_opens_compare_with_exactly_its_three_configurations():
     s = lesson.state.setup
     assert widget(at, "cmp.objective") == "quadratic"
     assert widget(at, "cmp.objective.quadratic.a") == 0.1 and widget(at, "cmp.objective.quadratic.b") == 5.0
+    open_run_settings(at, "cmp")
     assert (widget(at, "cmp.x0"), widget(at, "cmp.y0"), widget(at, "cmp.steps")) == (s.x0, s.y0, s.steps)
     open_cards(at, *(f"cmp.{i}" for i in range(len(lesson.state.configs))))
     assert link(at) == lesson.query()  # opening the cards changes nothing
@@ -311,6 +313,7 @@ def test_inside_survives_diverging_runs_and_a_single_step():
     ok(at)
     assert not at.warning
     assert len(figures(at)) == 3
+    open_run_settings(at, "in")
     at.number_input(key="in.steps").set_value(1).run()
     ok(at)
     at = inside({"view": "zigzag", "zz.lr": "0.01", "zz.steps": "2000"})

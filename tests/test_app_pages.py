@@ -6,7 +6,19 @@ import re
 from pathlib import Path
 
 import pytest
-from app_helpers import charts, figures, link, ok, one_message, open_app, open_cards, open_settings, param, reopen
+from app_helpers import (
+    charts,
+    figures,
+    link,
+    ok,
+    one_message,
+    open_app,
+    open_cards,
+    open_run_settings,
+    open_settings,
+    param,
+    reopen,
+)
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -170,6 +182,8 @@ def test_playground_link_step_opens_the_figure_at_that_step():
     ok(at)
     assert shown_step(at) == 10
     assert param(at, "step") == ["10"]
+    open_run_settings(at, "pg")
+    assert shown_step(at) == 10 and param(at, "step") == ["10"]  # opening the run settings changes nothing
     at.number_input(key="pg.steps").set_value(10).run()  # the step is now the last one: no step= needed
     ok(at)
     assert shown_step(at) == 10 and "step" not in at.query_params
@@ -193,7 +207,7 @@ def test_playground_garbage_link_opens_with_defaults():
     ok(at)
     one_message(at.warning, "objective=nope", "steps=abc", "x0=1e9", "opt=zzz", "flavor=jax", "foo")
     assert at.selectbox(key="pg.objective").value == "quadratic"
-    assert at.number_input(key="pg.steps").value == 100
+    assert open_run_settings(at, "pg").number_input(key="pg.steps").value == 100
     assert at.multiselect(key="pg.optimizers").value == ["gd"]
 
 

@@ -64,13 +64,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from app_helpers import charts, open_app
+from app_helpers import charts, open_app, open_run_settings
 from streamlit.proto.NumberInput_pb2 import NumberInput as NumberInputProto
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Widget
 
 from optim.models import MAX_CSV_BYTES, MAX_ROWS
+from ui.router import BY_SLUG
 from ui.router import PAGES as REGISTRY
 from ui.setup.formula import CUSTOM_TITLE
 
@@ -315,7 +316,11 @@ CASES: dict[str, tuple[Callable[[Widget], list[Case]], Callable[[Widget], list[C
 
 
 def open_page(page: str, link: dict[str, list[str]]) -> AppTest:
-    return open_app(f"pages/{page}.py", link, timeout=TIMEOUT)
+    """The page as the link opens it, with its run settings open: a folded panel draws no widgets to walk."""
+    at = open_app(f"pages/{page}.py", link, timeout=TIMEOUT)
+    if any(e.label.startswith("Run settings") for e in at.expander):
+        open_run_settings(at, BY_SLUG[page].prefix)
+    return at
 
 
 def boxes(at: AppTest) -> list[str]:

@@ -142,6 +142,15 @@ def full_page_shot(page, path, width: int, height: int) -> None:
     page.set_viewport_size({"width": width, "height": height})
 
 
+def open_run_settings(page, prefix: str = "pg") -> None:
+    """Unfold the sidebar's run settings (steps, noise, tolerance) as a person would: a folded panel draws no
+    widgets, so its boxes appear once the rerun that opening asks for has drawn them."""
+    panel = page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="Run settings")
+    if panel.locator("details").get_attribute("open") is None:
+        panel.locator("summary").click()
+    page.locator(f".st-key-{prefix}-steps input").wait_for()
+
+
 def has_value(box, value: str) -> None:
     """Wait for the input ``box`` to hold ``value``: right after a page draws, Streamlit's number inputs show
     their minimum for a moment before their value (seen on a loaded machine: steps 1, x0 -100, momentum 0)."""

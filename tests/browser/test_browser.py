@@ -19,6 +19,7 @@ from .helpers import (
     has_value,
     no_exception,
     open_app,
+    open_run_settings,
     query,
     settle,
     shot,
@@ -239,6 +240,7 @@ def test_shared_link_reopens_the_same_view(page, app_url, browser):
     no_exception(page)
     assert page.locator(".st-key-pg-warning, [data-testid='stAlert']").count() == 0
     has_value(page.locator(".st-key-pg-x0 input"), "-2")
+    open_run_settings(page)
     has_value(page.locator(".st-key-pg-steps input"), "200")
     assert step_label(page) == "Step 10 of 200"
     assert "Adam" in page.locator(".st-key-pg-optimizers").inner_text()

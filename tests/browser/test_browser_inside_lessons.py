@@ -12,7 +12,7 @@ from ui.inside.state import encode_inside
 from ui.lessons import LESSONS
 
 from .conftest import ARTIFACTS
-from .helpers import has_value
+from .helpers import has_value, open_run_settings
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
@@ -86,6 +86,7 @@ def test_lessons_page_shows_seed_001_numbers_and_loads_seed_000_in_one_click(pag
     assert page.get_by_test_id("stAlert").count() == 0
     assert not page.locator(".st-key-pg-opt-rmsprop-eps_in_sqrt input").is_checked()
     assert "0.1" in page.locator(".st-key-pg-opt-gd-lr").inner_text()
+    open_run_settings(page)
     has_value(page.locator(".st-key-pg-steps input"), "100")
     shot(page, "browser_lesson_000_playground", 1600)
     page.go_back()  # the browser's Back returns to the Lessons page as it was, not to its address with new settings

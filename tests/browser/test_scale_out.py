@@ -214,6 +214,7 @@ def test_a_stopped_replica_hands_old_and_new_sessions_to_the_other(cluster, brow
     helpers.open_app(other, cluster.url + LINK, 1)
     helpers.no_exception(other)
     helpers.has_value(other.locator(".st-key-pg-x0 input"), "-2")
+    helpers.open_run_settings(other)
     helpers.has_value(other.locator(".st-key-pg-steps input"), "200")
     assert helpers.step_label(other) == "Step 10 of 200"
     assert "Adam" in other.locator(".st-key-pg-optimizers").inner_text()

@@ -15,7 +15,7 @@ import streamlit as st
 import optim
 
 from ..model import CRITERIA, INT_PARAMS, RUN_PARAMS, Setup
-from ..state import seed
+from ..state import page_key, seed
 from ..widgets import help_text, log_options, objective_param_widgets, objective_title
 from .formula import CUSTOM, CUSTOM_TITLE, plain
 from .formula_panel import formula_panel, start_for
@@ -72,10 +72,21 @@ def objective_panel(prefix: str, setup: Setup) -> Setup:
     return replace(setup, objective_params=tuple(params.items()), x0=float(x0), y0=float(y0))
 
 
+RUN_OPEN = "open.run"
+"""The run settings panel's open state, a page's own entry: ``page_key(prefix, RUN_OPEN)``."""
+
+
 def run_panel(prefix: str, setup: Setup, objective: optim.Objective, *, expanded: bool = False) -> Setup:
-    """Steps, gradient noise, its seed and the convergence test; returns the edited set-up."""
+    """Steps, gradient noise, its seed and the convergence test; returns the edited set-up.
+
+    A folded panel draws no widgets (opening it reruns the page): the runs keep the set-up as the page last ran
+    them, and a slider move elsewhere does not pay for five widgets nobody is looking at."""
     values = {}
-    with st.expander("Run settings: steps, noise, tolerance", expanded=expanded):
+    key = page_key(prefix, RUN_OPEN)
+    with st.expander("Run settings: steps, noise, tolerance", expanded=bool(st.session_state.get(key, expanded)),
+                     key=key, on_change="rerun") as panel:
+        if not panel.open:
+            return replace(setup, criterion=setup.criterion_for(objective))
         for name, text, step in (("steps", "Steps", 10), ("noise", "Gradient noise (std)", 0.01),
                                  ("seed", "Noise seed", 1)):
             p = RUN_PARAMS[name]
