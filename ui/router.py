@@ -100,14 +100,25 @@ PAGES: tuple[PageEntry, ...] = (
 )
 """Every page, in navigation order; the first opens at the app's root address."""
 
+NAVIGATION_KEY = "_router.pages"
+"""The session's navigation pages (:func:`pages`); ``_``-prefixed like every entry that is not a widget."""
+
 BY_SLUG = {p.slug: p for p in PAGES}
 """The registry by address: ``BY_SLUG["compare"].prefix``."""
 
 
 def pages() -> list:
-    """The navigation's pages (``st.navigation`` takes them), built from :data:`PAGES`."""
-    return [st.Page(ROOT / p.file, title=p.title, icon=p.icon, url_path=p.slug, default=i == 0)
+    """The navigation's pages (``st.navigation`` takes them), built from :data:`PAGES` once per session.
+
+    Building them costs every rerun about 2 ms (each ``st.Page`` resolves its script and registers a metric), a
+    twentieth of a Playground rerun. They are kept per session, not per server: ``st.navigation`` marks the page
+    it returns as the one that may run, and a session's runs take turns, while two sessions' runs do not."""
+    built = st.session_state.get(NAVIGATION_KEY)
+    if built is None:
+        built = st.session_state[NAVIGATION_KEY] = [
+            st.Page(ROOT / p.file, title=p.title, icon=p.icon, url_path=p.slug, default=i == 0)
             for i, p in enumerate(PAGES)]
+    return built
 
 
 def start_page(slug: str, caption: str) -> tuple[str, Any, Any]:
