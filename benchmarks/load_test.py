@@ -100,7 +100,7 @@ LR_SLIDERS = """(prefix) => Array.from(document.querySelectorAll(`[class*="st-ke
     .filter(e => e.checkVisibility()).flatMap(e => Array.from(e.classList))
     .filter(c => new RegExp(`^st-key-${prefix}-.+-lr$`).test(c))"""
 COMPARE_UIDS = """() => Array.from(document.querySelectorAll('[class*="st-key-cmp-"]')).flatMap(e =>
-    Array.from(e.classList)).map(c => c.match(/^st-key-cmp-(\\d+)-name$/)).filter(m => m).map(m => +m[1])"""
+    Array.from(e.classList)).map(c => c.match(/^st-key-cmp-(\\d+)-card$/)).filter(m => m).map(m => +m[1])"""
 # The step control's range input: how many stops and the one on show.
 STEP_RANGE = """() => { const r = document.querySelector(STEP); r.scrollIntoView({block: 'center'});
     return [+r.max + 1, +r.value]; }"""
