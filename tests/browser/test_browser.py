@@ -93,6 +93,36 @@ def test_a_live_chart_error_fails_the_page_check(page, app_url):
     JS_ERRORS[id(page)].clear()
 
 
+STALE_CLEANUP_JS = """async () => {
+    const url = performance.getEntriesByType('resource').map(e => e.name).find(n => n.includes('live_chart.js'));
+    const mod = await import(url);
+    const live = document.querySelector('.dl-live');
+    mod.cleanup(live.parentElement, 1);  // a first render's cleanup, called after newer payloads (a quick rerun)
+    await new Promise(r => setTimeout(r, 300));
+    return [document.querySelectorAll('.dl-live').length, document.querySelectorAll('.dl-step:not([hidden])').length,
+            document.querySelectorAll('.js-plotly-plot').length];
+}"""
+
+
+def test_a_stale_render_s_cleanup_leaves_the_chart_on_the_page(page, app_url):
+    """Streamlit calls a render's cleanup also when a newer payload arrived while that render was starting (a
+    quick second rerun, seen under ``make load``); that cleanup purged the chart the newer payload was drawn
+    into, so the view was lost and a second step control appeared. The chart stays while it is on the page."""
+    open_app(page, app_url, 1)
+    lr = slider(page, "pg-opt-gd-lr")
+    before = page.evaluate(PATHS_JS)
+    lr.focus()
+    page.keyboard.press("ArrowLeft")  # a second payload: the first render's cleanup is now stale
+    wait_change(page, PATHS_JS, before)
+    assert page.evaluate(STALE_CLEANUP_JS) == [1, 1, 1]
+    before = page.evaluate(PATHS_JS)
+    lr.focus()
+    page.keyboard.press("ArrowLeft")  # the chart still takes new payloads
+    wait_change(page, PATHS_JS, before)
+    assert page.evaluate("() => document.querySelectorAll('.dl-step:not([hidden])').length") == 1
+    no_exception(page)
+
+
 def test_compare_opens_with_small_multiples_and_leaderboard(page, app_url):
     open_app(page, f"{app_url}/compare", 2)
     no_exception(page)

@@ -82,8 +82,8 @@ def _loader() -> str:
     return (
         f'const m = import(new URL("{module}", document.baseURI).href);\n'
         "export default function (component) {\n"
-        f'  m.then((mod) => mod.render(component, "{plotly_js}"));\n'
-        "  return () => m.then((mod) => mod.cleanup(component.parentElement));\n"
+        f'  const rendered = m.then((mod) => mod.render(component, "{plotly_js}"));\n'
+        "  return () => Promise.all([m, rendered]).then(([mod, n]) => mod.cleanup(component.parentElement, n));\n"
         "}\n"
     )
 

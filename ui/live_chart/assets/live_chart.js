@@ -323,6 +323,7 @@ class LiveChart {
     this.cameras = {};
     this.hidden = new Set();
     this.revision = null;
+    this.renders = 0; // payloads given so far (see cleanup)
     this.queue = Promise.resolve();
     this.resize = new ResizeObserver(() => this.onResize());
     this.resize.observe(this.root);
@@ -493,6 +494,7 @@ class LiveChart {
     this.step.pause();
     this.resize.disconnect();
     if (this.Plotly) this.Plotly.purge(this.plot);
+    this.root.remove();
   }
 }
 
@@ -528,27 +530,37 @@ function range(e, axis) {
 
 const charts = new WeakMap();
 
+// Draws the payload into the chart living in ``parentElement``; returns how many payloads that chart has been
+// given, which the cleanup of this render call gets back (see cleanup).
 export function render(component, plotlyUrl) {
   const { parentElement, data } = component;
   if (!data || !data.byteLength) { // the app's preload: fetch plotly.js while the page's script still computes
     loadPlotly(plotlyUrl);
-    return;
+    return 0;
   }
   let chart = charts.get(parentElement);
   if (!chart) {
     chart = new LiveChart(parentElement);
     charts.set(parentElement, chart);
   }
+  chart.renders += 1;
   const payload = JSON.parse(new TextDecoder().decode(data));
   payload.plotly = plotlyUrl;
   chart.update(payload, component);
   watchReconnect(() => component.setTriggerValue("reconnect", Date.now()));
+  return chart.renders;
 }
 
-export function cleanup(parentElement) {
-  const chart = charts.get(parentElement);
-  if (chart) {
+// Streamlit calls a render's cleanup when the chart leaves the page, and also when a newer payload arrived
+// while that render was still starting (a quick second rerun). Only the first may remove the chart: the
+// second would purge the figure the newer payload is being drawn into (it did, under make load: the view was
+// lost and a second step control appeared). So the chart goes only once its element has left the document
+// and no payload came after this render's.
+export function cleanup(parentElement, rendered) {
+  setTimeout(() => {
+    const chart = charts.get(parentElement);
+    if (!chart || chart.renders !== rendered || parentElement.isConnected) return;
     chart.destroy();
     charts.delete(parentElement);
-  }
+  }, 0);
 }
