@@ -156,6 +156,9 @@ def test_the_3d_panel_and_the_loss_axes():
     assert fig.layout.yaxis2.title.text == "f − f*" and fig.layout.xaxis2.title.text == "step"
     x0, x1 = fig.layout.scene.domain.x
     assert fig.layout.xaxis.domain[1] < x0 < x1 < fig.layout.xaxis2.domain[0]  # side by side, no overlap
+    assert len(fig.layout.scene.zaxis.tickvals) <= 4  # log heights: a few labels on the panel's short z-axis
+    bowl = figure(linked_figure(BOWL, [viz.Series("GD", "#0072b2", run("gd", BOWL, x0=[1.5, 1.5], steps=50))]))
+    assert bowl.layout.scene.zaxis.tickvals is None and bowl.layout.scene.zaxis.nticks == 4  # linear: as few
 
 
 # ---------------------------------------------------------------- the step table

@@ -76,6 +76,8 @@ def surface_parts(series, domain: Domain, levels: Levels, g: Grid, *, scene: str
         keep = slice(None, None, int(np.ceil(len(levels.tickvals) / max_ticks)))  # a short axis: a few labels
         zaxis.update(tickmode="array", tickvals=list(levels.tickvals[keep]),
                      ticktext=list(levels.ticktext[keep]))
+    else:  # linear heights: plotly.js picks round ticks, at most this many
+        zaxis.update(nticks=max_ticks)
     eye = {k: v * eye_distance for k, v in camera_eye(series, domain).items()}
     layout = dict(
         xaxis=dict(title=dict(text="x"), range=[x0, x1]),
