@@ -1,4 +1,5 @@
-"""AppTest for every page: renders cleanly, widgets change results, bad links give one message."""
+"""AppTest for the Playground and what every page shares: a bad link gives one message naming each value, and
+each page keeps its own settings when the person switches between pages (Compare: ``test_app_compare.py``)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,18 @@ from app_helpers import (
     ok,
     one_message,
     open_app,
-    open_cards,
     open_run_settings,
     open_settings,
     param,
     reopen,
+    send_chart_event,
 )
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
 import optim
-from ui.model import default_compare, default_playground
-from ui.urlstate import encode_compare, encode_playground
+from ui.model import default_playground
+from ui.urlstate import encode_playground
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -32,10 +33,6 @@ TIMEOUT = 60
 
 def app(query: dict | None = None, page: str | None = None) -> AppTest:
     return open_app(page, query, timeout=60)
-
-
-def compare(query: dict | None = None) -> AppTest:
-    return app(query, "pages/compare.py")
 
 
 def results(at: AppTest) -> list[str]:
@@ -244,74 +241,6 @@ def test_playground_link_reopens_the_same_view():
     assert encode_playground(state)["opt"] == ["gd", "rmsprop"]
 
 
-# ---------------------------------------------------------------- Compare
-
-
-def board(at: AppTest):
-    return at.dataframe[0].value
-
-
-def test_compare_default_renders_leaderboard_and_link():
-    at = compare()
-    ok(at)
-    assert not at.warning
-    df = board(at)
-    assert len(df) == 4
-    assert list(df.columns[:7]) == ["rank", "configuration", "final loss", "distance to nearest minimum",
-                                    "converged at step", "first within tolerance", "diverged at step"]
-    assert list(df["rank"]) == [1, 2, 3, 4] and df["configuration"].str.match(r"\d\. ").all()
-    assert charts(at) == 2
-    link = at.code[0].value
-    assert "/compare?" in link and "c2.decay=0.99" in link
-    assert param(at, "c3.flavor") == ["torch"]
-
-
-def test_compare_changing_a_setting_changes_the_leaderboard():
-    at = compare()
-    before = board(at)
-    at.number_input(key="cmp.0.rmsprop.decay").set_value(0.5).run()
-    ok(at)
-    after = board(at)
-    assert not after.equals(before)
-    assert param(at, "c1.decay") == ["0.5"]
-
-
-def test_compare_changing_optimizer_and_flavor():
-    at = compare()
-    before = board(at)
-    open_cards(at, "cmp.1", "cmp.2")
-    assert board(at).equals(before)  # opening a card runs nothing new
-    at.selectbox(key="cmp.1.name").set_value("adam").run()
-    ok(at)
-    mid = board(at)
-    assert not mid.equals(before)
-    assert param(at, "c2") == ["adam"]
-    at.selectbox(key="cmp.2.flavor").set_value("keras").run()
-    ok(at)
-    assert not board(at).equals(mid)
-    assert param(at, "c3.flavor") == ["keras"]
-
-
-def test_a_flavor_switch_brings_that_librarys_defaults_and_keeps_what_the_person_chose():
-    """Configuration 3 is PyTorch's RMSprop (decay 0.99, eps 1e-8, lr chosen: 0.1). Switched to Keras it runs
-    with Keras's decay 0.9 and eps 1e-7, keeps lr 0.1, and no longer draws the same curve as PyTorch's."""
-    at = open_cards(compare(), "cmp.2")
-    at.selectbox(key="cmp.2.flavor").set_value("keras").run()
-    ok(at)
-    assert param(at, "c3.flavor") == ["keras"] and param(at, "c3.decay") == ["0.9"] and param(at, "c3.eps") == ["1e-07"]
-    assert param(at, "c3.lr") == ["0.1"]
-    assert any(c.value == "Keras's defaults except lr = 0.1" for c in at.caption)
-    at.selectbox(key="cmp.2.flavor").set_value("torch").run()
-    ok(at)
-    assert param(at, "c3.decay") == ["0.99"] and param(at, "c3.eps") == ["1e-08"] and param(at, "c3.lr") == ["0.1"]
-    # a setting changed on purpose survives the switch
-    at.number_input(key="cmp.2.rmsprop.decay").set_value(0.95).run()
-    at.selectbox(key="cmp.2.flavor").set_value("keras").run()
-    ok(at)
-    assert param(at, "c3.decay") == ["0.95"] and param(at, "c3.eps") == ["1e-07"]
-    assert any(c.value == "Keras's defaults except lr = 0.1, decay = 0.95" for c in at.caption)
-
-
 def test_a_playground_flavor_switch_brings_each_librarys_defaults():
     at = app()
     at.segmented_control(key="pg.flavor").set_value("torch").run()
@@ -320,58 +249,25 @@ def test_a_playground_flavor_switch_brings_each_librarys_defaults():
     assert any(c.value.startswith("PyTorch's defaults except lr = 0.1") for c in at.caption)
 
 
-def test_compare_objective_change_changes_results():
-    at = compare()
-    before = board(at)
-    at.selectbox(key="cmp.objective").set_value("beale").run()
+def test_a_click_on_the_playground_s_contour_map_starts_the_runs_at_a_tidy_point_near_it():
+    at = app({"opt": "gd", "steps": "50"})
+    fig = figures(at)[0]
+    contour = fig["data"][0]
+    assert contour["meta"] == "contour"
+    gx, gy = read_array(contour["x"]), read_array(contour["y"])
+    x, y = float(gx[30]), float(gy[90])  # a grid node of the map, as plotly.js reports a click on it
+    at = send_chart_event(at, "pg.charts", "click", {"x": x, "y": y, "z": None, "curve": 0, "point": [90, 30],
+                                                     "customdata": None})
     ok(at)
-    assert not board(at).equals(before)
+    x0, y0 = at.number_input(key="pg.x0").value, at.number_input(key="pg.y0").value
+    assert (x0, y0) != (x, y) and abs(x0 - x) < 0.01 and abs(y0 - y) < 0.01  # 10 / 30 apart: two decimals
+    assert x0 == round(x0, 2) and y0 == round(y0, 2)
+    assert link(at)["x0"] == [f"{x0:g}"] and link(at)["y0"] == [f"{y0:g}"]
+    start = [t for t in figures(at)[0]["data"] if t.get("meta") == "start"][0]
+    assert [float(start["x"][0]), float(start["y"][0])] == [x0, y0]
 
 
-def test_compare_add_and_remove_configurations():
-    at = compare()
-    add = next(b for b in at.button if b.label == "Add configuration")
-    add.click().run()
-    ok(at)
-    assert len(board(at)) == 5
-    assert param(at, "c5") == ["rmsprop"]
-    add = next(b for b in at.button if b.label == "Add configuration")
-    add.click().run()
-    assert len(board(at)) == 6
-    add = next(b for b in at.button if b.label == "Add configuration")
-    assert add.disabled
-    at.button(key="cmp.0.remove").click().run()
-    ok(at)
-    assert len(board(at)) == 5
-    assert param(at, "c1.decay") == ["0.99"]  # the old second configuration moved up
-
-
-def test_compare_zero_learning_rate_in_link_gives_one_message():
-    at = compare({"c1": "rmsprop", "c1.lr": "0", "c2": "gd"})
-    ok(at)
-    one_message(at.warning, "c1.lr=0")
-    assert len(board(at)) == 2
-    assert at.select_slider(key="cmp.0.rmsprop.lr").value == 0.01  # the flavor's default
-
-
-def test_compare_garbage_link_opens_default_comparison():
-    at = compare({"c1": "nope", "c9": "descent", "tol": "-3", "objective": "rotated_quadratic",
-                  "objective.condition": "1e12"})
-    ok(at)
-    one_message(at.warning, "c1=nope", "c9=descent", "tol=-3", "objective.condition=1e12")
-    assert len(board(at)) == 4
-
-
-def test_compare_link_reopens_the_exact_comparison():
-    at = compare()
-    at.number_input(key="cmp.0.rmsprop.decay").set_value(0.5).run()
-    open_cards(at, "cmp.3")
-    at.selectbox(key="cmp.3.flavor").set_value("optax").run()
-    again = open_cards(reopen(at, "pages/compare.py", timeout=60), "cmp.3")
-    assert again.number_input(key="cmp.0.rmsprop.decay").value == 0.5
-    assert again.selectbox(key="cmp.3.flavor").value == "optax"
-    assert board(again).equals(board(at))
-    assert encode_compare(default_compare())["c2.decay"] == ["0.99"]
+# ---------------------------------------------------------------- Between pages
 
 
 @pytest.mark.parametrize("page", [None, "pages/compare.py"])

@@ -1,7 +1,7 @@
-"""AppTest for the many-runs pages (Sweep, Tune, Basin maps) and Compare's noise bands.
+"""AppTest for the many-runs pages Sweep and Basin maps (Tune: ``test_app_tune.py``).
 
 Each page renders without exception, widgets change the result and the URL, links reopen the exact
-view (a sweep cell in the Playground, tuned winners on Compare), and bad settings get one clear
+view (a sweep cell in the Playground), and bad settings get one clear
 sentence with the allowed limits while the page keeps working.
 """
 
@@ -20,8 +20,7 @@ import optim
 from ui.basins.state import decode_basins
 from ui.state import page_key
 from ui.sweep.state import decode_sweep
-from ui.tune.state import decode_tune
-from ui.urlstate import decode_compare, decode_playground
+from ui.urlstate import decode_playground
 from viz.sweepmap import EDGE_NAME, SELECTED_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -314,98 +313,3 @@ def test_basins_bad_settings_give_a_message_with_the_limits():
     ok(bad)
     assert len(bad.warning) == 1
     assert "fewer than two known minima" in bad.warning[0].value and "c1=nope" in bad.warning[0].value
-
-
-# ---------------------------------------------------------------------------------------- Tune
-
-
-def tune(query: dict | None = None) -> AppTest:
-    return app("pages/tune.py", query)
-
-
-def test_tune_default_leaderboard_chart_and_downloads():
-    at = tune()
-    ok(at)
-    assert not at.warning
-    board = at.dataframe[0].value
-    assert len(board) == 3 and list(board.columns[:4]) == ["rank", "optimizer", "chosen lr", "chosen second"]
-    assert list(board["rank"]) == [1, 2, 3]
-    assert set(metas(figures(at)[0])) >= {"candidates", "chosen", "default"}
-    assert len(at.dataframe[1].value) == 75  # every candidate
-    assert at.get("download_button")
-    assert link(at)["opt"] == ["sgd", "rmsprop", "adam"] and link(at)["budget"] == ["25"]
-
-
-def test_tune_race_opens_the_chosen_configurations_on_compare():
-    at = tune()
-    (query,) = page_links(at)
-    state, _ = decode_tune(link(at))
-    race, messages = decode_compare(query)
-    assert messages == []
-    cands = at.dataframe[1].value
-    chosen = cands[cands["chosen"]]
-    assert [c.name for c in race.configs] == list(state.names)
-    for cfg in race.configs:
-        row = chosen[chosen["optimizer"] == cfg.name].iloc[0]
-        assert cfg.get("lr") == row["lr"]
-    cmp = app("pages/compare.py", query)
-    ok(cmp)
-    assert not cmp.warning
-    assert cmp.session_state[page_key("cmp", "state")] == race
-    assert len(cmp.dataframe[0].value) == 3
-    open_cards(cmp, "cmp.2")
-    assert cmp.session_state[page_key("cmp", "state")] == race  # opening a card changes nothing
-    assert cmp.select_slider(key="cmp.2.adam.lr").value == race.configs[2].get("lr")
-
-
-def test_tune_settings_change_results_and_bad_budget_is_refused():
-    at = tune()
-    before = at.dataframe[0].value
-    at.number_input(key="tn.steps").set_value(400).run()
-    ok(at)
-    assert link(at)["steps"] == ["400"] and not at.dataframe[0].value.equals(before)
-    at.multiselect(key="tn.optimizers").set_value(["adam", "adagrad"]).run()
-    ok(at)
-    assert len(at.dataframe[0].value) == 2 and link(at)["opt"] == ["adam", "adagrad"]
-    big = tune({"budget": "200", "starts": "100", "steps": "2000"})
-    assert not big.exception
-    assert len(big.error) == 1 and "the limit is 26,214,400" in big.error[0].value
-    bad = tune({"budget": "0", "lr.min": "1", "lr.max": "0.01"})
-    ok(bad)
-    assert len(bad.warning) == 1 and "budget=0" in bad.warning[0].value and "range is empty" in bad.warning[0].value
-
-
-# ---------------------------------------------------------------------------------------- Compare: noise bands
-
-
-def test_compare_noise_shows_median_and_iqr_bands_with_k_in_the_link():
-    at = app("pages/compare.py", {"noise": "0.5", "seeds": "8", "steps": "100"})
-    ok(at)
-    assert not at.warning
-    loss = figures(at)[1]
-    assert metas(loss).count("median") == 4 and metas(loss).count("band-lower") == 4
-    assert "8 noise seeds" in loss["layout"]["title"]["text"]
-    assert link(at)["seeds"] == ["8"]
-    at.number_input(key="cmp.seeds").set_value(12).run()
-    ok(at)
-    assert link(at)["seeds"] == ["12"] and "12 noise seeds" in figures(at)[1]["layout"]["title"]["text"]
-    quiet = app("pages/compare.py")
-    assert "seeds" not in link(quiet) and "median" not in metas(figures(quiet)[1])
-
-
-def test_a_click_on_the_playground_s_contour_map_starts_the_runs_at_a_tidy_point_near_it():
-    at = app("pages/playground.py", {"opt": "gd", "steps": "50"})
-    fig = figures(at)[0]
-    contour = fig["data"][0]
-    assert contour["meta"] == "contour"
-    gx, gy = read_array(contour["x"]), read_array(contour["y"])
-    x, y = float(gx[30]), float(gy[90])  # a grid node of the map, as plotly.js reports a click on it
-    at = send_chart_event(at, "pg.charts", "click", {"x": x, "y": y, "z": None, "curve": 0, "point": [90, 30],
-                                                     "customdata": None})
-    ok(at)
-    x0, y0 = at.number_input(key="pg.x0").value, at.number_input(key="pg.y0").value
-    assert (x0, y0) != (x, y) and abs(x0 - x) < 0.01 and abs(y0 - y) < 0.01  # 10 / 30 apart: two decimals
-    assert x0 == round(x0, 2) and y0 == round(y0, 2)
-    assert link(at)["x0"] == [f"{x0:g}"] and link(at)["y0"] == [f"{y0:g}"]
-    start = [t for t in figures(at)[0]["data"] if t.get("meta") == "start"][0]
-    assert [float(start["x"][0]), float(start["y"][0])] == [x0, y0]
