@@ -17,6 +17,7 @@ import optim
 from .model import OptConfig, make_config, with_flavor
 from .report import settings_note
 from .schedule.panel import schedule_editor
+from .setup.panel import settings_expander
 from .state import seed
 from .widgets import FLAVOR_HELP, FLAVOR_TITLES, hyperparameter_widgets, optimizer_title, set_hyperparameter_widgets
 
@@ -42,12 +43,8 @@ def config_editor(key: str, number: int, base: OptConfig, *, expanded: bool = Fa
     shown_name = shown_name if shown_name in optim.OPTIMIZERS else base.name  # a forged value names nothing
     shown_flavor = ss.get(f"{key}.flavor", base.flavor)
     title = f"{number}. {optimizer_title(shown_name)} · {FLAVOR_TITLES.get(shown_flavor, 'Textbook')}"
-    # A closed card draws no widgets (opening it reruns the page): the configuration runs as the page last ran
-    # it, and a move on one card does not pay for the widgets of the five nobody is looking at. Streamlit tells
-    # expanders apart by title and default as well as key, so a new title (another optimizer or flavor) is a new
-    # expander: it opens as the person left the card, not folded again.
-    expanded = bool(ss.get(f"{key}.card", expanded))
-    with st.expander(title, expanded=expanded, key=f"{key}.card", on_change="rerun") as card:
+    # A closed card draws no widgets: a move on one card does not pay for the five nobody is looking at.
+    with settings_expander(title, f"{key}.card", expanded=expanded) as card:
         if not card.open:
             if rate_slots is not None:
                 rate_slots.append(None)

@@ -72,6 +72,15 @@ def objective_panel(prefix: str, setup: Setup) -> Setup:
     return replace(setup, objective_params=tuple(params.items()), x0=float(x0), y0=float(y0))
 
 
+def settings_expander(label: str, key: str, *, expanded: bool = False):
+    """An expander of settings whose widgets the caller draws only while it is open (``.open``); opening or
+    folding it reruns the page. Closed, the page runs with its state as it last ran, so a rerun pays only for
+    the widgets on show. Streamlit tells expanders apart by title and default as well as key, so a new title
+    (another optimizer in a card) or default (a card moved up) would make a new expander, folded again: it
+    opens as the person left it (``key``'s value), ``expanded`` only the first time."""
+    return st.expander(label, expanded=bool(st.session_state.get(key, expanded)), key=key, on_change="rerun")
+
+
 RUN_OPEN = "open.run"
 """The run settings panel's open state, a page's own entry: ``page_key(prefix, RUN_OPEN)``."""
 
@@ -82,9 +91,8 @@ def run_panel(prefix: str, setup: Setup, objective: optim.Objective, *, expanded
     A folded panel draws no widgets (opening it reruns the page): the runs keep the set-up as the page last ran
     them, and a slider move elsewhere does not pay for five widgets nobody is looking at."""
     values = {}
-    key = page_key(prefix, RUN_OPEN)
-    with st.expander("Run settings: steps, noise, tolerance", expanded=bool(st.session_state.get(key, expanded)),
-                     key=key, on_change="rerun") as panel:
+    with settings_expander("Run settings: steps, noise, tolerance", page_key(prefix, RUN_OPEN),
+                           expanded=expanded) as panel:
         if not panel.open:
             return replace(setup, criterion=setup.criterion_for(objective))
         for name, text, step in (("steps", "Steps", 10), ("noise", "Gradient noise (std)", 0.01),
