@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from streamlit.components.v2.bidi_component.constants import EVENT_DELIM
 from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
@@ -39,6 +40,16 @@ def open_settings(at: AppTest, *names: str) -> AppTest:
     for name in names:
         at.session_state[page_key("pg", f"open.{name}")] = True
     return at.run()
+
+
+def metas(fig: dict) -> list:
+    """What each trace of a figure dict is (its ``meta``), in order."""
+    return [t.get("meta") for t in fig["data"]]
+
+
+def page_links(at: AppTest) -> list[dict[str, list[str]]]:
+    """The page links on the page (``st.page_link``), each as the query it opens."""
+    return [parse_qs(p.proto.query_string, keep_blank_values=True) for p in at.get("page_link")]
 
 
 def open_run_settings(at: AppTest, prefix: str) -> AppTest:

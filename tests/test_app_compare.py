@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_helpers import charts, figures, link, ok, one_message, open_app, open_cards, param, reopen
+from app_helpers import charts, figures, link, metas, ok, one_message, open_app, open_cards, param, reopen
 from streamlit.testing.v1 import AppTest
 
 from ui.model import default_compare
@@ -11,10 +11,6 @@ from ui.urlstate import encode_compare
 
 def compare(query: dict | None = None) -> AppTest:
     return open_app("pages/compare.py", query, timeout=60)
-
-
-def metas(fig: dict) -> list:
-    return [t.get("meta") for t in fig["data"]]
 
 
 def board(at: AppTest):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
-from app_helpers import figures, link, ok, open_app, open_cards
+from app_helpers import figures, link, metas, ok, open_app, open_cards, page_links
 from streamlit.testing.v1 import AppTest
 
 from ui.state import page_key
@@ -14,14 +12,6 @@ from ui.urlstate import decode_compare
 
 def app(page: str, query: dict | None = None) -> AppTest:
     return open_app(page, query, timeout=90)
-
-
-def metas(fig: dict) -> list:
-    return [t.get("meta") for t in fig["data"]]
-
-
-def page_links(at: AppTest) -> list[dict[str, list[str]]]:
-    return [parse_qs(p.proto.query_string, keep_blank_values=True) for p in at.get("page_link")]
 
 
 def tune(query: dict | None = None) -> AppTest:

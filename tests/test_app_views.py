@@ -8,11 +8,22 @@ sentence with the allowed limits while the page keeps working.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from app_helpers import charts, figures, link, ok, one_message, open_app, open_cards, reopen, send_chart_event
+from app_helpers import (
+    charts,
+    figures,
+    link,
+    metas,
+    ok,
+    one_message,
+    open_app,
+    open_cards,
+    page_links,
+    reopen,
+    send_chart_event,
+)
 from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
@@ -29,14 +40,6 @@ TIMEOUT = 90
 
 def app(page: str, query: dict | None = None) -> AppTest:
     return open_app(page, query, timeout=90)
-
-
-def metas(fig: dict) -> list:
-    return [t.get("meta") for t in fig["data"]]
-
-
-def page_links(at: AppTest) -> list[dict[str, list[str]]]:
-    return [parse_qs(p.proto.query_string, keep_blank_values=True) for p in at.get("page_link")]
 
 
 def button(at: AppTest, text: str):
