@@ -32,7 +32,7 @@ from ui.report import (
 )
 from ui.router import start_page
 from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses, schedule_editor
-from ui.setup.panel import CARD_WIDTH, cells, objective_header, objective_panel, run_panel, settings_expander
+from ui.setup.panel import CARD_WIDTH, cells, objective_header, objective_panel, run_panel
 from ui.state import page_key
 from ui.update_rules import update_rules_popover
 from ui.urlstate import encode_playground
@@ -84,8 +84,12 @@ with st.sidebar:
         fl = effective_flavor(name, flavor)
         base = in_flavor(known[name], fl) if name in known else make_config(name, fl)
         spec = optim.OPTIMIZERS[name]
-        # Closed settings draw no widgets: a slider move does not pay for the settings nobody is looking at.
-        with settings_expander(f"{spec.title} settings", page_key(PAGE, f"open.{name}"), expanded=i < 2) as settings:
+        # A closed expander draws no widgets (opening it reruns the page): the optimizer runs as the page
+        # last ran it, and a slider move does not pay for the settings nobody is looking at. Its title never
+        # changes, so unlike a configuration card (``ui.setup.panel.settings_expander``) it needs no help to
+        # stay as the person left it.
+        with st.expander(f"{spec.title} settings", expanded=i < 2, key=page_key(PAGE, f"open.{name}"),
+                         on_change="rerun") as settings:
             cfg, slot = base, None
             if settings.open:
                 st.caption(spec.summary)
