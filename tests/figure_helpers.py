@@ -2,6 +2,8 @@
 
 Building ``go.Figure`` from a figure dict runs plotly's validators, so a trace or layout key plotly would not
 draw fails the test; the attribute access (``fig.layout.yaxis.type``) then reads like plotly's own API.
+``loss_figure`` and ``small_multiples`` are viz's figures so validated; ``by_meta``, ``one`` and ``xy`` find a
+figure's traces by their ``meta`` tag and read their points.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ import base64
 
 import numpy as np
 import plotly.graph_objects as go
+
+from viz import loss_figure as viz_loss_figure
+from viz import small_multiples as viz_small_multiples
 
 
 def read_array(value) -> np.ndarray:
@@ -35,3 +40,30 @@ def as_figure(fig) -> go.Figure:
     if isinstance(fig, go.Figure):
         return fig
     return go.Figure(data=_decoded(fig["data"]), layout=_decoded(fig["layout"]))
+
+
+def loss_figure(*args, **kwargs):
+    """``viz.loss_figure``'s figure dict as a validated ``go.Figure``."""
+    return as_figure(viz_loss_figure(*args, **kwargs))
+
+
+def small_multiples(*args, **kwargs):
+    """``viz.small_multiples``'s figure dict as a validated ``go.Figure``."""
+    return as_figure(viz_small_multiples(*args, **kwargs))
+
+
+def by_meta(fig, meta, label=None):
+    """The traces of ``fig`` tagged ``meta`` (and named ``label``, if given)."""
+    return [t for t in fig.data if t.meta == meta and (label is None or t.name == label)]
+
+
+def one(fig, meta, label=None):
+    """The one trace of ``fig`` tagged ``meta`` (and named ``label``, if given); fails unless exactly one."""
+    found = by_meta(fig, meta, label)
+    assert len(found) == 1, f"expected one {meta!r} trace for {label!r}, found {len(found)}"
+    return found[0]
+
+
+def xy(trace):
+    """A trace's points as an (n, 2) float array."""
+    return np.column_stack([np.asarray(trace.x, dtype=float), np.asarray(trace.y, dtype=float)])
