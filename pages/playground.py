@@ -8,7 +8,7 @@ import streamlit as st
 
 import optim
 from ui import state
-from ui.compute import objective_for, objective_grids, trajectory
+from ui.compute import objective_for, objective_grids, objective_levels, trajectory
 from ui.live_chart import chart_state, live_chart
 from ui.model import (
     MAX_CONFIGS,
@@ -149,7 +149,7 @@ def _on_step() -> None:
 step = current.step if current.step is not None and current.step < setup.steps else None
 if series:
     fig = linked_figure(obj, series, step, steps=setup.steps, grids=objective_grids(setup),
-                        revision=f"pg:{setup.objective_key}")
+                        levels=objective_levels(setup), revision=f"pg:{setup.objective_key}")
     st.session_state[page_key(PAGE, "start_clicks")] = start_clicks(fig)
     live_chart(fig, key=CHART, events=["click"], on_click=_on_contour_click, on_step=_on_step)
 else:
@@ -160,23 +160,20 @@ state.commit(PAGE, PlaygroundState(setup, flavor, tuple(configs), step), encode_
 # ---------------------------------------------------------------- results
 if series:
     st.subheader("Where each optimizer ended")
+    # Two elements a card (Streamlit's cost is per element, on the server and in the browser): what the run
+    # did, then its small print (the settings it ran with, notes, why it left, a hint when it barely moved).
     for card, s, cfg in zip(cells(len(series), CARD_WIDTH, border=True), series, configs, strict=True):
         t = s.traj
+        text = status(t, setup)
+        color = "red" if t.diverged_at >= 0 else "green" if text.startswith("Converged") else "orange"
+        slow = barely_moved(t)
+        small = (settings_note(cfg), schedule_note(cfg), evaluations_note(t), *optim.notes(t),
+                 why_it_left(t, setup), slow and slow[0])
         with card:
-            st.markdown(f"**{s.label}** · {t.optimizer.flavor}")
-            st.caption(settings_note(cfg))
-            for line in filter(None, (schedule_note(cfg), evaluations_note(t), *optim.notes(t))):
-                st.caption(line)
-            st.markdown(f"Final point {fmt_point(t.final_x)}  \nFinal loss {fmt_loss(t.final_loss)}")
-            text = status(t, setup)
-            color = "red" if t.diverged_at >= 0 else "green" if text.startswith("Converged") else "orange"
-            st.markdown(f":{color}[{text}]")
-            why = why_it_left(t, setup)
-            if why:
-                st.caption(why)
-            slow = barely_moved(t)
+            st.markdown(f"**{s.label}** · {t.optimizer.flavor}  \nFinal point {fmt_point(t.final_x)}  \n"
+                        f"Final loss {fmt_loss(t.final_loss)}  \n:{color}[{text}]")
+            st.caption("  \n".join(filter(None, small)))
             if slow:
-                st.caption(slow[0])
                 st.button(f"Try lr = {slow[1]:g}", key=page_key(PAGE, f"faster.{cfg.name}"), on_click=_set_lr,
                           args=(cfg.name, slow[1]), icon=":material/speed:",
                           help="Sets this optimizer's learning rate; the library's default stays in its help text.")

@@ -109,6 +109,21 @@ def one_message(boxes, *words: str) -> str:
     return text
 
 
+LINE_BREAK = "  \n"
+"""Markdown's hard line break: one element shows several lines (a result card, its small print)."""
+
+
+def result_cards(at: AppTest) -> list[list[str]]:
+    """The Playground's result cards, each as its lines: name and flavor, final point, final loss, status."""
+    return [m.value.split(LINE_BREAK) for m in at.markdown
+            if m.value.startswith("**") and f"{LINE_BREAK}Final point" in m.value]
+
+
+def caption_lines(at: AppTest) -> list[str]:
+    """Every line of every caption on the page (a card's small print is one caption of several lines)."""
+    return [line for c in at.caption for line in c.value.split(LINE_BREAK)]
+
+
 def live_charts(at: AppTest) -> list:
     """The page's live charts, in page order (not the app's empty element that preloads plotly.js)."""
     return [e for e in at.get("bidi_component")

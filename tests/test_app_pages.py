@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from app_helpers import (
+    caption_lines,
     charts,
     figures,
     link,
@@ -18,6 +19,7 @@ from app_helpers import (
     open_settings,
     param,
     reopen,
+    result_cards,
     send_chart_event,
 )
 from figure_helpers import read_array
@@ -96,7 +98,7 @@ def test_the_default_cards_say_only_what_the_runs_did():
     ok(at)
     bowl = optim.get_objective("quadratic", a=1.0, b=10.0)
     cards = {m.value.split("**")[1]: None for m in at.markdown if m.value.startswith("**")}
-    statuses = [m.value for m in at.markdown if m.value.startswith(":")]
+    statuses = [lines[-1] for lines in result_cards(at)]
     for (name, key), text in zip((("Gradient descent", "gd"), ("RMSprop", "rmsprop")), statuses, strict=True):
         assert name in cards
         opt = optim.make_optimizer(key, **({"lr": 0.1} if key == "gd" else {"lr": 0.1, "decay": 0.9,
@@ -121,13 +123,13 @@ def test_a_run_that_barely_moved_says_why_and_offers_a_learning_rate_that_moves(
     """Adam at its library default lr 0.001 moves 0.14 in 100 steps on the default bowl, 2.1 from the minimum."""
     at = app({"opt": ["gd", "rmsprop", "adam"], "adam.lr": "0.001"})
     ok(at)
-    assert any(c.value.startswith("Barely moved: 0.14 in 100 steps") for c in at.caption)
+    assert any(line.startswith("Barely moved: 0.14 in 100 steps") for line in caption_lines(at))
     (button,) = [b for b in at.button if b.label.startswith("Try lr = ")]
     button.click().run()
     ok(at)
     assert param(at, "adam.lr") == ["0.03"]
     assert at.select_slider(key="pg.opt.adam.lr").value == 0.03  # its settings, closed until now, open to show it
-    assert not any(c.value.startswith("Barely moved") for c in at.caption)
+    assert not any(line.startswith("Barely moved") for line in caption_lines(at))
 
 
 def test_playground_changing_an_optimizer_changes_results():
@@ -246,7 +248,7 @@ def test_a_playground_flavor_switch_brings_each_librarys_defaults():
     at.segmented_control(key="pg.flavor").set_value("torch").run()
     ok(at)
     assert param(at, "rmsprop.decay") == ["0.99"] and param(at, "rmsprop.lr") == ["0.1"]  # lr 0.1 was chosen
-    assert any(c.value.startswith("PyTorch's defaults except lr = 0.1") for c in at.caption)
+    assert any(line.startswith("PyTorch's defaults except lr = 0.1") for line in caption_lines(at))
 
 
 def test_a_click_on_the_playground_s_contour_map_starts_the_runs_at_a_tidy_point_near_it():

@@ -35,7 +35,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from app_helpers import charts, ok, open_app
+from app_helpers import charts, ok, open_app, result_cards
 from streamlit.testing.v1 import AppTest
 
 import optim
@@ -169,11 +169,11 @@ def test_playground_says_every_optimizer_diverged_at_step_1(names):
     at = app(overflow_link(opt=names))
     ok(at)
     assert not at.warning
-    status = [m.value for m in at.markdown if m.value.startswith(":")]
+    status = [lines[3] for lines in result_cards(at)]
     assert status == [":red[Diverged at step 1: the gradient at the start point is not finite, so no learning rate "
                       "helps; start elsewhere]"] * len(names)
-    finals = [m.value for m in at.markdown if m.value.startswith("Final point")]
-    assert finals == ["Final point —  \nFinal loss —"] * len(names)
+    finals = [lines[1:3] for lines in result_cards(at)]
+    assert finals == [["Final point —", "Final loss —"]] * len(names)
 
 
 @pytest.mark.parametrize("names", HALVES, ids=HALF_IDS)
