@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from ui import state
-from ui.compute import band_losses, objective_for, trajectory
+from ui.compute import band_losses, objective_for, objective_grids, objective_levels, trajectory
 from ui.config_editor import config_editor
 from ui.live_chart import live_chart
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, describe, make_config
@@ -103,7 +103,8 @@ for s, cfg, slot, uid in zip(series, configs, rate_slots, uids, strict=True):
         draw_used_rate(slot, s.traj, s.color, f"{PAGE}.rate.{uid}")
 
 st.subheader("Paths")
-live_chart(small_multiples(obj, series, cols=3), key=f"{PAGE}.paths")
+live_chart(small_multiples(obj, series, cols=3, grids=objective_grids(setup), levels=objective_levels(setup)),
+           key=f"{PAGE}.paths")
 st.subheader("Loss curves")
 if setup.noise > 0:
     bands = [Band(s.label, s.color, band_losses(c, setup, seeds)) for s, c in zip(series, configs, strict=True)]

@@ -17,7 +17,7 @@ from viz_runs import BOWL, ROSEN, run
 import viz
 from ui.live_chart import payload
 from viz import linked
-from viz.levels import grid_values
+from viz.levels import grid_values, map_levels
 from viz.linked import BREAKPOINTS, MAX_STOPS, linked_figure, panels, step_stops
 from viz.losses import loss_values
 from viz.series import last_finite
@@ -291,6 +291,20 @@ def test_grids_come_from_the_given_function(four):
     b = linked_figure(BOWL, four)
     assert sorted({n for _, n in calls}) == [linked.SURFACE_GRID, linked.CONTOUR_GRID]
     assert np.array_equal(a["data"][0]["z"], b["data"][0]["z"], equal_nan=True)
+
+
+def test_levels_come_from_the_given_function(four):
+    """A page's cached levels are the ones drawn: asked once for the shared domain, in place of picking them."""
+    asked = []
+    steep = map_levels(BOWL, ((-5.0, 5.0), (-5.0, 5.0)), log=True)  # not what the bowl's own domain picks
+
+    def levels(domain, log):
+        asked.append((domain, log))
+        return steep
+
+    fig = linked_figure(BOWL, four, levels=levels)
+    assert len(asked) == 1 and asked[0][1] is None
+    assert fig["layout"]["coloraxis"]["cmax"] == steep.zmax != linked_figure(BOWL, four)["layout"]["coloraxis"]["cmax"]
 
 
 def test_needs_a_series():

@@ -9,6 +9,7 @@ from viz_runs import BOWL, run
 
 import viz
 from viz import multiples
+from viz.levels import grid_values, map_levels
 
 pytest_plugins = ["viz_fixtures"]  # the bowl_series and diverging fixtures
 
@@ -57,3 +58,21 @@ def test_small_multiples_step_markers(bowl_series):
     for s in bowl_series:
         m = one(fig, "step-marker", s.label)
         assert (m.x[0], m.y[0]) == tuple(s.traj.xs[4])
+
+
+def test_small_multiples_take_a_page_s_grids_and_levels(bowl_series):
+    """The panels draw the grid and levels a page passes (cached ones), and ask for each once."""
+    asked = []
+
+    def grids(domain, n):
+        asked.append(("grid", n))
+        return grid_values(BOWL, domain, n)
+
+    def levels(domain, log):
+        asked.append(("levels", log))
+        return map_levels(BOWL, domain, log=True)
+
+    fig = small_multiples(BOWL, bowl_series, grids=grids, levels=levels)
+    assert sorted(asked) == [("grid", multiples.PANEL_GRID), ("levels", None)]
+    assert fig.layout.coloraxis.cmax == map_levels(BOWL, viz.fit_domain(BOWL, bowl_series, diverged_zoom_out=1.0),
+                                                   log=True).zmax

@@ -130,6 +130,29 @@ def _grid_memo(key: tuple, domain: tuple, n: int):
     return _grid(key, domain, n)
 
 
+def objective_levels(setup: Setup):
+    """The levels a map of the set-up's objective uses, cached: ``levels(domain, log) -> viz.levels.Levels``.
+
+    Picked on the cached level grid (:func:`objective_grids`), as :func:`viz.levels.map_levels` picks them;
+    a rerun that changes only the paths skips the few milliseconds of percentiles over that grid.
+    """
+    key = setup.objective_key
+
+    def levels(domain, log: bool | None):
+        (x0, x1), (y0, y1) = domain
+        return _levels_memo(key, ((float(x0), float(x1)), (float(y0), float(y1))), log)
+
+    return levels
+
+
+@lru_cache(maxsize=24)
+def _levels_memo(key: tuple, domain: tuple, log: bool | None):
+    from viz.levels import LEVEL_GRID, choose_levels
+
+    g = _grid_memo(key, domain, LEVEL_GRID)
+    return choose_levels(objective(*key), g.low, domain, log=log, gx=g.gx, gy=g.gy)
+
+
 # ---------------------------------------------------------------------------------------- sweeps
 
 

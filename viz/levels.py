@@ -22,6 +22,7 @@ draws, so the contour map and the 3D surface share one transform and one set of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -103,6 +104,18 @@ class Grid(NamedTuple):
     gy: np.ndarray
     Z: np.ndarray
     low: np.ndarray
+
+
+GridFn = Callable[[Domain, int], Grid]
+"""``grids(domain, n)`` -> the objective's :class:`Grid`: how a figure evaluates it on a grid.
+
+Figures default to evaluating the objective; a page passes a cached function (``ui.compute.objective_grids``)
+so a rerun that moves only the paths skips the work.
+"""
+
+LevelsFn = Callable[[Domain, bool | None], Levels]
+"""``levels(domain, log)`` -> the :class:`Levels` of a map of the objective over ``domain`` (as
+:func:`map_levels` picks them); a page passes a cached one (``ui.compute.objective_levels``), as for grids."""
 
 
 def grid_values(objective, domain: Domain, n: int, *, supersample: int = SUPERSAMPLE) -> Grid:

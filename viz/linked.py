@@ -35,7 +35,8 @@ three panels. The figure reuses the trace builders of :mod:`viz.traces`, :mod:`v
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -43,7 +44,7 @@ import numpy as np
 from . import colors
 from .domain import Domain, check_domain, equal_aspect, fit_domain
 from .layout import base_layout
-from .levels import LEVEL_GRID, Grid, Levels, choose_levels, grid_values
+from .levels import LEVEL_GRID, Grid, GridFn, Levels, LevelsFn, choose_levels, grid_values
 from .losses import loss_parts, loss_values, step_line
 from .series import esc, f32, last_finite
 from .start_clicks import start_digits
@@ -62,14 +63,6 @@ SURFACE_GRID = 60
 
 EYE_DISTANCE = 1.4
 """The 3D camera stands this much farther back than :func:`viz.surface_figure`'s: the panel is narrower."""
-
-GridFn = Callable[[Domain, int], Grid]
-"""``grids(domain, n)`` -> :class:`viz.levels.Grid` of the objective: how to evaluate it on a grid.
-
-The default evaluates the objective; a page passes a cached function so reruns that only change the
-paths skip the work.
-"""
-
 
 class Arrangement(NamedTuple):
     """Where the three panels sit (paper coordinates) and how tall the figure is."""
@@ -136,6 +129,7 @@ def linked_figure(
     grid: int = CONTOUR_GRID,
     surface_grid: int = SURFACE_GRID,
     grids: GridFn | None = None,
+    levels: LevelsFn | None = None,
     title: str | None = None,
     revision: str | None = None,
 ) -> dict:
@@ -152,7 +146,9 @@ def linked_figure(
         log: force log (True) or linear (False) levels and heights; None picks.
         grid: contour grid points per axis.
         surface_grid: surface grid points per axis.
-        grids: how to evaluate the objective on a grid (:data:`GridFn`); default uncached.
+        grids: how to evaluate the objective on a grid (:data:`viz.levels.GridFn`); default uncached.
+        levels: how to pick the levels over a domain (:data:`viz.levels.LevelsFn`); default picked on
+            ``grids``, uncached.
         title: the contour panel's title; default "Contour map".
         revision: what keeps the person's view (``uirevision``): the same string across reruns keeps
             zoom, camera and hidden series; default the objective's name and domain.
@@ -185,8 +181,9 @@ def linked_figure(
     step = steps if step is None else min(max(int(step), 0), steps)
     stops = step_stops(steps, extra=[step])
 
-    c_levels = _levels(objective, grids, domain, log)
-    s_levels = c_levels if sdomain == domain else _levels(objective, grids, sdomain, log)
+    levels = levels or partial(_levels, objective, grids)
+    c_levels = levels(domain, log)
+    s_levels = c_levels if sdomain == domain else levels(sdomain, log)
     contour = _contour_traces(objective, series, domain, c_levels, grids(domain, grid))
     surface = surface_parts(series, sdomain, s_levels, grids(sdomain, surface_grid), eye_distance=EYE_DISTANCE,
                             showlegend=False, max_ticks=4)
@@ -219,6 +216,7 @@ def panels(fig: dict) -> Panels:
 
 
 def _levels(objective, grids: GridFn, domain: Domain, log: bool | None) -> Levels:
+    """Levels over ``domain`` picked on the objective's ``grids`` (one grid serves the contour map too)."""
     g = grids(domain, LEVEL_GRID)
     return choose_levels(objective, g.low, domain, log=log, gx=g.gx, gy=g.gy)
 

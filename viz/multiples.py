@@ -15,7 +15,7 @@ import math
 from . import colors
 from .domain import Domain, check_domain, equal_aspect, fit_domain
 from .layout import base_layout, grid_arrangements, grid_domains, panel_title
-from .levels import grid_values, map_levels
+from .levels import GridFn, LevelsFn, grid_values, map_levels
 from .traces import contour_trace, endpoint_traces, minima_traces, path_trace, step_marker_trace
 
 PANEL_GRID = 64
@@ -35,6 +35,8 @@ def small_multiples(
     step: int | None = None,
     log: bool | None = None,
     grid: int = PANEL_GRID,
+    grids: GridFn | None = None,
+    levels: LevelsFn | None = None,
 ) -> dict:
     """One contour panel per series, with the same levels, colours and domain; titles are the labels (the page
     names the function).
@@ -49,6 +51,8 @@ def small_multiples(
         step: when given, each panel gets its series' ``meta="step-marker"`` diamond.
         log: force log (True) or linear (False) levels; None picks as the contour map does.
         grid: contour grid points per axis in each panel.
+        grids: how to evaluate the objective on a grid (:data:`viz.levels.GridFn`); default uncached.
+        levels: how to pick the levels over a domain (:data:`viz.levels.LevelsFn`); default uncached.
 
     Returns:
         A figure dict (``{"data", "layout", "narrow"}``) with ``max(1, len(series))`` panels; each has a
@@ -69,8 +73,8 @@ def small_multiples(
         raise ValueError("small_multiples needs cols >= 1 and height_per_row >= 50.")
     # the runs that stay set the view; a diverged path leaves through the edge, marked there
     domain = fit_domain(objective, series, diverged_zoom_out=1.0) if domain is None else check_domain(domain)
-    g = grid_values(objective, domain, grid)
-    levels = map_levels(objective, domain, log=log)
+    g = grids(domain, grid) if grids else grid_values(objective, domain, grid)
+    levels = levels(domain, log) if levels else map_levels(objective, domain, log=log)
     equal = equal_aspect(domain)
     n = max(1, len(series))
     cols = min(cols, n)
