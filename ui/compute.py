@@ -285,5 +285,5 @@ def clear_caches() -> None:
     computes again. For tests that count the core's calls."""
     for cached in (_run, _grid, _sweep, _basin, _tune, _band):
         cached.clear()
-    for memo in (_objective_memo, _trajectory_memo, _grid_memo):
+    for memo in (_objective_memo, _trajectory_memo, _grid_memo, _levels_memo):
         memo.cache_clear()

@@ -174,5 +174,5 @@ def chart_cells(n: int) -> list:
 def function_header(words: str, latex: str) -> None:
     """Words about the function and its formula: side by side when they fit, else the formula below."""
     row = st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="medium")
-    row.container(width=420).markdown(words)
-    row.container(width="content").latex(latex)
+    row.markdown(words, width=420)
+    row.latex(latex, width="content")
