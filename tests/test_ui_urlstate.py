@@ -207,3 +207,25 @@ def test_configurations_may_have_any_numbers():
     state, messages = decode_compare({f"c{i}": ["gd"] for i in (2, 30, 4, 100, 5, 6, 7)})
     assert len(state.configs) == 6 and messages == [
         "The link names 7 optimizers; Compare shows at most 6. Left out `c100`."]
+
+
+def test_a_page_without_y_s_own_learning_rate_says_the_link_s_lr_y_is_ignored():
+    """Train (a network has no x and y), Inside and Sweep (where lr_y is only ever an axis) offer no lr_y setting:
+    a link's ``lr_y`` is named as ignored, not dropped unsaid (the page would run without it and lose it from
+    the address). Compare has the setting and keeps it."""
+    from ui.inside.state import decode_inside
+    from ui.sweep.state import decode_sweep
+    from ui.train.state import decode_train
+
+    ignored = "this page has no separate learning rate for y; ignored."
+    train, messages = decode_train({"c1": ["adam"], "c1.lr_y": ["0.1"]})
+    assert messages == [f"`c1.lr_y`: {ignored}"] and "lr_y" not in train.configs[0].hyperparameters
+    inside, messages = decode_inside({"opt": ["rmsprop"], "rmsprop.lr_y": ["0.1"]})
+    assert messages == [f"`rmsprop.lr_y`: {ignored}"]
+    assert all("lr_y" not in c.hyperparameters for c in inside.optimizers)
+    sweep, messages = decode_sweep({"opt": ["gd"], "gd.lr_y": ["0.1"]})
+    assert messages == [f"`gd.lr_y`: {ignored}"] and "lr_y" not in sweep.config.hyperparameters
+    _, messages = decode_sweep({"opt": ["gd"], "second": ["lr_y"], "gd.lr_y": ["0.1"]})
+    assert messages == []  # swept: an axis, whose settings are not in a link
+    compare, messages = decode_compare({"c1": ["adam"], "c1.lr_y": ["0.1"]})
+    assert messages == [] and compare.configs[0].hyperparameters["lr_y"] == 0.1

@@ -150,15 +150,29 @@ def encode_hyperparameters(prefix: str, cfg: OptConfig) -> dict[str, list[str]]:
     return {**{f"{prefix}.{n}": [fmt(v)] for n, v in cfg.hp}, **encode_schedule(prefix, cfg.schedule)}
 
 
-def decode_hyperparameters(r: QueryReader, prefix: str, base: OptConfig, steps: int | None = None) -> OptConfig:
+def decode_hyperparameters(r: QueryReader, prefix: str, base: OptConfig, steps: int | None = None, *,
+                           per_coordinate: bool = True) -> OptConfig:
     """Read ``prefix.<param>`` for every hyperparameter ``base``'s flavor offers, and, on a page that runs
-    schedules (``steps``: the run's steps; None elsewhere), the schedule under ``prefix.schedule``."""
+    schedules (``steps``: the run's steps; None elsewhere), the schedule under ``prefix.schedule``.
+
+    ``prefix.lr_y`` (y's own learning rate) is read where the optimizer offers one and the page does
+    (``per_coordinate``); a page without it says the link's is ignored, rather than dropping it unsaid.
+
+    Example:
+        >>> r = QueryReader({"c1.lr": ["0.1"], "c1.lr_y": ["0.5"]})
+        >>> decode_hyperparameters(r, "c1", make_config("gd"), per_coordinate=False).hp, r.messages
+        ((('lr', 0.1),), ['`c1.lr_y`: this page has no separate learning rate for y; ignored.'])
+    """
     specs = optim.OPTIMIZERS[base.name].params(base.flavor)
     hp = base.hyperparameters
     values = {n: r.value(f"{prefix}.{n}", p, hp[n]) for n, p in specs.items()}
     cfg = OptConfig(base.name, base.flavor, tuple(values.items()))
     lr_y = optim.OPTIMIZERS[base.name].lr_y(base.flavor)  # y's own learning rate, where the optimizer offers one
-    if lr_y is not None:
+    if not per_coordinate:
+        if r.has(f"{prefix}.lr_y") and f"{prefix}.lr_y" not in r.used:
+            r.used.add(f"{prefix}.lr_y")
+            r.bad(f"`{prefix}.lr_y`: this page has no separate learning rate for y; ignored.")
+    elif lr_y is not None:
         cfg = with_lr_y(cfg, r.value(f"{prefix}.lr_y", lr_y, hp.get("lr_y"), default_text="lr for both coordinates"))
     try:
         optim.make_optimizer(cfg.name, cfg.flavor, **cfg.hyperparameters)
@@ -221,9 +235,10 @@ def decode_optimizer_names(r: QueryReader, defaults: list[str], limit: int, wher
 
 
 def decode_named_configs(r: QueryReader, defaults: tuple[OptConfig, ...], flavor: str, limit: int,
-                         where: str, steps: int | None = None) -> list[OptConfig]:
+                         where: str, steps: int | None = None, *, per_coordinate: bool = True) -> list[OptConfig]:
     """The optimizers ``opt=`` names, each in ``flavor`` (where it has it), with ``<name>.<hp>=`` settings
-    (and ``<name>.schedule``, given the run's ``steps`` on a page that runs schedules).
+    (and ``<name>.schedule``, given the run's ``steps`` on a page that runs schedules; ``<name>.lr_y`` on a page
+    with per-coordinate learning rates, see :func:`decode_hyperparameters`).
 
     A named optimizer starts from its configuration in ``defaults`` when that has the same flavor.
     """
@@ -232,16 +247,18 @@ def decode_named_configs(r: QueryReader, defaults: tuple[OptConfig, ...], flavor
     for name in decode_optimizer_names(r, list(by_name), limit, where):
         fl = effective_flavor(name, flavor)
         base = by_name[name] if name in by_name and by_name[name].flavor == fl else make_config(name, fl)
-        configs.append(decode_hyperparameters(r, name, base, steps))
+        configs.append(decode_hyperparameters(r, name, base, steps, per_coordinate=per_coordinate))
         warn_flavor_mismatch(r, name, name, fl)
     return configs
 
 
-def decode_numbered_configs(r: QueryReader, limit: int, where: str, steps: int | None = None) -> list[OptConfig]:
+def decode_numbered_configs(r: QueryReader, limit: int, where: str, steps: int | None = None, *,
+                            per_coordinate: bool = True) -> list[OptConfig]:
     """Configurations ``c1=name&c1.flavor=...&c1.<hp>=...`` in the order of their numbers; unusable ones are
     left out. Any numbers work (``c1, c7, c9`` are three configurations); past ``limit`` configurations,
     the rest are left out with one sentence. ``where`` completes "... at most ``limit``" in it. On a page
-    that runs schedules, ``steps`` (the run's) has ``cN.schedule`` read and checked too.
+    that runs schedules, ``steps`` (the run's) has ``cN.schedule`` read and checked too; ``cN.lr_y`` is read
+    on a page with per-coordinate learning rates (see :func:`decode_hyperparameters`).
 
     Example:
         >>> r = QueryReader({"c1": ["gd"], "c7": ["adam"], "c9": ["sgd"]})
@@ -270,7 +287,8 @@ def decode_numbered_configs(r: QueryReader, limit: int, where: str, steps: int |
             r.bad(f"`{prefix}.flavor={shorten(flavor)}`: {spec.title} has no such flavor; allowed: "
                   f"{', '.join(spec.flavors)}. Using {spec.default_flavor} instead.")
             flavor = None
-        configs.append(decode_hyperparameters(r, prefix, make_config(name, flavor or spec.default_flavor), steps))
+        configs.append(decode_hyperparameters(r, prefix, make_config(name, flavor or spec.default_flavor), steps,
+                                              per_coordinate=per_coordinate))
         warn_flavor_mismatch(r, prefix, name, flavor or spec.default_flavor)
     return configs
 

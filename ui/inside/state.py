@@ -218,7 +218,8 @@ def decode_inside(query: QueryDict) -> tuple[InsideState, list[str]]:
     view = _choice(r, "view", VIEWS, default.view)
     setup = decode_setup(r, default.setup)
     flavor = _choice(r, "flavor", dict.fromkeys(optim.FLAVORS), default.flavor)
-    configs = decode_named_configs(r, default.optimizers, flavor, MAX_INSIDE, "this page looks inside", setup.steps)
+    configs = decode_named_configs(r, default.optimizers, flavor, MAX_INSIDE, "this page looks inside", setup.steps,
+                                   per_coordinate=False)
     scale = _choice(r, "scale", SCALES, default.scale)
     knobs = {}
     for view_name, (prefix, params) in _KNOBS.items():

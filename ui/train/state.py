@@ -187,7 +187,7 @@ def decode_train(query: QueryDict) -> tuple[TrainState, list[str]]:
               for name, p in PARAMS.items() if name not in ("run", "run_seed")}
     steps = steps_for(n_train(values["n"]), values["batch"], values["epochs"])
     given = any(r.has(f"c{i}") for i in range(1, MAX_CONFIGS + 1))
-    configs = decode_numbered_configs(r, MAX_CONFIGS, "the Train page trains", steps)
+    configs = decode_numbered_configs(r, MAX_CONFIGS, "the Train page trains", steps, per_coordinate=False)
     if not configs:
         if given:
             r.bad("No usable configuration in the link; training the default ones.")
