@@ -132,6 +132,7 @@ class Session:
         self.page = None
         self.ws = None
         self.navigating = self.closing = False
+        self.previous = ("the page's first load", 0.0)  # the last interaction that went well, and when it ended
 
     async def start(self) -> None:
         self.page = await self.context.new_page()
@@ -169,16 +170,29 @@ class Session:
             kind = self.rng.choices(list(kinds), weights=list(kinds.values()))[0]
             where = self.where
             try:
+                started = self.rec.now()
                 seconds = await getattr(self, "do_" + kind.replace("-", "_"))()
                 self.rec.interactions.append((where, kind, seconds, round(self.rec.now(), 1)))
                 await self._check(f"{where} {kind}")
+                self.previous = (f"{where} {kind}", self.rec.now())
             except Exception as e:  # a timeout or a missing element: an error; reopen the page and go on
                 self.rec.error(self.i, f"{where} {kind}: {type(e).__name__}: {str(e).splitlines()[0]} "
-                                       f"at {await self._evidence()}")
+                                       f"({await self._context(started)}) at {await self._evidence()}")
                 if not await self._recover():
                     return
                 continue
             await asyncio.sleep(self.rng.uniform(0.5, 2.0))
+
+    async def _context(self, started: float) -> str:
+        """What led up to an error, for its message: the interaction before it, how long before this one began,
+        and whether the page's script is running now (a rerun still going when a list was picked from, say)."""
+        what, ended = self.previous
+        try:
+            state = await self.page.evaluate(
+                "() => document.querySelector(\"[data-testid='stApp']\")?.getAttribute('data-test-script-state')")
+        except Exception as e:
+            state = f"? ({type(e).__name__})"
+        return f"after {what}, which ended {started - ended:.1f} s before it began; script now {state}"
 
     async def _evidence(self) -> str:
         """The page's address, and for the first few errors a screenshot; for the error message."""
