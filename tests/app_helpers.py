@@ -34,6 +34,11 @@ def open_app(page: str | None = None, query: dict | None = None, *, timeout: flo
     return at.run()
 
 
+def app(query: dict | None = None, page: str | None = None) -> AppTest:
+    """``open_app`` with the query first, as the fault tests (``tests/test_faults_*.py``) open their links."""
+    return open_app(page, query, timeout=120)
+
+
 def open_settings(at: AppTest, *names: str) -> AppTest:
     """Open these optimizers' settings on the Playground, as a click on each one's expander does, and rerun: a
     closed expander draws no widgets (``pages/playground.py``)."""
