@@ -168,7 +168,7 @@ if series:
         color = "red" if t.diverged_at >= 0 else "green" if text.startswith("Converged") else "orange"
         slow = barely_moved(t)
         small = (settings_note(cfg), schedule_note(cfg), evaluations_note(t), *optim.notes(t),
-                 why_it_left(t, setup), slow and slow[0])
+                 why_it_left(t, setup), slow[0] if slow else None)
         with card:
             st.markdown(f"**{s.label}** · {t.optimizer.flavor}  \nFinal point {fmt_point(t.final_x)}  \n"
                         f"Final loss {fmt_loss(t.final_loss)}  \n:{color}[{text}]")

@@ -119,10 +119,15 @@ def objective_grids(setup: Setup):
     key = setup.objective_key
 
     def grids(domain, n: int):
-        (x0, x1), (y0, y1) = domain
-        return _grid_memo(key, ((float(x0), float(x1)), (float(y0), float(y1))), int(n))
+        return _grid_memo(key, _domain_key(domain), int(n))
 
     return grids
+
+
+def _domain_key(domain) -> tuple:
+    """``((x0, x1), (y0, y1))`` as plain floats: one cache entry however the numbers came (int, NumPy)."""
+    (x0, x1), (y0, y1) = domain
+    return (float(x0), float(x1)), (float(y0), float(y1))
 
 
 @lru_cache(maxsize=24)
@@ -139,8 +144,7 @@ def objective_levels(setup: Setup):
     key = setup.objective_key
 
     def levels(domain, log: bool | None):
-        (x0, x1), (y0, y1) = domain
-        return _levels_memo(key, ((float(x0), float(x1)), (float(y0), float(y1))), log)
+        return _levels_memo(key, _domain_key(domain), log)
 
     return levels
 

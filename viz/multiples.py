@@ -74,7 +74,7 @@ def small_multiples(
     # the runs that stay set the view; a diverged path leaves through the edge, marked there
     domain = fit_domain(objective, series, diverged_zoom_out=1.0) if domain is None else check_domain(domain)
     g = grids(domain, grid) if grids else grid_values(objective, domain, grid)
-    levels = levels(domain, log) if levels else map_levels(objective, domain, log=log)
+    lv = levels(domain, log) if levels else map_levels(objective, domain, log=log)
     equal = equal_aspect(domain)
     n = max(1, len(series))
     cols = min(cols, n)
@@ -82,14 +82,14 @@ def small_multiples(
     titles = [s.label for s in series] or [objective.title]
     cells = grid_domains(rows, cols, 0.04 + 0.02 / cols, min(0.12, 0.3 / rows))
     minima = minima_traces(objective, domain)
-    contour = contour_trace(g, levels, coloraxis="coloraxis", hover=False)
+    contour = contour_trace(g, lv, coloraxis="coloraxis", hover=False)
     (x0, x1), (y0, y1) = domain
     data: list[dict] = []
     layout = base_layout("", rows * height_per_row + 40, uirevision=f"multiples:{objective.name}:{domain}",
                          legend=False)
     layout["margin"] = dict(l=45, r=10, t=30, b=40)
-    layout["coloraxis"] = dict(colorscale=colors.MAP_COLORSCALE, cmin=levels.zmin, cmax=levels.zmax,
-                               colorbar=levels.colorbar(x=1.01, xpad=4))
+    layout["coloraxis"] = dict(colorscale=colors.MAP_COLORSCALE, cmin=lv.zmin, cmax=lv.zmax,
+                               colorbar=lv.colorbar(x=1.01, xpad=4))
     layout["annotations"] = []
     for i in range(n):
         r, c = divmod(i, cols)

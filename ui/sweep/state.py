@@ -245,7 +245,7 @@ def decode_sweep(query: QueryDict) -> tuple[SweepState, list[str]]:
     for swept in ("lr", second):
         if swept is not None:
             r.raw(f"{name}.{swept}")
-    cfg = with_lr_y(decode_hyperparameters(r, name, base, per_coordinate=False), None)  # lr_y: an axis here only
+    cfg = decode_hyperparameters(r, name, base, per_coordinate=False)  # lr_y is an axis here, never held fixed
     warn_flavor_mismatch(r, name, name, flavor)
     lr_param = optim.OPTIMIZERS[name].params(flavor)["lr"]
     lr_min, lr_max, lr_n = _range(r, "lr", lr_param, default.lr_min, default.lr_max, default.lr_n,
