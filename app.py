@@ -8,7 +8,9 @@ and the numerical core in ``optim/``.
 import streamlit as st
 
 from ui.live_chart import preload
-from ui.router import favicon, mark_routed, pages
+from ui.router import favicon, freeze_imports, mark_routed, pages
+
+freeze_imports()  # once per process: Streamlit's collection after every run then skips the imports' objects
 
 st.set_page_config(page_title="Descent Lab", page_icon=favicon(), layout="wide",
                    initial_sidebar_state="expanded")
