@@ -13,7 +13,7 @@ WORKDIR /app
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 
-COPY app.py ./
+COPY app.py serve.py ./
 COPY optim ./optim
 COPY viz ./viz
 COPY ui ./ui
@@ -26,4 +26,4 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).read() == b'ok' else 1)"]
 
-CMD ["streamlit", "run", "app.py", "--server.headless", "true", "--server.port", "8501", "--server.address", "0.0.0.0", "--client.showErrorDetails", "none"]
+CMD ["streamlit", "run", "serve.py", "--server.headless", "true", "--server.port", "8501", "--server.address", "0.0.0.0", "--client.showErrorDetails", "none"]

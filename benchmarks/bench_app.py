@@ -129,7 +129,7 @@ def browser_moves(moves: int, logs: Path) -> dict[str, list[tuple[float, int, fl
 
     executable = chromium()
     app_times, bare_times = logs / "app.times", logs / "bare.times"
-    servers = [serve("app.py", app_times), serve("benchmarks/bare_page.py", bare_times)]
+    servers = [serve("serve.py", app_times), serve("benchmarks/bare_page.py", bare_times)]
     app, bare_url = servers[0][1], servers[1][1]
     results: dict[str, list[tuple[float, int, float, int]]] = {
         k: [] for k in ("bare", "lr", "param", "compare", "sweep")}

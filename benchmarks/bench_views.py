@@ -8,7 +8,7 @@ maps page's defaults), each timed alone; then gradient descent with one learning
 (``lr`` across, ``lr_y`` up, log-spaced): 512 x 512 x 100 on Rosenbrock, the largest map the run-step
 budget admits, and 256 x 256 x 200 on ``tiny_network`` around its fractal edge.
 
-Page: starts the app (``streamlit run app.py``) and opens the page in Debian's Chromium (from PATH),
+Page: starts the app (``streamlit run serve.py``) and opens the page in Debian's Chromium (from PATH),
 then repeatedly types a new "Steps per run" value (so nothing comes from the cache) and times from
 the Enter key until the chart shows new data, the script is idle and two animation frames have
 passed. The Sweep page redraws one 60 x 60 heatmap; the Basin maps page computes and redraws two

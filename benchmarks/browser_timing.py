@@ -32,7 +32,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(script: str = "app.py", times: Path | None = None) -> tuple[subprocess.Popen, str]:
+def serve(script: str = "serve.py", times: Path | None = None) -> tuple[subprocess.Popen, str]:
     """Start ``streamlit run script`` (relative to the repository root) headless; (process, base URL) once
     it answers its health check. With ``times``, each run of the script appends its seconds to that file
     (``timed_streamlit.py``). Exits saying which script did not start within 90 s."""

@@ -1,7 +1,7 @@
 """Load test: several real browser sessions use the Playground and Compare at once, against one server.
 
 Why: in a workshop one server answers a room of people clicking at the same time. This starts the app
-(``streamlit run app.py`` on loopback) and N sessions in one headless Chromium (Debian's, from PATH;
+(``streamlit run serve.py`` on loopback) and N sessions in one headless Chromium (Debian's, from PATH;
 one browser context each, driven concurrently with Playwright's async API). For ``--duration`` seconds
 each session does what a participant does, with a pause of 0.5-2 s between interactions: moves a
 learning rate, types a start point or a step count, picks another function, on Compare picks another
@@ -114,7 +114,7 @@ def main() -> int:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = ARTIFACTS / "load_test_server.log"
     port = free_port()
-    proc = start_streamlit(ROOT / "app.py", port, "--server.disconnectedSessionTTL", str(args.session_ttl),
+    proc = start_streamlit(ROOT / "serve.py", port, "--server.disconnectedSessionTTL", str(args.session_ttl),
                            python=sys.executable, log=log)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -98,7 +98,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     executable = chromium()
-    servers = [serve("benchmarks/bare_page.py"), serve("app.py")]
+    servers = [serve("benchmarks/bare_page.py"), serve("serve.py")]
     try:
         with sync_playwright() as p:
             browser, ctx = launch(p, executable)

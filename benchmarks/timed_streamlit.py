@@ -1,6 +1,6 @@
 """``streamlit run`` that writes down how long each run of the script took: the server's script time per rerun.
 
-    python benchmarks/timed_streamlit.py LOG run app.py [streamlit options]
+    python benchmarks/timed_streamlit.py LOG run serve.py [streamlit options]
 
 Streamlit runs a page's script through ``exec_func_with_error_handling``, once per run (a rerun the script
 asks for mid-way is a run of its own). This wraps that call and appends each run's seconds, one per line, to

@@ -27,7 +27,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
-APP_FILES = {"app.py", "optim", "viz", "ui", "pages", ".streamlit"}
+APP_FILES = {"app.py", "serve.py", "optim", "viz", "ui", "pages", ".streamlit"}
 
 
 def instructions() -> list[tuple[str, str]]:
@@ -81,7 +81,7 @@ def test_dockerfile_follows_the_hosting_rules():
     assert user.split(":")[0] not in {"root", "0"}
     assert one("EXPOSE") == "8501"
     cmd = cmd_list()
-    assert cmd[:3] == ["streamlit", "run", "app.py"]
+    assert cmd[:3] == ["streamlit", "run", "serve.py"]
     flags = dict(zip(cmd[3::2], cmd[4::2], strict=True))
     assert flags["--server.headless"] == "true" and flags["--server.port"] == "8501"
     assert flags["--client.showErrorDetails"] == "none"
@@ -157,6 +157,11 @@ def test_recipe_installs_starts_and_answers_health(tmp_path):
         check[0] = str(py)
         check[-1] = check[-1].replace(":8501/", f":{port}/")
         assert subprocess.run(check, timeout=30).returncode == 0
+        # serve.py's own route: plotly.js, from the package the image installs, with a year's lifetime
+        version = subprocess.run([str(py), "-c", "import plotly; print(plotly.__version__)"], check=True,
+                                 capture_output=True, text=True).stdout.strip()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/vendor/plotly-{version}.min.js", timeout=30) as r:
+            assert "immutable" in r.headers["Cache-Control"] and r.read().startswith(b"/**\n* plotly.js v")
     finally:
         proc.terminate()
         try:

@@ -94,7 +94,7 @@ def app_url(chromium_path) -> str:
     """The app, started once per session on a free port."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    proc = start_streamlit(ROOT / "app.py", port, log=ARTIFACTS / "streamlit-browser-tests.log")
+    proc = start_streamlit(ROOT / "serve.py", port, log=ARTIFACTS / "streamlit-browser-tests.log")
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)

@@ -263,6 +263,13 @@ def test_clicking_the_contour_map_sets_the_start(page, app_url):
     shot(page, "browser_clicked_start")
 
 
+PLOTLY_JS_FETCH = """() => {
+  const e = performance.getEntriesByType("resource").find((r) => r.name.includes("plotly"));
+  return e ? {name: e.name, transferSize: e.transferSize} : {name: "", transferSize: -1};
+}"""
+"""How the page got plotly.js: its address and the bytes it transferred (0 when taken from the cache)."""
+
+
 def test_shared_link_reopens_the_same_view(page, app_url, browser):
     link = (f"{app_url}/?objective=himmelblau&x0=-2&y0=1&flavor=torch&opt=gd&opt=adam"
             "&gd.lr=0.005&adam.lr=0.05&steps=200&step=10")
@@ -278,6 +285,13 @@ def test_shared_link_reopens_the_same_view(page, app_url, browser):
     shared = page.url
     time.sleep(0.5)
     markers = page.evaluate(MARKERS_JS)
+    # plotly.js comes from the app's own route (serve.py) with a year's lifetime: fetched on the first visit,
+    # taken from the browser's cache (nothing transferred) when the link is opened again.
+    first = page.evaluate(PLOTLY_JS_FETCH)
+    open_app(page, shared, 1)
+    again = page.evaluate(PLOTLY_JS_FETCH)
+    assert "/vendor/plotly-" in first["name"] and first["transferSize"] > 1_000_000, first
+    assert again["name"] == first["name"] and again["transferSize"] == 0, again
 
     other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     open_app(other, shared, 1)
@@ -336,7 +350,7 @@ def test_navigating_between_pages_keeps_each_pages_settings(page, app_url):
 def test_a_compare_link_is_the_first_visit_to_a_fresh_server(browser):
     """Streamlit's folder mode must not hijack a shared link opened before anyone saw the home page."""
     port = free_port()
-    proc = start_streamlit(ROOT / "app.py", port, log=ARTIFACTS / "streamlit-fresh-server.log")
+    proc = start_streamlit(ROOT / "serve.py", port, log=ARTIFACTS / "streamlit-fresh-server.log")
     url = f"http://127.0.0.1:{port}"
     page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     try:

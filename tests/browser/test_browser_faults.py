@@ -60,7 +60,7 @@ def test_server_restart_mid_session_reconnects_and_keeps_the_view(browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = start_streamlit(ROOT / "app.py", port, log=ARTIFACTS / "streamlit-restart-1.log")
+    proc = start_streamlit(ROOT / "serve.py", port, log=ARTIFACTS / "streamlit-restart-1.log")
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -79,7 +79,7 @@ def test_server_restart_mid_session_reconnects_and_keeps_the_view(browser):
         shot(page, "faults_server_down")
         assert view(page) == before  # the page stays on screen while the server is away
 
-        proc = start_streamlit(ROOT / "app.py", port, log=ARTIFACTS / "streamlit-restart-2.log")
+        proc = start_streamlit(ROOT / "serve.py", port, log=ARTIFACTS / "streamlit-restart-2.log")
         wait_healthy(url, proc)
         wait_for(lambda: page.evaluate(CONNECTION_JS) == "CONNECTED", "the page to reconnect by itself", 90)
         wait_for(lambda: "running" in page.evaluate(STATES_JS), "the chart to ask the new server for a run")
@@ -131,7 +131,7 @@ def counting_server(port: int, calls, release, log) -> subprocess.Popen:
             return real(optimizer, *args, **kwargs)
 
         optim.run = counted
-        sys.argv = ["streamlit", "run", "app.py", "--server.headless", "true", "--server.port", "{port}",
+        sys.argv = ["streamlit", "run", "serve.py", "--server.headless", "true", "--server.port", "{port}",
                     "--browser.gatherUsageStats", "false"]
         runpy.run_module("streamlit", run_name="__main__")
     """)

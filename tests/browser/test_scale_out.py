@@ -110,7 +110,7 @@ def cluster(tmp_path, monkeypatch):
     ports = [free_port(), free_port()]
     # Streamlit refuses a cookie secret on the command line; it reads one from the environment or a file.
     monkeypatch.setenv("STREAMLIT_SERVER_COOKIE_SECRET", SECRET)
-    replicas = {f"127.0.0.1:{port}": start_streamlit(ROOT / "app.py", port, "--server.address", "127.0.0.1",
+    replicas = {f"127.0.0.1:{port}": start_streamlit(ROOT / "serve.py", port, "--server.address", "127.0.0.1",
                                                       log=ARTIFACTS / f"scale-out-replica-{i}.log")
                 for i, port in enumerate(ports, 1)}
     port = free_port()

@@ -9,8 +9,16 @@ so a rerun changes the data and keeps the view. When Streamlit ships in-place up
 
 How it is built: a custom component v2 whose inline JavaScript is a three-line loader; the module
 (``ui/live_chart/assets/live_chart.js``) and plotly.js itself (from the installed ``plotly`` package) are served by the
-app's own component route, so the page needs no CDN and works offline, in the Docker image and behind
-a proxy at a sub-path (``server.baseUrlPath``). The browser receives figures as JSON data, never HTML.
+app itself, so the page needs no CDN and works offline, in the Docker image and behind a proxy at a sub-path
+(``server.baseUrlPath``). The browser receives figures as JSON data, never HTML.
+
+Where plotly.js comes from: the app's server (``serve.py``, an ``st.App``) mounts :func:`plotly_route`, which
+serves it at an address naming plotly's version with a year's lifetime, compressed once. Streamlit's component
+route sends ``Cache-Control: public`` with no lifetime or validator, so a browser fetched plotly.js (4.8 MB,
+1.5 MB compressed) again on every page load, Streamlit's gzip middleware compressed it again for each request
+(about 0.13 s of the event loop every session shares), and the browser parsed and compiled it again: on the
+2-core machine about 2 s of a 3.5 s page load. Started as ``streamlit run app.py`` (no route), the chart loads
+plotly.js from the component route, as before.
 
 The payload, in one JSON document (bytes, so Streamlit does not re-serialise it):
 
@@ -33,8 +41,10 @@ session holds the view before the person's next change arrives (otherwise that c
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +55,9 @@ import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v1 as components_v1
 from plotly.basedatatypes import BaseFigure
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 from streamlit import config as st_config
 from streamlit.runtime import Runtime
 
@@ -55,11 +68,10 @@ _MODULE = _ASSETS_DIR / "live_chart.js"
 _PLOTLY_DIR = Path(plotly.__file__).resolve().parent / "package_data"
 EVENTS = ("click", "zoom")
 
-# Two static routes on Streamlit's component server: the module, and plotly.js from the installed
-# plotly package. Declared here for their names (Streamlit prefixes this module's name); registered
-# with the running server by :func:`live_chart`, because a declaration only registers inside a run.
-_STATIC = (components_v1.declare_component("assets", path=str(_ASSETS_DIR)),
-           components_v1.declare_component("plotly", path=str(_PLOTLY_DIR)))
+# Two static routes on Streamlit's component server: the module, and plotly.js from the installed plotly
+# package. Declared by :func:`_register_static_routes`, inside a run (a declaration only registers with the
+# running server there); Streamlit names each after the declaring module: ``ui.live_chart.assets``.
+_STATIC = {"assets": _ASSETS_DIR, "plotly": _PLOTLY_DIR}
 
 
 def _base_path() -> str:
@@ -75,10 +87,42 @@ def _version(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+MOUNTED_PLOTLY_ROUTE: list[str] = []
+"""The path :func:`plotly_route` serves plotly.js at, once the server has asked for it (empty before)."""
+
+
+def plotly_route() -> Route:
+    """plotly.js on the app's own address (``/vendor/plotly-<version>.min.js`` under ``server.baseUrlPath``),
+    ``Cache-Control: public, max-age=31536000, immutable``, gzip-compressed once here rather than per request;
+    for ``serve.py``'s ``st.App(routes=...)``. Once it is mounted, every live chart loads plotly.js from there
+    (see the module docstring)."""
+    path = f"{_base_path()}/vendor/plotly-{plotly.__version__}.min.js"
+    body = (_PLOTLY_DIR / "plotly.min.js").read_bytes()
+    packed = gzip.compress(body, compresslevel=6)
+    cache_for_a_year = {"Cache-Control": "public, max-age=31536000, immutable", "Vary": "Accept-Encoding"}
+
+    async def plotly_js(request: Request) -> Response:
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(packed, media_type="text/javascript",
+                            headers={**cache_for_a_year, "Content-Encoding": "gzip"})
+        return Response(body, media_type="text/javascript", headers=cache_for_a_year)
+
+    MOUNTED_PLOTLY_ROUTE[:] = [path]
+    return Route(path, plotly_js, methods=["GET"])
+
+
+def plotly_url() -> str:
+    """Where the live charts load plotly.js from: the app's own route once the server mounted
+    :func:`plotly_route` (``serve.py``), Streamlit's component route otherwise (``streamlit run app.py``)."""
+    if MOUNTED_PLOTLY_ROUTE:
+        return MOUNTED_PLOTLY_ROUTE[0]
+    return _component_url(f"{__name__}.plotly", f"plotly.min.js?v={plotly.__version__}")
+
+
 def _loader() -> str:
     """The component's inline JavaScript: import the module from the app's own route and render."""
-    module = _component_url(_STATIC[0].name, f"live_chart.js?v={_version(_MODULE)}")
-    plotly_js = _component_url(_STATIC[1].name, f"plotly.min.js?v={plotly.__version__}")
+    module = _component_url(f"{__name__}.assets", f"live_chart.js?v={_version(_MODULE)}")
+    plotly_js = plotly_url()
     return (
         f'const m = import(new URL("{module}", document.baseURI).href);\n'
         "export default function (component) {\n"
@@ -88,7 +132,10 @@ def _loader() -> str:
     )
 
 
-_mount = st.components.v2.component("descent_lab.live_chart", js=_loader(), isolate_styles=False)
+@cache
+def _mount():
+    """The component, declared at its first use: by then the server has mounted :func:`plotly_route` or not."""
+    return st.components.v2.component("descent_lab.live_chart", js=_loader(), isolate_styles=False)
 
 
 _registered_with: list[int] = []
@@ -100,8 +147,8 @@ def _register_static_routes() -> None:
     runtime = id(Runtime.instance()) if Runtime.exists() else None
     if runtime is not None and runtime in _registered_with:
         return
-    for component in _STATIC:
-        components_v1.declare_component(component.name.rsplit(".", 1)[1], path=component.path)
+    for name, path in _STATIC.items():
+        components_v1.declare_component(name, path=str(path))
     if runtime is not None:
         _registered_with[:] = [runtime]
 
@@ -183,7 +230,7 @@ def live_chart(figure: go.Figure | dict, *, key: str, events: Iterable[str] = ()
     _register_static_routes()
     callbacks = {"on_click_change": on_click or _ignore, "on_zoom_change": on_zoom or _ignore,
                  "on_step_change": on_step or _ignore, "on_reconnect_change": _ignore}
-    return _mount(key=key, data=payload(figure, events, config), height="content", **callbacks)
+    return _mount()(key=key, data=payload(figure, events, config), height="content", **callbacks)
 
 
 def preload() -> None:
@@ -191,7 +238,7 @@ def preload() -> None:
     visit) while the page's script is still computing, not after it has finished. ``app.py`` calls this
     before it runs a page; the element is empty and takes no room."""
     _register_static_routes()
-    _mount(key="_live_chart.preload", data=b"", height="content")
+    _mount()(key="_live_chart.preload", data=b"", height="content")
 
 
 def _ignore() -> None:
