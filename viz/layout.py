@@ -2,7 +2,9 @@
 
 The legend sits at the bottom of the figure (container coordinates, so Plotly grows the bottom
 margin for it however many rows it wraps to) and the title alone at the top left: a legend above
-the plot ran into the title and the mode bar once six labels wrapped to three rows.
+the plot ran into the title and the mode bar once six labels wrapped to three rows. The right margin
+(20 px) leaves room for half a tick label: a step axis ends on a round number (300 steps), and with 10 px
+plotly.js hid that last label.
 
 Colours of the background, text and grid come from the theme's template (:mod:`viz.theme`), which
 the live chart puts under every figure, so no figure fixes them.
@@ -27,7 +29,7 @@ def base_layout(title: str, height: int, uirevision: str, *, legend: bool = True
         title=dict(text=title, x=0.0, xref="paper", xanchor="left", y=1.0, yref="container",
                    yanchor="top", pad=dict(t=8, l=2), font=dict(size=14)),
         height=height,
-        margin=dict(l=55, r=10, t=34, b=10),
+        margin=dict(l=55, r=20, t=34, b=10),
         showlegend=legend,
         legend=dict(orientation="h", x=0.0, xanchor="left", y=0.0, yref="container", yanchor="bottom",
                     font=dict(size=11), itemsizing="constant"),
