@@ -15,10 +15,10 @@ app itself, so the page needs no CDN and works offline, in the Docker image and 
 Where plotly.js comes from: the app's server (``serve.py``, an ``st.App``) mounts :func:`plotly_route`, which
 serves it at an address naming plotly's version with a year's lifetime, compressed once. Streamlit's component
 route sends ``Cache-Control: public`` with no lifetime or validator, so a browser fetched plotly.js (4.8 MB,
-1.5 MB compressed) again on every page load, Streamlit's gzip middleware compressed it again for each request
-(about 0.13 s of the event loop every session shares), and the browser parsed and compiled it again: on the
-2-core machine about 2 s of a 3.5 s page load. Started as ``streamlit run app.py`` (no route), the chart loads
-plotly.js from the component route, as before.
+1.5 MB compressed) again on every page load, and Streamlit's gzip middleware compressed it again for each
+request (about 0.1 s of the event loop every session shares; twenty loads at once held it 1.2 s). A browser
+still parses and runs plotly.js on every page load, cached or not (1.7-1.9 s on the 2-core machine). Started
+as ``streamlit run app.py`` (no route), the chart loads plotly.js from the component route, as before.
 
 The payload, in one JSON document (bytes, so Streamlit does not re-serialise it):
 
