@@ -1,9 +1,8 @@
 """Descent Lab: the router. Page config, navigation between the pages, and the shared sidebar.
 
-Run with ``make run`` (``streamlit run serve.py``: this app plus one route, see ``serve.py``; ``streamlit run app.py``
-also works). The pages live in ``pages/``; what they
-share (state, URL encoding, widgets, cached runs) lives in ``ui/``, the figures in ``viz/``
-and the numerical core in ``optim/``.
+Run with ``make run`` (``streamlit run serve.py``: this app plus one route, see ``serve.py``; ``streamlit run
+app.py`` also works). The pages live in ``pages/``; what they share (state, URL encoding, widgets, cached runs)
+lives in ``ui/``, the figures in ``viz/`` and the numerical core in ``optim/``.
 """
 
 import streamlit as st
