@@ -126,12 +126,16 @@ s = replace(s, run=run_no, run_seed=run_seed, slice=slice_dirs, step=step)
 state.commit(PAGE, s, encode_train)
 chosen, seed = s.configs[run_no - 1], run_seed - 1
 with table_slot:
+    # Short headers, so the whole table fits the page at 1280 px; the caption says whose numbers they are.
     st.dataframe(results_table([labels[i] for i in runs], list(runs.values()), seed), hide_index=True,
                  width="stretch", column_config={
-                     "test accuracy (this seed)": st.column_config.NumberColumn(format="percent"),
-                     "median test accuracy": st.column_config.NumberColumn(format="percent")})
-    st.caption(f"'This seed' is seed {run_seed}, the one drawn below. Medians leave out seeds that diverged; "
-               "the diverged column names them with the step they blew up.")
+                     "final loss (this seed)": st.column_config.NumberColumn("final loss"),
+                     "test accuracy (this seed)": st.column_config.NumberColumn("test accuracy", format="percent"),
+                     "median final loss": st.column_config.NumberColumn("median loss"),
+                     "median test accuracy": st.column_config.NumberColumn("median accuracy", format="percent")})
+    st.caption(f"Final loss and test accuracy are those of seed {run_seed}, the one drawn below. The medians are "
+               "over all seeds and leave out seeds that diverged; the diverged column names them with the step "
+               "they blew up.")
 
 
 def _on_step() -> None:
