@@ -75,9 +75,11 @@ if maps is not None:
         st.page_link("pages/compare.py", label="Open these runs on Compare", icon=":material/compare_arrows:",
                      query_params=encode_compare(CompareState(setup, tuple(configs))))
     st.subheader("Where the runs ended")
-    st.caption("Share of start points reaching each minimum; the median counts only runs that converged "
-               f"(gradient norm ≤ {new_state.tol:g}).")
-    st.dataframe(share_display(share_table(labels, maps, obj.minima)), hide_index=True, width="stretch")
+    st.caption("Share of start points reaching each minimum; steps: the median steps to converge, over the runs "
+               f"that converged (gradient norm ≤ {new_state.tol:g}).")
+    st.dataframe(share_display(share_table(labels, maps, obj.minima)), hide_index=True, width="stretch",
+                 column_config={"median steps to converge": st.column_config.Column(  # every column shows at 1280 px
+                     "steps", help="Median steps to converge, over the runs that converged.")})
 
 with message_slot:
     state.show_messages(PAGE)

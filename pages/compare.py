@@ -116,11 +116,19 @@ else:
 st.subheader("Leaderboard")
 board = leaderboard(labels, [s.traj for s in series], setup)
 crit = "loss above the minimum" if setup.criterion_for(obj) == "loss_gap" else "gradient norm"
-st.caption(f"Best final loss first. Converged at step: from that step on the {crit} stayed at most "
-           f"{setup.tol:g} to the end; first within tolerance: when it first got there (earlier when it left "
-           "again). Diverged runs are listed last with the step they blew up.")
+st.caption(f"Best final loss first. Converged: the step from which the {crit} stayed at most {setup.tol:g} to "
+           "the end; within tolerance: when it first got there (earlier when it left again). Diverged runs are "
+           "listed last with the step they blew up.")
+# Short headers (their tooltips say the rest), so every column shows at 1280 px.
 st.dataframe(board_table(leaderboard_display(board), board["config"], colors, "configuration"), hide_index=True,
-             width="stretch")
+             width="stretch", column_config={
+                 "distance to nearest minimum": st.column_config.Column(
+                     "distance to minimum", help="From the final point to the nearest minimum."),
+                 "converged at step": st.column_config.Column(
+                     "converged", help="The step from which the run stayed within tolerance to the end."),
+                 "first within tolerance": st.column_config.Column(
+                     "within tolerance", help="The step the run first got within tolerance."),
+                 "diverged at step": st.column_config.Column("diverged", help="The step the run blew up.")})
 st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, labels, [s.traj for s in series]),
                    file_name="descent-lab-comparison.csv", mime="text/csv", on_click="ignore",
                    icon=":material/download:")

@@ -60,10 +60,17 @@ except ValueError as e:
 if results:
     st.subheader("Tuned, side by side")
     board = leaderboard(new_state, results)
-    st.caption("Best score first. The default settings score is the same optimizer untuned, on the same starts "
-               "and steps: what tuning bought.")
+    st.caption("Best score first. Untuned: the score of the same optimizer with its library's default settings, "
+               "on the same starts and steps: what tuning bought.")
+    # Short headers (their tooltips say the rest), so every column shows at 1280 px.
     st.dataframe(board_table(leaderboard_display(board), board["config"], colors, "optimizer"), hide_index=True,
-                 width="stretch")
+                 width="stretch", column_config={
+                     "diverged from": st.column_config.Column(
+                         "diverged", help="How many of the random starts the chosen settings diverged from."),
+                     "default settings score": st.column_config.Column(
+                         "untuned", help="The score of the same optimizer with its library's default settings."),
+                     "candidates diverged": st.column_config.Column(
+                         "diverged tries", help="Share of the candidate settings tried that scored as diverged.")})
     race = new_state.race({n: r["candidates"][r["best"]] for n, r in results.items()})
     left, right = st.columns(2)
     left.page_link("pages/compare.py", label="Race the tuned configurations on Compare",

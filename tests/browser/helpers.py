@@ -121,14 +121,17 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def layout_problems(page, where: str) -> list[str]:
-    """What the layout checks find on ``page`` (``test_browser_layout``): panels overlapping, text cut off,
-    chart text past its chart's edge or into other text, each prefixed with ``where``."""
-    from .test_browser_layout import BOXES_JS, CUT_JS, TEXT_JS, overlaps
+def layout_problems(page, where: str, width: int) -> list[str]:
+    """What the layout checks find on ``page`` (``test_browser_layout``) at window ``width``: panels overlapping,
+    text cut off, chart text past its chart's edge or into other text, and at 1280 px and wider a table wider
+    than its box, each prefixed with ``where``."""
+    from .test_browser_layout import BOXES_JS, CUT_JS, TABLES_JS, TEXT_JS, overlaps
 
+    wide = [f"{where}: a table's columns run {px} px past its width" for px in page.evaluate(TABLES_JS)
+            if px > 0 and width >= 1280]
     return ([f"{where}: {p}" for p in overlaps(page.evaluate(BOXES_JS))]
             + [f"{where}: cut off: {t!r}" for t in page.evaluate(CUT_JS)]
-            + [f"{where}: {p}" for p in page.evaluate(TEXT_JS)])
+            + [f"{where}: {p}" for p in page.evaluate(TEXT_JS)] + wide)
 
 
 def full_page_shot(page, path, width: int, height: int) -> None:

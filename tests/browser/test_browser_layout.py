@@ -5,7 +5,9 @@ Each page is opened once, at 800 px, then shown at each size in turn (``helpers.
 For each page and window size the test measures, in the browser, every chart's panels (the plot area of each
 2-D subplot, each 3D scene) and colour bars, and fails when two of them intersect; it also fails when a title
 or a sidebar expander's name is cut off (its text wider than its box), when a chart's text runs past the chart's
-edge, when two of a chart's titles or notes run into each other, or when a tick label sits on a plot area.
+edge, when two of a chart's titles or notes run into each other, when a tick label sits on a plot area, or, at
+1280 px and wider, when a table's columns run past its width (a person would have to scroll the grid sideways to
+see the last ones; narrower, a data grid may scroll).
 The charts' text must take the theme's colour. A screenshot of every page and size lands in
 tests/artifacts/layout/ for a person to look at.
 """
@@ -22,6 +24,10 @@ from .helpers import IDLE, each_size, full_page_shot, layout_problems, no_except
 PAGES = {("" if i == 0 else p.slug): p.charts for i, p in enumerate(REGISTRY)}
 """Page address (every registered page; the first at the app's root) -> how many charts it draws by default."""
 TEXT = {"light": "#262730", "dark": "#e8eaee"}
+
+# How far each table's columns run past its width, in px.
+TABLES_JS = """() => Array.from(document.querySelectorAll("[data-testid=stDataFrame] .dvn-scroller"),
+                                (s) => s.scrollWidth - s.clientWidth)"""
 
 # Boxes (page pixels) of every panel and colour bar of every chart: 2-D plot areas, 3D scenes, colour bars.
 BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd, c) => {
@@ -110,7 +116,7 @@ def test_every_page_reads_at_every_size(browser, app_url, path, charts):
             rgb = [int(v) for v in background[background.index("(") + 1:-1].split(",")[:3]]
             if (sum(rgb) < 200) != (scheme == "dark"):
                 problems.append(f"{where}: the page is not in the {scheme} theme ({background})")
-            problems += layout_problems(page, where)
+            problems += layout_problems(page, where, width)
             problems += [f"{where}: chart text {c}" for c in page.evaluate(FONT_JS) if c != TEXT[scheme]]
             full_page_shot(page, ARTIFACTS / "layout" / f"{name}_{width}_{scheme}.png", width, height)
     finally:
