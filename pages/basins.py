@@ -7,7 +7,15 @@ from dataclasses import replace
 import streamlit as st
 
 from ui import state
-from ui.basins.panel import config_editors, pick_lines, settings_panel, share_display, share_table, view_picker
+from ui.basins.panel import (
+    SHARE_HEADERS,
+    config_editors,
+    pick_lines,
+    settings_panel,
+    share_display,
+    share_table,
+    view_picker,
+)
 from ui.basins.state import BasinState, encode_basins
 from ui.compute import basin_map, check_basins
 from ui.live_chart import chart_state, live_chart
@@ -78,8 +86,7 @@ if maps is not None:
     st.caption("Share of start points reaching each minimum; steps: the median steps to converge, over the runs "
                f"that converged (gradient norm ≤ {new_state.tol:g}).")
     st.dataframe(share_display(share_table(labels, maps, obj.minima)), hide_index=True, width="stretch",
-                 column_config={"median steps to converge": st.column_config.Column(  # every column shows at 1280 px
-                     "steps", help="Median steps to converge, over the runs that converged.")})
+                 column_config=SHARE_HEADERS)
 
 with message_slot:
     state.show_messages(PAGE)

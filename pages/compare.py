@@ -11,7 +11,7 @@ from ui.compute import band_losses, objective_for, objective_grids, objective_le
 from ui.config_editor import config_editor
 from ui.live_chart import live_chart
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, describe, make_config
-from ui.report import board_table, leaderboard, leaderboard_display, trajectories_csv
+from ui.report import LEADERBOARD_HEADERS, board_table, leaderboard, leaderboard_display, trajectories_csv
 from ui.router import link_box, start_page
 from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses
 from ui.setup.panel import objective_header, objective_panel, run_panel
@@ -119,16 +119,8 @@ crit = "loss above the minimum" if setup.criterion_for(obj) == "loss_gap" else "
 st.caption(f"Best final loss first. Converged: the step from which the {crit} stayed at most {setup.tol:g} to "
            "the end; within tolerance: when it first got there (earlier when it left again). Diverged runs are "
            "listed last with the step they blew up.")
-# Short headers (their tooltips say the rest), so every column shows at 1280 px.
 st.dataframe(board_table(leaderboard_display(board), board["config"], colors, "configuration"), hide_index=True,
-             width="stretch", column_config={
-                 "distance to nearest minimum": st.column_config.Column(
-                     "distance to minimum", help="From the final point to the nearest minimum."),
-                 "converged at step": st.column_config.Column(
-                     "converged", help="The step from which the run stayed within tolerance to the end."),
-                 "first within tolerance": st.column_config.Column(
-                     "within tolerance", help="The step the run first got within tolerance."),
-                 "diverged at step": st.column_config.Column("diverged", help="The step the run blew up.")})
+             width="stretch", column_config=LEADERBOARD_HEADERS)
 st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, labels, [s.traj for s in series]),
                    file_name="descent-lab-comparison.csv", mime="text/csv", on_click="ignore",
                    icon=":material/download:")

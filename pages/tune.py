@@ -14,7 +14,14 @@ from ui.model import effective_flavor
 from ui.report import board_table
 from ui.router import start_page
 from ui.setup.panel import function_header, objective_panel
-from ui.tune.panel import budget_panel, candidates_csv, candidates_table, leaderboard, leaderboard_display
+from ui.tune.panel import (
+    LEADERBOARD_HEADERS,
+    budget_panel,
+    candidates_csv,
+    candidates_table,
+    leaderboard,
+    leaderboard_display,
+)
 from ui.tune.state import TuneState, encode_tune
 from ui.urlstate import encode_compare
 from ui.widgets import optimizer_title
@@ -62,15 +69,8 @@ if results:
     board = leaderboard(new_state, results)
     st.caption("Best score first. Untuned: the score of the same optimizer with its library's default settings, "
                "on the same starts and steps: what tuning bought.")
-    # Short headers (their tooltips say the rest), so every column shows at 1280 px.
     st.dataframe(board_table(leaderboard_display(board), board["config"], colors, "optimizer"), hide_index=True,
-                 width="stretch", column_config={
-                     "diverged from": st.column_config.Column(
-                         "diverged", help="How many of the random starts the chosen settings diverged from."),
-                     "default settings score": st.column_config.Column(
-                         "untuned", help="The score of the same optimizer with its library's default settings."),
-                     "candidates diverged": st.column_config.Column(
-                         "diverged tries", help="Share of the candidate settings tried that scored as diverged.")})
+                 width="stretch", column_config=LEADERBOARD_HEADERS)
     race = new_state.race({n: r["candidates"][r["best"]] for n, r in results.items()})
     left, right = st.columns(2)
     left.page_link("pages/compare.py", label="Race the tuned configurations on Compare",

@@ -299,6 +299,18 @@ def _setting(v) -> str:
     return v if isinstance(v, str) else f"{v:g}"
 
 
+LEADERBOARD_HEADERS = {
+    "distance to nearest minimum": {"label": "distance to minimum",
+                                    "help": "From the final point to the nearest minimum."},
+    "converged at step": {"label": "converged",
+                          "help": "The step from which the run stayed within tolerance to the end."},
+    "first within tolerance": {"label": "within tolerance", "help": "The step the run first got within tolerance."},
+    "diverged at step": {"label": "diverged", "help": "The step the run blew up."},
+}
+"""``st.dataframe``'s ``column_config`` for :func:`leaderboard_display`: short headers, their tooltips saying the rest,
+so every column shows at 1280 px (the long names ran the table 145 px past its width)."""
+
+
 def leaderboard_display(board: pd.DataFrame) -> pd.DataFrame:
     """The leaderboard as text for people: 4 significant digits, words where a value is missing.
 

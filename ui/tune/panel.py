@@ -84,6 +84,17 @@ def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
     return df
 
 
+LEADERBOARD_HEADERS = {
+    "diverged from": {"label": "diverged", "help": "How many of the random starts the chosen settings diverged from."},
+    "default settings score": {"label": "untuned",
+                               "help": "The score of the same optimizer with its library's default settings."},
+    "candidates diverged": {"label": "diverged tries",
+                            "help": "Share of the candidate settings tried that scored as diverged."},
+}
+"""``st.dataframe``'s ``column_config`` for :func:`leaderboard_display`: short headers, their tooltips saying the rest,
+so every column shows at 1280 px (the long names ran the table 91 px past its width)."""
+
+
 def leaderboard_display(df: pd.DataFrame) -> pd.DataFrame:
     """The leaderboard as text: 4 significant digits, "diverged" for an infinite score, percentages."""
     def score(v):
