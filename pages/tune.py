@@ -72,14 +72,15 @@ if results:
     st.dataframe(board_table(leaderboard_display(board), board["config"], colors, "optimizer"), hide_index=True,
                  width="stretch", column_config=LEADERBOARD_HEADERS)
     race = new_state.race({n: r["candidates"][r["best"]] for n, r in results.items()})
-    left, right = st.columns(2)
-    left.page_link("pages/compare.py", label="Race the tuned configurations on Compare",
-                   icon=":material/sports_score:", query_params=encode_compare(race),
-                   help=f"Opens Compare with each optimizer's chosen settings, from ({setup.x0:g}, {setup.y0:g}) "
-                        f"for {setup.steps} steps.")
-    right.download_button("Download every candidate and its score (CSV)", partial(candidates_csv, new_state, results),
-                          file_name="descent-lab-tuning.csv", mime="text/csv", on_click="ignore",
-                          icon=":material/download:")
+    # One row that wraps: in two fixed columns both labels were cut short at 800 px.
+    actions = st.container(horizontal=True, vertical_alignment="center")
+    actions.page_link("pages/compare.py", label="Race the tuned configurations on Compare",
+                      icon=":material/sports_score:", query_params=encode_compare(race),
+                      help=f"Opens Compare with each optimizer's chosen settings, from ({setup.x0:g}, {setup.y0:g}) "
+                           f"for {setup.steps} steps.")
+    actions.download_button("Download every candidate and its score (CSV)", partial(candidates_csv, new_state, results),
+                            file_name="descent-lab-tuning.csv", mime="text/csv", on_click="ignore",
+                            icon=":material/download:")
     views = []
     for i, name in enumerate(new_state.names):
         r = results[name]
