@@ -45,7 +45,7 @@ def bucket(url: str, function: str) -> str | None:
     name = url.rsplit("/", 1)[-1]
     if not name:
         return None
-    if name.startswith("plotly.min.js") or name.startswith("PlotlyChart."):
+    if name.startswith(("plotly.min.js", "plotly-", "PlotlyChart.")):  # plotly-<version>.min.js: serve.py's route
         return BUCKETS[0]
     if name.startswith("live_chart.js"):
         return BUCKETS[1]
