@@ -3,8 +3,8 @@
 Each page is opened once, at 800 px, then shown at each size in turn (``helpers.each_size``).
 
 For each page and window size the test measures, in the browser, every chart's panels (the plot area of each
-2-D subplot, each 3D scene) and colour bars, and fails when two of them intersect; it also fails when a title
-or a sidebar expander's name is cut off (its text wider than its box), when a chart's text runs past the chart's
+2-D subplot, each 3D scene) and colour bars, and fails when two of them intersect; it also fails when a title,
+a sidebar expander's name or a button's or link's label is cut off (its text wider than its box), when a chart's text runs past the chart's
 edge, when two of a chart's titles or notes run into each other, when a tick label sits on a plot area, or, at
 1280 px and wider, when a table's columns run past its width (a person would have to scroll the grid sideways to
 see the last ones; narrower, a data grid may scroll).
@@ -46,10 +46,17 @@ BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).fla
         if (b.width > 0) out.push({what: `chart ${c} colour bar ${i}`, x: b.left, y: b.top, w: b.width, h: b.height});
     });
     return out; })"""
-# Titles and sidebar expander names whose text is wider than their box (cut off, not wrapped).
-CUT_JS = """() => Array.from(document.querySelectorAll(
+# Titles and sidebar expander names whose text is wider than their box (cut off, not wrapped), and the labels of
+# buttons, links and page links that their box clips (an ellipsis: "Race the tuned configurations o").
+# Streamlit's skip link is hidden on purpose (a 1 px box until it has the focus).
+CUT_JS = """() => [
+    ...Array.from(document.querySelectorAll(
         'h1, h2, h3, h4, [data-testid=stExpander] summary p, [data-testid=stMarkdownContainer] strong'))
-    .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.slice(0, 60))"""
+        .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1),
+    ...Array.from(document.querySelectorAll('button *, a:not([data-testid=stSkipToContent]) *'))
+        .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1 && e.innerText.trim()
+                     && getComputedStyle(e).overflowX !== 'visible'),
+    ].map(e => e.innerText.slice(0, 60))"""
 # Chart text that runs past its chart's edge, tick labels that sit on a plot area (their own or a neighbour's),
 # and titles or notes that run into each other.
 TEXT_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd, c) => {
