@@ -4,10 +4,10 @@ Each page is opened once, at 800 px, then shown at each size in turn (``helpers.
 
 For each page and window size the test measures, in the browser, every chart's panels (the plot area of each
 2-D subplot, each 3D scene) and colour bars, and fails when two of them intersect; it also fails when a title,
-a sidebar expander's name or a button's or link's label is cut off (its text wider than its box), when a chart's text runs past the chart's
-edge, when two of a chart's titles or notes run into each other, when a tick label sits on a plot area, or, at
-1280 px and wider, when a table's columns run past its width (a person would have to scroll the grid sideways to
-see the last ones; narrower, a data grid may scroll).
+a sidebar expander's name or a button's or link's label is cut off (its text wider than its box), when a
+chart's text runs past the chart's edge, when two of a chart's titles or notes run into each other, when a tick
+label sits on a plot area, or, at 1280 px and wider, when a table's columns run past its width (a person would
+have to scroll the grid sideways to see the last ones; narrower, a data grid may scroll).
 The charts' text must take the theme's colour. A screenshot of every page and size lands in
 tests/artifacts/layout/ for a person to look at.
 """
