@@ -252,7 +252,7 @@ def anatomy_figure(
     _row_headers(fig, rows, titles, coords)
     layout = base_layout(title, height_per_row * len(rows) + 90,
                          uirevision=f"anatomy:{rows}:{log}:{coords}", legend=bool(series))
-    layout["margin"] = dict(l=70, r=20, t=60 if title else 40, b=10)
+    layout["margin"].update(l=70, t=60 if title else 40)
     layout["hovermode"] = "x"
     fig.update_layout(**layout)
     out = fig.to_plotly_json()

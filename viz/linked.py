@@ -295,7 +295,7 @@ def _layout(series, domain: Domain, levels: Levels, s_levels: Levels, scene: dic
     (x0, x1), (y0, y1) = domain
     layout = base_layout("", WIDE.height, uirevision=revision, legend=True)
     layout.pop("title")
-    layout["margin"] = dict(l=55, r=20, t=52, b=10)  # the panel titles sit below the mode bar
+    layout["margin"].update(t=52)  # the panel titles sit below the mode bar
     xaxis = dict(title=dict(text="x", standoff=4), range=[x0, x1], constrain="domain", showgrid=False,
                  zeroline=False, ticks="outside", anchor="y")
     yaxis = dict(title=dict(text="y", standoff=4), range=[y0, y1], constrain="domain", showgrid=False,

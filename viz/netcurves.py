@@ -85,7 +85,7 @@ def curves_figure(curves: list[Curves], height: int = 380) -> dict:
     (xd1, yd), (xd2, _) = grid_domains(1, 2, 0.1, 0.0)
     layout = base_layout("", height, uirevision="train:curves", legend=bool(curves))
     layout.pop("title")
-    layout["margin"] = dict(l=55, r=20, t=30, b=10)
+    layout["margin"].update(t=30)
     layout.update(
         xaxis=dict(domain=xd1, title=dict(text="step", standoff=4), zeroline=False, ticks="outside", anchor="y"),
         yaxis=dict(domain=yd, title=dict(text="training loss", standoff=4), type="log" if log else "linear",
@@ -155,7 +155,7 @@ def layer_norms_figure(runs: list[LayerNorms], height_per_row: int = 300) -> dic
                                            "‖W‖ = %{y:.3g}<extra></extra>"))
     layout = base_layout("", rows * height_per_row + 60, uirevision="train:norms", legend=bool(runs))
     layout.pop("title")
-    layout["margin"] = dict(l=55, r=20, t=30, b=10)
+    layout["margin"].update(t=30)
     notes = []
     for layer, (xd, yd) in enumerate(domains[:layers]):
         ax = "" if layer == 0 else str(layer + 1)

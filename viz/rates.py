@@ -139,7 +139,7 @@ def rate_figure(lr, color: str, *, cycled: tuple[str, np.ndarray] | None = None,
                  line=dict(color=color, width=2, shape="hv"),
                  hovertemplate="step %{x}<br>lr = %{y:.4g}<extra></extra>")]
     layout = base_layout(title, height + (CYCLED_HEIGHT if cycled else 0), uirevision=uirevision, legend=False)
-    layout["margin"] = dict(l=40, r=20, t=30, b=30)
+    layout["margin"].update(l=40, t=30, b=30)
     layout["title"].update(font=dict(size=12), xref="container", x=0.02)  # from the chart's left edge: it is narrow
     small = dict(standoff=2, font=dict(size=11))
     layout.update(
