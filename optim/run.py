@@ -146,7 +146,7 @@ def _check_tol(tol, criterion, obj: Objective):
 
 def _grad(obj: Objective, P: np.ndarray) -> np.ndarray:
     gx, gy = obj.gradient(P[0], P[1])
-    if np.shape(gx) == np.shape(gy) == P.shape[1:]:
+    if getattr(gx, "shape", ()) == getattr(gy, "shape", ()) == P.shape[1:]:
         return np.array((gx, gy))  # as np.stack, a few times faster on the small arrays a path steps with
     return np.stack(np.broadcast_arrays(gx, gy, P[0])[:2])
 
@@ -237,14 +237,15 @@ def _run_path(opt, obj, P, steps, tol2, criterion, noise, rng, bound, single) ->
     extras = rule_extras(opt.rule, obj, P)
     state = opt.rule.init(P, **extras)
     xs, grads, states, true_grads = [P], [], [], []
+    needs_loss, per_step = stepper.needs_loss, obj.step_gradient is not None
     for k in range(steps):
         G = _grad(obj, P)
         true_grads.append(G)
-        if obj.step_gradient is not None:
+        if per_step:
             G = _step_grad(obj, k, P)
         if noise:
             G = G + noise * rng.standard_normal(G.shape)
-        loss = obj.value(P[0], P[1]) if stepper.needs_loss else None
+        loss = obj.value(P[0], P[1]) if needs_loss else None
         P, state = stepper.rule(k, loss).step(P, G, state, **extras)
         xs.append(P)
         grads.append(G)

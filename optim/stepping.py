@@ -92,15 +92,22 @@ class Stepper:
         at the point step ``k`` starts from, shape () or (B,), required when
         :attr:`needs_loss`.
         """
-        if k != self._next:
-            raise ValueError(f"steps must be asked for in order: expected step {self._next}, got {k}.")
+        self._count(k)
         if self._program is not None and k >= self._end:
             self._advance(k, loss)
-        self._next += 1
         return {name: v[k - self._k0] for name, v in self._block.items()}
+
+    def _count(self, k: int) -> None:
+        """Take step ``k``, which must be the next one."""
+        if k != self._next:
+            raise ValueError(f"steps must be asked for in order: expected step {self._next}, got {k}.")
+        self._next += 1
 
     def rule(self, k: int, loss=None) -> Rule:
         """The update rule for step ``k``: the optimizer's own, with the scheduled hyperparameters."""
+        if self._program is None:  # nothing scheduled: the optimizer's own rule, asked for at every step
+            self._count(k)
+            return self.optimizer.rule
         values = self.hyperparameters(k, loss)
         return build_rule(self.optimizer.name, self.optimizer.flavor, {**self._hp, **values}) if values \
             else self.optimizer.rule
