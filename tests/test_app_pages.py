@@ -79,7 +79,8 @@ def test_playground_default_view_is_seed_000():
     assert charts(at) == 1  # contour map, 3D surface and loss curves in one figure, with the step control
     assert shown_step(at) == 100
     metas = [t.get("meta") for t in figure(at)["data"]]
-    assert {"contour", "surface", "loss"} <= set(metas) and metas.count("step-marker") == 3 * 2
+    assert {"contour", "surface", "loss"} <= set(metas)
+    assert metas.count("markers") == 2 * 2 and metas.count("step-marker") == 2  # contour and surface; loss
     lines = results(at)
     text = "\n".join(lines)
     assert "**Gradient descent**" in text and "**RMSprop**" in text
@@ -265,8 +266,8 @@ def test_a_click_on_the_playground_s_contour_map_starts_the_runs_at_a_tidy_point
     assert (x0, y0) != (x, y) and abs(x0 - x) < 0.01 and abs(y0 - y) < 0.01  # 10 / 30 apart: two decimals
     assert x0 == round(x0, 2) and y0 == round(y0, 2)
     assert link(at)["x0"] == [f"{x0:g}"] and link(at)["y0"] == [f"{y0:g}"]
-    start = [t for t in figures(at)[0]["data"] if t.get("meta") == "start"][0]
-    assert [float(start["x"][0]), float(start["y"][0])] == [x0, y0]
+    markers = [t for t in figures(at)[0]["data"] if t.get("meta") == "markers"][0]  # the contour's: start first
+    assert [float(markers["x"][0]), float(markers["y"][0])] == [x0, y0]
 
 
 # ---------------------------------------------------------------- Between pages

@@ -62,16 +62,27 @@ def metas(fig, idx):
     return [fig.data[i].meta for i in idx]
 
 
-def stops(d: dict):
-    """``[(step, {trace: {attr: value}})]``: every stop of the step table, applied as the browser applies it."""
+def applied(cols: dict, name, j: int) -> list:
+    """What a binding puts in a trace attribute at stop ``j``, as the live chart's ``valueAt`` does: a column's
+    value, several columns' as one point, or fixed points followed by the moving one."""
+    if isinstance(name, dict):
+        return [*name["fixed"], *applied(cols, name["then"], j)]
+    if isinstance(name, list):
+        return [[float(cols[c][j]) for c in name]]
+    return [float(cols[name][j])]
+
+
+def stops(d: dict, *, whole: bool = False):
+    """``[(step, {trace: {attr: value}})]``: every stop of the step table, applied as the browser applies it; the
+    moving point's value (the last of each attribute), or with ``whole`` each attribute's every point."""
     table = d["step"]
     cols = table["columns"]
     out = []
     for j, step in enumerate(table["stops"]):
         placed = {}
         for b in table["bindings"]:
-            placed[b["trace"]] = {attr: ([float(cols[c][j]) for c in name] if isinstance(name, list)
-                                         else float(cols[name][j])) for attr, name in b["attrs"].items()}
+            values = {attr: applied(cols, name, j) for attr, name in b["attrs"].items()}
+            placed[b["trace"]] = values if whole else {attr: v[-1] for attr, v in values.items()}
         out.append((int(step), placed))
     return out
 
@@ -91,7 +102,7 @@ def test_panels_partition_the_traces_in_order(fig4, four):
     assert metas(fig4, p.surface)[0] == "surface"
     assert metas(fig4, p.loss)[:4] == ["loss"] * 4
     n = len(four)
-    assert metas(fig4, p.animated) == ["step-marker"] * 3 * n
+    assert metas(fig4, p.animated) == ["markers"] * 2 * n + ["step-marker"] * n
     moving = [fig4.data[i] for i in p.animated]
     assert [t.type for t in moving] == ["scatter"] * n + ["scatter3d"] * n + ["scatter"] * n
     assert [t.name for t in moving] == [s.label for s in four] * 3
@@ -116,7 +127,12 @@ def test_minima_divergence_and_convergence_are_marked(mixed):
     fig = figure(linked_figure(BOWL, mixed))
     p = panels(fig)
     assert metas(fig, p.contour).count("minima-global") == 1
-    assert metas(fig, p.contour).count("diverged") == 1 and metas(fig, p.surface).count("diverged") == 1
+    n = len(mixed)
+    for panel in (p.animated[:n], p.animated[n:2 * n]):  # the contour's and the surface's markers
+        starts, ends, steps = zip(*(fig.data[i].marker.symbol for i in panel), strict=True)
+        assert starts == ("circle", "circle") and ends == ("square", "x") and steps == ("diamond", "diamond")
+        assert "diverged at step 17" in fig.data[panel[1]].hovertemplate[1]
+    assert list(fig.data[p.animated[1]].text) == ["", "diverged", ""]  # said on the map
     assert metas(fig, p.loss).count("diverged") == 1
     note = [a for a in fig.layout.annotations if "diverged at step 17" in (a.text or "")]
     assert len(note) == 1 and (note[0].xref, note[0].yref, note[0].y) == ("x2", "y2 domain", 1)  # at the top edge
@@ -197,6 +213,21 @@ def test_every_stop_moves_every_marker_on_all_three_panels(mixed):
                 assert m["customdata"] == [k, pytest.approx(loss, rel=1e-6)]
 
 
+def test_start_and_end_markers_stay_put_while_the_step_marker_moves(mixed):
+    """On the contour and the surface a series' start, end and step markers are one trace: at every stop its
+    first two points are the run's start and last finite point, and only the third moves."""
+    d = linked_figure(BOWL, mixed)
+    p = panels(d)
+    n = len(mixed)
+    for step, placed in stops(d, whole=True)[::7]:
+        for i, s in enumerate(mixed):
+            last = last_finite(s.traj)
+            k = min(step, last)
+            for m in (placed[p.animated[i]], placed[p.animated[n + i]]):
+                assert np.allclose(list(zip(m["x"], m["y"], strict=True)), s.traj.xs[[0, last, k]], rtol=1e-6)
+                assert [c[0] for c in m["customdata"]] == [0, last, k]
+
+
 def test_markers_on_the_surface_sit_just_above_it(raw4, fig4):
     surface = fig4.data[panels(raw4).surface[0]]
     top = float(np.nanmax(np.asarray(surface.z, dtype=float)))
@@ -216,13 +247,14 @@ def test_the_figure_opens_at_the_asked_stop(four):
         assert d["step"]["value"] == want and d["step"]["label"] == "Step"
         assert d["layout"]["shapes"][0]["x0"] == want
         j = list(d["step"]["stops"]).index(want)
-        _, placed = stops(d)[j]
+        _, placed = stops(d, whole=True)[j]
         fig = figure(d)
         for i, attrs in placed.items():
             t = fig.data[i]
-            assert list(t.x) == [pytest.approx(attrs["x"])] and list(t.y) == [pytest.approx(attrs["y"])]
+            assert list(t.x) == pytest.approx(attrs["x"]) and list(t.y) == pytest.approx(attrs["y"])
+            assert np.allclose(np.asarray(t.customdata, dtype=float), attrs["customdata"], rtol=1e-6, atol=1e-12)
             if t.type == "scatter3d":
-                assert list(t.z) == [pytest.approx(attrs["z"])]
+                assert list(t.z) == pytest.approx(attrs["z"])
 
 
 def test_the_stops_run_to_the_given_steps(mixed):

@@ -10,7 +10,8 @@ series' marker sits at each stop (every step for runs up to :data:`MAX_STOPS` st
 beyond), which the browser applies without a rerun. Its columns per series ``i``: ``k{i}`` the step
 shown (clamped to the run's last finite step), ``x{i}``, ``y{i}`` the point, ``z{i}`` its height on
 the surface, ``l{i}`` what the loss panel draws there, ``f{i}`` the loss; ``bindings`` say which
-trace attribute takes which column, and ``line`` names the loss panel's dashed step line (a shape).
+trace attribute takes which column (``{"fixed": [...], "then": column}``: fixed points, then the
+moving one), and ``line`` names the loss panel's dashed step line (a shape).
 
 Arrangement: contour | surface | loss side by side; ``fig["narrow"]`` holds the layouts the browser
 switches to when the chart is narrower than 1000 px (map and surface above, loss below) or 620 px
@@ -20,13 +21,13 @@ Trace order, which the step table and the tests rely on (:func:`panels` gives th
 
 1. contour panel (``xaxis="x"``): ``"contour"`` (a click on it picks a start point, see
    :mod:`viz.start_clicks`), minima, then per series ``"path"``
-   (the one legend entry per series), then per series ``"start"``, ``"end"``/``"diverged"``, ``"exit"``;
-2. 3D panel (``scene="scene"``): ``"surface"``, then per series ``"path"``, ``"start"``,
-   ``"end"``/``"diverged"``;
+   (the one legend entry per series), then per series ``"exit"`` where a path leaves the map;
+2. 3D panel (``scene="scene"``): ``"surface"``, then per series ``"path"``;
 3. loss panel (``xaxis="x2"``): per series ``"loss"``, then ``"diverged"``, ``"reached"``, ``"left"`` and
    ``"converged"`` markers;
-4. the moving traces: ``"step-marker"`` per series on the contour, on the surface and on the loss
-   panel, in that order.
+4. the moving traces: per series ``"markers"`` on the contour, then on the surface (its start, its end
+   or diverged "x", and its step marker, in that order: one trace, since plotly.js's cost per step grows
+   with the number of traces), then ``"step-marker"`` per series on the loss panel.
 
 Every series trace carries ``legendgroup = label``: a click on the legend hides the series on all
 three panels. The figure reuses the trace builders of :mod:`viz.traces`, :mod:`viz.surface` and
@@ -48,8 +49,8 @@ from .levels import LEVEL_GRID, Grid, GridFn, Levels, LevelsFn, choose_levels, g
 from .losses import loss_parts, loss_values, step_line
 from .series import esc, f32, last_finite
 from .start_clicks import start_digits
-from .surface import surface_parts
-from .traces import contour_trace, endpoint_traces, minima_traces, path_trace
+from .surface import end_points3d, surface_parts
+from .traces import contour_trace, end_points, exit_traces, merge_points, minima_traces, path_trace
 
 MAX_STOPS = 1000
 """Runs up to this many steps stop at every step; longer runs at this many evenly spaced steps."""
@@ -164,9 +165,11 @@ def linked_figure(
         >>> fig = viz.linked_figure(bowl, [viz.Series("GD", "#0072b2", t)], step=42)
         >>> table = fig["step"]
         >>> len(table["stops"]), table["value"], [fig["data"][b["trace"]]["meta"] for b in table["bindings"]]
-        (501, 42, ['step-marker', 'step-marker', 'step-marker'])
+        (501, 42, ['markers', 'markers', 'step-marker'])
         >>> float(table["columns"]["x0"][42]) == float(np.float32(t.xs[42, 0]))  # the marker on the map
         True
+        >>> fig["data"][table["bindings"][0]["trace"]]["marker"]["symbol"]  # start, end, step
+        ['circle', 'square', 'diamond']
     """
     series = list(series)
     if not series:
@@ -186,15 +189,15 @@ def linked_figure(
     s_levels = c_levels if sdomain == domain else levels(sdomain, log)
     contour = _contour_traces(objective, series, domain, c_levels, grids(domain, grid))
     surface = surface_parts(series, sdomain, s_levels, grids(sdomain, surface_grid), eye_distance=EYE_DISTANCE,
-                            showlegend=False, max_ticks=4)
+                            showlegend=False, max_ticks=4, points=False)
     surface.scene["zaxis"]["title"] = dict(text="f")  # "(log scale)" goes in the panel's title
     loss = loss_parts(series, f_min=objective.f_min, xref="x2", yref="y2")
     for t in loss.traces:
         t["showlegend"] = False
     data = contour + surface.traces + loss.traces
     n0, n1, n2 = len(contour), len(contour) + len(surface.traces), len(data)
-    table = _step_table(series, stops, step, s_levels, surface.lift, objective.f_min, n2)
-    data += _markers(series, table)
+    moving, table = _moving_markers(series, stops, step, s_levels, surface.lift, objective.f_min, n2)
+    data += moving
     roles = Panels(tuple(range(n0)), tuple(range(n0, n1)), tuple(range(n1, n2)), tuple(range(n2, len(data))))
 
     revision = revision or f"linked:{objective.name}:{objective.domain}"
@@ -228,15 +231,25 @@ def _contour_traces(objective, series, domain: Domain, levels: Levels, g: Grid) 
     out = [contour, *minima_traces(objective, domain)]
     out += [path_trace(s, domain) for s in series]
     for s in series:
-        out += endpoint_traces(s, domain, equal_scale=equal)
+        out += exit_traces(s, domain, equal_scale=equal)
     return out
 
 
-def _step_table(series, stops: list[int], step: int, levels: Levels, lift: float, f_min, first: int) -> dict:
-    """Where every series' markers sit at each stop, and which marker trace takes which column."""
+def _moving_markers(series, stops: list[int], step: int, levels: Levels, lift: float, f_min,
+                    first: int) -> tuple[list[dict], dict]:
+    """The traces the step control moves, from index ``first``, and the step table that moves them.
+
+    On the contour map and on the surface each series draws its start, end and step markers as one trace
+    (:func:`viz.traces.merge_points`; plotly.js redraws every trace on each step, and its cost grows with
+    their number): the table's binding keeps the first two points fixed and moves the last. On the loss
+    panel each series has its step marker. The traces show the table's first shown stop, where a static
+    copy of the figure should show them; the browser moves them from there.
+    """
     want = np.asarray(stops, dtype=np.int64)
+    j = int(np.searchsorted(want, step))
     n = len(series)
     columns: dict[str, np.ndarray] = {}
+    traces: list[dict] = [{}] * (3 * n)
     bindings: list[dict] = [{}] * (3 * n)
     for i, s in enumerate(series):
         k = np.clip(want, 0, max(last_finite(s.traj), 0))
@@ -246,40 +259,44 @@ def _step_table(series, stops: list[int], step: int, levels: Levels, lift: float
                         f"z{i}": f32(levels.transform(f) + 2 * lift), f"l{i}": f32(loss_values(s, f_min)[k]),
                         f"f{i}": f32(f)})
         hover = [f"k{i}", f"f{i}"]
-        bindings[i] = {"trace": first + i, "attrs": {"x": f"x{i}", "y": f"y{i}", "customdata": hover}}
-        bindings[n + i] = {"trace": first + n + i,
-                           "attrs": {"x": f"x{i}", "y": f"y{i}", "z": f"z{i}", "customdata": hover}}
-        bindings[2 * n + i] = {"trace": first + 2 * n + i, "attrs": {"x": f"k{i}", "y": f"l{i}", "customdata": hover}}
-    return {"stops": want.astype(np.int32), "value": int(step), "label": "Step", "columns": columns,
-            "bindings": bindings, "line": {"shape": 0}}
+        moving = ({"x": f"x{i}", "y": f"y{i}", "customdata": hover},
+                  {"x": f"x{i}", "y": f"y{i}", "z": f"z{i}", "customdata": hover},
+                  {"x": f"k{i}", "y": f"l{i}", "customdata": hover})
+        fixed = (end_points(s), end_points3d(s, levels, lift), [])
+        for panel in range(3):
+            m = panel * n + i
+            point = _step_point(s, panel, {attr: _at(columns, name, j) for attr, name in moving[panel].items()})
+            traces[m] = merge_points([*fixed[panel], point]) if fixed[panel] else point
+            bindings[m] = {"trace": first + m, "attrs": {
+                attr: {"fixed": [v for p in fixed[panel] for v in p[attr]], "then": name} if fixed[panel] else name
+                for attr, name in moving[panel].items()}}
+    table = {"stops": want.astype(np.int32), "value": int(step), "label": "Step", "columns": columns,
+             "bindings": bindings, "line": {"shape": 0}}
+    return traces, table
 
 
-def _markers(series, table: dict) -> list[dict]:
-    """The step markers (contour, surface, loss; each per series) at the table's first shown stop.
+def _at(columns: dict, name, j: int) -> list:
+    """A binding's value at stop ``j`` (one point): a column's value, or several columns' as one value."""
+    if isinstance(name, list):
+        return [[_item(columns[c][j]) for c in name]]
+    return [_item(columns[name][j])]
 
-    The browser moves them from there; here they sit where a static copy of the figure should show them.
-    """
-    j = int(np.searchsorted(table["stops"], table["value"]))
-    cols = table["columns"]
-    n = len(series)
-    out = []
-    for m, b in enumerate(table["bindings"]):
-        panel, s = m // n, series[m % n]
-        trace = dict(type="scatter", mode="markers", name=s.label, legendgroup=s.label, showlegend=False,
-                     meta="step-marker", hovertemplate=_hover(s, "(%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.4g}"))
-        for attr, name in b["attrs"].items():
-            trace[attr] = [[_item(cols[c][j]) for c in name]] if isinstance(name, list) else [_item(cols[name][j])]
-        outline = dict(color=colors.OUTLINE, width=2)
-        if panel == 0:
-            trace["marker"] = dict(symbol="diamond", size=14, color=s.color, line=outline)
-        elif panel == 1:
-            trace.update(type="scatter3d", scene="scene", marker=dict(symbol="diamond", size=8, color=s.color,
-                                                                       line=outline))
-        else:
-            trace.update(xaxis="x2", yaxis="y2", hovertemplate=_hover(s, "%{y:.4g}"),
-                         marker=dict(symbol="diamond", size=11, color=s.color, line=dict(outline, width=1.5)))
-        out.append(trace)
-    return out
+
+def _step_point(s, panel: int, values: dict) -> dict:
+    """Series ``s``'s step marker on ``panel`` (0 contour, 1 surface, 2 loss) with ``values`` (x, y, ...)."""
+    outline = dict(color=colors.OUTLINE, width=2)
+    trace = dict(type="scatter", mode="markers", name=s.label, legendgroup=s.label, showlegend=False,
+                 meta="step-marker", hovertemplate=_hover(s, "(%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.4g}"),
+                 **values)
+    if panel == 0:
+        trace["marker"] = dict(symbol="diamond", size=14, color=s.color, line=outline)
+    elif panel == 1:
+        trace.update(type="scatter3d", scene="scene", marker=dict(symbol="diamond", size=8, color=s.color,
+                                                                   line=outline))
+    else:
+        trace.update(xaxis="x2", yaxis="y2", hovertemplate=_hover(s, "%{y:.4g}"),
+                     marker=dict(symbol="diamond", size=11, color=s.color, line=dict(outline, width=1.5)))
+    return trace
 
 
 def _item(v):

@@ -39,7 +39,8 @@ class SurfaceParts(NamedTuple):
 
 
 def surface_parts(series, domain: Domain, levels: Levels, g: Grid, *, scene: str = "scene",
-                  eye_distance: float = 1.0, showlegend: bool = True, max_ticks: int = 6) -> SurfaceParts:
+                  eye_distance: float = 1.0, showlegend: bool = True, max_ticks: int = 6,
+                  points: bool = True) -> SurfaceParts:
     """The surface of grid ``g`` with every series' path lifted onto it, on 3D ``scene``.
 
     Args:
@@ -51,6 +52,8 @@ def surface_parts(series, domain: Domain, levels: Levels, g: Grid, *, scene: str
         eye_distance: the camera stands this much farther back than its default distance.
         showlegend: give each path a legend entry (off when another panel's paths have them).
         max_ticks: most labels on the z-axis (fewer in a small panel, where they would overlap).
+        points: draw each series' start and end markers (off where the caller draws them, as
+            :func:`viz.linked_figure` does in one trace with the step marker).
     """
     gx, gy, Z, low = g
     T = levels.transform(low if levels.log else Z)
@@ -68,7 +71,7 @@ def surface_parts(series, domain: Domain, levels: Levels, g: Grid, *, scene: str
         hovertemplate="(%{x:.3g}, %{y:.3g})<br>f = %{customdata:.4g}<extra></extra>",
     )]
     for s in series:
-        traces += path3d_traces(s, levels, lift, domain, scene=scene, showlegend=showlegend)
+        traces += path3d_traces(s, levels, lift, domain, scene=scene, showlegend=showlegend, points=points)
     (x0, x1), (y0, y1) = domain
     ratio = float(np.clip((y1 - y0) / (x1 - x0), 0.5, 2.0))
     zaxis = dict(title=dict(text=levels.title), range=[zlo, zhi + 3 * lift])
@@ -133,8 +136,7 @@ def surface_figure(
     if step is not None:
         for s in series:
             k = step_index(s.traj, step)
-            traces.append(_point3d(s, k, levels, parts.lift, meta="step-marker", symbol="diamond", size=7,
-                                   line=dict(color=colors.OUTLINE, width=2), hover=f"step {k}", scene="scene"))
+            traces.append(step_point3d(s, k, levels, parts.lift))
     layout = base_layout(objective.title if title is None else title, height,
                          uirevision=f"surface:{objective.name}:{domain}", legend=bool(series))
     layout["margin"] = dict(l=0, r=0, t=layout["margin"]["t"], b=0)
@@ -148,8 +150,9 @@ def lifted_height(levels: Levels, losses, lift: float) -> np.ndarray:
 
 
 def path3d_traces(s: Series, levels: Levels, lift: float, domain: Domain, *, scene: str = "scene",
-                  showlegend: bool = True) -> list[dict]:
-    """One series on the surface: its lifted ``"path"``, ``"start"``, and ``"end"`` or ``"diverged"``."""
+                  showlegend: bool = True, points: bool = True) -> list[dict]:
+    """One series on the surface: its lifted ``"path"``, and with ``points`` its ``"start"``, and ``"end"`` or
+    ``"diverged"`` (:func:`end_points3d`)."""
     traj = s.traj
     last = last_finite(traj)
     idx = drawn_indices(last + 1)
@@ -168,17 +171,28 @@ def path3d_traces(s: Series, levels: Levels, lift: float, domain: Domain, *, sce
         hovertemplate=f"<b>{esc(s.label)}</b><br>step %{{customdata[0]:d}}<br>"
                       "(%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.4g}<extra></extra>",
     )]
-    out.append(_point3d(s, 0, levels, lift, meta="start", symbol="circle", size=5,
-                        line=dict(color="white", width=2), hover="start", scene=scene))
+    return out + end_points3d(s, levels, lift, scene=scene) if points else out
+
+
+def end_points3d(s: Series, levels: Levels, lift: float, *, scene: str = "scene") -> list[dict]:
+    """The start marker and the end marker (or the "x" at a diverged run's last finite point) on the surface."""
+    traj = s.traj
+    last = last_finite(traj)
+    start = _point3d(s, 0, levels, lift, meta="start", symbol="circle", size=5, line=dict(color="white", width=2),
+                     hover="start", scene=scene)
     if diverged(traj):
-        out.append(_point3d(s, last, levels, lift, meta="diverged", symbol="x", size=7,
-                            line=dict(color=colors.OUTLINE, width=1),
-                            hover=f"diverged at step {int(traj.diverged_at)}<br>last finite: step {last}",
-                            scene=scene))
-    else:
-        out.append(_point3d(s, last, levels, lift, meta="end", symbol="square", size=5,
-                            line=dict(color="white", width=1), hover=f"end, step {last}", scene=scene))
-    return out
+        return [start, _point3d(s, last, levels, lift, meta="diverged", symbol="x", size=7,
+                                line=dict(color=colors.OUTLINE, width=1),
+                                hover=f"diverged at step {int(traj.diverged_at)}<br>last finite: step {last}",
+                                scene=scene)]
+    return [start, _point3d(s, last, levels, lift, meta="end", symbol="square", size=5,
+                            line=dict(color="white", width=1), hover=f"end, step {last}", scene=scene)]
+
+
+def step_point3d(s: Series, k: int, levels: Levels, lift: float, *, scene: str = "scene") -> dict:
+    """The step control's marker at step ``k`` on the surface: a diamond, dark outline."""
+    return _point3d(s, k, levels, lift, meta="step-marker", symbol="diamond", size=7,
+                    line=dict(color=colors.OUTLINE, width=2), hover=f"step {k}", scene=scene)
 
 
 def _point3d(s: Series, k: int, levels: Levels, lift: float, *, meta, symbol, size, line, hover, scene) -> dict:

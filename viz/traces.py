@@ -140,24 +140,52 @@ def _point(s: Series, k: int, *, meta: str, symbol: str, size: float, line: dict
 
 def endpoint_traces(s: Series, domain: Domain, *, equal_scale: bool = True) -> list[dict]:
     """Start marker, end (or diverged) marker, and an exit arrow when the end lies off the map."""
+    return end_points(s) + exit_traces(s, domain, equal_scale=equal_scale)
+
+
+def end_points(s: Series) -> list[dict]:
+    """The start marker and the end marker (or, for a diverged run, the "x" at its last finite point)."""
     traj = s.traj
     last = last_finite(traj)
-    out = [_point(s, 0, meta="start", symbol="circle", size=11, line=dict(color="white", width=2),
-                  hover="start")]
-    if diverged(traj):
-        k = int(traj.diverged_at)
-        out.append(_point(
-            s, last, meta="diverged", symbol="x", size=15, line=dict(color=colors.OUTLINE, width=1),
-            hover=f"diverged at step {k}<br>last finite point: step {last}",
-            mode="markers+text", text=["diverged"], textposition="top center",
-            textfont=dict(color=s.color, size=11),
-        ))
-    else:
-        out.append(_point(s, last, meta="end", symbol="square", size=9, line=dict(color="white", width=1.5),
-                          hover=f"end, step {last}"))
-    exit_ = _exit_point(np.asarray(traj.xs)[: last + 1], domain)
-    if exit_ is not None:
-        out.append(_exit_trace(s, exit_, domain, equal_scale))
+    start = _point(s, 0, meta="start", symbol="circle", size=11, line=dict(color="white", width=2), hover="start")
+    if not diverged(traj):
+        return [start, _point(s, last, meta="end", symbol="square", size=9, line=dict(color="white", width=1.5),
+                              hover=f"end, step {last}")]
+    return [start, _point(
+        s, last, meta="diverged", symbol="x", size=15, line=dict(color=colors.OUTLINE, width=1),
+        hover=f"diverged at step {int(traj.diverged_at)}<br>last finite point: step {last}",
+        mode="markers+text", text=["diverged"], textposition="top center", textfont=dict(color=s.color, size=11),
+    )]
+
+
+def exit_traces(s: Series, domain: Domain, *, equal_scale: bool = True) -> list[dict]:
+    """The exit arrow where the path leaves the map for good (none when it ends on the map)."""
+    exit_ = _exit_point(np.asarray(s.traj.xs)[: last_finite(s.traj) + 1], domain)
+    return [] if exit_ is None else [_exit_trace(s, exit_, domain, equal_scale)]
+
+
+def merge_points(points: list[dict], meta: str = "markers") -> dict:
+    """Single-point marker traces of one series on one panel (2-D or 3D) as one trace, point after point.
+
+    plotly.js's cost per redraw grows with the number of traces (each calc walks every trace's attribute
+    schema), and a step move redraws them all; so the linked figure draws a series' start, end and step
+    marker as one trace. Each point keeps its own symbol, size, outline, hover text and label; a 3D marker's
+    outline width is one number for the whole trace in plotly.js, so the widest is kept.
+    """
+    first = points[0]
+    marker = dict(first["marker"], symbol=[p["marker"]["symbol"] for p in points],
+                  size=[p["marker"]["size"] for p in points])
+    widths = [p["marker"]["line"]["width"] for p in points]
+    marker["line"] = dict(color=[p["marker"]["line"]["color"] for p in points],
+                          width=max(widths) if first["type"] == "scatter3d" else widths)
+    out = dict(first, meta=meta, marker=marker, hovertemplate=[p["hovertemplate"] for p in points])
+    for attr in ("x", "y", "z", "customdata"):
+        if attr in first:
+            out[attr] = [v for p in points for v in p[attr]]
+    labelled = [p for p in points if "text" in p]
+    if labelled:
+        out.update(mode="markers+text", text=[p["text"][0] if "text" in p else "" for p in points],
+                   textposition=labelled[0]["textposition"], textfont=labelled[0]["textfont"])
     return out
 
 
@@ -219,6 +247,6 @@ def step_marker_trace(s: Series, step: int) -> dict:
 
 
 __all__ = [
-    "MAX_MINIMA", "contour_trace", "drawn_minima", "endpoint_traces",
-    "minima_traces", "path_trace", "step_marker_trace",
+    "MAX_MINIMA", "contour_trace", "drawn_minima", "end_points", "endpoint_traces", "exit_traces",
+    "merge_points", "minima_traces", "path_trace", "step_marker_trace",
 ]

@@ -13,13 +13,17 @@ from urllib.parse import parse_qs
 from .conftest import ARTIFACTS
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-MARKERS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify(
-    (g.data || []).filter(t => t.meta === 'step-marker').map(t => [t.x, t.y, t.z])))"""
+# The step control's markers of a chart: the "step-marker" traces, and the last point of each "markers" trace (the
+# Playground's contour and surface draw a series' start, end and step marker as one trace, the step's point last).
+STEP_POINTS = """(g) => (g.data || []).filter(t => t.meta === 'step-marker' || t.meta === 'markers').map(t =>
+    [t.type, ...[t.x, t.y, t.z].map(v => v === undefined ? null : Array.from(v).slice(-1))])"""
+MARKERS_JS = f"""() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify(
+    ({STEP_POINTS})(g).map(([type, ...xyz]) => xyz)))"""
 PATHS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => JSON.stringify(
     (g.data || []).filter(t => t.meta === 'path').map(t => [t.x, t.y])))"""
-# Each step-marker trace of the Playground's figure (contour, surface and loss panel), one string each.
-EACH_MARKER_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(g =>
-    (g.data || []).filter(t => t.meta === 'step-marker').map(t => t.type + ':' + JSON.stringify([t.x, t.y, t.z])))"""
+# Each step marker of the Playground's figure (contour, surface and loss panel), one string each.
+EACH_MARKER_JS = f"""() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(g =>
+    ({STEP_POINTS})(g).map(([type, ...xyz]) => type + ':' + JSON.stringify(xyz)))"""
 STEP_LABEL = ".dl-step-label"
 
 

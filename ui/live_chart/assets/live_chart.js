@@ -98,10 +98,13 @@ function decodeSpecs(value) {
 }
 
 // What a step-table binding puts in a trace attribute at stop ``i``: a column's value, several columns'
-// values as one point (``[name, ...]``), or a whole grid per stop (``{grid: name, shape: [rows, cols]}``: the
-// column holds rows x cols values per stop, stop after stop), such as a heatmap's ``z`` that changes with the step.
+// values as one point (``[name, ...]``), fixed points followed by the moving one (``{fixed: [...], then: name}``:
+// a series' start and end markers, then its step marker, in one trace), or a whole grid per stop
+// (``{grid: name, shape: [rows, cols]}``: the column holds rows x cols values per stop, stop after stop), such
+// as a heatmap's ``z`` that changes with the step.
 function valueAt(columns, name, i) {
   if (Array.isArray(name)) return [name.map((n) => columns[n][i])];
+  if (isObject(name) && name.fixed) return [...name.fixed, ...valueAt(columns, name.then, i)];
   if (isObject(name)) {
     const [rows, cols] = name.shape;
     const values = columns[name.grid];
