@@ -52,7 +52,7 @@ HELPERS = """window.__lt = {
     ready: ([charts, title]) => window.__lt.idle() && window.__lt.plots().length >= charts
         && document.querySelector('h1')?.innerText.trim() === title
         && window.__lt.plots().some(g => (g.data || []).some(t => t.meta === 'path')),
-    stepMoved: (i) => +document.querySelector(STEP).value === i && window.__lt.changed(['step-marker']),
+    stepMoved: (i) => +document.querySelector(STEP).value === i && window.__lt.changed(['step-marker', 'markers']),
 };"""
 # Keys (``st-key-…`` classes) of the visible learning-rate sliders of a page.
 LR_SLIDERS = """(prefix) => Array.from(document.querySelectorAll(`[class*="st-key-${prefix}-"]`))
@@ -308,7 +308,7 @@ class Session:
         for _ in range(i - 1):
             await self.page.keyboard.press("ArrowRight")
         await self.page.wait_for_function(f"(i) => +document.querySelector('{STEP}').value === i", arg=i - 1)
-        await self.page.evaluate("() => window.__lt.mark(['step-marker'])")
+        await self.page.evaluate("() => window.__lt.mark(['step-marker', 'markers'])")
         t0 = time.perf_counter()
         await self.page.keyboard.press("ArrowRight")
         await self._wait("stepMoved", i)

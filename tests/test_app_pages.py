@@ -80,7 +80,8 @@ def test_playground_default_view_is_seed_000():
     assert shown_step(at) == 100
     metas = [t.get("meta") for t in figure(at)["data"]]
     assert {"contour", "surface", "loss"} <= set(metas)
-    assert metas.count("markers") == 2 * 2 and metas.count("step-marker") == 2  # contour and surface; loss
+    # Each run's markers on the contour, the surface and the loss panel: RMSprop's with where it converged.
+    assert metas.count("markers") == 2 * 2 + 1 and metas.count("step-marker") == 1
     lines = results(at)
     text = "\n".join(lines)
     assert "**Gradient descent**" in text and "**RMSprop**" in text

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import pytest
 from viz_runs import BOWL, ROSEN, run
 
+import optim
 import viz
 from ui.live_chart import payload
 from viz import linked
@@ -102,7 +103,8 @@ def test_panels_partition_the_traces_in_order(fig4, four):
     assert metas(fig4, p.surface)[0] == "surface"
     assert metas(fig4, p.loss)[:4] == ["loss"] * 4
     n = len(four)
-    assert metas(fig4, p.animated) == ["markers"] * 2 * n + ["step-marker"] * n
+    marked = ["markers" if s.traj.reached_at >= 0 or s.traj.diverged_at >= 0 else "step-marker" for s in four]
+    assert metas(fig4, p.animated) == ["markers"] * 2 * n + marked  # the loss panel: with its events, if any
     moving = [fig4.data[i] for i in p.animated]
     assert [t.type for t in moving] == ["scatter"] * n + ["scatter3d"] * n + ["scatter"] * n
     assert [t.name for t in moving] == [s.label for s in four] * 3
@@ -133,10 +135,28 @@ def test_minima_divergence_and_convergence_are_marked(mixed):
         assert starts == ("circle", "circle") and ends == ("square", "x") and steps == ("diamond", "diamond")
         assert "diverged at step 17" in fig.data[panel[1]].hovertemplate[1]
     assert list(fig.data[p.animated[1]].text) == ["", "diverged", ""]  # said on the map
-    assert metas(fig, p.loss).count("diverged") == 1
+    assert metas(fig, p.loss) == ["loss"] * n
+    steady, bad = (fig.data[i] for i in p.animated[2 * n:])  # on the loss panel: no event, then diverged
+    assert (steady.meta, steady.marker.symbol, bad.meta, bad.marker.symbol) == (
+        "step-marker", "diamond", "markers", ("x", "diamond"))
+    assert "diverged at step 17" in bad.hovertemplate[0] and bad.x[0] == 16
     note = [a for a in fig.layout.annotations if "diverged at step 17" in (a.text or "")]
     assert len(note) == 1 and (note[0].xref, note[0].yref, note[0].y) == ("x2", "y2 domain", 1)  # at the top edge
     assert fig.layout.yaxis2.type == "log"
+
+
+def test_where_a_run_reached_the_tolerance_sits_with_its_step_marker_on_the_loss_panel():
+    t = optim.run(optim.make_optimizer("gd", lr=0.04), BOWL, x0=[1.5, 1.5], steps=300, tol=1e-2)
+    assert t.converged_at > 0
+    d = linked_figure(BOWL, [viz.Series("GD", "#0072b2", t)], step=10)
+    marks = figure(d).data[panels(d).animated[2]]
+    assert marks.meta == "markers" and list(marks.marker.symbol)[-1] == "diamond"
+    assert "circle-open" in marks.marker.symbol and f"converged at step {t.converged_at}" in "".join(
+        marks.hovertemplate)
+    assert list(marks.x)[:-1] == [t.converged_at] * list(marks.marker.symbol).count("circle-open")
+    assert [list(c) if c is not None else None for c in marks.customdata][-1] == [10, pytest.approx(t.losses[10])]
+    _, placed = stops(d, whole=True)[50]
+    assert placed[panels(d).animated[2]]["x"] == [*list(marks.x)[:-1], 50]  # the events stay, the step moves
 
 
 def test_a_diverged_run_leaves_the_frame_without_setting_the_axes(mixed):
@@ -252,7 +272,9 @@ def test_the_figure_opens_at_the_asked_stop(four):
         for i, attrs in placed.items():
             t = fig.data[i]
             assert list(t.x) == pytest.approx(attrs["x"]) and list(t.y) == pytest.approx(attrs["y"])
-            assert np.allclose(np.asarray(t.customdata, dtype=float), attrs["customdata"], rtol=1e-6, atol=1e-12)
+            got = [c for c in t.customdata if c is not None]  # a loss event has no customdata
+            assert np.allclose(np.asarray(got, dtype=float), [c for c in attrs["customdata"] if c is not None],
+                               rtol=1e-6, atol=1e-12)
             if t.type == "scatter3d":
                 assert list(t.z) == pytest.approx(attrs["z"])
 

@@ -23,11 +23,12 @@ Trace order, which the step table and the tests rely on (:func:`panels` gives th
    :mod:`viz.start_clicks`), minima, then per series ``"path"``
    (the one legend entry per series), then per series ``"exit"`` where a path leaves the map;
 2. 3D panel (``scene="scene"``): ``"surface"``, then per series ``"path"``;
-3. loss panel (``xaxis="x2"``): per series ``"loss"``, then ``"diverged"``, ``"reached"``, ``"left"`` and
-   ``"converged"`` markers;
-4. the moving traces: per series ``"markers"`` on the contour, then on the surface (its start, its end
-   or diverged "x", and its step marker, in that order: one trace, since plotly.js's cost per step grows
-   with the number of traces), then ``"step-marker"`` per series on the loss panel.
+3. loss panel (``xaxis="x2"``): per series ``"loss"``;
+4. the moving traces, each series' markers on a panel in one trace (plotly.js's cost per step grows with
+   the number of traces), the step marker last: per series ``"markers"`` on the contour, then on the
+   surface (its start, its end or diverged "x", its step marker), then on the loss panel (where it
+   diverged, reached, left and converged, as :func:`viz.loss_figure` marks them, then its step marker;
+   ``"step-marker"`` alone for a run with none of those).
 
 Every series trace carries ``legendgroup = label``: a click on the legend hides the series on all
 three panels. The figure reuses the trace builders of :mod:`viz.traces`, :mod:`viz.surface` and
@@ -194,9 +195,11 @@ def linked_figure(
     loss = loss_parts(series, f_min=objective.f_min, xref="x2", yref="y2")
     for t in loss.traces:
         t["showlegend"] = False
-    data = contour + surface.traces + loss.traces
+    curves = [t for t in loss.traces if t["meta"] == "loss"]
+    events = [[t for t in loss.traces if t["meta"] != "loss" and t["name"] == s.label] for s in series]
+    data = contour + surface.traces + curves
     n0, n1, n2 = len(contour), len(contour) + len(surface.traces), len(data)
-    moving, table = _moving_markers(series, stops, step, s_levels, surface.lift, objective.f_min, n2)
+    moving, table = _moving_markers(series, events, stops, step, s_levels, surface.lift, objective.f_min, n2)
     data += moving
     roles = Panels(tuple(range(n0)), tuple(range(n0, n1)), tuple(range(n1, n2)), tuple(range(n2, len(data))))
 
@@ -235,15 +238,15 @@ def _contour_traces(objective, series, domain: Domain, levels: Levels, g: Grid) 
     return out
 
 
-def _moving_markers(series, stops: list[int], step: int, levels: Levels, lift: float, f_min,
-                    first: int) -> tuple[list[dict], dict]:
+def _moving_markers(series, events: list[list[dict]], stops: list[int], step: int, levels: Levels, lift: float,
+                    f_min, first: int) -> tuple[list[dict], dict]:
     """The traces the step control moves, from index ``first``, and the step table that moves them.
 
-    On the contour map and on the surface each series draws its start, end and step markers as one trace
-    (:func:`viz.traces.merge_points`; plotly.js redraws every trace on each step, and its cost grows with
-    their number): the table's binding keeps the first two points fixed and moves the last. On the loss
-    panel each series has its step marker. The traces show the table's first shown stop, where a static
-    copy of the figure should show them; the browser moves them from there.
+    Each series draws its markers on a panel as one trace (:func:`viz.traces.merge_points`; plotly.js redraws
+    every trace on each step, and its cost grows with their number): on the contour map and on the surface
+    its start and end, on the loss panel its ``events`` (diverged, reached, left, converged), then its step
+    marker, which the table's binding moves while the points before it stay. The traces show the table's first
+    shown stop, where a static copy of the figure should show them; the browser moves them from there.
     """
     want = np.asarray(stops, dtype=np.int64)
     j = int(np.searchsorted(want, step))
@@ -262,13 +265,13 @@ def _moving_markers(series, stops: list[int], step: int, levels: Levels, lift: f
         moving = ({"x": f"x{i}", "y": f"y{i}", "customdata": hover},
                   {"x": f"x{i}", "y": f"y{i}", "z": f"z{i}", "customdata": hover},
                   {"x": f"k{i}", "y": f"l{i}", "customdata": hover})
-        fixed = (end_points(s), end_points3d(s, levels, lift), [])
+        fixed = (end_points(s), end_points3d(s, levels, lift), events[i])
         for panel in range(3):
             m = panel * n + i
             point = _step_point(s, panel, {attr: _at(columns, name, j) for attr, name in moving[panel].items()})
             traces[m] = merge_points([*fixed[panel], point]) if fixed[panel] else point
             bindings[m] = {"trace": first + m, "attrs": {
-                attr: {"fixed": [v for p in fixed[panel] for v in p[attr]], "then": name} if fixed[panel] else name
+                attr: {"fixed": traces[m][attr][:-1], "then": name} if fixed[panel] else name
                 for attr, name in moving[panel].items()}}
     table = {"stops": want.astype(np.int32), "value": int(step), "label": "Step", "columns": columns,
              "bindings": bindings, "line": {"shape": 0}}

@@ -168,9 +168,10 @@ def merge_points(points: list[dict], meta: str = "markers") -> dict:
     """Single-point marker traces of one series on one panel (2-D or 3D) as one trace, point after point.
 
     plotly.js's cost per redraw grows with the number of traces (each calc walks every trace's attribute
-    schema), and a step move redraws them all; so the linked figure draws a series' start, end and step
-    marker as one trace. Each point keeps its own symbol, size, outline, hover text and label; a 3D marker's
-    outline width is one number for the whole trace in plotly.js, so the widest is kept.
+    schema), and a step move redraws them all; so the linked figure draws a series' markers on a panel (its
+    start and end, or where its loss reached the tolerance) and its step marker as one trace. Each point keeps
+    its own symbol, size, outline, hover text and label; a 3D marker's outline width is one number for the
+    whole trace in plotly.js, so the widest is kept.
     """
     first = points[0]
     marker = dict(first["marker"], symbol=[p["marker"]["symbol"] for p in points],
@@ -179,9 +180,9 @@ def merge_points(points: list[dict], meta: str = "markers") -> dict:
     marker["line"] = dict(color=[p["marker"]["line"]["color"] for p in points],
                           width=max(widths) if first["type"] == "scatter3d" else widths)
     out = dict(first, meta=meta, marker=marker, hovertemplate=[p["hovertemplate"] for p in points])
-    for attr in ("x", "y", "z", "customdata"):
-        if attr in first:
-            out[attr] = [v for p in points for v in p[attr]]
+    for attr in ("x", "y", "z", "customdata"):  # a point without customdata (its hover needs none) gets None
+        if any(attr in p for p in points):
+            out[attr] = [v for p in points for v in p.get(attr, [None])]
     labelled = [p for p in points if "text" in p]
     if labelled:
         out.update(mode="markers+text", text=[p["text"][0] if "text" in p else "" for p in points],
