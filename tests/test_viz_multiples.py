@@ -25,6 +25,11 @@ def test_small_multiples_one_panel_per_series_same_levels(bowl_series, diverging
     for i, s in enumerate(four):
         path = one(fig, "path", s.label)
         assert path.xaxis == ("x" if i == 0 else f"x{i + 1}") and path.line.color == s.color
+        marks = one(fig, "markers", s.label)  # its start, and its end or the "x" where it diverged, in one trace
+        last = int(viz.series.last_finite(s.traj))
+        assert marks.xaxis == path.xaxis and [tuple(p) for p in zip(marks.x, marks.y, strict=True)] == [
+            tuple(s.traj.xs[0]), tuple(s.traj.xs[last])]
+        assert marks.marker.symbol == ("circle", "x" if s is diverging else "square")
     assert fig.layout.height == 2 * 300 + 40  # 4 panels in rows of 3
     assert fig.layout.showlegend is False
     assert len(by_meta(small_multiples(BOWL, []), "contour")) == 1

@@ -16,7 +16,7 @@ from . import colors
 from .domain import Domain, check_domain, equal_aspect, fit_domain
 from .layout import base_layout, grid_arrangements, grid_domains, panel_title
 from .levels import GridFn, LevelsFn, grid_values, map_levels
-from .traces import contour_trace, endpoint_traces, minima_traces, path_trace, step_marker_trace
+from .traces import contour_trace, end_points, exit_traces, merge_points, minima_traces, path_trace, step_marker_trace
 
 PANEL_GRID = 64
 """Contour grid points per axis in each panel (panels are small; keeps the figure light)."""
@@ -56,8 +56,10 @@ def small_multiples(
 
     Returns:
         A figure dict (``{"data", "layout", "narrow"}``) with ``max(1, len(series))`` panels; each has a
-        ``"contour"`` trace (sharing ``coloraxis``), the minima, and its series' ``"path"``, ``"start"``
-        and ``"end"``/``"diverged"``. ``narrow`` wraps the panels into fewer columns on narrow charts.
+        ``"contour"`` trace (sharing ``coloraxis``), the minima, its series' ``"path"``, its start and end
+        (or diverged "x") as one ``"markers"`` trace (:func:`viz.traces.merge_points`: plotly.js's cost per
+        redraw grows with the number of traces), and an ``"exit"`` arrow where the path leaves the map.
+        ``narrow`` wraps the panels into fewer columns on narrow charts.
 
     Example:
         >>> import optim, viz
@@ -97,7 +99,8 @@ def small_multiples(
         panel = [contour, *minima]
         if series:
             s = series[i]
-            panel += [path_trace(s, domain, showlegend=False), *endpoint_traces(s, domain, equal_scale=equal)]
+            panel += [path_trace(s, domain, showlegend=False), merge_points(end_points(s)),
+                      *exit_traces(s, domain, equal_scale=equal)]
             if step is not None:
                 panel.append(step_marker_trace(s, step))
         data += [dict(t, xaxis=f"x{suffix}", yaxis=f"y{suffix}") for t in panel]
