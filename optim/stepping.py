@@ -92,21 +92,21 @@ class Stepper:
         at the point step ``k`` starts from, shape () or (B,), required when
         :attr:`needs_loss`.
         """
-        self._count(k)
+        self._check_order(k)
         if self._program is not None and k >= self._end:
-            self._advance(k, loss)
+            self._advance(k, loss)  # may refuse (no loss for a plateau): the step can then be asked again
+        self._next += 1
         return {name: v[k - self._k0] for name, v in self._block.items()}
 
-    def _count(self, k: int) -> None:
-        """Take step ``k``, which must be the next one."""
+    def _check_order(self, k: int) -> None:
         if k != self._next:
             raise ValueError(f"steps must be asked for in order: expected step {self._next}, got {k}.")
-        self._next += 1
 
     def rule(self, k: int, loss=None) -> Rule:
         """The update rule for step ``k``: the optimizer's own, with the scheduled hyperparameters."""
         if self._program is None:  # nothing scheduled: the optimizer's own rule, asked for at every step
-            self._count(k)
+            self._check_order(k)
+            self._next += 1
             return self.optimizer.rule
         values = self.hyperparameters(k, loss)
         return build_rule(self.optimizer.name, self.optimizer.flavor, {**self._hp, **values}) if values \
