@@ -14,11 +14,12 @@ from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, describe, make
 from ui.report import LEADERBOARD_HEADERS, board_table, leaderboard, leaderboard_display, trajectories_csv
 from ui.router import link_box, start_page
 from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses
-from ui.setup.panel import objective_header, objective_panel, run_panel
+from ui.setup.panel import cells, objective_header, objective_panel, run_panel
 from ui.state import page_key
 from ui.urlstate import encode_compare
 from viz import Series, loss_figure, palette, small_multiples
 from viz.bands import Band, band_figure
+from viz.multiples import PANEL_WIDTH
 from viz.rates import rate_marks
 
 current: CompareState
@@ -103,8 +104,11 @@ for s, cfg, slot, uid in zip(series, configs, rate_slots, uids, strict=True):
         draw_used_rate(slot, s.traj, s.color, f"{PAGE}.rate.{uid}")
 
 st.subheader("Paths")
-live_chart(small_multiples(obj, series, cols=3, grids=objective_grids(setup), levels=objective_levels(setup)),
-           key=f"{PAGE}.paths")
+# One chart per configuration, each under its card's id: a change to one configuration redraws only its panel.
+panels = small_multiples(obj, series, grids=objective_grids(setup), levels=objective_levels(setup))
+for cell, fig, uid in zip(cells(len(panels), PANEL_WIDTH), panels, uids, strict=True):
+    with cell:
+        live_chart(fig, key=f"{PAGE}.paths.{uid}")
 st.subheader("Loss curves")
 if setup.noise > 0:
     bands = [Band(s.label, s.color, band_losses(c, setup, seeds)) for s, c in zip(series, configs, strict=True)]

@@ -48,8 +48,8 @@ def loss_figure(*args, **kwargs):
 
 
 def small_multiples(*args, **kwargs):
-    """``viz.small_multiples``'s figure dict as a validated ``go.Figure``."""
-    return as_figure(viz_small_multiples(*args, **kwargs))
+    """``viz.small_multiples``'s figure dicts (one per panel), each as a validated ``go.Figure``."""
+    return [as_figure(f) for f in viz_small_multiples(*args, **kwargs)]
 
 
 def by_meta(fig, meta, label=None):

@@ -26,7 +26,10 @@ def test_compare_default_renders_leaderboard_and_link():
     assert list(df.columns[:7]) == ["rank", "configuration", "final loss", "distance to nearest minimum",
                                     "converged at step", "first within tolerance", "diverged at step"]
     assert list(df["rank"]) == [1, 2, 3, 4] and df["configuration"].str.match(r"\d\. ").all()
-    assert charts(at) == 2
+    assert charts(at) == 4 + 1  # a panel of paths per configuration, then the loss curves
+    panels = figures(at)[:4]
+    assert [f["layout"]["title"]["text"] for f in panels] == list(df["configuration"].sort_values())
+    assert all(metas(f).count("path") == 1 for f in panels)
     link = at.code[0].value
     assert "/compare?" in link and "c2.decay=0.99" in link
     assert param(at, "c3.flavor") == ["torch"]
@@ -136,12 +139,12 @@ def test_compare_noise_shows_median_and_iqr_bands_with_k_in_the_link():
     at = compare({"noise": "0.5", "seeds": "8", "steps": "100"})
     ok(at)
     assert not at.warning
-    loss = figures(at)[1]
+    loss = figures(at)[-1]
     assert metas(loss).count("median") == 4 and metas(loss).count("band-lower") == 4
     assert "8 noise seeds" in loss["layout"]["title"]["text"]
     assert link(at)["seeds"] == ["8"]
     at.number_input(key="cmp.seeds").set_value(12).run()
     ok(at)
-    assert link(at)["seeds"] == ["12"] and "12 noise seeds" in figures(at)[1]["layout"]["title"]["text"]
+    assert link(at)["seeds"] == ["12"] and "12 noise seeds" in figures(at)[-1]["layout"]["title"]["text"]
     quiet = compare()
-    assert "seeds" not in link(quiet) and "median" not in metas(figures(quiet)[1])
+    assert "seeds" not in link(quiet) and "median" not in metas(figures(quiet)[-1])

@@ -30,6 +30,12 @@ def losses(fig: dict) -> dict[str, np.ndarray]:
     return {t["name"]: read_array(t["y"]) for t in fig["data"] if t.get("meta") == "loss"}
 
 
+def loss_chart(at: AppTest) -> dict:
+    """The page's one figure of loss curves (Compare draws a panel of paths per configuration before it)."""
+    (fig,) = [f for f in figures(at) if any(t.get("meta") == "loss" for t in f["data"])]
+    return fig
+
+
 def rate_charts(at: AppTest) -> list[dict]:
     """The small learning-rate charts under the schedules (their first trace is the rate, ``meta="lr"``)."""
     return [f for f in figures(at) if f["data"] and f["data"][0].get("meta") == "lr"]
@@ -170,16 +176,16 @@ def test_compare_has_a_schedule_per_configuration():
     at = app("pages/compare.py", {"steps": "120", "c1": "sgd", "c1.lr": "0.05", "c1.schedule": "cosine_restarts",
                                   "c1.schedule.t_0": "40", "c2": "sgd", "c2.lr": "0.05", "c3": "sgd", "c3.lr": "0.05"})
     ok(at)
-    curves = losses(figures(at)[1])
+    curves = losses(loss_chart(at))
     assert list(curves)[:2] == ["1. SGD with momentum (textbook) cosine with warm restarts",
                                 "2. SGD with momentum (textbook) constant lr"]
-    assert marks(figures(at)[1]) == [40, 80]  # the restarts
+    assert marks(loss_chart(at)) == [40, 80]  # the restarts
     assert len(rate_charts(at)) == 1
     open_cards(at, "cmp.2")
     at.selectbox(key="cmp.2.schedule").select("warmup_cosine").run()
     ok(at)
     assert param(at, "c3.schedule") == ["warmup_cosine"] and param(at, "c1.schedule") == ["cosine_restarts"]
-    curves = list(losses(figures(at)[1]).values())
+    curves = list(losses(loss_chart(at)).values())
     assert not np.allclose(curves[2], curves[1]) and len(rate_charts(at)) == 2
     assert read_array(rate_charts(at)[1]["data"][0]["y"])[0] == 0  # the warm-up starts from 0
 
@@ -198,8 +204,8 @@ def test_compare_with_noise_marks_the_schedules_on_its_bands():
     at = app("pages/compare.py", {"steps": "90", "noise": "0.5", "seeds": "4", "c1": "gd", "c1.lr": "0.02",
                                   "c1.schedule": "step", "c1.schedule.step_size": "30", "c2": "gd", "c2.lr": "0.02"})
     ok(at)
-    bands = figures(at)[1]
-    assert any(t.get("meta") == "median" for t in bands["data"]) and marks(bands) == [30, 60]
+    (bands,) = [f for f in figures(at) if any(t.get("meta") == "median" for t in f["data"])]
+    assert marks(bands) == [30, 60]
 
 
 def test_a_compare_link_with_a_schedule_its_library_lacks_says_so():
