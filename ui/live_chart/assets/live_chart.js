@@ -204,6 +204,16 @@ class StepControl {
     this.reported = new Set(); // steps sent to Python: their echoes must not move the control back
     this.playing = false;
     this.setButton();
+    this.timer = null; // a report waiting for the person to stop (settleLater)
+    this.onLink = (event) => this.dropOnLink(event);
+    for (const type of ["pointerdown", "keydown"]) document.addEventListener(type, this.onLink, true);
+  }
+
+  // The chart left the page: stop playing and listening.
+  detach() {
+    this.pause();
+    clearTimeout(this.timer);
+    for (const type of ["pointerdown", "keydown"]) document.removeEventListener(type, this.onLink, true);
   }
 
   // A new step table from Python. ``value`` is the step Python asked for: it wins only when it differs
@@ -252,15 +262,30 @@ class StepControl {
 
   settleLater() {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      const step = this.stops[this.index];
-      if (step !== this.sent) {
-        this.sent = step;
-        if (this.reported.size > 1000) this.reported.clear();
-        this.reported.add(step);
-        this.onSettle(step);
-      }
-    }, REPORT_DELAY_MS);
+    this.timer = setTimeout(() => this.report(), REPORT_DELAY_MS);
+  }
+
+  // Tell Python the step the person left the control at (one rerun), unless it already knows it.
+  report() {
+    this.timer = null;
+    const step = this.stops[this.index];
+    if (step !== this.sent) {
+      this.sent = step;
+      if (this.reported.size > 1000) this.reported.clear();
+      this.reported.add(step);
+      this.onSettle(step);
+    }
+  }
+
+  // A report still waiting when the person follows a link (another page of the app) is dropped. Sent after
+  // the link's own rerun request, as it would be, it names the page the person is leaving, and Streamlit
+  // reruns that page instead of opening theirs: the click is lost (seen under make load). Sent before it, the
+  // same happens, since Streamlit sends a chart's new state a moment after it is given.
+  dropOnLink(event) {
+    if (this.timer && event.target instanceof Element && event.target.closest("a[href]")) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
   }
 
   setLabel() {
@@ -494,7 +519,7 @@ class LiveChart {
 
   destroy() {
     this.destroyed = true;
-    this.step.pause();
+    this.step.detach();
     this.resize.disconnect();
     if (this.Plotly) this.Plotly.purge(this.plot);
     this.root.remove();
