@@ -55,3 +55,15 @@ def test_small_multiples_take_a_page_s_grids_and_levels(bowl_series):
     assert sorted(asked) == [("grid", multiples.PANEL_GRID), ("levels", None)]
     want = map_levels(BOWL, viz.fit_domain(BOWL, bowl_series, diverged_zoom_out=1.0), log=True).zmax
     assert [f.layout.coloraxis.cmax for f in figs] == [want] * len(bowl_series)
+
+
+def test_a_long_label_wraps_onto_more_lines_of_the_panel_s_title(bowl_series):
+    """A panel is narrow (350 px): a label longer than a line wraps at spaces, and the title gets the room."""
+    s = bowl_series[0]
+    long = viz.Series("1. SGD with momentum (textbook) cosine with warm restarts", s.color, s.traj)
+    short, wrapped = (f.layout for f in small_multiples(BOWL, [s, long]))
+    lines = wrapped.title.text.split("<br>")
+    assert lines == ["1. SGD with momentum (textbook) cosine", "with warm restarts"]
+    assert all(len(line) <= multiples.TITLE_CHARS for line in lines) and "<br>" not in short.title.text
+    assert wrapped.margin.t > short.margin.t
+

@@ -12,10 +12,13 @@ and no hover on the map itself (paths and markers keep theirs), so six panels st
 
 from __future__ import annotations
 
+import textwrap
+
 from . import colors
 from .domain import Domain, check_domain, equal_aspect, fit_domain
 from .layout import base_layout
 from .levels import GridFn, LevelsFn, grid_values, map_levels
+from .series import esc
 from .traces import contour_trace, end_points, exit_traces, merge_points, minima_traces, path_trace
 
 PANEL_GRID = 64
@@ -24,6 +27,9 @@ PANEL_WIDTH = 350
 """A panel's width in pixels: three in a row in a 1600 px window, two at 1280, one at 800."""
 PANEL_HEIGHT = 330
 """A panel's height in pixels, its title and axis labels included."""
+TITLE_CHARS = 40
+"""Most characters of a panel's title on one line: longer titles (a flavor and a schedule in a configuration's
+label) wrap at spaces onto more lines, since a plotly.js title runs on past the chart's edge."""
 
 
 def small_multiples(
@@ -52,7 +58,8 @@ def small_multiples(
         levels: how to pick the levels over a domain (:data:`viz.levels.LevelsFn`); default uncached.
 
     Returns:
-        ``max(1, len(series))`` figure dicts (``{"data", "layout"}``), each a ``"contour"`` trace, the minima,
+        ``max(1, len(series))`` figure dicts (``{"data", "layout"}``), each titled with its label (wrapped at
+        :data:`TITLE_CHARS` characters a line), with a ``"contour"`` trace, the minima,
         and its series' ``"path"``, its start and end (or diverged "x") as one ``"markers"`` trace
         (:func:`viz.traces.merge_points`: plotly.js's cost per redraw grows with the number of traces), and an
         ``"exit"`` arrow where the path leaves the map.
@@ -83,10 +90,11 @@ def small_multiples(
         if s is not None:
             data += [path_trace(s, domain, showlegend=False), merge_points(end_points(s)),
                      *exit_traces(s, domain, equal_scale=equal)]
-        layout = base_layout(objective.title if s is None else s.label, height,
+        lines = textwrap.wrap(objective.title if s is None else s.label, TITLE_CHARS) or [""]
+        layout = base_layout("<br>".join(esc(line) for line in lines), height,
                              uirevision=f"multiples:{objective.name}:{domain}", legend=False)
         layout["title"]["font"] = dict(size=13)
-        layout["margin"].update(l=45, r=10, t=32, b=40)
+        layout["margin"].update(l=45, r=10, t=32 + 17 * (len(lines) - 1), b=40)
         yaxis = dict(range=[y0, y1], constrain="domain", showgrid=False, zeroline=False,
                      title=dict(text="y", standoff=2))
         if equal:

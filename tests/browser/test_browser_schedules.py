@@ -86,6 +86,8 @@ def test_compare_gives_each_configuration_its_own_schedule(page, app_url):
     assert query(page)["c1.schedule"] == ["cosine_restarts"] and "c2.schedule" not in query(page)
     assert page.evaluate(MARKS_JS)["lines"] == [25, 50, 75, 100]  # the restarts, in the first one's colour
     assert page.evaluate(MARKS_JS)["labels"][0] == "lr ↑"
+    # The panels' titles, "1. SGD with momentum (textbook) cosine with warm restarts", wrap inside their charts.
+    assert not page.evaluate(TEXT_JS)
     shot(page, "schedules_compare_restarts")
 
 
