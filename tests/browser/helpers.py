@@ -25,6 +25,11 @@ PATHS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map
 EACH_MARKER_JS = f"""() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(g =>
     ({STEP_POINTS})(g).map(([type, ...xyz]) => type + ':' + JSON.stringify(xyz)))"""
 STEP_LABEL = ".dl-step-label"
+# The box of the 3D panel, in page pixels.
+SCENE_BOX_JS = """() => { const g = document.querySelector('.js-plotly-plot'), L = g._fullLayout;
+    const r = g.getBoundingClientRect(), d = L.scene.domain, sz = L._size;
+    return {x: r.left + sz.l + d.x[0] * sz.w, y: r.top + sz.t + (1 - d.y[1]) * sz.h,
+            width: (d.x[1] - d.x[0]) * sz.w, height: (d.y[1] - d.y[0]) * sz.h}; }"""
 
 
 def open_app(page, url: str, charts: int) -> None:

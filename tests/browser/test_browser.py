@@ -1,4 +1,7 @@
-"""The app in headless Chromium: pages open, the view survives a change, the descent plays, links reopen views.
+"""The app in headless Chromium: the pages open, the live chart keeps the person's view through a change and
+rearranges its panels on a narrow window, and a click on the contour map sets the start.
+
+The step control and Play are in test_browser_step_control.py, links in test_browser_links.py.
 
 Screenshots land in tests/artifacts/ (gitignored) for a person to look at.
 """
@@ -9,17 +12,14 @@ import time
 
 import pytest
 
-from .conftest import ARTIFACTS, ROOT, free_port, start_streamlit, stop, wait_healthy
 from .helpers import (
-    EACH_MARKER_JS,
     IDLE,
     JS_ERRORS,
-    MARKERS_JS,
     PATHS_JS,
+    SCENE_BOX_JS,
     has_value,
     no_exception,
     open_app,
-    open_run_settings,
     query,
     settle,
     shot,
@@ -29,11 +29,6 @@ from .helpers import (
     wait_for,
 )
 
-# The box of the 3D panel, in page pixels.
-SCENE_BOX_JS = """() => { const g = document.querySelector('.js-plotly-plot'), L = g._fullLayout;
-    const r = g.getBoundingClientRect(), d = L.scene.domain, sz = L._size;
-    return {x: r.left + sz.l + d.x[0] * sz.w, y: r.top + sz.t + (1 - d.y[1]) * sz.h,
-            width: (d.x[1] - d.x[0]) * sz.w, height: (d.y[1] - d.y[0]) * sz.h}; }"""
 # Page pixels of contour-map coordinates (x, y).
 MAP_XY_JS = """([x, y]) => { const gd = document.querySelector('.js-plotly-plot');
     const L = gd._fullLayout, r = gd.getBoundingClientRect();
@@ -133,79 +128,6 @@ def test_compare_opens_with_small_multiples_and_leaderboard(page, app_url):
     shot(page, "browser_compare")
 
 
-def test_the_keyboard_moves_the_step_and_every_marker(page, app_url):
-    """Tab reaches the step control; Home, End and the arrows move every optimizer's marker on the contour
-    map, the 3D surface and the loss chart in the browser; where the person stops goes into the address."""
-    open_app(page, app_url, 1)
-    before = page.evaluate(EACH_MARKER_JS)
-    assert len(before) == 3 * 2 and sum(m.startswith("scatter3d:") for m in before) == 2
-    surface = page.screenshot(clip=page.evaluate(SCENE_BOX_JS))
-    page.get_by_role("button", name="Play the descent").focus()
-    page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement.classList.contains('dl-range')")
-    page.keyboard.press("Home")
-    assert step_label(page) == "Step 0 of 100"
-    page.keyboard.press("End")
-    assert step_label(page) == "Step 100 of 100"
-    page.keyboard.press("Home")
-    for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):  # each key redraws the 3D panel
-        page.keyboard.press(key)
-    assert step_label(page) == "Step 2 of 100"
-    wait_for(lambda: page.evaluate(EACH_MARKER_JS) != before, "the markers to move")
-    time.sleep(0.5)
-    after = page.evaluate(EACH_MARKER_JS)
-    assert all(a != b for a, b in zip(after, before, strict=True)), "every marker on every panel moves"
-    assert page.screenshot(clip=page.evaluate(SCENE_BOX_JS)) != surface, "the 3D panel redraws its markers"
-    wait_for(lambda: query(page).get("step") == ["2"], "the step to reach the address")
-    settle(page)
-    assert step_label(page) == "Step 2 of 100" and page.evaluate(EACH_MARKER_JS) == after
-    no_exception(page)
-    shot(page, "browser_step_keyboard")
-
-
-def test_a_page_link_clicked_right_after_a_step_move_sends_no_rerun_of_the_page_left(page, app_url):
-    """The step control tells Python where the person stopped 0.4 s after the last move (one rerun). A page
-    link followed within that time drops the report: sent after the link's rerun request, it named the page
-    being left, and under make load Streamlit reran that page instead of opening the linked one. So after the
-    click the browser sends exactly one message, the link's."""
-    sent = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(time.monotonic())))
-    open_app(page, app_url, 1)
-    page.locator(".dl-range").focus()
-    page.keyboard.press("Home")
-    assert step_label(page) == "Step 0 of 100"
-    clicked = time.monotonic()
-    page.get_by_test_id("stSidebarNavLink").filter(has_text="Compare").click()  # well within the 0.4 s
-    page.wait_for_function("() => document.querySelector('h1')?.innerText.trim() === 'Compare'", timeout=60_000)
-    time.sleep(1.5)  # the report would have gone 0.4 s after the key (0.6-0.9 s after the click, measured)
-    settle(page)
-    assert len([t for t in sent if t >= clicked]) == 1, "only the link's own rerun request after the click"
-    no_exception(page)
-
-
-def test_play_moves_the_markers_and_pause_stops_them(page, app_url):
-    open_app(page, app_url + "/?steps=300", 1)
-    page.get_by_label("Playback speed").select_option("0.5")
-    before = page.evaluate(EACH_MARKER_JS)
-    page.get_by_role("button", name="Play the descent").click()
-    wait_for(lambda: step_label(page) not in ("Step 0 of 300", "Step 300 of 300"), "the descent to play")
-    time.sleep(0.5)
-    playing = step_label(page)
-    time.sleep(0.5)
-    assert step_label(page) != playing, "the step keeps moving while playing"
-    assert page.get_by_role("button", name="Pause").get_attribute("aria-pressed") == "true"
-    shot(page, "browser_playing")
-    page.get_by_role("button", name="Pause").click()
-    paused = step_label(page)
-    markers = page.evaluate(EACH_MARKER_JS)
-    assert markers != before
-    time.sleep(0.8)
-    assert step_label(page) == paused and page.evaluate(EACH_MARKER_JS) == markers, "Pause stops the markers"
-    shown = int(paused.split()[1])
-    wait_for(lambda: query(page).get("step") == [str(shown)], "the paused step to reach the address")
-    no_exception(page)
-
-
 def test_a_learning_rate_change_keeps_the_camera_zoom_hidden_series_and_step(page, app_url):
     """The issue's check: rotate the 3D view, zoom the contour map, hide a series in the legend and stop
     the step at 30, then change a learning rate: the view is unchanged and the paths are new."""
@@ -281,110 +203,6 @@ def test_clicking_the_contour_map_sets_the_start(page, app_url):
     assert query(page)["x0"] == [x_input.input_value()]
     no_exception(page)
     shot(page, "browser_clicked_start")
-
-
-PLOTLY_JS_FETCH = """() => {
-  const e = performance.getEntriesByType("resource").find((r) => r.name.includes("plotly"));
-  return e ? {name: e.name, transferSize: e.transferSize} : {name: "", transferSize: -1};
-}"""
-"""How the page got plotly.js: its address and the bytes it transferred (0 when taken from the cache)."""
-
-
-def test_shared_link_reopens_the_same_view(page, app_url, browser):
-    link = (f"{app_url}/?objective=himmelblau&x0=-2&y0=1&flavor=torch&opt=gd&opt=adam"
-            "&gd.lr=0.005&adam.lr=0.05&steps=200&step=10")
-    open_app(page, link, 1)
-    no_exception(page)
-    assert page.locator(".st-key-pg-warning, [data-testid='stAlert']").count() == 0
-    has_value(page.locator(".st-key-pg-x0 input"), "-2")
-    open_run_settings(page)
-    has_value(page.locator(".st-key-pg-steps input"), "200")
-    assert step_label(page) == "Step 10 of 200"
-    assert "Adam" in page.locator(".st-key-pg-optimizers").inner_text()
-    assert "0.05" in page.locator(".st-key-pg-opt-adam-lr").inner_text()
-    shared = page.url
-    time.sleep(0.5)
-    markers = page.evaluate(MARKERS_JS)
-    # plotly.js comes from the app's own route (serve.py) with a year's lifetime: fetched on the first visit,
-    # taken from the browser's cache (nothing transferred) when the link is opened again.
-    first = page.evaluate(PLOTLY_JS_FETCH)
-    open_app(page, shared, 1)
-    again = page.evaluate(PLOTLY_JS_FETCH)
-    assert "/vendor/plotly-" in first["name"] and first["transferSize"] > 1_000_000, first
-    assert again["name"] == first["name"] and again["transferSize"] == 0, again
-
-    other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-    open_app(other, shared, 1)
-    has_value(other.locator(".st-key-pg-x0 input"), "-2")
-    assert step_label(other) == "Step 10 of 200"
-    time.sleep(0.5)
-    assert other.evaluate(MARKERS_JS) == markers
-    other.context.close()
-
-
-def test_compare_link_reopens_the_exact_comparison(page, app_url, browser):
-    open_app(page, f"{app_url}/compare?c1=sgd&c1.lr=0.02&c1.momentum=0.5&c2=adam&c2.flavor=keras&c2.lr=0.1", 2)
-    no_exception(page)
-    page.get_by_test_id("stDataFrame").wait_for()
-    link = page.get_by_test_id("stCode").inner_text().strip()
-    assert link.startswith(app_url + "/compare?")
-    other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-    open_app(other, link, 2)
-    # the sidebar's inputs take their values a moment after the charts can draw, on a busy machine
-    wait_for(lambda: other.locator(".st-key-cmp-0-sgd-momentum input").input_value() == "0.5", "momentum 0.5")
-    assert other.locator(".st-key-cmp-1-flavor").count() == 0  # a folded card draws no widgets until opened
-    other.locator(".st-key-cmp-1-card summary").click()
-    wait_for(lambda: other.locator(".st-key-cmp-1-flavor input").input_value() == "Keras", "the Keras flavor")
-    assert other.get_by_test_id("stCode").inner_text().strip() == link
-    other.context.close()
-
-
-def test_bad_link_gives_one_message_and_a_working_page(page, app_url):
-    open_app(page, f"{app_url}/?gd.lr=0&steps=lots", 1)
-    alerts = page.get_by_test_id("stAlert")
-    assert alerts.count() == 1
-    text = alerts.inner_text()
-    assert "gd.lr=0" in text and "steps=lots" in text
-    no_exception(page)
-    assert "0.1" in page.locator(".st-key-pg-opt-gd-lr").inner_text()
-    shot(page, "browser_bad_link")
-
-
-def test_navigating_between_pages_keeps_each_pages_settings(page, app_url):
-    open_app(page, f"{app_url}/?gd.lr=0.05", 1)
-    page.get_by_test_id("stSidebarNavLink").filter(has_text="Compare").click()
-    page.wait_for_url("**/compare**")
-    page.get_by_test_id("stDataFrame").wait_for()
-    settle(page)
-    assert page.get_by_test_id("stAlert").count() == 0
-    assert "c1" in query(page)
-    page.get_by_test_id("stSidebarNavLink").filter(has_text="Playground").click()
-    page.wait_for_function("() => !location.pathname.endsWith('compare')")
-    page.locator(".st-key-pg-opt-gd-lr").wait_for()
-    settle(page)
-    assert "0.05" in page.locator(".st-key-pg-opt-gd-lr").inner_text()
-    assert query(page)["gd.lr"] == ["0.05"]
-    no_exception(page)
-
-
-def test_a_compare_link_is_the_first_visit_to_a_fresh_server(browser):
-    """Streamlit's folder mode must not hijack a shared link opened before anyone saw the home page."""
-    port = free_port()
-    proc = start_streamlit(ROOT / "serve.py", port, log=ARTIFACTS / "streamlit-fresh-server.log")
-    url = f"http://127.0.0.1:{port}"
-    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-    try:
-        wait_healthy(url, proc)
-        open_app(page, f"{url}/compare?c1=adam&c1.lr=0.05&c2=gd", 2)
-        no_exception(page)
-        nav = page.get_by_test_id("stSidebarNav").inner_text()
-        assert "Playground" in nav and "Compare" in nav and "app" not in nav.lower().split()
-        assert page.locator("h1").first.inner_text() == "Compare"
-        assert query(page)["c1"] == ["adam"] and query(page)["c1.lr"] == ["0.05"]
-        assert page.get_by_test_id("stAlert").count() == 0
-    finally:
-        page.context.close()
-        stop(proc)
 
 
 DOMAINS_JS = """() => { const L = document.querySelector('.js-plotly-plot')._fullLayout;
