@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import gc
 import pkgutil
+import subprocess
 import sys
 import weakref
+from pathlib import Path
 
 from ui.router import PACKAGES, freeze_imports
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_module_of_the_app_is_imported_before_the_freeze():
@@ -35,3 +39,15 @@ def test_freezing_happens_once_and_a_runs_garbage_is_still_collected():
     gc.collect(2)
     assert alive() is None, "garbage made after the freeze is collected"
 
+
+
+def test_the_server_imports_the_app_before_its_first_run():
+    """``serve.py``, which Streamlit imports as the server starts, imports and freezes the app's modules, so a new
+    server's first page does not wait for them (nor a page reconnecting after a restart)."""
+    code = ("import runpy, sys\n"
+            "runpy.run_path('serve.py')\n"
+            "from ui.router import freeze_imports\n"
+            "assert freeze_imports.cache_info().currsize == 1, 'serve.py froze the imports'\n"
+            "assert 'optim.schedules.formulas' in sys.modules and 'ui.minibatch.state' in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -128,7 +128,8 @@ PACKAGES = ("optim", "viz", "ui")
 @cache
 def freeze_imports() -> int:
     """Import every module of :data:`PACKAGES`, then freeze every object alive (see the module's docstring); once
-    per process. Returns how many objects it froze."""
+    per process: ``serve.py`` calls it as the server starts, ``app.py`` on its first run when started without
+    ``serve.py``. Returns how many objects it froze."""
     for name in PACKAGES:
         package = importlib.import_module(name)
         for module in pkgutil.walk_packages(package.__path__, f"{name}."):
