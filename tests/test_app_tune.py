@@ -23,7 +23,8 @@ def test_tune_default_leaderboard_chart_and_downloads():
     ok(at)
     assert not at.warning
     board = at.dataframe[0].value
-    assert len(board) == 3 and list(board.columns[:4]) == ["rank", "optimizer", "chosen lr", "chosen second"]
+    assert len(board) == 3 and list(board.columns[:6]) == [
+        "rank", "optimizer", "score", "default settings score", "chosen lr", "chosen second"]
     assert list(board["rank"]) == [1, 2, 3]
     assert set(metas(figures(at)[0])) >= {"candidates", "chosen", "default"}
     assert len(at.dataframe[1].value) == 75  # every candidate

@@ -300,6 +300,8 @@ def _setting(v) -> str:
 
 
 LEADERBOARD_HEADERS = {
+    "rank": {"pinned": True},
+    "configuration": {"pinned": True},
     "distance to nearest minimum": {"label": "distance to minimum",
                                     "help": "From the final point to the nearest minimum."},
     "converged at step": {"label": "converged",
@@ -308,7 +310,8 @@ LEADERBOARD_HEADERS = {
     "diverged at step": {"label": "diverged", "help": "The step the run blew up."},
 }
 """``st.dataframe``'s ``column_config`` for :func:`leaderboard_display`: short headers, their tooltips saying the rest,
-so every column shows at 1280 px (the long names ran the table 145 px past its width)."""
+so every column shows at 1280 px (the long names ran the table 145 px past its width); rank and configuration pinned,
+so a narrower window scrolling the table sideways still says whose numbers they are."""
 
 
 def leaderboard_display(board: pd.DataFrame) -> pd.DataFrame:

@@ -61,8 +61,12 @@ def budget_panel(prefix: str, current: TuneState, setup: Setup) -> TuneState:
 
 
 def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
-    """One row per optimizer, best tuned score first (ranked 1, 2, ...): chosen settings, its score, and the
-    default's score; ``config`` is the optimizer's number on the page (its colour)."""
+    """One row per optimizer, best tuned score first (ranked 1, 2, ...): its score and the default's score (what
+    tuning bought), then the chosen settings; ``config`` is the optimizer's number on the page (its colour).
+
+    The scores come first because they are what the table is for: at 800 px, with the sidebar open, the table
+    shows four columns and scrolls sideways for the rest; after the chosen settings, the scores were out of view.
+    """
     rows = []
     for i, name in enumerate(state.names):
         r = results[name]
@@ -72,11 +76,11 @@ def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
         rows.append({
             "config": i + 1,
             "optimizer": widgets.optimizer_title(name),
+            "score": r["scores"][b],
+            "default settings score": r["default_score"],
             "chosen lr": best["lr"],
             "chosen second": f"{widgets.label(second)} = {best[second]:.4g}" if second else "—",
-            "score": r["scores"][b],
             "diverged from": r["diverged_share"][b],
-            "default settings score": r["default_score"],
             "candidates diverged": float(np.isinf(r["scores"]).mean()),
         })
     df = pd.DataFrame(rows).sort_values(["score", "config"], kind="stable").reset_index(drop=True)
@@ -85,6 +89,8 @@ def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
 
 
 LEADERBOARD_HEADERS = {
+    "rank": {"pinned": True},
+    "optimizer": {"pinned": True},
     "diverged from": {"label": "diverged", "help": "How many of the random starts the chosen settings diverged from."},
     "default settings score": {"label": "untuned",
                                "help": "The score of the same optimizer with its library's default settings."},
@@ -92,7 +98,8 @@ LEADERBOARD_HEADERS = {
                             "help": "Share of the candidate settings tried that scored as diverged."},
 }
 """``st.dataframe``'s ``column_config`` for :func:`leaderboard_display`: short headers, their tooltips saying the rest,
-so every column shows at 1280 px (the long names ran the table 91 px past its width)."""
+so every column shows at 1280 px (the long names ran the table 91 px past its width); rank and optimizer pinned, so
+a narrower window scrolling the table sideways still says whose numbers they are."""
 
 
 def leaderboard_display(df: pd.DataFrame) -> pd.DataFrame:
