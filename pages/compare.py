@@ -11,7 +11,14 @@ from ui.compute import band_losses, objective_for, objective_grids, objective_le
 from ui.config_editor import config_editor
 from ui.live_chart import live_chart
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, describe, make_config
-from ui.report import LEADERBOARD_HEADERS, board_table, leaderboard, leaderboard_display, trajectories_csv
+from ui.report import (
+    BOARD_LABEL_CHARS,
+    LEADERBOARD_HEADERS,
+    board_table,
+    leaderboard,
+    leaderboard_display,
+    trajectories_csv,
+)
 from ui.router import link_box, start_page
 from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses
 from ui.setup.panel import cells, objective_header, objective_panel, run_panel
@@ -122,8 +129,11 @@ board = leaderboard(labels, [s.traj for s in series], setup)
 crit = "loss above the minimum" if setup.criterion_for(obj) == "loss_gap" else "gradient norm"
 st.caption(f"Best final loss first. Converged: the step from which the {crit} stayed at most {setup.tol:g} to "
            "the end; within tolerance: when it first got there (earlier when it left again). Diverged runs are "
-           "listed last with the step they blew up.")
-st.dataframe(board_table(leaderboard_display(board), board["config"], colors, "configuration"), hide_index=True,
+           "listed last with the step they blew up."
+           + (" A long configuration name ends in “…” here; its panel's title has it whole."
+              if any(len(lab) > BOARD_LABEL_CHARS for lab in labels) else ""))
+heads = [f"{i + 1}. {describe(c)}" for i, c in enumerate(configs)]  # number, optimizer and flavor
+st.dataframe(board_table(leaderboard_display(board, heads), board["config"], colors, "configuration"), hide_index=True,
              width="stretch", column_config=LEADERBOARD_HEADERS)
 st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, labels, [s.traj for s in series]),
                    file_name="descent-lab-comparison.csv", mime="text/csv", on_click="ignore",

@@ -302,8 +302,7 @@ def _setting(v) -> str:
 LEADERBOARD_HEADERS = {
     "rank": {"pinned": True},
     "configuration": {"pinned": True},
-    "distance to nearest minimum": {"label": "distance to minimum",
-                                    "help": "From the final point to the nearest minimum."},
+    "distance to nearest minimum": {"label": "distance", "help": "From the final point to the nearest minimum."},
     "converged at step": {"label": "converged",
                           "help": "The step from which the run stayed within tolerance to the end."},
     "first within tolerance": {"label": "within tolerance", "help": "The step the run first got within tolerance."},
@@ -314,8 +313,29 @@ so every column shows at 1280 px (the long names ran the table 145 px past its w
 so a narrower window scrolling the table sideways still says whose numbers they are."""
 
 
-def leaderboard_display(board: pd.DataFrame) -> pd.DataFrame:
-    """The leaderboard as text for people: 4 significant digits, words where a value is missing.
+BOARD_LABEL_CHARS = 40
+"""Longest configuration name the leaderboard shows whole. A data grid's cell holds one line, and its column
+grows to the longest name: with six configurations of three optimizers, each named by every setting that tells
+it from the others and its schedule, the table ran 274 px past its width at 1280 px."""
+
+
+def board_label(label: str, head: str) -> str:
+    """A configuration's name as the leaderboard shows it: ``label`` whole up to :data:`BOARD_LABEL_CHARS`
+    characters, else its ``head`` (number, optimizer and flavor) and "…": its number and colour say which it is,
+    and its panel's title and the loss chart's legend have it whole.
+
+    Example:
+        >>> board_label("1. SGD with momentum (textbook) lr=0.01, momentum=0.8", "1. SGD with momentum (textbook)")
+        '1. SGD with momentum (textbook) …'
+        >>> board_label("2. RMSprop (textbook) decay=0.99", "2. RMSprop (textbook)")
+        '2. RMSprop (textbook) decay=0.99'
+    """
+    return label if len(label) <= BOARD_LABEL_CHARS else f"{head} …"
+
+
+def leaderboard_display(board: pd.DataFrame, heads: list[str]) -> pd.DataFrame:
+    """The leaderboard as text for people: 4 significant digits, words where a value is missing, long
+    configuration names shortened to ``heads`` (by configuration number: :func:`board_label`).
 
     (Streamlit shows a missing number as "None"; "never" and "diverged" say what it means.)
     """
@@ -326,6 +346,8 @@ def leaderboard_display(board: pd.DataFrame) -> pd.DataFrame:
         return missing if pd.isna(v) else f"{int(v)}"
 
     return board.drop(columns="config").assign(**{
+        "configuration": [board_label(v, heads[int(n) - 1]) for v, n in zip(board["configuration"], board["config"],
+                                                                             strict=True)],
         "final loss": [num(v, "diverged") for v in board["final loss"]],
         "distance to nearest minimum": [num(v, "—") for v in board["distance to nearest minimum"]],
         "converged at step": [step(v, "no") for v in board["converged at step"]],

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .layout import base_layout
+from .layout import base_layout, room_for_legend
 from .losses import LOG_SPAN, log_ticks
-from .series import drawn_indices, esc, f32
+from .series import drawn_indices, esc, f32, legend_name
 
 BAND_OPACITY = 0.22
 
@@ -118,7 +118,7 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
         lower = np.where(np.isinf(q1), ceiling, q1)[idx]
         k = b.seeds
         ndiv = int(div[-1])
-        name = f"{b.label} · median, IQR over {k} seeds" + (f" ({ndiv} of {k} diverged)" if ndiv else "")
+        name = legend_name(f"{b.label} · median, IQR over {k} seeds" + (f" ({ndiv} of {k} diverged)" if ndiv else ""))
         data.append(dict(type="scatter", x=steps, y=f32(upper), mode="lines", line=dict(width=0, color=b.color),
                                  name=name, legendgroup=b.label, showlegend=False, meta="band-upper",
                                  hoverinfo="skip"))
@@ -151,6 +151,7 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
     k_text = "/".join(str(s) for s in seeds) or "K"
     layout = base_layout(title or f"Loss over {k_text} noise seeds: median and interquartile band", height,
                          uirevision=f"bands:{f_min is not None}", legend=bool(bands))
+    room_for_legend(layout, data)
     layout.update(
         xaxis=dict(title=dict(text="step", standoff=4), zeroline=False, ticks="outside", rangemode="tozero"),
         yaxis=dict(title=dict(text=ylabel, standoff=4), type="log" if log else "linear", ticks="outside",

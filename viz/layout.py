@@ -39,6 +39,28 @@ def base_layout(title: str, height: int, uirevision: str, *, legend: bool = True
     )
 
 
+LEGEND_LINE_PX = 20
+"""How much taller a legend entry grows with each more line (11 px text), measured on the loss chart."""
+
+
+def room_for_legend(layout: dict, traces: list[dict]) -> None:
+    """Make ``layout`` (from :func:`base_layout`) taller by the extra lines of its legend's wrapped entries
+    (:func:`viz.series.legend_name`), and let the legend take what it needs. plotly.js makes room for a legend
+    under the plot by shrinking the plot, and past half the figure's height it scrolls the legend instead: at
+    800 px, six two-line entries left the loss curves 130 px of a 380 px chart and hid the last entry.
+
+    Example:
+        >>> layout = base_layout("Loss", 380, "r")
+        >>> room_for_legend(layout, [{"name": "a<br>b"}, {"name": "c<br>d", "showlegend": False}])
+        >>> layout["height"], layout["legend"]["maxheight"]
+        (400, 1)
+    """
+    lines = sum(t.get("name", "").count("<br>") for t in traces if t.get("showlegend", True))
+    if lines:
+        layout["height"] += LEGEND_LINE_PX * lines
+        layout["legend"]["maxheight"] = 1  # a ratio: the whole figure's height, never a scrolled legend
+
+
 def grid_domains(rows: int, cols: int, hspace: float, vspace: float) -> list[tuple[list[float], list[float]]]:
     """Paper-coordinate ``(x domain, y domain)`` of each cell of a ``rows`` x ``cols`` grid, row by row from
     the top, as ``plotly.subplots.make_subplots`` places them (without its cost).

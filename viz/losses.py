@@ -25,9 +25,19 @@ from typing import NamedTuple
 import numpy as np
 
 from . import colors
-from .layout import base_layout
+from .layout import base_layout, room_for_legend
 from .rates import rate_marks
-from .series import MAX_MARKED_POINTS, diverged, drawn_indices, esc, f32, fmt, last_finite, step_index
+from .series import (
+    MAX_MARKED_POINTS,
+    diverged,
+    drawn_indices,
+    esc,
+    f32,
+    fmt,
+    last_finite,
+    legend_name,
+    step_index,
+)
 
 LOG_SPAN = 100.0
 """max / min of the drawn values beyond which the y-axis goes logarithmic."""
@@ -66,7 +76,7 @@ def loss_parts(series, step: int | None = None, *, f_min: float | None = None, l
         idx = drawn_indices(last + 1)
         losses = np.asarray(s.traj.losses)[idx]
         traces.append(dict(
-            type="scatter", x=idx.astype(np.int32), y=y[idx], customdata=f32(losses), name=s.label,
+            type="scatter", x=idx.astype(np.int32), y=y[idx], customdata=f32(losses), name=legend_name(s.label),
             legendgroup=s.label, meta="loss", **axes,
             mode="lines+markers" if len(idx) <= MAX_MARKED_POINTS // 2 else "lines",
             line=dict(color=s.color, width=2), marker=dict(color=s.color, size=3.5),
@@ -160,6 +170,7 @@ def loss_figure(
     """
     parts = loss_parts(series, step, f_min=f_min, log=log)
     layout = base_layout(title, height, uirevision=f"losses:{f_min is not None}", legend=bool(series))
+    room_for_legend(layout, parts.traces)
     layout.update(xaxis=parts.xaxis, yaxis=parts.yaxis, annotations=parts.annotations, shapes=parts.shapes)
     return {"data": parts.traces, "layout": layout}
 

@@ -9,6 +9,7 @@ points to draw when a run is very long.
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,27 @@ def f32(a) -> np.ndarray:
 def esc(text: str) -> str:
     """Escape a label for Plotly's HTML-like hover text (keeps ``<`` in labels from breaking it)."""
     return html.escape(str(text), quote=False)
+
+
+LEGEND_CHARS = 60
+"""Most characters on a legend entry's line: a loss chart at 800 px fits about 66 beside its swatch."""
+
+
+def legend_name(text: str) -> str:
+    """``text`` as a legend entry: lines of at most :data:`LEGEND_CHARS` characters, broken at spaces.
+
+    plotly.js draws an entry on one line however long it is: on Compare, a configuration's label names every
+    setting that tells it from another of the same optimizer, and at 800 px such a label ran past the loss
+    chart's edge.
+
+    Example:
+        >>> legend_name("1. SGD with momentum (textbook) lr=0.01, momentum=0.8, dampening=0, nesterov=on")
+        '1. SGD with momentum (textbook) lr=0.01, momentum=0.8,<br>dampening=0, nesterov=on'
+        >>> legend_name("2. Adam (keras)")
+        '2. Adam (keras)'
+    """
+    return "<br>".join(textwrap.wrap(str(text), LEGEND_CHARS, break_long_words=False, break_on_hyphens=False)
+                       or [""])
 
 
 def fmt(v: float) -> str:
