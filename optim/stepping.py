@@ -116,11 +116,20 @@ class Stepper:
     def used(self) -> dict[str, np.ndarray]:
         """Every scheduled hyperparameter at each step asked for so far: (steps,) or (steps, B).
 
-        Empty without a schedule, or with ``keep=False``.
+        Empty without a schedule, or with ``keep=False``. A value that was one number for all runs at first and
+        one per run later (a plateau's rate: one starting rate, until the runs' losses part it) is per run at
+        every step.
         """
         if not self._kept:
             return {}
-        return {name: np.concatenate([b[name] for b in self._kept])[: self._next] for name in self._kept[0]}
+        out = {}
+        for name in self._kept[0]:
+            blocks = [b[name] for b in self._kept]
+            runs = max((v.shape[1] for v in blocks if v.ndim == 2), default=None)
+            if runs is not None:
+                blocks = [np.broadcast_to(v[:, None], (len(v), runs)) if v.ndim == 1 else v for v in blocks]
+            out[name] = np.concatenate(blocks)[: self._next]
+        return out
 
     def lr_by_step(self) -> np.ndarray | None:
         """The learning rate the rule applied at each step taken, (steps, 1, W), or (steps, 2, W)

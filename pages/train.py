@@ -72,7 +72,8 @@ if bar is not None:
 for text in refused.values():
     st.error(text, icon=":material/block:")
 for i, r in runs.items():
-    if follows_losses(s.configs[i]):  # reduce on plateau: the rate seed 1 used
+    # reduce on plateau: the rate seed 1 used, under its settings (none while its card is closed)
+    if follows_losses(s.configs[i]) and rate_slots[i] is not None:
         with rate_slots[i]:
             live_chart(rate_figure(r.lr[:, 0], colors[i], title="The rate seed 1 used", uirevision="used", log=True),
                        key=f"{PAGE}.rate.{i}")

@@ -208,6 +208,16 @@ def test_compare_with_noise_marks_the_schedules_on_its_bands():
     assert marks(bands) == [30, 60]
 
 
+def test_compare_with_noise_draws_the_bands_of_a_plateau_schedule():
+    """Several noise seeds under reduce on plateau: each seed's rate parts from the others once their losses do.
+    (The page raised a NumPy error here: the rates kept as one number at first and per seed later.)"""
+    at = app("pages/compare.py", {"steps": "90", "noise": "0.5", "seeds": "4", "c1": "sgd", "c1.lr": "0.02",
+                                  "c1.schedule": "reduce_on_plateau", "c2": "adam"})
+    ok(at)
+    (bands,) = [f for f in figures(at) if any(t.get("meta") == "median" for t in f["data"])]
+    assert len([t for t in bands["data"] if t.get("meta") == "median"]) == 2
+
+
 def test_a_compare_link_with_a_schedule_its_library_lacks_says_so():
     at = app("pages/compare.py", {"c1": "adam", "c1.flavor": "keras", "c1.schedule": "one_cycle"})
     ok(at)

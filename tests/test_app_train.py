@@ -147,6 +147,20 @@ def test_newton_is_refused_in_one_sentence_and_the_rest_keeps_working():
     assert charts(at) == 4 and list(at.dataframe[0].value["configuration"]) == ["2. Adam (textbook)"]
 
 
+def test_reduce_on_plateau_in_a_closed_card_trains_and_draws():
+    """A configuration whose settings card is closed has no place for the rate it used: the page skips that
+    chart. (A link with reduce on plateau on the third configuration, whose card opens closed, crashed the page.)"""
+    at = app({**SMALL, "c1": "adam", "c2": "rmsprop", "c3": "sgd", "c3.lr": "0.05",
+              "c3.schedule": "reduce_on_plateau"})
+    ok(at)
+    assert not at.error and charts(at) == 4
+    assert list(at.dataframe[0].value["configuration"]) == [
+        "1. Adam (textbook)", "2. RMSprop (textbook)", "3. SGD with momentum (textbook)"]
+    opened = open_cards(at, "tr.2")
+    ok(opened)
+    assert charts(opened) == 5, "opened, the card draws the rate the run used"
+
+
 def test_a_diverged_run_says_so_and_keeps_the_axes_of_the_others():
     at = app({**SMALL, "width": "32", "activation": "relu", "c1": "sgd", "c1.flavor": "torch", "c1.lr": "10",
               "c1.momentum": "0.99", "c2": "adam", "c2.lr": "0.01", "run": "2"})

@@ -158,6 +158,39 @@ def test_each_run_of_a_batch_has_its_own_plateau():
     np.testing.assert_array_equal(rates[:, 1], [1, 1, 1, 0.5, 0.5])
 
 
+def test_one_rate_for_several_runs_parts_on_their_plateaus_and_is_kept_per_run():
+    """One starting rate, several runs (the networks of ``optim.train``, one per seed): the rate is one number
+    until the runs' losses part it, then one per run; what was used is kept per run at every step. (Keeping it
+    failed: the first steps' rates were kept as one number, the later ones per run, and they could not be
+    joined, so training several networks under reduce on plateau raised a NumPy error.)"""
+    losses = np.array([[3.0, 3.0], [2.0, 3.0], [1.0, 3.0], [0.5, 3.0], [0.25, 3.0]])
+    opt = optim.make_optimizer("gd", "torch", lr=1.0,
+                               schedule=optim.make_schedule("reduce_on_plateau", patience=1, factor=0.5))
+    stepper = optim.Stepper(opt, len(losses))
+    for k, loss in enumerate(losses):
+        stepper.rule(k, loss)
+    used = stepper.used["lr"]
+    assert used.shape == (5, 2)
+    np.testing.assert_array_equal(used[:, 0], 1.0)
+    np.testing.assert_array_equal(used[:, 1], [1, 1, 1, 0.5, 0.5])
+    assert stepper.lr_by_step().shape == (5, 1, 2)
+
+
+def test_several_networks_train_under_reduce_on_plateau():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(96, 2))
+    y = (X[:, 0] > 0).astype(float)
+    net = optim.MLP([2, 6, 1], "tanh")
+    opt = optim.make_optimizer("sgd", "torch", lr=0.5, momentum=0.9,
+                               schedule=optim.make_schedule("reduce_on_plateau", patience=0, factor=0.5))
+    run = optim.train(opt, net, X, y, params=net.init([0, 1]), batch_size=24, epochs=4)
+    assert run.losses.shape == (17, 2) and np.isfinite(run.losses).all()
+    assert run.lr.shape == (16, 2) and (run.lr <= 0.5).all() and (run.lr < 0.5).any()
+    for i, seed in enumerate([0, 1]):  # each network as if trained alone
+        alone = optim.train(opt, net, X, y, params=net.init([seed]), batch_size=24, epochs=4)
+        np.testing.assert_array_equal(run.lr[:, i], alone.lr[:, 0])
+
+
 def test_run_gives_reduce_on_plateau_the_loss_at_each_new_point():
     opt = optim.make_optimizer("adam", "torch", lr=0.5,
                                schedule=optim.make_schedule("reduce_on_plateau", factor=0.5, patience=3))
