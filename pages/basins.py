@@ -20,6 +20,7 @@ from ui.basins.state import BasinState, encode_basins
 from ui.compute import basin_map, check_basins
 from ui.live_chart import chart_state, live_chart
 from ui.model import CompareState, Setup, describe
+from ui.report import board_label
 from ui.router import start_page
 from ui.setup.panel import function_header
 from ui.urlstate import encode_compare
@@ -83,9 +84,12 @@ if maps is not None:
         st.page_link("pages/compare.py", label="Open these runs on Compare", icon=":material/compare_arrows:",
                      query_params=encode_compare(CompareState(setup, tuple(configs))))
     st.subheader("Where the runs ended")
+    names = [board_label(lab, f"{i + 1}. {describe(c)}")
+             for i, (lab, c) in enumerate(zip(labels, configs, strict=True))]
     st.caption("Share of start points reaching each minimum; steps: the median steps to converge, over the runs "
-               f"that converged (gradient norm ≤ {new_state.tol:g}).")
-    st.dataframe(share_display(share_table(labels, maps, obj.minima)), hide_index=True, width="stretch",
+               f"that converged (gradient norm ≤ {new_state.tol:g})."
+               + (" A long optimizer name ends in “…” here; its map's title has it whole." if names != labels else ""))
+    st.dataframe(share_display(share_table(names, maps, obj.minima)), hide_index=True, width="stretch",
                  column_config=SHARE_HEADERS)
 
 with message_slot:

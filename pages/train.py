@@ -10,6 +10,7 @@ import optim
 from ui import state
 from ui.live_chart import chart_state, live_chart
 from ui.model import describe
+from ui.report import board_label
 from ui.router import link_box, start_page
 from ui.schedule.panel import draw_schedule, follows_losses
 from ui.train import runs as tr
@@ -129,7 +130,8 @@ chosen, seed = s.configs[run_no - 1], run_seed - 1
 with table_slot:
     # Short headers, so the whole table fits the page at 1280 px; the caption says whose numbers they are. The
     # configuration is pinned: a narrower window scrolls the table sideways, and each row still says whose it is.
-    st.dataframe(results_table([labels[i] for i in runs], list(runs.values()), seed), hide_index=True,
+    names = [board_label(labels[i], f"{i + 1}. {describe(s.configs[i])}") for i in runs]
+    st.dataframe(results_table(names, list(runs.values()), seed), hide_index=True,
                  width="stretch", column_config={
                      "configuration": st.column_config.Column(pinned=True),
                      "final loss (this seed)": st.column_config.NumberColumn("final loss"),
@@ -138,7 +140,8 @@ with table_slot:
                      "median test accuracy": st.column_config.NumberColumn("median accuracy", format="percent")})
     st.caption(f"Final loss and test accuracy are those of seed {run_seed}, the one drawn below. The medians are "
                "over all seeds and leave out seeds that diverged; the diverged column names them with the step "
-               "they blew up.")
+               "they blew up." + (" A long configuration name ends in “…” here; the charts' legends have it whole."
+                                  if names != [labels[i] for i in runs] else ""))
 
 
 def _on_step() -> None:

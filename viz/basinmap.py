@@ -29,6 +29,7 @@ from plotly.subplots import make_subplots
 
 from . import colors
 from .layout import base_layout, grid_arrangements
+from .row_grid import wrap_sentence
 from .series import esc, fmt
 
 NOT_CONVERGED_COLOR = "#c4c4c4"
@@ -47,6 +48,12 @@ PANEL_HEIGHT = 400
 """Height in pixels of one row of maps, title and x-axis title included, once the maps wrap to rows."""
 LEGEND_HEIGHT = 120
 """Room in pixels the legend's rows take under the maps (Plotly grows the bottom margin by this much)."""
+TITLE_CHARS = 32
+"""Most characters on a line of a panel's title: a :data:`MIN_PANEL` panel fits about 36 of its 13 px text. A long
+label (every setting that tells an optimizer from another of the same kind, and its schedule) wraps onto more lines;
+on one line, neighbouring titles ran into each other."""
+TITLE_LINE_PX = 17
+"""Height in pixels of one more line of a panel's title."""
 
 NOT_CONVERGED, DIVERGED = -1, -2  # the core's labels (optim.NOT_CONVERGED, optim.DIVERGED)
 
@@ -178,8 +185,10 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
         raise ValueError("basin_figure needs at least one panel.")
     xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
     cols = len(panels)
-    fig = make_subplots(rows=1, cols=cols, subplot_titles=[p.title for p in panels],
-                        horizontal_spacing=0.03 + 0.02 / cols)
+    lines = [wrap_sentence(esc(p.title), TITLE_CHARS) for p in panels]
+    titles = ["<br>".join(t) for t in lines]
+    taller = TITLE_LINE_PX * (max(len(t) for t in lines) - 1)  # the maps keep their size under longer titles
+    fig = make_subplots(rows=1, cols=cols, subplot_titles=titles, horizontal_spacing=0.03 + 0.02 / cols)
     mcolors = basin_colors(minima)
     numbered = len(minima) <= MAX_LEGEND_MINIMA
     if max_steps is None:
@@ -221,15 +230,15 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
                          scaleanchor=f"x{suffix}", scaleratio=1,
                          title=dict(text="start y", standoff=2) if i == 0 else None, row=1, col=i + 1)
     fig.add_traces(_legend(minima, mcolors, numbered))
-    layout = base_layout(title or "", height, uirevision=f"basins:{view}:{cols}")
-    layout["margin"] = dict(l=50, r=10, t=50, b=10)
+    layout = base_layout(title or "", height + taller, uirevision=f"basins:{view}:{cols}")
+    layout["margin"] = dict(l=50, r=10, t=50 + taller, b=10)
     fig.update_layout(**layout)
     fig.update_annotations(font=dict(size=13))
     out = fig.to_plotly_json()
     out["layout"].pop("template", None)  # the live chart puts the app theme's template under every figure
-    out["narrow"] = grid_arrangements([p.title for p in panels], cols, min_panel=MIN_PANEL, row_px=PANEL_HEIGHT,
+    out["narrow"] = grid_arrangements(titles, cols, min_panel=MIN_PANEL, row_px=PANEL_HEIGHT + taller,
                                       extra_px=LEGEND_HEIGHT + layout["margin"]["t"] + layout["margin"]["b"],
-                                      y_title="start y", title_size=13)
+                                      gap_px=80 + taller, y_title="start y", title_size=13)
     return out
 
 

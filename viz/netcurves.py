@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .bands import BAND_OPACITY, quantiles
-from .layout import base_layout, grid_domains, panel_title
+from .layout import base_layout, grid_domains, panel_title, room_for_legend
 from .losses import LOG_SPAN, log_ticks
-from .series import drawn_indices, esc, f32
+from .series import drawn_indices, esc, f32, legend_name
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,7 +73,7 @@ def curves_figure(curves: list[Curves], height: int = 380) -> dict:
         drawn.append(finite[np.isfinite(finite)])
         k = c.losses.shape[1]
         ndiv = int(div[-1])
-        name = f"{c.label} · {k} seed{'s' if k > 1 else ''}" + (f" ({ndiv} diverged)" if ndiv else "")
+        name = legend_name(f"{c.label} · {k} seed{'s' if k > 1 else ''}" + (f" ({ndiv} diverged)" if ndiv else ""))
         top = np.where(np.isfinite(q3), q3, np.nan)
         data += _band(c, np.where(np.isfinite(q1), q1, np.nan), np.where(np.isfinite(med), med, np.nan), top,
                       x="x", y="y", name=name, fmt="loss %{y:.4g}", legend=True)
@@ -84,6 +84,7 @@ def curves_figure(curves: list[Curves], height: int = 380) -> dict:
     log = bool(values.size) and bool((values > 0).all()) and values.max() / values.min() > LOG_SPAN
     (xd1, yd), (xd2, _) = grid_domains(1, 2, 0.1, 0.0)
     layout = base_layout("", height, uirevision="train:curves", legend=bool(curves))
+    room_for_legend(layout, data)
     layout.pop("title")
     layout["margin"].update(t=30)
     layout.update(
@@ -144,16 +145,20 @@ def layer_norms_figure(runs: list[LayerNorms], height_per_row: int = 300) -> dic
             ax = "" if layer == 0 else str(layer + 1)
             common = dict(type="scatter", mode="lines", legendgroup=r.label, xaxis=f"x{ax}", yaxis=f"y{ax}")
             data.append(dict(common, x=idx_s.astype(np.int32) + 1, y=f32(steps[idx_s, layer]), meta="step",
-                             line=dict(color=r.color, width=1.4), name=f"{r.label}: step ‖ΔW‖",
+                             line=dict(color=r.color, width=1.4), name=legend_name(f"{r.label}: step ‖ΔW‖"),
                              showlegend=layer == 0,
                              hovertemplate=f"<b>{esc(r.label)}</b><br>layer {layer + 1}, step %{{x}}<br>"
                                            "‖ΔW‖ = %{y:.3g}<extra></extra>"))
             data.append(dict(common, x=idx_w.astype(np.int32), y=f32(r.weights[idx_w, layer]), meta="weights",
-                             line=dict(color=r.color, width=2, dash="dot"), name=f"{r.label}: weights ‖W‖",
+                             line=dict(color=r.color, width=2, dash="dot"),
+                             name=legend_name(f"{r.label}: weights ‖W‖"),
                              showlegend=layer == 0,
                              hovertemplate=f"<b>{esc(r.label)}</b><br>layer {layer + 1}, step %{{x}}<br>"
                                            "‖W‖ = %{y:.3g}<extra></extra>"))
-    layout = base_layout("", rows * height_per_row + 60, uirevision="train:norms", legend=bool(runs))
+    height = rows * height_per_row + 60
+    layout = base_layout("", height, uirevision="train:norms", legend=bool(runs))
+    room_for_legend(layout, data)
+    room = layout["height"] - height  # the legend's wrapped entries, in the narrow arrangement too
     layout.pop("title")
     layout["margin"].update(t=30)
     notes = []
@@ -170,7 +175,7 @@ def layer_norms_figure(runs: list[LayerNorms], height_per_row: int = 300) -> dic
         notes.append(panel_title(f"<b>{name}</b>", xd, yd, 13))
     layout["annotations"] = notes
     narrow_domains = grid_domains(max(layers, 1), 1, 0.0, 0.5 / max(layers, 1))
-    narrow = {"height": max(layers, 1) * 240 + 80, "annotations": []}
+    narrow = {"height": max(layers, 1) * 240 + 80 + room, "annotations": []}
     for layer, (xd, yd) in enumerate(narrow_domains[:layers]):
         ax = "" if layer == 0 else str(layer + 1)
         narrow[f"xaxis{ax}"], narrow[f"yaxis{ax}"] = dict(domain=xd), dict(domain=yd)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import colors
-from .layout import base_layout
-from .series import esc, f32
+from .layout import base_layout, room_for_legend
+from .series import esc, f32, legend_name
 
 BOUNDARY_SCALE = [[0.0, "#3b7dd8"], [0.5, "#f7f7f2"], [1.0, "#e07b39"]]
 """P(class 1): blue for class 0, orange for class 1, pale at the boundary."""
@@ -159,7 +159,7 @@ def landscape_figure(alpha, beta, loss, paths: list[SlicePath], title: str, heig
     lift = 0.015 * (zhi - zlo)
     for p in paths:
         share = "no movement" if not np.isfinite(p.captured) else f"{p.captured:.0%} of its movement in the plane"
-        name = f"{p.label} · {share}"
+        name = legend_name(f"{p.label} · {share}")
         xy = np.asarray(p.coords, dtype=float)
         data.append(dict(type="scatter", x=f32(xy[:, 0]), y=f32(xy[:, 1]), mode="lines+markers", name=name,
                          legendgroup=p.label, meta="path", line=dict(color=p.color, width=2),
@@ -178,6 +178,7 @@ def landscape_figure(alpha, beta, loss, paths: list[SlicePath], title: str, heig
                          legendgroup=p.label, showlegend=False, meta="path3d", line=dict(color=p.color, width=5),
                          hoverinfo="skip"))
     layout = base_layout(title, height, uirevision="train:landscape", legend=True)
+    room_for_legend(layout, data)
     layout.update(
         xaxis=dict(domain=[0.0, 0.43], title=dict(text="direction 1", standoff=2), range=[float(alpha[0]),
                    float(alpha[-1])], zeroline=False, anchor="y"),
@@ -192,7 +193,7 @@ def landscape_figure(alpha, beta, loss, paths: list[SlicePath], title: str, heig
                               ticktext=labels[::few]),
                    uirevision="train:landscape"),
     )
-    narrow = dict(height=2 * height, xaxis=dict(domain=[0.0, 0.84]), yaxis=dict(domain=[0.56, 1.0]),
+    narrow = dict(height=layout["height"] + height, xaxis=dict(domain=[0.0, 0.84]), yaxis=dict(domain=[0.56, 1.0]),
                   scene=dict(domain=dict(x=[0.0, 1.0], y=[0.0, 0.46])),
                   coloraxis=dict(colorbar=dict(x=0.87, y=0.78, len=0.4, xanchor="left")))
     return {"data": data, "layout": layout, "narrow": [{"below": 760, "layout": narrow}]}

@@ -1,7 +1,7 @@
 """Every page reads at 800, 1280 and 1600 px, in the light and the dark theme: nothing overlaps, nothing is cut.
 
 Each page is opened once, at 800 px, then shown at each size in turn (``helpers.each_size``): with its default
-settings, and Compare also with the longest labels the app makes (:data:`LONGEST`).
+settings, and Compare, Train and Basin maps also with the longest labels the app makes (:data:`LONGEST`).
 
 For each page and window size the test measures, in the browser, every chart's panels (the plot area of each
 2-D subplot, each 3D scene) and colour bars, and fails when two of them intersect; it also fails when a title,
@@ -32,10 +32,22 @@ LONGEST = {
         "&c3.dampening=0.1&c3.schedule=reduce_on_plateau&c4=schedule_free_adamw&c4.lr=0.05&c4.schedule=cosine"
         "&c5=schedule_free_adamw&c5.lr=0.03&c5.weight_decay=0.01&c5.schedule=step&c5.schedule.step_size=60"
         "&c5.schedule.gamma=0.3&c6=schedule_free_adamw&c6.lr=0.01&c6.schedule=exponential", 7),
+    "train_long_labels": (
+        "train?data=spiral&noise=0.05&n=200&layers=1&width=8&batch=20&epochs=5&seeds=1"
+        "&c1=sgd&c1.lr=0.01&c1.momentum=0.8&c1.nesterov=true&c1.schedule=cosine_restarts&c1.schedule.t_0=20"
+        "&c2=sgd&c2.flavor=keras&c2.lr=0.02&c2.momentum=0.85&c2.schedule=warmup_cosine"
+        "&c3=sgd&c3.flavor=torch&c3.lr=0.005&c3.momentum=0.95&c3.dampening=0.1&c3.schedule=reduce_on_plateau"
+        "&c4=schedule_free_adamw&c4.lr=0.05&c4.schedule=cosine&c5=schedule_free_adamw&c5.lr=0.03"
+        "&c5.weight_decay=0.01&c5.schedule=step&c6=schedule_free_adamw&c6.lr=0.01&c6.schedule=exponential", 4),
+    "basins_long_labels": (
+        "basins?objective=himmelblau&res=40&steps=100&c1=sgd&c1.lr=0.01&c1.momentum=0.8&c1.nesterov=true"
+        "&c2=sgd&c2.flavor=keras&c2.lr=0.02&c2.momentum=0.85&c3=sgd&c3.flavor=torch&c3.lr=0.005&c3.momentum=0.95"
+        "&c3.dampening=0.1&c4=schedule_free_adamw&c4.lr=0.05&c4.weight_decay=0.01", 1),
 }
-"""Views whose labels are as long as the app makes them, name -> (address, charts): a configuration's label names
-every setting that tells it from another of the same optimizer, and its schedule. The defaults' labels are short,
-and a long one ran past its panel once (caught by eye, not by this test)."""
+"""Views whose labels are as long as the app makes them, name -> (address, charts): on the pages that name each
+configuration by every setting that tells it from another of the same optimizer (and its schedule), six or four
+such configurations. The defaults' labels are short: these found legends running past their charts, panel titles
+running into each other and tables wider than the page at 1280 px (and a crash, on Train)."""
 TEXT = {"light": "#262730", "dark": "#e8eaee"}
 
 # How far each table's columns run past its width, in px.
