@@ -12,8 +12,8 @@ from ui.config_editor import config_editor
 from ui.live_chart import live_chart
 from ui.model import MAX_CONFIGS, SEEDS, CompareState, OptConfig, describe, make_config
 from ui.report import (
-    BOARD_LABEL_CHARS,
     LEADERBOARD_HEADERS,
+    board_label,
     board_table,
     leaderboard,
     leaderboard_display,
@@ -127,12 +127,12 @@ else:
 st.subheader("Leaderboard")
 board = leaderboard(labels, [s.traj for s in series], setup)
 crit = "loss above the minimum" if setup.criterion_for(obj) == "loss_gap" else "gradient norm"
+heads = [f"{i + 1}. {describe(c)}" for i, c in enumerate(configs)]  # number, optimizer and flavor
 st.caption(f"Best final loss first. Converged: the step from which the {crit} stayed at most {setup.tol:g} to "
            "the end; within tolerance: when it first got there (earlier when it left again). Diverged runs are "
            "listed last with the step they blew up."
            + (" A long configuration name ends in “…” here; its panel's title has it whole."
-              if any(len(lab) > BOARD_LABEL_CHARS for lab in labels) else ""))
-heads = [f"{i + 1}. {describe(c)}" for i, c in enumerate(configs)]  # number, optimizer and flavor
+              if any(board_label(lab, head) != lab for lab, head in zip(labels, heads, strict=True)) else ""))
 st.dataframe(board_table(leaderboard_display(board, heads), board["config"], colors, "configuration"), hide_index=True,
              width="stretch", column_config=LEADERBOARD_HEADERS)
 st.download_button("Download the trajectories (CSV)", partial(trajectories_csv, labels, [s.traj for s in series]),

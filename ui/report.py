@@ -314,15 +314,15 @@ so a narrower window scrolling the table sideways still says whose numbers they 
 
 
 BOARD_LABEL_CHARS = 40
-"""Longest configuration name the leaderboard shows whole. A data grid's cell holds one line, and its column
+"""Longest configuration name a results table shows whole. A data grid's cell holds one line, and its column
 grows to the longest name: with six configurations of three optimizers, each named by every setting that tells
 it from the others and its schedule, the table ran 274 px past its width at 1280 px."""
 
 
 def board_label(label: str, head: str) -> str:
-    """A configuration's name as the leaderboard shows it: ``label`` whole up to :data:`BOARD_LABEL_CHARS`
-    characters, else its ``head`` (number, optimizer and flavor) and "…": its number and colour say which it is,
-    and its panel's title and the loss chart's legend have it whole.
+    """A configuration's name as a results table shows it (Compare's leaderboard, Train's and Basin maps' tables):
+    ``label`` whole up to :data:`BOARD_LABEL_CHARS` characters, else its ``head`` (number, optimizer and flavor) and
+    "…": its number and colour say which it is, and its panel's title or the charts' legends have it whole.
 
     Example:
         >>> board_label("1. SGD with momentum (textbook) lr=0.01, momentum=0.8", "1. SGD with momentum (textbook)")
