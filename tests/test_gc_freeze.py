@@ -40,7 +40,6 @@ def test_freezing_happens_once_and_a_runs_garbage_is_still_collected():
     assert alive() is None, "garbage made after the freeze is collected"
 
 
-
 def test_the_server_imports_the_app_before_its_first_run():
     """``serve.py``, which Streamlit imports as the server starts, imports and freezes the app's modules, so a new
     server's first page does not wait for them (nor a page reconnecting after a restart)."""
