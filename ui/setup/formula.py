@@ -9,6 +9,7 @@ SymPy work, and every rerun asks again, so results are kept in small bounded cac
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -132,10 +133,80 @@ def gradient_latex(text: str) -> str | None:
         (True, True)
     """
     expr = core.parse_expression(text)
-    gx, gy = (sympy.latex(sympy.diff(expr, v)) for v in (core.X, core.Y))
-    body = (r"\begin{aligned}\frac{\partial f}{\partial x} &= " + gx
-            + r" \\[6pt] \frac{\partial f}{\partial y} &= " + gy + r"\end{aligned}")
+    rows = []
+    for v in (core.X, core.Y):
+        first, *more = formula_lines(sympy.latex(sympy.diff(expr, v)), GRADIENT_LINE)  # the sidebar is narrow
+        rows.append(rf"\frac{{\partial f}}{{\partial {v}}} &= {first}" + "".join(rf" \\ &{m}" for m in more))
+    body = r"\begin{aligned}" + r" \\[6pt] ".join(rows) + r"\end{aligned}"
     return body if len(body) <= MAX_GRADIENT_LATEX else None
+
+
+FORMULA_LINE = 30
+"""Most characters a line of a displayed formula shows (:func:`formula_lines`, counting what is drawn, not the
+LaTeX commands): a displayed formula draws about 14 px a character, and the header's formula has 468 px at 800 px."""
+GRADIENT_LINE = 20
+"""The same for the gradient under the formula box, in the sidebar's 240 px (in small type, about 11 px a
+character)."""
+
+
+def shown_length(latex: str) -> int:
+    r"""About how many characters ``latex`` draws: commands count one, braces, scripts' carets and spaces none.
+
+    Example:
+        >>> shown_length(r"\left(y - 1\right)^{2}")
+        6
+    """
+    drawn = re.sub(r"\\(left|right)\b", "", latex)
+    drawn = re.sub(r"\\[a-zA-Z]+", "c", drawn)
+    return len(re.sub(r"[{}^_ ]", "", drawn))
+
+
+def formula_lines(latex: str, width: int = FORMULA_LINE) -> list[str]:
+    r"""``latex`` in lines of about ``width`` drawn characters (:func:`shown_length`), each break before a ``+``
+    or ``-`` that stands between terms (outside braces and ``\left``/``\right`` pairs); a term longer than a line
+    keeps a line of its own. One line for a short formula, or one holding an environment of its own.
+
+    Example:
+        >>> formula_lines(r"x^{2} + \left(y - 1\right)^{2} - \sin{\left(x \right)}", width=12)
+        ['x^{2} + \\left(y - 1\\right)^{2}', '- \\sin{\\left(x \\right)}']
+    """
+    if shown_length(latex) <= width or r"\begin{" in latex:
+        return [latex]
+    terms, depth, start = [], 0, 0
+    for i, c in enumerate(latex):
+        if c == "{" or latex.startswith(r"\left", i):
+            depth += 1
+        elif c == "}" or latex.startswith(r"\right", i):
+            depth -= 1
+        elif depth == 0 and i > start and latex.startswith((" + ", " - "), i):
+            terms.append(latex[start:i])
+            start = i + 1  # the sign goes with the next term
+    terms.append(latex[start:])
+    lines = [terms[0]]
+    for term in terms[1:]:
+        if shown_length(lines[-1]) + shown_length(term) > width:
+            lines.append(term)
+        else:
+            lines[-1] += " " + term
+    return lines
+
+
+def broken_formula(latex: str, width: int = FORMULA_LINE) -> str:
+    r"""``latex`` for display: on one line when it fits, else an ``aligned`` block of :func:`formula_lines`.
+
+    A person's own function can be long; drawn on one line it ran far past the page at 800 and 1280 px (KaTeX
+    scrolls it sideways, and most of it is out of sight).
+
+    Example:
+        >>> broken_formula("x^{2} + y^{2}")
+        'x^{2} + y^{2}'
+        >>> print(broken_formula(r"x^{2} + \left(y - 1\right)^{2} - \sin{\left(x \right)}", width=12))
+        \begin{aligned}&x^{2} + \left(y - 1\right)^{2} \\ &- \sin{\left(x \right)}\end{aligned}
+    """
+    lines = formula_lines(latex, width)
+    if len(lines) == 1:
+        return latex
+    return r"\begin{aligned}" + r" \\ ".join("&" + line for line in lines) + r"\end{aligned}"
 
 
 _MARKDOWN = set("\\`*_[]{}<>#|~$")

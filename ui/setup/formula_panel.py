@@ -130,7 +130,7 @@ def formula_panel(prefix: str, setup: Setup) -> Setup:
     if grad is None:
         st.caption("(too long to show here)")
     else:
-        st.latex(r"\footnotesize " + grad)  # the sidebar is narrow; a longer gradient scrolls sideways
+        st.latex(r"\footnotesize " + grad)  # the sidebar is narrow: broken into lines, a single long term scrolls
     same = setup.objective == CUSTOM and (setup.formula, tuple(setup.domain)) == (obj.params["formula"], domain)
     return setup if same and setup.draft is None else replace(
         setup, objective=CUSTOM, objective_params=(), formula=obj.params["formula"], domain=domain, draft=None)

@@ -17,7 +17,7 @@ import optim
 from ..model import CRITERIA, INT_PARAMS, RUN_PARAMS, Setup
 from ..state import page_key, seed
 from ..widgets import help_text, log_options, objective_param_widgets, objective_title
-from .formula import CUSTOM, CUSTOM_TITLE, plain
+from .formula import CUSTOM, CUSTOM_TITLE, broken_formula, plain
 from .formula_panel import formula_panel, start_for
 
 OBJECTIVE_HELP = ("The 2-D function the optimizers minimize. Its formula is shown below the list. "
@@ -172,7 +172,8 @@ def chart_cells(n: int) -> list:
 
 
 def function_header(words: str, latex: str) -> None:
-    """Words about the function and its formula: side by side when they fit, else the formula below."""
+    """Words about the function and its formula: side by side when they fit, else the formula below; a long
+    formula on several lines (:func:`ui.setup.formula.broken_formula`)."""
     row = st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="medium")
     row.markdown(words, width=420)
-    row.latex(latex, width="content")
+    row.latex(broken_formula(latex), width="content")
