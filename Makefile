@@ -30,7 +30,7 @@ lint: $(VENV)/.dev
 BROWSER_B := tests/browser/test_browser_schedules.py tests/browser/test_browser_sweep_zoom.py \
 	tests/browser/test_browser_train.py tests/browser/test_browser_views.py \
 	tests/browser/test_browser_inside_lessons.py tests/browser/test_browser_formula_minibatch.py \
-	tests/browser/test_browser_security.py
+	tests/browser/test_browser_security.py tests/browser/test_browser_step_control.py
 LOGS := tests/artifacts/suite
 
 test: lint
