@@ -163,20 +163,23 @@ def shown_length(latex: str) -> int:
 
 def formula_lines(latex: str, width: int = FORMULA_LINE) -> list[str]:
     r"""``latex`` in lines of about ``width`` drawn characters (:func:`shown_length`), each break before a ``+``
-    or ``-`` that stands between terms (outside braces and ``\left``/``\right`` pairs); a term longer than a line
-    keeps a line of its own. One line for a short formula, or one holding an environment of its own.
+    or ``-`` that stands between terms (outside braces, brackets, parentheses and ``\left``/``\right`` pairs); a
+    term longer than a line keeps a line of its own. One line for a short formula, or one holding an environment
+    of its own. The built-in functions' longest formulas (Beale, Ackley, the six-hump camel) take two lines.
 
     Example:
         >>> formula_lines(r"x^{2} + \left(y - 1\right)^{2} - \sin{\left(x \right)}", width=12)
         ['x^{2} + \\left(y - 1\\right)^{2}', '- \\sin{\\left(x \\right)}']
+        >>> formula_lines("f = (a + b)^2 + (c - d)^2", width=8)
+        ['f = (a + b)^2', '+ (c - d)^2']
     """
     if shown_length(latex) <= width or r"\begin{" in latex:
         return [latex]
     terms, depth, start = [], 0, 0
     for i, c in enumerate(latex):
-        if c == "{" or latex.startswith(r"\left", i):
+        if c in "{([" or latex.startswith(r"\left", i):
             depth += 1
-        elif c == "}" or latex.startswith(r"\right", i):
+        elif c in "})]" or latex.startswith(r"\right", i):
             depth -= 1
         elif depth == 0 and i > start and latex.startswith((" + ", " - "), i):
             terms.append(latex[start:i])
