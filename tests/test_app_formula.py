@@ -71,6 +71,26 @@ def test_choosing_your_own_formula_renders_it_with_its_gradient():
     assert (at.number_input(key="pg.x0").value, at.number_input(key="pg.y0").value) == (-1.2, 1.2)
 
 
+LONG = ("(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2 + 0.1*sin(3*x)*cos(3*y)"
+        " + 0.05*(x^2 + y^2) + 0.01*exp(-((x - 1)^2 + (y + 1)^2))")
+
+
+def test_a_long_formula_is_drawn_on_lines_that_fit():
+    """On one line this formula ran far past its box at every window size (the browser's layout test fails on a
+    formula wider than its box); the header breaks it between terms, and the sidebar's gradient too."""
+    at = app({"objective": CUSTOM, "formula": LONG})
+    no_exception(at)
+    formula = latex(at)[0].strip("$\n")  # st.latex wraps it in $$ lines
+    gradient = next(t for t in latex(at) if r"\partial f" in t)
+    assert formula.startswith(r"\begin{aligned}") and formula.count(r"\\") >= 2
+    lines = formula.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r" \\ ")
+    assert all(ui.setup.formula.shown_length(line) <= ui.setup.formula.FORMULA_LINE + 1 for line in lines)
+    assert "".join(line.removeprefix("&") for line in lines).replace(" ", "") == \
+        ui.setup.formula.custom_objective(LONG).latex.replace(" ", "")  # the same formula, every term once
+    assert gradient.count(r"\\") >= 5  # each partial derivative on several lines
+    assert charts(at) >= 1
+
+
 def test_a_formula_is_judged_by_the_gradient_norm_everywhere_the_page_says_so():
     """The header, the criterion box, the runs' cards and the link agree: no known minimum, gradient norm."""
     at = custom_playground()

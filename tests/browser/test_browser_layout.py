@@ -1,8 +1,8 @@
 """Every page reads at 800, 1280 and 1600 px, in the light and the dark theme: nothing overlaps, nothing is cut.
 
 Each page is opened once, at 800 px, then shown at each size in turn (``helpers.each_size``): with its default
-settings, and Compare, Train and Basin maps also with the longest labels the app makes, the Playground with a
-long formula of the person's own (:data:`LONGEST`).
+settings, and Compare, Train and Basin maps also with the longest labels the app makes (:data:`LONGEST`). (A long
+formula of the person's own is checked without a browser: ``tests/test_app_formula.py``.)
 
 For each page and window size the test measures, in the browser, every chart's panels (the plot area of each
 2-D subplot, each 3D scene) and colour bars, and fails when two of them intersect; it also fails when a title,
@@ -16,8 +16,6 @@ tests/artifacts/layout/ for a person to look at.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pytest
 
 from ui.router import PAGES as REGISTRY
@@ -28,9 +26,6 @@ from .helpers import IDLE, each_size, full_page_shot, layout_problems, no_except
 PAGES = {("" if i == 0 else p.slug): p.charts for i, p in enumerate(REGISTRY)}
 """Page address (every registered page; the first at the app's root) -> how many charts it draws by default."""
 LONGEST = {
-    "playground_long_formula": ("?" + urlencode({"objective": "custom", "formula": (
-        "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2 + 0.1*sin(3*x)*cos(3*y)"
-        " + 0.05*(x^2 + y^2) + 0.01*exp(-((x - 1)^2 + (y + 1)^2))")}), 1),
     "compare_long_labels": (
         "compare?steps=300&c1=sgd&c1.lr=0.01&c1.momentum=0.8&c1.nesterov=true&c1.schedule=cosine_restarts"
         "&c1.schedule.t_0=60&c2=sgd&c2.flavor=keras&c2.lr=0.02&c2.momentum=0.85&c2.schedule=warmup_cosine"
@@ -53,8 +48,7 @@ LONGEST = {
 """Views whose labels are as long as the app makes them, name -> (address, charts): on the pages that name each
 configuration by every setting that tells it from another of the same optimizer (and its schedule), six or four
 such configurations. The defaults' labels are short: these found legends running past their charts, panel titles
-running into each other and tables wider than the page at 1280 px (and a crash, on Train); and a formula of the
-person's own, long enough to need three lines."""
+running into each other and tables wider than the page at 1280 px (and a crash, on Train)."""
 TEXT = {"light": "#262730", "dark": "#e8eaee"}
 
 # How far each table's columns run past its width, in px.
