@@ -82,9 +82,8 @@ with d:
     st.markdown(explanation(s.model, curv, s.lr("gd"), gd.xs, gd.diverged_at >= 0))
 
 # ---------------------------------------------------------------- where each optimizer ended
-# The optimizer is pinned: a narrower window scrolls the table sideways, and each row still says whose it is.
 st.dataframe(mb.results_table([sr.label for sr in series], s.lrs, [sr.traj for sr in series], minimum),
-             hide_index=True, width="stretch", column_config={"optimizer": st.column_config.Column(pinned=True)})
+             hide_index=True, width="stretch")
 
 with message_slot:
     state.show_messages(PAGE)

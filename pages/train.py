@@ -128,12 +128,10 @@ s = replace(s, run=run_no, run_seed=run_seed, slice=slice_dirs, step=step)
 state.commit(PAGE, s, encode_train)
 chosen, seed = s.configs[run_no - 1], run_seed - 1
 with table_slot:
-    # Short headers, so the whole table fits the page at 1280 px; the caption says whose numbers they are. The
-    # configuration is pinned: a narrower window scrolls the table sideways, and each row still says whose it is.
+    # Short headers, so the whole table fits the page at 1280 px; the caption says whose numbers they are.
     names = [board_label(labels[i], f"{i + 1}. {describe(s.configs[i])}") for i in runs]
     st.dataframe(results_table(names, list(runs.values()), seed), hide_index=True,
                  width="stretch", column_config={
-                     "configuration": st.column_config.Column(pinned=True),
                      "final loss (this seed)": st.column_config.NumberColumn("final loss"),
                      "test accuracy (this seed)": st.column_config.NumberColumn("test accuracy", format="percent"),
                      "median final loss": st.column_config.NumberColumn("median loss"),

@@ -300,8 +300,6 @@ def _setting(v) -> str:
 
 
 LEADERBOARD_HEADERS = {
-    "rank": {"pinned": True},
-    "configuration": {"pinned": True},
     "distance to nearest minimum": {"label": "distance", "help": "From the final point to the nearest minimum."},
     "converged at step": {"label": "converged",
                           "help": "The step from which the run stayed within tolerance to the end."},
@@ -309,8 +307,9 @@ LEADERBOARD_HEADERS = {
     "diverged at step": {"label": "diverged", "help": "The step the run blew up."},
 }
 """``st.dataframe``'s ``column_config`` for :func:`leaderboard_display`: short headers, their tooltips saying the rest,
-so every column shows at 1280 px (the long names ran the table 145 px past its width); rank and configuration pinned,
-so a narrower window scrolling the table sideways still says whose numbers they are."""
+so every column shows at 1280 px (the long names ran the table 145 px past its width). The configuration is not pinned
+(nor any results table's names): Streamlit draws a pinned column's text faded, like an index, and on a configuration's
+colour that left "RMSprop" on orange at about 2:1 contrast."""
 
 
 BOARD_LABEL_CHARS = 40

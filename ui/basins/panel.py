@@ -130,12 +130,10 @@ def pick_lines(labels: list[str], maps: list[dict], minima, pick: tuple[float, f
     return lines
 
 
-SHARE_HEADERS = {"optimizer": {"pinned": True},
-                 "median steps to converge": {"label": "steps",
+SHARE_HEADERS = {"median steps to converge": {"label": "steps",
                                               "help": "Median steps to converge, over the runs that converged."}}
 """``st.dataframe``'s ``column_config`` for :func:`share_display`: a short header, its tooltip saying the rest, so
-every column shows at 1280 px (the long name ran the table 98 px past its width); the optimizer pinned, so a narrower
-window scrolling the table sideways still says whose shares they are."""
+every column shows at 1280 px (the long name ran the table 98 px past its width)."""
 
 
 def share_display(df: pd.DataFrame) -> pd.DataFrame:

@@ -89,8 +89,6 @@ def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
 
 
 LEADERBOARD_HEADERS = {
-    "rank": {"pinned": True},
-    "optimizer": {"pinned": True},
     "diverged from": {"label": "diverged", "help": "How many of the random starts the chosen settings diverged from."},
     "default settings score": {"label": "untuned",
                                "help": "The score of the same optimizer with its library's default settings."},
@@ -98,8 +96,8 @@ LEADERBOARD_HEADERS = {
                             "help": "Share of the candidate settings tried that scored as diverged."},
 }
 """``st.dataframe``'s ``column_config`` for :func:`leaderboard_display`: short headers, their tooltips saying the rest,
-so every column shows at 1280 px (the long names ran the table 91 px past its width); rank and optimizer pinned, so
-a narrower window scrolling the table sideways still says whose numbers they are."""
+so every column shows at 1280 px (the long names ran the table 91 px past its width). Not pinned: see
+:data:`ui.report.LEADERBOARD_HEADERS`."""
 
 
 def leaderboard_display(df: pd.DataFrame) -> pd.DataFrame:
