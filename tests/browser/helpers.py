@@ -165,7 +165,8 @@ def open_run_settings(page, prefix: str = "pg") -> None:
 
 def has_value(box, value: str) -> None:
     """Wait for the input ``box`` to hold ``value``: right after a page draws, Streamlit's number inputs show
-    their minimum for a moment before their value (seen on a loaded machine: steps 1, x0 -100, momentum 0)."""
+    their minimum for a moment before their value (seen on a loaded machine: steps 1, x0 -100, momentum 0), and a
+    text input can be empty (the formula box of a bad formula's link, once in a fresh-clone run)."""
     wait_for(lambda: box.input_value() == value, f"the box to show {value}")
 
 

@@ -9,7 +9,7 @@ import time
 from urllib.parse import urlencode
 
 from .conftest import ARTIFACTS
-from .helpers import no_exception, open_app, query, settle, shot, wait_for
+from .helpers import has_value, no_exception, open_app, query, settle, shot, wait_for
 
 ROSENBROCK = "(1 - x)^2 + 100*(y - x^2)^2"
 GOOD_CSV = "x,y\n" + "".join(f"{i / 4},{3 * i / 4 - 2 + (i % 5 - 2) / 5}\n" for i in range(60))
@@ -76,7 +76,7 @@ def test_bad_formula_link_opens_with_one_message(page, app_url):
     alerts = page.get_by_test_id("stAlert")
     assert alerts.count() == 1
     assert "formula=x^2 + y^^2" in alerts.inner_text()
-    assert page.locator(".st-key-pg-formula input").input_value() == "x^2 + y^^2"
+    has_value(page.locator(".st-key-pg-formula input"), "x^2 + y^^2")
     no_exception(page)
     shot(page, "browser_formula_bad_link")
 
