@@ -12,12 +12,11 @@ and no hover on the map itself (paths and markers keep theirs), so six panels st
 
 from __future__ import annotations
 
-import textwrap
-
 from . import colors
 from .domain import Domain, check_domain, equal_aspect, fit_domain
 from .layout import base_layout
 from .levels import GridFn, LevelsFn, grid_values, map_levels
+from .row_grid import wrap_sentence
 from .series import esc
 from .traces import contour_trace, end_points, exit_traces, merge_points, minima_traces, path_trace
 
@@ -90,7 +89,7 @@ def small_multiples(
         if s is not None:
             data += [path_trace(s, domain, showlegend=False), merge_points(end_points(s)),
                      *exit_traces(s, domain, equal_scale=equal)]
-        lines = textwrap.wrap(objective.title if s is None else s.label, TITLE_CHARS) or [""]
+        lines = wrap_sentence(objective.title if s is None else s.label, TITLE_CHARS)
         layout = base_layout("<br>".join(esc(line) for line in lines), height,
                              uirevision=f"multiples:{objective.name}:{domain}", legend=False)
         layout["title"]["font"] = dict(size=13)

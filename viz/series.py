@@ -9,11 +9,12 @@ points to draw when a run is very long.
 from __future__ import annotations
 
 import html
-import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from .row_grid import wrap_sentence
 
 if TYPE_CHECKING:  # pragma: no cover
     import optim
@@ -122,8 +123,7 @@ def legend_name(text: str) -> str:
         >>> legend_name("2. Adam (keras)")
         '2. Adam (keras)'
     """
-    return "<br>".join(textwrap.wrap(str(text), LEGEND_CHARS, break_long_words=False, break_on_hyphens=False)
-                       or [""])
+    return "<br>".join(wrap_sentence(str(text), LEGEND_CHARS))
 
 
 def fmt(v: float) -> str:
