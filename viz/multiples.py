@@ -93,6 +93,9 @@ def small_multiples(
         layout = base_layout("<br>".join(esc(line) for line in lines), height,
                              uirevision=f"multiples:{objective.name}:{domain}", legend=False)
         layout["title"]["font"] = dict(size=13)
+        # plotly.js hangs a title of several lines from its top too high, 6 px a line (measured in the page: a
+        # three-line title's first line 4 px above the chart's edge, its tops cut off)
+        layout["title"]["pad"]["t"] += 6 * (len(lines) - 1)
         layout["margin"].update(l=45, r=10, t=32 + 17 * (len(lines) - 1), b=40)
         yaxis = dict(range=[y0, y1], constrain="domain", showgrid=False, zeroline=False,
                      title=dict(text="y", standoff=2))
