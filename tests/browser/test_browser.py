@@ -175,13 +175,24 @@ def test_a_learning_rate_change_keeps_the_camera_zoom_hidden_series_and_step(pag
 
 
 def test_learning_rate_slider_changes_the_paths(page, app_url):
+    """A learning-rate move reruns the Playground's fragment alone: the server sends the runs, the chart and the
+    cards again, not the page's heading and the function's widgets (which only a whole page's run changes)."""
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(
+        f if isinstance(f, bytes) else f.encode())))
     open_app(page, app_url, 1)
+    settle(page)
+    assert any(b"Watch gradient-based optimizers" in f for f in frames), "a whole run sends the page's caption"
     before = page.evaluate(PATHS_JS)
+    frames.clear()
     lr = slider(page, "pg-opt-gd-lr")
     lr.focus()
     page.keyboard.press("ArrowLeft")
     wait_change(page, PATHS_JS, before)
+    settle(page)
     assert query(page)["gd.lr"] == ["0.08"]
+    assert any(b"Where each optimizer ended" in f for f in frames), "the result cards are drawn again"
+    assert not any(b"Watch gradient-based optimizers" in f for f in frames), "the move reran the whole page"
     no_exception(page)
 
 
@@ -201,6 +212,8 @@ def test_clicking_the_contour_map_sets_the_start(page, app_url):
     x, y = float(x_input.input_value()), float(y_input.input_value())
     assert abs(x - target[0]) < 0.6 and abs(y - target[1]) < 0.6, (x, y)
     assert query(page)["x0"] == [x_input.input_value()]
+    # the header, outside the chart's fragment, says where the runs start now
+    assert f"every run starting at ({x:g}, {y:g})" in page.get_by_test_id("stMain").inner_text()
     no_exception(page)
     shot(page, "browser_clicked_start")
 

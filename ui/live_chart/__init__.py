@@ -34,8 +34,9 @@ The payload, in one JSON document (bytes, so Streamlit does not re-serialise it)
 
 Back in Python the component's result has ``click`` and ``zoom`` (one rerun each) and ``step`` (the
 step the person left the step control at, kept across reruns). ``reconnect``: when the page reconnects
-to a new server session (a restart, a failover), the chart asks for one rerun at once, so the new
-session holds the view before the person's next change arrives (otherwise that change would be lost).
+to a new server session (a restart, a failover), the app's empty preload element (:func:`preload`) asks
+for one rerun of the whole page at once, so the new session holds the view before the person's next change
+arrives (otherwise that change would be lost).
 """
 
 from __future__ import annotations
@@ -229,16 +230,19 @@ def live_chart(figure: go.Figure | dict, *, key: str, events: Iterable[str] = ()
     """
     _register_static_routes()
     callbacks = {"on_click_change": on_click or _ignore, "on_zoom_change": on_zoom or _ignore,
-                 "on_step_change": on_step or _ignore, "on_reconnect_change": _ignore}
+                 "on_step_change": on_step or _ignore}
     return _mount()(key=key, data=payload(figure, events, config), height="content", **callbacks)
 
 
 def preload() -> None:
     """Mount an empty chart at once, so the browser fetches and parses plotly.js (a second or more on a first
     visit) while the page's script is still computing, not after it has finished. ``app.py`` calls this
-    before it runs a page; the element is empty and takes no room."""
+    before it runs a page; the element is empty and takes no room. It also asks for the run a reconnected page
+    needs (see ``reconnect`` above): it is on every page and outside every fragment, where a chart in a
+    fragment would ask for a rerun of that fragment alone, which Streamlit drops for a session that has never
+    run it."""
     _register_static_routes()
-    _mount()(key="_live_chart.preload", data=b"", height="content")
+    _mount()(key="_live_chart.preload", data=b"", height="content", on_reconnect_change=_ignore)
 
 
 def _ignore() -> None:

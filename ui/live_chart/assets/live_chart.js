@@ -529,8 +529,8 @@ class LiveChart {
 // After the server restarts (or a replica stops and the page reconnects to another), Streamlit's
 // frontend reconnects to a new, empty session but does not rerun the page until the person acts; the
 // person's first change would then reach a session that rebuilds the view from the address and lose
-// that change. So when the connection comes back, one chart asks for a rerun at once: the new session
-// then holds the page's view before the person touches anything.
+// that change. So when the connection comes back, the app's preload element asks for a rerun at once: the
+// new session then holds the page's view before the person touches anything.
 function watchReconnect(send) {
   if (window.__dlReconnect) {
     window.__dlReconnect.send = send;
@@ -564,6 +564,9 @@ export function render(component, plotlyUrl) {
   const { parentElement, data } = component;
   if (!data || !data.byteLength) { // the app's preload: fetch plotly.js while the page's script still computes
     loadPlotly(plotlyUrl);
+    // The preload is on every page and outside every fragment, so the run it asks for is the whole page's (a
+    // chart inside a fragment would ask for that fragment alone, which a new session does not know).
+    watchReconnect(() => component.setTriggerValue("reconnect", Date.now()));
     return 0;
   }
   let chart = charts.get(parentElement);
@@ -575,7 +578,6 @@ export function render(component, plotlyUrl) {
   const payload = JSON.parse(new TextDecoder().decode(data));
   payload.plotly = plotlyUrl;
   chart.update(payload, component);
-  watchReconnect(() => component.setTriggerValue("reconnect", Date.now()));
   return chart.renders;
 }
 
