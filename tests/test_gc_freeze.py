@@ -41,12 +41,17 @@ def test_freezing_happens_once_and_a_runs_garbage_is_still_collected():
 
 
 def test_the_server_imports_the_app_before_its_first_run():
-    """``serve.py``, which Streamlit imports as the server starts, imports and freezes the app's modules, so a new
-    server's first page does not wait for them (nor a page reconnecting after a restart)."""
+    """``serve.py``, which Streamlit imports as the server starts, imports and freezes the app's modules and does
+    the first run's one-time work (the favicon, inspect's map of module files), so a new server's first page does
+    not wait for them (nor a page reconnecting after a restart)."""
     code = ("import runpy, sys\n"
             "runpy.run_path('serve.py')\n"
             "from ui.router import freeze_imports\n"
             "assert freeze_imports.cache_info().currsize == 1, 'serve.py froze the imports'\n"
-            "assert 'optim.schedules.formulas' in sys.modules and 'ui.minibatch.state' in sys.modules\n")
+            "assert 'optim.schedules.formulas' in sys.modules and 'ui.minibatch.state' in sys.modules\n"
+            "import inspect\n"
+            "from ui.router import favicon\n"
+            "assert favicon.cache_info().currsize == 1, 'the favicon is drawn before the first run'\n"
+            "assert {'optim.run', 'ui.router'} <= set(inspect.modulesbyfile.values()), 'inspect knows the files'\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]

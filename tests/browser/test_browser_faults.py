@@ -8,8 +8,8 @@ restart), keeps the page on screen while it pings ``/_stcore/health``, and recon
 by itself. It does not rerun the script then (its ``handleConnectionStateChanged`` asks for a run on
 reconnecting only when it never had a session or a run was in progress), so the new server's session
 would be empty until the person acts, and a new session takes its view from the address: the person's
-first change would be dropped. The live chart (``ui/live_chart``) therefore asks for one rerun as soon
-as the connection is back; the new session holds the view before the person touches anything, and
+first change would be dropped. The app's live-chart preload element (``ui/live_chart``, on every page and
+outside every fragment) therefore asks for one rerun of the whole page as soon as the connection is back; the new session holds the view before the person touches anything, and
 their first change is kept. Reloading the address reopens the same view from the address alone.
 
 Computed once: the server runs with ``optim.run`` wrapped to log each call and to wait until the test
@@ -82,7 +82,7 @@ def test_server_restart_mid_session_reconnects_and_keeps_the_view(browser):
         proc = start_streamlit(ROOT / "serve.py", port, log=ARTIFACTS / "streamlit-restart-2.log")
         wait_healthy(url, proc)
         wait_for(lambda: page.evaluate(CONNECTION_JS) == "CONNECTED", "the page to reconnect by itself", 90)
-        wait_for(lambda: "running" in page.evaluate(STATES_JS), "the chart to ask the new server for a run")
+        wait_for(lambda: "running" in page.evaluate(STATES_JS), "the page to ask the new server for a run")
         page.wait_for_selector(IDLE, timeout=60_000)
         settle(page)
         no_exception(page)

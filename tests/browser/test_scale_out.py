@@ -183,14 +183,14 @@ def test_a_stopped_replica_hands_old_and_new_sessions_to_the_other(cluster, brow
     helpers.wait_for(lambda: page.get_by_test_id("stStatusWidget").count() == 0
                      and page.locator(helpers.IDLE).count() == 1
                      and helpers.slider(page, "pg-opt-gd-lr").is_enabled(), "the page to reconnect", timeout=60)
-    # ... and for the run the live chart asks B for on reconnecting (a change made while that first run is
+    # ... and for the run the page asks B for on reconnecting (the live chart's preload element) (a change made while that first run is
     # still going can be lost: see docs/deploy.md, "What people see when a replica stops").
     helpers.wait_for(lambda: page.evaluate("() => window.__runs") > 0 and page.locator(helpers.IDLE).count() == 1,
                      "the page's first run on B", timeout=90)
     reconnected = time.monotonic() - stopped
     assert page.evaluate(helpers.PATHS_JS) == paths, "the reconnected page still shows its view"
 
-    # 3. The live chart asked B for a run as soon as the page reconnected, so the session on B holds the
+    # 3. The page asked B for a run as soon as it reconnected, so the session on B holds the
     #    view, and the person's first change there is kept.
     press_left(page, "pg-opt-gd-lr")
     helpers.wait_change(page, helpers.PATHS_JS, paths, timeout=90)
