@@ -3,14 +3,15 @@
 Each test starts its own server on a free port (the session's shared server stays untouched), so it can
 stop it, start it again on the same port, or count what it computes.
 
-Restart, as Streamlit 1.67's frontend handles it: it notices the closed websocket (code 1012, service
-restart), keeps the page on screen while it pings ``/_stcore/health``, and reconnects to the new server
-by itself. It does not rerun the script then (its ``handleConnectionStateChanged`` asks for a run on
-reconnecting only when it never had a session or a run was in progress), so the new server's session
-would be empty until the person acts, and a new session takes its view from the address: the person's
-first change would be dropped. The app's live-chart preload element (``ui/live_chart``, on every page and
-outside every fragment) therefore asks for one rerun of the whole page as soon as the connection is back; the new session holds the view before the person touches anything, and
-their first change is kept. Reloading the address reopens the same view from the address alone.
+Restart, as Streamlit 1.67's frontend handles it: it notices the closed websocket (code 1012, service restart),
+keeps the page on screen while it pings ``/_stcore/health``, and reconnects to the new server by itself. It
+does not rerun the script then (its ``handleConnectionStateChanged`` asks for a run on reconnecting only when
+it never had a session or a run was in progress), so the new server's session would be empty until the person
+acts, and a new session takes its view from the address: the person's first change would be dropped. The app's
+live-chart preload element (``ui/live_chart``, on every page and outside every fragment) therefore asks for one
+rerun of the whole page as soon as the connection is back; the new session holds the view before the person
+touches anything, and their first change is kept. Reloading the address reopens the same view from the address
+alone.
 
 Computed once: the server runs with ``optim.run`` wrapped to log each call and to wait until the test
 releases it, so several sessions opening the same link are all inside their script run at the same

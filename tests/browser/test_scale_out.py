@@ -183,8 +183,8 @@ def test_a_stopped_replica_hands_old_and_new_sessions_to_the_other(cluster, brow
     helpers.wait_for(lambda: page.get_by_test_id("stStatusWidget").count() == 0
                      and page.locator(helpers.IDLE).count() == 1
                      and helpers.slider(page, "pg-opt-gd-lr").is_enabled(), "the page to reconnect", timeout=60)
-    # ... and for the run the page asks B for on reconnecting (the live chart's preload element) (a change made while that first run is
-    # still going can be lost: see docs/deploy.md, "What people see when a replica stops").
+    # ... and for the run the page asks B for on reconnecting (the live chart's preload element; a change made
+    # while that first run is still going can be lost: see docs/deploy.md, "What people see when a replica stops").
     helpers.wait_for(lambda: page.evaluate("() => window.__runs") > 0 and page.locator(helpers.IDLE).count() == 1,
                      "the page's first run on B", timeout=90)
     reconnected = time.monotonic() - stopped
