@@ -118,7 +118,14 @@ class Record:
         return time.monotonic() - self.t0
 
     def error(self, session: int, message: str) -> None:
-        self.errors.append((round(self.now(), 1), session, " ".join(message.split())[:400]))
+        self.errors.append((round(self.now(), 1), session, " ".join(message.split())[:700]))
+
+
+def steps(error: Exception) -> str:
+    """The last lines of a Playwright error's call log (what the locator was waiting for when it gave up: the
+    element not found, not visible, not stable, covered by another), or nothing for another error."""
+    log = [line.strip().lstrip("- ") for line in str(error).splitlines()[1:] if line.strip().startswith("-")]
+    return f" [{'; '.join(log[-3:])}]" if log else ""
 
 
 class Session:
@@ -176,7 +183,7 @@ class Session:
                 await self._check(f"{where} {kind}")
                 self.previous = (f"{where} {kind}", self.rec.now())
             except Exception as e:  # a timeout or a missing element: an error; reopen the page and go on
-                self.rec.error(self.i, f"{where} {kind}: {type(e).__name__}: {str(e).splitlines()[0]} "
+                self.rec.error(self.i, f"{where} {kind}: {type(e).__name__}: {str(e).splitlines()[0]}{steps(e)} "
                                        f"({await self._context(started)}) at {await self._evidence()}")
                 if not await self._recover():
                     return
