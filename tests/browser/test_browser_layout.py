@@ -97,7 +97,7 @@ TEXT_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flat
     gd.querySelectorAll('text').forEach(t => {
         const b = t.getBoundingClientRect(), words = (t.textContent || '').slice(0, 50);
         if (b.width === 0 || !words.trim()) return;
-        if (b.left < r.left - 2 || b.right > r.right + 2)
+        if (b.left < r.left - 2 || b.right > r.right + 2 || b.top < r.top - 2 || b.bottom > r.bottom + 2)
             out.push(`chart ${c}: text runs past the chart's edge: ${JSON.stringify(words)}`);
         if (t.closest('g.xtick, g.ytick')) for (const a of areas) {
             const dx = Math.min(b.right, a.x + a.w) - Math.max(b.left, a.x);
