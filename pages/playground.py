@@ -118,8 +118,8 @@ def results(setup: Setup, obj: optim.Objective, flavor: str, names: list[str]) -
 
     A fragment: a learning-rate move, the step control and the cards' buttons rerun this alone, not the title,
     the function's and run settings' widgets and the header, which only the whole page's run changes (the
-    function, the flavor, the list of optimizers, the run settings). A run of this alone skipped about a tenth
-    of the server's time for a learning-rate move and some of the browser's (measured: README, Performance).
+    function, the flavor, the list of optimizers, the run settings). A run of this alone takes about an eighth
+    less of the server's time than the whole page's for a learning-rate move (measured: README, Performance).
     """
     if st.session_state.pop(WHOLE_PAGE, False):
         st.rerun()  # a contour click moved the start point: the whole page shows it
@@ -132,7 +132,7 @@ def results(setup: Setup, obj: optim.Objective, flavor: str, names: list[str]) -
             fl = effective_flavor(name, flavor)
             base = in_flavor(known[name], fl) if name in known else make_config(name, fl)
             spec = optim.OPTIMIZERS[name]
-            # A closed expander draws no widgets (opening it reruns the page): the optimizer runs as the page
+            # A closed expander draws no widgets (opening it reruns this): the optimizer runs as the page
             # last ran it, and a slider move does not pay for the settings nobody is looking at. Its title never
             # changes, so unlike a configuration card (``ui.setup.panel.settings_expander``) it needs no help to
             # stay as the person left it.
