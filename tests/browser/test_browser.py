@@ -1,5 +1,6 @@
 """The app in headless Chromium: the pages open, the live chart keeps the person's view through a change and
-rearranges its panels on a narrow window, and a click on the contour map sets the start.
+rearranges its panels on a narrow window, a click on the contour map sets the start, and a change on the
+Playground or Compare reruns the page's fragment alone.
 
 The step control and Play are in test_browser_step_control.py, links in test_browser_links.py.
 
@@ -193,6 +194,39 @@ def test_learning_rate_slider_changes_the_paths(page, app_url):
     assert query(page)["gd.lr"] == ["0.08"]
     assert any(b"Where each optimizer ended" in f for f in frames), "the result cards are drawn again"
     assert not any(b"Watch gradient-based optimizers" in f for f in frames), "the move reran the whole page"
+    no_exception(page)
+
+
+def test_a_compare_change_reruns_its_fragment_and_configurations_come_and_go(page, app_url):
+    """On Compare a card's learning-rate move reruns the page's fragment alone (the cards, charts, leaderboard and
+    link, not the heading and the function's widgets); adding and removing a configuration, in the fragment too,
+    brings its panel and its part of the address and takes them away."""
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(
+        f if isinstance(f, bytes) else f.encode())))
+    caption = b"Put up to six optimizer configurations side by side"
+    open_app(page, f"{app_url}/compare?c1=gd&c1.lr=0.05&c2=adam", 2)
+    page.get_by_test_id("stDataFrame").wait_for()
+    settle(page)
+    assert any(caption in f for f in frames), "a whole run sends the page's caption"
+    assert page.locator(".js-plotly-plot").count() == 3  # two panels and the loss curves
+    before = page.evaluate(PATHS_JS)
+    frames.clear()
+    slider(page, "cmp-0-gd-lr").focus()
+    page.keyboard.press("ArrowRight")
+    wait_change(page, PATHS_JS, before)
+    settle(page)
+    assert query(page)["c1.lr"] != ["0.05"]
+    assert any(b"Leaderboard" in f for f in frames), "the leaderboard is drawn again"
+    assert not any(caption in f for f in frames), "the move reran the whole page"
+
+    page.get_by_role("button", name="Add configuration").click()
+    wait_for(lambda: query(page).get("c3") == ["adam"] and page.locator(".js-plotly-plot").count() == 4,
+             "a third configuration, a copy of the last, with its panel")
+    page.locator(".st-key-cmp-2-card summary").click()  # a new card opens folded
+    page.locator(".st-key-cmp-2-remove button").click()
+    wait_for(lambda: "c3" not in query(page) and page.locator(".js-plotly-plot").count() == 3,
+             "the third configuration and its panel gone")
     no_exception(page)
 
 
