@@ -170,6 +170,15 @@ def has_value(box, value: str) -> None:
     wait_for(lambda: box.input_value() == value, f"the box to show {value}")
 
 
+def received_frames(page) -> list[bytes]:
+    """A list that fills with every websocket frame ``page`` receives from now on (call it before the page opens
+    its connection): what the server sent for a run, to tell a fragment's rerun from the whole page's."""
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(
+        f if isinstance(f, bytes) else f.encode())))
+    return frames
+
+
 def query(page) -> dict[str, list[str]]:
     """The address's query, read in the page (``page.url`` only updates while Playwright handles events)."""
     return parse_qs(page.evaluate("() => location.search.slice(1)"))

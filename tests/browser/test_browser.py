@@ -22,6 +22,7 @@ from .helpers import (
     no_exception,
     open_app,
     query,
+    received_frames,
     settle,
     shot,
     slider,
@@ -178,9 +179,7 @@ def test_a_learning_rate_change_keeps_the_camera_zoom_hidden_series_and_step(pag
 def test_learning_rate_slider_changes_the_paths(page, app_url):
     """A learning-rate move reruns the Playground's fragment alone: the server sends the runs, the chart and the
     cards again, not the page's heading and the function's widgets (which only a whole page's run changes)."""
-    frames: list[bytes] = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(
-        f if isinstance(f, bytes) else f.encode())))
+    frames = received_frames(page)
     open_app(page, app_url, 1)
     settle(page)
     assert any(b"Watch gradient-based optimizers" in f for f in frames), "a whole run sends the page's caption"
@@ -201,9 +200,7 @@ def test_a_compare_change_reruns_its_fragment_and_configurations_come_and_go(pag
     """On Compare a card's learning-rate move reruns the page's fragment alone (the cards, charts, leaderboard and
     link, not the heading and the function's widgets); adding and removing a configuration, in the fragment too,
     brings its panel and its part of the address and takes them away."""
-    frames: list[bytes] = []
-    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(
-        f if isinstance(f, bytes) else f.encode())))
+    frames = received_frames(page)
     caption = b"Put up to six optimizer configurations side by side"
     open_app(page, f"{app_url}/compare?c1=gd&c1.lr=0.05&c2=adam", 2)
     page.get_by_test_id("stDataFrame").wait_for()
