@@ -39,6 +39,9 @@ MAP_XY_JS = """([x, y]) => { const gd = document.querySelector('.js-plotly-plot'
 VIEW_JS = """() => { const gd = document.querySelector('.js-plotly-plot'), L = gd._fullLayout;
     const hidden = gd.data.filter(t => t.visible === 'legendonly').map(t => t.legendgroup);
     return {eye: L.scene.camera.eye, x: L.xaxis.range, y: L.yaxis.range, hidden: [...new Set(hidden)]}; }"""
+# Device pixels of the 3D scene's drawing buffer per CSS pixel of its canvas.
+GL_SCALE_JS = """() => { const c = document.querySelector('.js-plotly-plot .gl-container canvas, #scene canvas');
+    return c.width / c.getBoundingClientRect().width; }"""
 PANELS_JS = """() => { const L = document.querySelector('.js-plotly-plot')._fullLayout;
     return [!!L.xaxis, !!L.scene, !!L.xaxis2, L.height]; }"""
 
@@ -68,6 +71,9 @@ def test_playground_opens_with_the_three_linked_views_and_the_step_control(page,
     assert page.get_by_label("Playback speed").input_value() == "1"
     assert page.get_by_text("Where each optimizer ended").is_visible()
     assert query(page)["opt"] == ["gd", "rmsprop"]
+    # The 3D scene renders at the screen's pixels (one device pixel a CSS pixel here), not plotly.js's default of
+    # twice that: four times the pixels to shade on every redraw and every frame of Play.
+    assert page.evaluate(GL_SCALE_JS) == pytest.approx(1.0, abs=0.01)
     shot(page, "browser_playground")
     # An optimizer's update rule is written when its popover opens (not on every rerun before that).
     assert page.locator("[data-testid=stPopoverBody] .katex").count() == 0

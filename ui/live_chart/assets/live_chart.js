@@ -153,6 +153,14 @@ function isDark(el) {
   return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
 }
 
+// The resolution a 3D scene renders at: the screen's own pixels (1 to 2 device pixels a CSS pixel). plotly.js
+// renders every 3D scene at twice the CSS size by default, which on a screen of one device pixel a CSS pixel
+// is four times the pixels to shade, each redraw, for nothing the person can see (in a software renderer
+// about a fifth of a Playground redraw).
+function glPixelRatio() {
+  return Math.min(2, Math.max(1, window.devicePixelRatio || 1));
+}
+
 // The narrowest of the figure's layouts for narrow charts (``narrow``: [{below, layout}, ...]) that
 // applies at ``width``, or null for the figure's own (wide) layout.
 function arrangementFor(fig, width) {
@@ -430,7 +438,7 @@ class LiveChart {
     if (this.table) this.place(data, this.step.index);
     this.keepLegend(data, fig.layout.uirevision);
     const layout = this.layoutFor(payload);
-    await Plotly.react(this.plot, data, layout, payload.config);
+    await Plotly.react(this.plot, data, layout, { plotGlPixelRatio: glPixelRatio(), ...payload.config });
     if (!this.listening) this.listen();
   }
 
