@@ -15,12 +15,27 @@ hold until they are drawn). Measured with the reconnect test's steps: a move 0.3
 reconnected was lost before and is kept now; one within about 0.1 s still is. ``freeze_imports`` also does the
 first run's other one-time work (the favicon, inspect's map of module files: 0.47 -> 0.24 s for a new server's
 first run, in a profile).
+
+It does so in the server's start-up (``lifespan``), once Streamlit's runtime exists and before the server takes
+a connection: the app's ``st.cache_data`` functions are decorated as their modules are imported, and decorated
+before the runtime exists, each logged "No runtime found, using MemoryCacheStorageManager" at every start (their
+caches then used the runtime's storage all the same, chosen at each call).
 """
+
+from contextlib import asynccontextmanager
 
 import streamlit as st
 
 from ui.live_chart import plotly_route
 from ui.router import freeze_imports
 
-freeze_imports()  # before the first run, not in it (see above)
-app = st.App("app.py", routes=[plotly_route()])
+
+@asynccontextmanager
+async def lifespan(_app):
+    """The server's start-up and shut-down: import and freeze the app's modules before the first run (see
+    above); nothing to do at shut-down."""
+    freeze_imports()
+    yield
+
+
+app = st.App("app.py", routes=[plotly_route()], lifespan=lifespan)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import gc
 import pkgutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import weakref
 from pathlib import Path
 
@@ -41,13 +44,18 @@ def test_freezing_happens_once_and_a_runs_garbage_is_still_collected():
 
 
 def test_the_server_imports_the_app_before_its_first_run():
-    """``serve.py``, which Streamlit imports as the server starts, imports and freezes the app's modules and does
-    the first run's one-time work (the favicon, inspect's map of module files), so a new server's first page does
-    not wait for them (nor a page reconnecting after a restart)."""
-    code = ("import runpy, sys\n"
-            "runpy.run_path('serve.py')\n"
+    """``serve.py``'s start-up (its ``lifespan``, which Streamlit runs as the server starts) imports and freezes
+    the app's modules and does the first run's one-time work (the favicon, inspect's map of module files), so a
+    new server's first page does not wait for them (nor a page reconnecting after a restart)."""
+    code = ("import asyncio, runpy, sys\n"
+            "serve = runpy.run_path('serve.py')\n"
             "from ui.router import freeze_imports\n"
-            "assert freeze_imports.cache_info().currsize == 1, 'serve.py froze the imports'\n"
+            "assert freeze_imports.cache_info().currsize == 0, 'importing serve.py leaves it to the start-up'\n"
+            "async def start():\n"
+            "    async with serve['lifespan'](serve['app']):\n"
+            "        pass\n"
+            "asyncio.run(start())\n"
+            "assert freeze_imports.cache_info().currsize == 1, 'the start-up froze the imports'\n"
             "assert 'optim.schedules.formulas' in sys.modules and 'ui.minibatch.state' in sys.modules\n"
             "import inspect\n"
             "from ui.router import favicon\n"
@@ -55,3 +63,34 @@ def test_the_server_imports_the_app_before_its_first_run():
             "assert {'optim.run', 'ui.router'} <= set(inspect.modulesbyfile.values()), 'inspect knows the files'\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_starting_server_logs_no_warning(tmp_path):
+    """A deploy's log starts clean: the app's cached functions are decorated once Streamlit's runtime exists
+    (each decorated before it logged "No runtime found, using MemoryCacheStorageManager", a dozen lines at
+    every start), and the server answers once it has started."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "server.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true", "--server.port",
+             str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, f"the server stopped: {log.read_text()[-2000:]}"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                assert time.monotonic() < deadline, f"the server did not answer: {log.read_text()[-2000:]}"
+                time.sleep(0.25)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    text = log.read_text()
+    assert "You can now view your Streamlit app" in text
+    assert "WARNING" not in text and "No runtime found" not in text, text

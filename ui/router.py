@@ -129,8 +129,9 @@ PACKAGES = ("optim", "viz", "ui")
 @cache
 def freeze_imports() -> int:
     """Import every module of :data:`PACKAGES`, do the rest of a process's first run's one-time work, then freeze
-    every object alive (see the module's docstring); once per process: ``serve.py`` calls it as the server starts,
-    ``app.py`` on its first run when started without ``serve.py``. Returns how many objects it froze.
+    every object alive (see the module's docstring); once per process: ``serve.py``'s start-up calls it (once
+    Streamlit's runtime exists, before the first run), ``app.py`` on its first run when started without
+    ``serve.py``. Returns how many objects it froze.
 
     The one-time work, 0.3 s of a new server's first run in a profile: the favicon's PNG (PIL's first use), and
     the map from module files to modules that :mod:`inspect` builds on its first look at a stack (Streamlit's
