@@ -31,6 +31,7 @@ from .conftest import ARTIFACTS, ROOT, free_port, start_streamlit, stop, wait_he
 from .helpers import IDLE, PATHS_JS, no_exception, open_app, query, settle, shot, slider, wait_change, wait_for
 
 LINK = "/?objective=himmelblau&x0=-2&y0=1&opt=gd&opt=adam&gd.lr=0.005&adam.lr=0.05&steps=200"
+COMPARE_LINK = "/compare?objective=himmelblau&x0=-2&y0=1&steps=200&c1=gd&c1.lr=0.005&c2=adam&c2.lr=0.05"
 STATES_JS = "() => window.__scriptStates"
 CONNECTION_JS = "() => document.querySelector(\"[data-testid='stApp']\").getAttribute('data-test-connection-state')"
 # Record every script-run state the app shows from now on (running, notRunning, ...), even if the app remounts.
@@ -73,8 +74,16 @@ def test_server_restart_mid_session_reconnects_and_keeps_the_view(browser):
         settle(page)
         before = view(page)  # not the default view (a quadratic bowl from (1.5, 1.5), gradient descent and RMSprop)
         assert before["x0"] == "-2" and "0.05" in before["adam lr"] and before["query"]["objective"] == ["himmelblau"]
+        # Compare in a second tab: its configuration cards sit in a fragment of their own (pages/compare.py).
+        compare = context.new_page()
+        compare.set_default_timeout(30_000)
+        open_app(compare, url + COMPARE_LINK, 3)
+        settle(compare)
+        compare_before = {"paths": compare.evaluate(PATHS_JS), "query": query(compare)}
+        assert compare_before["query"]["c1.lr"] == ["0.005"]
 
-        page.evaluate(WATCH_STATES_JS)
+        for tab in (page, compare):
+            tab.evaluate(WATCH_STATES_JS)
         stop(proc)
         wait_for(lambda: page.evaluate(CONNECTION_JS) != "CONNECTED", "the page to notice the server is gone")
         shot(page, "faults_server_down")
@@ -82,9 +91,11 @@ def test_server_restart_mid_session_reconnects_and_keeps_the_view(browser):
 
         proc = start_streamlit(ROOT / "serve.py", port, log=ARTIFACTS / "streamlit-restart-2.log")
         wait_healthy(url, proc)
-        wait_for(lambda: page.evaluate(CONNECTION_JS) == "CONNECTED", "the page to reconnect by itself", 90)
-        wait_for(lambda: "running" in page.evaluate(STATES_JS), "the page to ask the new server for a run")
-        page.wait_for_selector(IDLE, timeout=60_000)
+        for tab in (page, compare):
+            wait_for(lambda tab=tab: tab.evaluate(CONNECTION_JS) == "CONNECTED", "the page to reconnect by itself", 90)
+            wait_for(lambda tab=tab: "running" in tab.evaluate(STATES_JS), "the page to ask the new server for a run")
+            tab.wait_for_selector(IDLE, timeout=60_000)
+        page.bring_to_front()
         settle(page)
         no_exception(page)
         assert page.get_by_test_id("stAlert").count() == 0
@@ -104,6 +115,19 @@ def test_server_restart_mid_session_reconnects_and_keeps_the_view(browser):
         new, old = path_traces(changed), path_traces(before["paths"])
         assert new[0] != old[0] and new[1] == old[1], "gradient descent's path changes, Adam's does not"
         shot(page, "faults_after_restart_interaction")
+
+        # Compare's first change after the restart is kept too: a card's learning rate, every other setting with it.
+        compare.bring_to_front()
+        settle(compare)
+        assert {"paths": compare.evaluate(PATHS_JS), "query": query(compare)} == compare_before
+        press_right(compare, "cmp-0-gd-lr")
+        wait_change(compare, PATHS_JS, compare_before["paths"])
+        no_exception(compare)
+        moved = query(compare)
+        assert float(moved["c1.lr"][0]) > 0.005
+        assert {k: v for k, v in moved.items() if k != "c1.lr"} == {
+            k: v for k, v in compare_before["query"].items() if k != "c1.lr"}, "every other setting is kept"
+        page.bring_to_front()
 
         page.reload()
         page.wait_for_selector(IDLE, timeout=90_000)
