@@ -25,6 +25,7 @@ from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses
 from ui.setup.panel import cells, objective_header, objective_panel, run_panel
 from ui.state import page_key
 from ui.urlstate import encode_compare
+from ui.widgets import number_box
 from viz import Series, loss_figure, palette, small_multiples
 from viz.bands import Band, band_figure
 from viz.multiples import PANEL_WIDTH
@@ -77,8 +78,8 @@ with st.sidebar:
     seeds = current.seeds
     if setup.noise > 0:  # noisy runs: K seeds per configuration, drawn as median and IQR bands
         state.seed(f"{PAGE}.seeds", current.seeds)
-        seeds = int(st.number_input("Noise seeds (K) per configuration", int(SEEDS.low), int(SEEDS.high), step=5,
-                                    key=f"{PAGE}.seeds", help=SEEDS.help))
+        seeds = int(number_box("Noise seeds (K) per configuration", int(SEEDS.low), int(SEEDS.high), step=5,
+                               key=f"{PAGE}.seeds", help=SEEDS.help))
 
 objective_header(obj, setup)
 

@@ -17,6 +17,7 @@ from ui.train import runs as tr
 from ui.train.panel import sidebar
 from ui.train.report import results_table, slice_sentence
 from ui.train.state import SLICES, TrainState, check_work, encode_train
+from ui.widgets import number_box
 from viz import palette
 from viz.netcurves import Curves, LayerNorms, curves_figure, layer_norms_figure
 from viz.netmaps import SlicePath, boundary_figure, landscape_figure
@@ -114,8 +115,8 @@ with row.container(width=160):
     state.seed(f"{PAGE}.run_seed", s.run_seed)
     if st.session_state[f"{PAGE}.run_seed"] > s.seeds:  # fewer seeds than the one on show: the last
         st.session_state[f"{PAGE}.run_seed"] = s.seeds
-    run_seed = int(st.number_input("Seed", 1, s.seeds, key=f"{PAGE}.run_seed",
-                                   help="Which of the K initialisations and shufflings."))
+    run_seed = int(number_box("Seed", 1, s.seeds, key=f"{PAGE}.run_seed",
+                              help="Which of the K initialisations and shufflings."))
 with row.container(width=380):
     state.seed(f"{PAGE}.slice", s.slice)
     slice_dirs = st.segmented_control("Slice along", list(SLICES), key=f"{PAGE}.slice", required=True,

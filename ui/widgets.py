@@ -159,11 +159,23 @@ def param_widget(p: Param, key: str, value, *, text: str | None = None):
         return float(st.select_slider(caption, options=options, key=key,
                                              format_func=fmt_number, help=help_text(p)))
     if p.scale == "int":
-        return int(st.number_input(caption, min_value=int(p.low), max_value=int(p.high), step=1, key=key,
-                                   help=help_text(p)))
+        return int(number_box(caption, int(p.low), int(p.high), step=1, key=key, help=help_text(p)))
     step = _step(p)
-    return float(st.number_input(caption, min_value=float(p.low), max_value=float(p.high),
-                                        step=step, format="%g", key=key, help=help_text(p)))
+    return float(number_box(caption, float(p.low), float(p.high), step=step, format="%g", key=key,
+                            help=help_text(p)))
+
+
+def number_box(label: str, low, high, *, key: str, where=None, **kwargs):
+    """``st.number_input`` on ``key``, told the value the key holds as its default as well; returns its value.
+
+    Every number box here gets its value from the page's state (:func:`ui.state.seed`, a link) through Session
+    State. Given no default, Streamlit's box starts at its minimum and shows it for a frame or two before the value
+    it holds (on every page load the start box read -100 before the link's -2); told the held value, it shows that
+    from its first frame. ``low`` decides the type: whole numbers for an int, floats otherwise. ``where``: the
+    column or container to draw in (the current one by default)."""
+    held = st.session_state.get(key, low)
+    value = int(held) if isinstance(low, int) else float(held)
+    return (where or st).number_input(label, low, high, value=value, key=key, **kwargs)
 
 
 def _step(p: Param) -> float:

@@ -25,15 +25,31 @@ PLOTLY_JS_FETCH = """() => {
   return e ? {name: e.name, transferSize: e.transferSize} : {name: "", transferSize: -1};
 }"""
 """How the page got plotly.js: its address and the bytes it transferred (0 when taken from the cache)."""
+BOXES_SEEN_JS = """() => { window.__boxesSeen = {};
+  const look = () => {
+    for (const key of ['pg-x0', 'pg-y0']) {
+      const box = document.querySelector(`.st-key-${key} input`);
+      if (box) (window.__boxesSeen[key] = window.__boxesSeen[key] || new Set()).add(box.value);
+    }
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+}"""
+"""Every value the start boxes show, frame by frame from the page's first (a script the page runs on load)."""
 
 
 def test_shared_link_reopens_the_same_view(page, app_url, browser):
     link = (f"{app_url}/?objective=himmelblau&x0=-2&y0=1&flavor=torch&opt=gd&opt=adam"
             "&gd.lr=0.005&adam.lr=0.05&steps=200&step=10")
+    page.add_init_script(f"({BOXES_SEEN_JS})()")
     open_app(page, link, 1)
     no_exception(page)
     assert page.locator(".st-key-pg-warning, [data-testid='stAlert']").count() == 0
     has_value(page.locator(".st-key-pg-x0 input"), "-2")
+    # The start boxes show the link's values from their first frame, not their minimum first (-100, for a frame
+    # or two, when a box was given no default and took its value from Session State).
+    seen = page.evaluate("() => Object.fromEntries(Object.entries(window.__boxesSeen).map(([k, v]) => [k, [...v]]))")
+    assert seen == {"pg-x0": ["-2"], "pg-y0": ["1"]}, seen
     open_run_settings(page)
     has_value(page.locator(".st-key-pg-steps input"), "200")
     assert step_label(page) == "Step 10 of 200"

@@ -20,6 +20,7 @@ from ..state import seed
 from ..widgets import (
     help_text,
     log_options,
+    number_box,
     objective_param_widgets,
     objective_title,
 )
@@ -56,8 +57,8 @@ def settings_panel(prefix: str, current: BasinState) -> BasinState:
                                                        "run-steps (points x steps)."))
         p = BASIN_PARAMS["steps"]
         seed(f"{prefix}.steps", current.steps)
-        steps = int(st.number_input("Steps per run", int(p.low), int(p.high), step=50, key=f"{prefix}.steps",
-                                    help=help_text(p)))
+        steps = int(number_box("Steps per run", int(p.low), int(p.high), step=50, key=f"{prefix}.steps",
+                               help=help_text(p)))
         p = BASIN_PARAMS["tol"]
         seed(f"{prefix}.tol", current.tol)
         tol = float(st.select_slider("Tolerance (gradient norm)",

@@ -22,6 +22,7 @@ from ..widgets import (
     FLAVOR_TITLES,
     help_text,
     hyperparameter_widgets,
+    number_box,
     optimizer_title,
     param_widget,
     tidy_selection,
@@ -87,7 +88,7 @@ def knob_widgets(prefix: str, params: dict[str, Param], values: dict, *, decay: 
             out[name] = float(st.select_slider(label, options=options, key=key, help=help_text(p)))
         elif name == "steps":
             seed(key, int(values[name]))
-            out[name] = int(st.number_input(label, int(p.low), int(p.high), step=10, key=key, help=help_text(p)))
+            out[name] = int(number_box(label, int(p.low), int(p.high), step=10, key=key, help=help_text(p)))
         else:
             out[name] = param_widget(p, key, values[name], text=label)
     return out

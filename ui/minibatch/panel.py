@@ -16,7 +16,7 @@ from optim import models
 
 from ..setup.formula import plain
 from ..state import seed
-from ..widgets import help_text, param_widget
+from ..widgets import help_text, number_box, param_widget
 from . import state as mb
 
 SOURCES = {"generated": "Generated", "upload": "Uploaded CSV"}
@@ -40,7 +40,7 @@ def _int(prefix: str, name: str, text: str, value: int, step: int = 1) -> int:
     p = mb.PARAMS[name]
     key = f"{prefix}.{name}"
     seed(key, int(value))
-    return int(st.number_input(text, int(p.low), int(p.high), step=step, key=key, help=help_text(p)))
+    return int(number_box(text, int(p.low), int(p.high), step=step, key=key, help=help_text(p)))
 
 
 def sidebar(prefix: str, state: mb.MiniBatchState) -> Choice:

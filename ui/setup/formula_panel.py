@@ -14,6 +14,7 @@ import streamlit as st
 
 from ..model import Setup
 from ..state import loaded, messages, seed
+from ..widgets import number_box
 from .formula import (
     CUSTOM,
     DOMAIN_BOUND,
@@ -108,8 +109,8 @@ def formula_panel(prefix: str, setup: Setup) -> Setup:
     message = st.empty()  # right under the box: a refusal is read where the text is, not below the domain
     st.caption("Domain")
     cols = st.columns(2) + st.columns(2)
-    values = [col.number_input(lab, -DOMAIN_BOUND, DOMAIN_BOUND, step=0.5, format="%g", key=k, help=DOMAIN_HELP,
-                               on_change=_on_domain, args=(prefix,))
+    values = [number_box(lab, -DOMAIN_BOUND, DOMAIN_BOUND, step=0.5, format="%g", key=k, help=DOMAIN_HELP,
+                         on_change=_on_domain, args=(prefix,), where=col)
               for col, (_, lab), k in zip(cols, _BOUNDS, keys, strict=True)]
     domain = tuple(float(v) for v in values)
     what = "domain"

@@ -16,7 +16,7 @@ import optim
 
 from ..model import CRITERIA, INT_PARAMS, RUN_PARAMS, Setup
 from ..state import page_key, seed
-from ..widgets import help_text, log_options, objective_param_widgets, objective_title
+from ..widgets import help_text, log_options, number_box, objective_param_widgets, objective_title
 from .formula import CUSTOM, CUSTOM_TITLE, broken_formula, plain
 from .formula_panel import formula_panel, start_for
 
@@ -67,8 +67,8 @@ def objective_panel(prefix: str, setup: Setup) -> Setup:
     seed(f"{prefix}.y0", float(y0))
     cx, cy = st.columns(2)
     lo, hi = RUN_PARAMS["x0"].low, RUN_PARAMS["x0"].high
-    x0 = cx.number_input("Start x", lo, hi, step=0.1, format="%g", key=f"{prefix}.x0", help=START_HELP)
-    y0 = cy.number_input("Start y", lo, hi, step=0.1, format="%g", key=f"{prefix}.y0", help=START_HELP)
+    x0 = number_box("Start x", lo, hi, step=0.1, format="%g", key=f"{prefix}.x0", help=START_HELP, where=cx)
+    y0 = number_box("Start y", lo, hi, step=0.1, format="%g", key=f"{prefix}.y0", help=START_HELP, where=cy)
     return replace(setup, objective_params=tuple(params.items()), x0=float(x0), y0=float(y0))
 
 
@@ -101,12 +101,12 @@ def run_panel(prefix: str, setup: Setup, objective: optim.Objective, *, expanded
             key = f"{prefix}.{name}"
             if name in INT_PARAMS:
                 seed(key, int(getattr(setup, name)))
-                values[name] = int(st.number_input(text, int(p.low), int(p.high), step=int(step), key=key,
-                                                   help=help_text(p)))
+                values[name] = int(number_box(text, int(p.low), int(p.high), step=int(step), key=key,
+                                              help=help_text(p)))
             else:
                 seed(key, float(getattr(setup, name)))
-                values[name] = float(st.number_input(text, float(p.low), float(p.high), step=step,
-                                                     format="%g", key=key, help=help_text(p)))
+                values[name] = float(number_box(text, float(p.low), float(p.high), step=step, format="%g",
+                                                key=key, help=help_text(p)))
         values["tol"], values["criterion"] = tolerance_widgets(prefix, setup, objective)
     return replace(setup, **values)
 

@@ -30,6 +30,7 @@ from ..widgets import (
     help_text,
     label,
     log_options,
+    number_box,
     optimizer_title,
     param_widget,
 )
@@ -80,7 +81,7 @@ def optimizer_panel(prefix: str, current: SweepState) -> SweepState:
     lr_min, lr_max = st.select_slider("Learning-rate range", options=options, value=(lo, hi), key=f"{prefix}.lr",
                                       format_func=fmt_number, help=help_text(lr_p))
     seed(f"{prefix}.lr_n", current.lr_n)
-    lr_n = int(st.number_input("Learning rates", 1, AXIS_MAX, step=10, key=f"{prefix}.lr_n", help=GRID_HELP))
+    lr_n = int(number_box("Learning rates", 1, AXIS_MAX, step=10, key=f"{prefix}.lr_n", help=GRID_HELP))
 
     choices = second_choices(name, flavor)
     first = default_second(choices)
@@ -115,8 +116,8 @@ def optimizer_panel(prefix: str, current: SweepState) -> SweepState:
                                         format_func=fmt_number, help=help_text(p))
     if second is not None:
         seed(f"{prefix}.second_n", current.second_n)
-        s_n = int(st.number_input(f"{second_title(second)} values", 1, AXIS_MAX, step=10, key=f"{prefix}.second_n",
-                                  help=GRID_HELP))
+        s_n = int(number_box(f"{second_title(second)} values", 1, AXIS_MAX, step=10, key=f"{prefix}.second_n",
+                             help=GRID_HELP))
     else:
         more = " Choose y's learning rate above for a map of per-coordinate learning rates." if choices else ""
         st.caption(f"{spec.title} has no momentum, decay or β₁ to sweep, so the map is one row of learning "
@@ -139,8 +140,8 @@ def run_settings(prefix: str, setup: Setup, objective: optim.Objective) -> Setup
     with st.expander("Run settings: steps, tolerance", expanded=True):
         p = RUN_PARAMS["steps"]
         seed(f"{prefix}.steps", int(setup.steps))
-        steps = int(st.number_input("Steps per run", int(p.low), int(p.high), step=50, key=f"{prefix}.steps",
-                                    help=help_text(p)))
+        steps = int(number_box("Steps per run", int(p.low), int(p.high), step=50, key=f"{prefix}.steps",
+                               help=help_text(p)))
         tol, criterion = tolerance_widgets(prefix, setup, objective,
                                            label="Converged (for the steps view) when this is below the tolerance")
     return replace(setup, steps=steps, tol=tol, criterion=criterion)

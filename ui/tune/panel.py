@@ -37,18 +37,18 @@ def budget_panel(prefix: str, current: TuneState, setup: Setup) -> TuneState:
         for name, text, step in (("budget", "Configurations per optimizer", 5), ("starts", "Random starts", 1)):
             p = TUNE_PARAMS[name]
             seed(f"{prefix}.{name}", int(getattr(current, name)))
-            values[name] = int(st.number_input(text, int(p.low), int(p.high), step=step, key=f"{prefix}.{name}",
-                                               help=widgets.help_text(p)))
+            values[name] = int(widgets.number_box(text, int(p.low), int(p.high), step=step, key=f"{prefix}.{name}",
+                                                  help=widgets.help_text(p)))
         p = RUN_PARAMS["steps"]
         seed(f"{prefix}.steps", int(setup.steps))
-        steps = int(st.number_input("Steps per run", int(p.low), int(p.high), step=50, key=f"{prefix}.steps",
-                                    help="The fixed step budget: every run of every optimizer stops here, and the "
-                                         "score is the loss it ended at."))
+        steps = int(widgets.number_box("Steps per run", int(p.low), int(p.high), step=50, key=f"{prefix}.steps",
+                                       help="The fixed step budget: every run of every optimizer stops here, and "
+                                            "the score is the loss it ended at."))
         p = RUN_PARAMS["seed"]
         seed(f"{prefix}.seed", int(current.seed))
-        values["seed"] = int(st.number_input("Seed", int(p.low), int(p.high), step=1, key=f"{prefix}.seed",
-                                             help="Seed of the random starts and the search: the same seed gives "
-                                                  "every optimizer the same starts."))
+        values["seed"] = int(widgets.number_box("Seed", int(p.low), int(p.high), step=1, key=f"{prefix}.seed",
+                                                help="Seed of the random starts and the search: the same seed "
+                                                     "gives every optimizer the same starts."))
         lr = optim.OPTIMIZERS["gd"].params("textbook")["lr"]
         span = (current.lr_min, current.lr_max)
         options = sorted(set(widgets.log_options(lr.low, lr.high)) | set(span))
