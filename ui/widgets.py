@@ -172,9 +172,10 @@ def number_box(label: str, low, high, *, key: str, where=None, **kwargs):
     State. Given no default, Streamlit's box starts at its minimum and shows it for a frame or two before the value
     it holds (on every page load the start box read -100 before the link's -2); told the held value, it shows that
     from its first frame. ``low`` decides the type: whole numbers for an int, floats otherwise. ``where``: the
-    column or container to draw in (the current one by default)."""
+    column or container to draw in (the current one by default). The default stays inside the box's range
+    (Streamlit refuses one outside it), whatever the key holds."""
     held = st.session_state.get(key, low)
-    value = int(held) if isinstance(low, int) else float(held)
+    value = min(max(int(held) if isinstance(low, int) else float(held), low), high)
     return (where or st).number_input(label, low, high, value=value, key=key, **kwargs)
 
 
