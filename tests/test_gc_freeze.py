@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import gc
 import pkgutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import weakref
 from pathlib import Path
+
+from browser.conftest import free_port, start_streamlit, stop, wait_healthy
 
 from ui.router import PACKAGES, freeze_imports
 
@@ -69,28 +68,12 @@ def test_a_starting_server_logs_no_warning(tmp_path):
     """A deploy's log starts clean: the app's cached functions are decorated once Streamlit's runtime exists
     (each decorated before it logged "No runtime found, using MemoryCacheStorageManager", a dozen lines at
     every start), and the server answers once it has started."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = tmp_path / "server.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true", "--server.port",
-             str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    port, log = free_port(), tmp_path / "server.log"
+    proc = start_streamlit(ROOT / "serve.py", port, log=log)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, f"the server stopped: {log.read_text()[-2000:]}"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, f"the server did not answer: {log.read_text()[-2000:]}"
-                time.sleep(0.25)
+        wait_healthy(f"http://127.0.0.1:{port}", proc, timeout=120)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
     text = log.read_text()
     assert "You can now view your Streamlit app" in text
     assert "WARNING" not in text and "No runtime found" not in text, text
