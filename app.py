@@ -8,12 +8,11 @@ lives in ``ui/``, the figures in ``viz/`` and the numerical core in ``optim/``.
 import streamlit as st
 
 from ui.live_chart import preload
-from ui.router import favicon, freeze_imports, mark_routed, pages
+from ui.router import freeze_imports, mark_routed, page_config, pages
 
 freeze_imports()  # once per process: Streamlit's collection after every run then skips the imports' objects
 
-st.set_page_config(page_title="Descent Lab", page_icon=favicon(), layout="wide",
-                   initial_sidebar_state="expanded")
+page_config()
 
 page = st.navigation(pages())
 st.sidebar.caption("**Descent Lab** · see how gradient-based optimizers move. Every setting is "

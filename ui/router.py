@@ -13,7 +13,8 @@ that the router did not run and hands over to it, once per server.
 
 The favicon is drawn with NumPy (level sets of a bowl and a path sliding into it): a ``:material/...``
 page icon makes every page load fetch the icon from Google's font servers, while an image is served by
-the app itself, so a hosted or offline workshop makes no outside request. It is drawn and encoded once:
+the app itself, so a hosted or offline workshop makes no outside request (:func:`page_config` sets it, also
+before the guard's navigation). It is drawn and encoded once:
 every rerun sets the page config, and PNG bytes need no encoding again.
 
 Why :func:`freeze_imports`: Streamlit calls ``gc.collect(2)`` at the end of every run (``runner.postScriptGC``, on
@@ -210,8 +211,18 @@ def ensure_routed() -> None:
     """Pages call this first: if Streamlit ran this page without the router, switch to the router."""
     routed = st.session_state.pop(_ROUTED, False)
     if not routed and _folder_mode():
+        page_config()  # before the navigation, or the browser takes the page's Material icon for the tab's
         st.navigation(pages(), position="hidden")  # turns the folder mode off for every session
         st.rerun()
+
+
+def page_config() -> None:
+    """The app's page config: its title, its own favicon, the wide layout and an open sidebar.
+
+    Set before every ``st.navigation``: the browser takes the current page's icon for the tab's when a navigation
+    arrives before the app has set one, and a ``:material/...`` icon is fetched from Google's font servers."""
+    st.set_page_config(page_title="Descent Lab", page_icon=favicon(), layout="wide",
+                       initial_sidebar_state="expanded")
 
 
 _BLUE = (51, 102, 204)

@@ -46,7 +46,10 @@ CHART_CONFIG: dict = {
     "displaylogo": False,
     "responsive": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "showSendToCloud": False,
 }
-"""plotly.js config for every chart: no logo, no lasso/box select (clicks pick points). Not plotly's own
+"""plotly.js config for every chart: no logo, no lasso/box select (clicks pick points), and no "Share chart..."
+button (plotly.js 3 shows it by default; it uploads the figure, a person's formula and paths with it, to Plotly's
+cloud, a host the app must never send anything to). Not plotly's own
 ``responsive``: on a window resize it drops the figure's height, and the live chart sets the width itself
 (``ui/live_chart``), so the width follows the page and the height stays the figure's."""

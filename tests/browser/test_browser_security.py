@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from .helpers import IDLE, no_exception, shot, wait_for
+from .conftest import ARTIFACTS, ROOT, free_port, start_streamlit, stop, wait_healthy
+from .helpers import IDLE, no_exception, open_app, shot, wait_for
 
 PAYLOADS = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=1</script>",
             "[x](javascript:window.__xss=1)"]
@@ -62,6 +63,43 @@ def test_hostile_formula_typed_into_the_box_stays_text(page, app_url):
         assert page.evaluate(TRAPS_JS) == {"xss": None, "imgs": 0, "scripts": 0, "links": 0}
         assert box.input_value() == payload  # what the person typed is kept, to fix
         no_exception(page)
+
+
+CHART_BUTTONS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => ({
+    sendToCloud: g._context.showSendToCloud,
+    buttons: Array.from(g.querySelectorAll('.modebar-btn')).map(b => b.getAttribute('data-title'))}))"""
+
+
+def test_a_page_asks_nothing_of_other_hosts_and_offers_no_upload(browser):
+    """A hosted workshop's pages fetch from the app alone, and no chart offers to send its data anywhere.
+
+    The link opened is the first a freshly started server gets, on a page other than the first: Streamlit then runs
+    the page file before the router, and a navigation sent before the app's page config made the browser fetch
+    the page's Material icon from Google's font servers as the tab's icon. And plotly.js 3 puts a "Share
+    chart..." button on every chart's mode bar by default, which uploads the figure (a person's formula, paths
+    and settings) to Plotly's cloud after one confirmation."""
+    port = free_port()
+    proc = start_streamlit(ROOT / "serve.py", port, log=ARTIFACTS / "streamlit-security-fresh.log")
+    url = f"http://127.0.0.1:{port}"
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        wait_healthy(url, proc)
+        page = context.new_page()
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
+        open_app(page, f"{url}/compare?c1=adam&c2=rmsprop", 3)
+        time.sleep(1.0)  # the tab's icon is set once the page's run has ended
+        hosts = {urlsplit(u).netloc for u in requested if not u.startswith(("data:", "blob:"))}
+        assert hosts == {f"127.0.0.1:{port}"}, [u for u in requested if urlsplit(u).netloc != f"127.0.0.1:{port}"]
+        charts = page.evaluate(CHART_BUTTONS_JS)
+        assert len(charts) >= 3 and all(c["buttons"] for c in charts), charts
+        for chart in charts:
+            assert chart["sendToCloud"] is False, chart
+            assert not any("share" in t.lower() or "cloud" in t.lower() for t in chart["buttons"]), chart["buttons"]
+        no_exception(page)
+    finally:
+        context.close()
+        stop(proc)
 
 
 def _xsrf_cookie(app_url: str) -> str:
