@@ -106,15 +106,24 @@ def _interpolate(alpha, beta, Z, pts) -> np.ndarray:
     return out
 
 
-def loss_ticks(zlo: float, zhi: float) -> np.ndarray:
-    """Tick positions (log10 of the loss) between ``zlo`` and ``zhi``: 1, 2 and 5 times powers of ten, or, on a
-    range narrower than that gives three of, evenly spaced round losses.
+def loss_ticks(zlo: float, zhi: float) -> tuple[np.ndarray, list[str]]:
+    """Ticks for a loss axis drawn in log10 of the loss, between ``zlo`` and ``zhi``: their positions and labels.
+
+    1, 2 and 5 times powers of ten (only the powers when that gives more than eight); on a range too narrow to
+    hold three of those, at least three evenly spaced round losses, the widest step that gives three (so at
+    most eight), labelled with as many decimals as the step needs, so no two labels read the same. A trained
+    network's loss slice often spans less than 0.02 (0.69 to 0.71): ticks a thousandth apart at two
+    significant digits wrote nineteen labels on the colour bar, "0.69" five times and "0.7" ten times.
 
     Example:
-        >>> [round(float(10 ** t), 6) for t in loss_ticks(-2.0, 0.5)]
-        [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
-        >>> [round(float(10 ** t), 6) for t in loss_ticks(np.log10(0.55), np.log10(0.8))]
-        [0.6, 0.7, 0.8]
+        >>> loss_ticks(-2.0, 0.5)[1]
+        ['0.01', '0.02', '0.05', '0.1', '0.2', '0.5', '1', '2']
+        >>> loss_ticks(np.log10(0.55), np.log10(0.8))[1]
+        ['0.6', '0.7', '0.8']
+        >>> loss_ticks(np.log10(0.6905), np.log10(0.7095))[1]
+        ['0.695', '0.700', '0.705']
+        >>> loss_ticks(np.log10(100.0), np.log10(130.0))[1]
+        ['100', '110', '120', '130']
     """
     lo, hi = 10.0 ** zlo, 10.0 ** zhi
     decades = np.arange(np.floor(zlo), np.ceil(zhi) + 1)
@@ -122,11 +131,19 @@ def loss_ticks(zlo: float, zhi: float) -> np.ndarray:
     nice = nice[(nice >= lo * (1 - 1e-9)) & (nice <= hi * (1 + 1e-9))]
     if len(nice) > 8:
         nice = nice[np.isclose(np.log10(nice) % 1, 0) | np.isclose(np.log10(nice) % 1, 1)]
-    if len(nice) < 3:
-        step = 10.0 ** np.floor(np.log10((hi - lo) / 2)) if hi > lo else 1.0
-        nice = np.arange(np.ceil(lo / step) * step, hi * (1 + 1e-9), step)
-        nice = np.round(nice[nice > 0], 12)
-    return np.log10(nice)
+    if len(nice) >= 3:
+        return np.log10(nice), [f"{v:g}" for v in nice]
+    top = 10.0 ** np.floor(np.log10(hi - lo) + 1e-9) if hi > lo else 1.0
+    for step in (m * top / 10.0 ** k for k in range(3) for m in (5.0, 2.0, 1.0)):
+        even = np.arange(np.ceil(lo / step - 1e-9), np.floor(hi / step + 1e-9) + 1) * step
+        even = even[even > 0]
+        if len(even) >= 3:
+            break
+    decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
+    if hi < 1e-3:  # 1.05e-06 rather than 0.00000105
+        digits = decimals + int(np.floor(np.log10(even[-1]) + 1e-9))
+        return np.log10(even), [f"{v:.{max(digits, 0)}e}" for v in even]
+    return np.log10(even), [f"{v:.{decimals}f}" for v in even]
 
 
 def landscape_figure(alpha, beta, loss, paths: list[SlicePath], title: str, height: int = 520) -> dict:
@@ -144,8 +161,7 @@ def landscape_figure(alpha, beta, loss, paths: list[SlicePath], title: str, heig
     finite = Z[np.isfinite(Z)]
     zlo, zhi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     zhi = zhi if zhi > zlo else zlo + 1.0
-    ticks = loss_ticks(zlo, zhi)
-    labels = [f"{10 ** t:.2g}" for t in ticks]
+    ticks, labels = loss_ticks(zlo, zhi)
     few = -(-len(ticks) // 4)  # the 3D axis is short: at most four labels
     bar = dict(title=dict(text="loss", side="top"), thickness=10, len=0.8, x=0.44, xanchor="left",
                tickmode="array", tickvals=list(ticks), ticktext=labels)
@@ -186,7 +202,10 @@ def landscape_figure(alpha, beta, loss, paths: list[SlicePath], title: str, heig
                    float(beta[-1])], zeroline=False, anchor="x"),
         coloraxis=dict(colorscale=colors.MAP_COLORSCALE, cmin=zlo, cmax=zhi, colorbar=bar),
         scene=dict(domain=dict(x=[0.56, 1.0], y=[0.0, 1.0]), aspectmode="manual",
-                   aspectratio=dict(x=1.0, y=1.0, z=0.65), camera=dict(eye=dict(x=1.5, y=-1.5, z=1.0)),
+                   aspectratio=dict(x=1.0, y=1.0, z=0.65),
+                   # Far enough, and the box moved right (the screen's right is +d1 +d2 from here), that the
+                   # loss axis's labels and title stay inside the scene at 800 and 1280 px (they were cut).
+                   camera=dict(eye=dict(x=1.7, y=-1.7, z=1.1), center=dict(x=-0.12, y=-0.12, z=0.0)),
                    xaxis=dict(title=dict(text="d1"), range=[float(alpha[0]), float(alpha[-1])]),
                    yaxis=dict(title=dict(text="d2"), range=[float(beta[0]), float(beta[-1])]),
                    zaxis=dict(title=dict(text="loss"), tickmode="array", tickvals=list(ticks[::few]),
