@@ -100,92 +100,107 @@ st.caption(f"Each line is the median over the {s.seeds} seeds of a configuration
            "percentile. The loss is on all the training points, the accuracy on the held-out test points, "
            f"recorded {every_text(runs[next(iter(runs))].steps_recorded[1] if plan.steps else 1)}.")
 
-st.subheader("What each configuration did")
-table_slot = st.container()  # filled once the seed on show is read from the controls under it
-row = st.container(horizontal=True, wrap=True, vertical_alignment="bottom")
-choices = list(runs)
-state.seed(f"{PAGE}.run", s.run if s.run - 1 in runs else choices[0] + 1)
-if st.session_state[f"{PAGE}.run"] not in [i + 1 for i in choices]:  # removed, refused, or a forged value
-    st.session_state[f"{PAGE}.run"] = choices[0] + 1
-with row.container(width=360):
-    run_no = int(st.selectbox("Run to show", [i + 1 for i in choices], key=f"{PAGE}.run",
-                              format_func=lambda n: labels[n - 1],
-                              help="The configuration whose network the boundary and the slice show."))
-with row.container(width=160):
-    state.seed(f"{PAGE}.run_seed", s.run_seed)
-    if st.session_state[f"{PAGE}.run_seed"] > s.seeds:  # fewer seeds than the one on show: the last
-        st.session_state[f"{PAGE}.run_seed"] = s.seeds
-    run_seed = int(number_box("Seed", 1, s.seeds, key=f"{PAGE}.run_seed",
-                              help="Which of the K initialisations and shufflings."))
-with row.container(width=380):
-    state.seed(f"{PAGE}.slice", s.slice)
-    slice_dirs = st.segmented_control("Slice along", list(SLICES), key=f"{PAGE}.slice", required=True,
-                                      format_func=lambda d: "principal directions" if d == "pca" else "random "
-                                      "directions", help="The plane of the loss-landscape slice: the top two "
-                                      "principal directions of the run's path, or two filter-normalised random "
-                                      "directions (Li et al. 2018).") or "pca"
-step = current.step if current.step is not None and current.step <= plan.steps else None
-s = replace(s, run=run_no, run_seed=run_seed, slice=slice_dirs, step=step)
-state.commit(PAGE, s, encode_train)
-chosen, seed = s.configs[run_no - 1], run_seed - 1
-with table_slot:
-    # Short headers, so the whole table fits the page at 1280 px; the caption says whose numbers they are.
-    names = [board_label(labels[i], f"{i + 1}. {describe(s.configs[i])}") for i in runs]
-    st.dataframe(results_table(names, list(runs.values()), seed), hide_index=True,
-                 width="stretch", column_config={
-                     "final loss (this seed)": st.column_config.NumberColumn("final loss"),
-                     "test accuracy (this seed)": st.column_config.NumberColumn("test accuracy", format="percent"),
-                     "median final loss": st.column_config.NumberColumn("median loss"),
-                     "median test accuracy": st.column_config.NumberColumn("median accuracy", format="percent")})
-    st.caption(f"Final loss and test accuracy are those of seed {run_seed}, the one drawn below. The medians are "
-               "over all seeds and leave out seeds that diverged; the diverged column names them with the step "
-               "they blew up." + (" A long configuration name ends in “…” here; the charts' legends have it whole."
-                                  if names != [labels[i] for i in runs] else ""))
-
 
 def _on_step() -> None:
     """The person left the step control at a step: keep it (and so the link) until they move it again."""
     state.update(PAGE, step=chart_state(BOUNDARY).get("step"))
 
 
-data = tr.points(choice.source)
-st.subheader("Decision boundary")
-x1, x2, frames, steps = tr.boundary_frames(plan, chosen, seed)
-live_chart(boundary_figure(x1, x2, frames, steps, step, data.X, data.y, data.classes or 2,
-                           f"Run {run_no}, seed {run_seed}"), key=BOUNDARY, on_step=_on_step)
-st.caption("The colour is what the network predicts at each point of the plane"
-           + (" (its probability of class 1: orange above 50%, blue below)" if (data.classes or 2) == 2 else "")
-           + "; the dots are the training points. Play or drag **Step** to watch it learn.")
+@st.fragment
+def view(s: TrainState, runs: dict[int, optim.Training], plan: tr.Plan, labels: list[str], colors: list[str],
+         source) -> None:
+    """Everything the run, seed and slice controls change: the results table, the decision boundary, the loss
+    slice, the layer norms, the link and the address.
 
-st.subheader("Loss landscape")
-try:
-    sl = tr.landscape_slice(plan, chosen, seed, slice_dirs)
-except ValueError as e:
-    st.error(f"No slice for this run: {e}")
-else:
-    paths, shares = [], {}
-    for i, r in runs.items():
-        if i == run_no - 1:
-            coords, captured = sl.paths[seed], sl.captured[seed]
-        else:
-            projected = optim.project(sl, r.params[:, seed])
-            coords, captured = projected[0][0], projected[1][0]
-        paths.append(SlicePath(labels[i], colors[i], coords, float(captured)))
-        shares[labels[i]] = float(captured)
-    live_chart(landscape_figure(sl.alpha, sl.beta, sl.loss, paths,
-                                f"Training loss on a slice through run {run_no}, seed {run_seed}"),
-               key=f"{PAGE}.landscape")
-    st.caption(slice_sentence(slice_dirs, shares))
+    A fragment: choosing another run, seed or slice (or the step control's report of where the person stopped)
+    reruns this alone, not the sidebar's configurations, the trainings' lookup and the curves above, which only
+    the whole page's run changes (as the Playground's and Compare's ``results``). ``s`` is the whole run's state,
+    whose view fields only seed the controls here."""
+    st.subheader("What each configuration did")
+    table_slot = st.container()  # filled once the seed on show is read from the controls under it
+    row = st.container(horizontal=True, wrap=True, vertical_alignment="bottom")
+    choices = list(runs)
+    state.seed(f"{PAGE}.run", s.run if s.run - 1 in runs else choices[0] + 1)
+    if st.session_state[f"{PAGE}.run"] not in [i + 1 for i in choices]:  # removed, refused, or a forged value
+        st.session_state[f"{PAGE}.run"] = choices[0] + 1
+    with row.container(width=360):
+        run_no = int(st.selectbox("Run to show", [i + 1 for i in choices], key=f"{PAGE}.run",
+                                  format_func=lambda n: labels[n - 1],
+                                  help="The configuration whose network the boundary and the slice show."))
+    with row.container(width=160):
+        state.seed(f"{PAGE}.run_seed", s.run_seed)
+        if st.session_state[f"{PAGE}.run_seed"] > s.seeds:  # fewer seeds than the one on show: the last
+            st.session_state[f"{PAGE}.run_seed"] = s.seeds
+        run_seed = int(number_box("Seed", 1, s.seeds, key=f"{PAGE}.run_seed",
+                                  help="Which of the K initialisations and shufflings."))
+    with row.container(width=380):
+        state.seed(f"{PAGE}.slice", s.slice)
+        slice_dirs = st.segmented_control("Slice along", list(SLICES), key=f"{PAGE}.slice", required=True,
+                                          format_func=lambda d: "principal directions" if d == "pca" else "random "
+                                          "directions", help="The plane of the loss-landscape slice: the top two "
+                                          "principal directions of the run's path, or two filter-normalised random "
+                                          "directions (Li et al. 2018).") or "pca"
+    latest: TrainState = state.current(PAGE)  # read afresh: a fragment rerun follows the step control's report
+    step = latest.step if latest.step is not None and latest.step <= plan.steps else None
+    s = replace(s, run=run_no, run_seed=run_seed, slice=slice_dirs, step=step)
+    state.commit(PAGE, s, encode_train)
+    chosen, seed = s.configs[run_no - 1], run_seed - 1
+    with table_slot:
+        # Short headers, so the whole table fits the page at 1280 px; the caption says whose numbers they are.
+        names = [board_label(labels[i], f"{i + 1}. {describe(s.configs[i])}") for i in runs]
+        st.dataframe(results_table(names, list(runs.values()), seed), hide_index=True,
+                     width="stretch", column_config={
+                         "final loss (this seed)": st.column_config.NumberColumn("final loss"),
+                         "test accuracy (this seed)": st.column_config.NumberColumn("test accuracy", format="percent"),
+                         "median final loss": st.column_config.NumberColumn("median loss"),
+                         "median test accuracy": st.column_config.NumberColumn("median accuracy", format="percent")})
+        st.caption(f"Final loss and test accuracy are those of seed {run_seed}, the one drawn below. The medians are "
+                   "over all seeds and leave out seeds that diverged; the diverged column names them with the step "
+                   "they blew up." + (" A long configuration name ends in “…” here; the charts' legends have it whole."
+                                      if names != [labels[i] for i in runs] else ""))
 
-st.subheader("Step size against weight size, per layer")
-live_chart(layer_norms_figure([LayerNorms(labels[i], colors[i], r.weight_norms[:, seed], r.step_norms[:, seed])
-                               for i, r in runs.items()]), key=f"{PAGE}.norms")
-st.caption(f"Seed {run_seed} of each configuration. Solid: the size of each step's change to a layer's weight matrix, "
-           "‖W(k+1) − W(k)‖; dotted: the size of the weights, ‖W(k)‖ (Frobenius norms, biases left out).")
 
-link_box("train", s, "Link to this view",
-         "Copy it with the button at its right; opening it trains and shows exactly this view"
-         + (" (the uploaded file has to be chosen again)." if s.upload else "."))
+    data = tr.points(source)
+    st.subheader("Decision boundary")
+    x1, x2, frames, steps = tr.boundary_frames(plan, chosen, seed)
+    live_chart(boundary_figure(x1, x2, frames, steps, step, data.X, data.y, data.classes or 2,
+                               f"Run {run_no}, seed {run_seed}"), key=BOUNDARY, on_step=_on_step)
+    st.caption("The colour is what the network predicts at each point of the plane"
+               + (" (its probability of class 1: orange above 50%, blue below)" if (data.classes or 2) == 2 else "")
+               + "; the dots are the training points. Play or drag **Step** to watch it learn.")
 
-with message_slot:
-    state.show_messages(PAGE)
+    st.subheader("Loss landscape")
+    try:
+        sl = tr.landscape_slice(plan, chosen, seed, slice_dirs)
+    except ValueError as e:
+        st.error(f"No slice for this run: {e}")
+    else:
+        paths, shares = [], {}
+        for i, r in runs.items():
+            if i == run_no - 1:
+                coords, captured = sl.paths[seed], sl.captured[seed]
+            else:
+                projected = optim.project(sl, r.params[:, seed])
+                coords, captured = projected[0][0], projected[1][0]
+            paths.append(SlicePath(labels[i], colors[i], coords, float(captured)))
+            shares[labels[i]] = float(captured)
+        live_chart(landscape_figure(sl.alpha, sl.beta, sl.loss, paths,
+                                    f"Training loss on a slice through run {run_no}, seed {run_seed}"),
+                   key=f"{PAGE}.landscape")
+        st.caption(slice_sentence(slice_dirs, shares))
+
+    st.subheader("Step size against weight size, per layer")
+    live_chart(layer_norms_figure([LayerNorms(labels[i], colors[i], r.weight_norms[:, seed], r.step_norms[:, seed])
+                                   for i, r in runs.items()]), key=f"{PAGE}.norms")
+    st.caption(f"Seed {run_seed} of each configuration. Solid: the size of each step's change to a layer's weight "
+               "matrix, ‖W(k+1) − W(k)‖; dotted: the size of the weights, ‖W(k)‖ (Frobenius norms, biases left out).")
+
+    link_box("train", s, "Link to this view",
+             "Copy it with the button at its right; opening it trains and shows exactly this view"
+             + (" (the uploaded file has to be chosen again)." if s.upload else "."))
+
+    with message_slot:
+        state.show_messages(PAGE)
+
+
+view(s, runs, plan, labels, colors, choice.source)

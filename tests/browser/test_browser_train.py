@@ -13,12 +13,17 @@ from .helpers import (
     no_exception,
     open_app,
     query,
+    received_frames,
     settle,
     sized_page,
     wait_for,
 )
 
 CHARTS = 4
+CAPTION = b"On quadratic bowls the optimizers look alike"
+SLICE_JS = """() => { const g = Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .find(g => (g.data || []).some(t => t.meta === 'contour'));
+    return g ? JSON.stringify(g.data.find(t => t.meta === 'contour').z) : null; }"""
 BOUNDARY_JS = """() => { const g = Array.from(document.querySelectorAll('.js-plotly-plot'))
     .find(g => (g.data || []).some(t => t.meta === 'boundary'));
     return g ? JSON.stringify(g.data.find(t => t.meta === 'boundary').z) : null; }"""
@@ -54,7 +59,11 @@ def test_train_page_draws_and_the_step_control_moves_the_boundary(page, app_url)
     no_exception(page)
 
 
-def test_a_link_reopens_the_exact_view(page, browser, app_url):
+def test_a_link_reopens_the_exact_view_and_its_controls_rerun_the_view_alone(page, browser, app_url):
+    """A link reopens the run, seed, slice and step it names. Choosing another slice then reruns the page's view
+    fragment alone (the table, boundary, slice, norms and link; not the sidebar, the trainings and the curves): the
+    server does not send the page's caption again, the slice is new, and the step and the address follow."""
+    frames = received_frames(page)
     link = (f"{app_url}/train?data=spiral&noise=0.05&n=200&layers=1&width=8&c1=adam&c1.flavor=torch&c1.lr=0.02"
             "&c2=rmsprop&c2.flavor=torch&c2.lr=0.01&batch=20&epochs=10&seeds=2&run=2&run_seed=2&slice=random&step=40")
     open_app(page, link, CHARTS)
@@ -72,6 +81,19 @@ def test_a_link_reopens_the_exact_view(page, browser, app_url):
         no_exception(other)
     finally:
         other.context.close()
+
+    settle(page)
+    assert any(CAPTION in f for f in frames), "a whole run sends the page's caption"
+    random_slice = page.evaluate(SLICE_JS)
+    frames.clear()
+    page.locator(".st-key-tr-slice button", has_text="principal directions").click()
+    wait_for(lambda: page.evaluate(SLICE_JS) != random_slice, "the slice along the principal directions")
+    settle(page)
+    assert query(page)["slice"] == ["pca"] and query(page)["step"] == ["40"] and query(page)["run"] == ["2"]
+    assert boundary_label(page) == "Step 40 of 80" and page.evaluate(BOUNDARY_JS) == shown
+    assert any(b"Loss landscape" in f for f in frames), "the view is drawn again"
+    assert not any(CAPTION in f for f in frames), "the switch reran the whole page"
+    no_exception(page)
 
 
 def test_every_view_reads_at_every_size(browser, app_url):
