@@ -85,10 +85,7 @@ def anatomy(cur: InsideState) -> InsideState:
         flavor, configs = optimizer_panel(PAGE, cur.flavor, cur.optimizers, cur.setup.steps)
         setup = run_panel(PAGE, setup, obj)
     objective_header(obj, setup)
-    scale = choice("Show", SCALES, f"{PAGE}.scale", cur.scale,
-                   "Sizes on a log scale show values that shrink over decades; signed values show "
-                   "oscillation (a zig-zag flips the sign every step).")
-    new = replace(cur, setup=setup, flavor=flavor, optimizers=tuple(configs), scale=scale)
+    new = replace(cur, setup=setup, flavor=flavor, optimizers=tuple(configs))
     if not configs:
         st.info("Pick at least one optimizer in the sidebar.")
         return new
@@ -96,14 +93,8 @@ def anatomy(cur: InsideState) -> InsideState:
         series = [Series(c.title, optim.OPTIMIZERS[c.name].color, trajectory(c, setup)) for c in configs]
     except ValueError as e:
         fail(e)
-    st.caption("Read each column down: the gradient the optimizer got, what it keeps of past squared "
-               "gradients, the learning rate that gives, and the step it took. AdaGrad's running sum only "
-               "grows, so its effective learning rate only falls; RMSprop's average forgets, so its "
-               "learning rate rises again as the gradients shrink.")
-    scheduled = [f"{c.title} ({c.schedule.title.lower()})" for c in configs if run_schedule(c) is not None]
-    if scheduled:
-        st.caption(f"The effective learning rate includes each schedule's rate at that step: {', '.join(scheduled)}.")
-    chart("anatomy.steps", anatomy_figure(series, log=scale == "log", coords=("x coordinate", "y coordinate")))
+    steps_by_step(series, [f"{c.title} ({c.schedule.title.lower()})" for c in configs if run_schedule(c) is not None])
+    new = replace(new, scale=st.session_state[SCALE_KEY])
     st.subheader("Update rules")
     for card, cfg in zip(cells(len(configs), RULE_WIDTH, border=True), configs, strict=True):
         with card:
@@ -114,6 +105,33 @@ def anatomy(cur: InsideState) -> InsideState:
     with right:
         chart("anatomy.loss", loss_figure(series, f_min=obj.f_min, height=420))
     return new
+
+
+SCALE_KEY = f"{PAGE}.scale"
+
+
+@st.fragment
+def steps_by_step(series: list[Series], scheduled: list[str]) -> None:
+    """The step-by-step view's "Show" control, what to read in it, and its chart of the four quantities.
+
+    A fragment: switching between sizes and signed values redraws this chart alone, not the sidebar, the update
+    rules' equations and the map and loss charts, which the switch does not change. The page's whole run commits
+    the state; a switch here commits its new scale itself (the address follows) and clears the link's messages."""
+    latest: InsideState = state.current(PAGE)
+    scale = choice("Show", SCALES, SCALE_KEY, latest.scale,
+                   "Sizes on a log scale show values that shrink over decades; signed values show "
+                   "oscillation (a zig-zag flips the sign every step).")
+    st.caption("Read each column down: the gradient the optimizer got, what it keeps of past squared "
+               "gradients, the learning rate that gives, and the step it took. AdaGrad's running sum only "
+               "grows, so its effective learning rate only falls; RMSprop's average forgets, so its "
+               "learning rate rises again as the gradients shrink.")
+    if scheduled:
+        st.caption(f"The effective learning rate includes each schedule's rate at that step: {', '.join(scheduled)}.")
+    chart("anatomy.steps", anatomy_figure(series, log=scale == "log", coords=("x coordinate", "y coordinate")))
+    if scale != latest.scale:  # a switch here (on the whole page's run the two agree and the page commits)
+        state.commit(PAGE, replace(latest, scale=scale), encode_inside)
+        with message_slot:
+            state.show_messages(PAGE)
 
 
 # ---------------------------------------------------------------- zig-zag

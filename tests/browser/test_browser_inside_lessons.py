@@ -12,7 +12,7 @@ from ui.inside.state import encode_inside
 from ui.lessons import LESSONS
 
 from .conftest import ARTIFACTS
-from .helpers import has_value, open_run_settings
+from .helpers import has_value, open_run_settings, received_frames, wait_for
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
@@ -48,7 +48,15 @@ def traces_js(meta: str) -> str:
         (g.data || []).filter(t => t.meta === '{meta}').map(t => t.name))"""
 
 
+ANATOMY_AXES_JS = """() => { const g = Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .find(g => (g.data || []).some(t => t.meta === 'lr'));
+    return g ? Object.keys(g._fullLayout).filter(k => k.startsWith('yaxis')).map(k => g._fullLayout[k].type) : []; }"""
+
+
 def test_inside_page_draws_every_view(page, app_url):
+    """Every view draws. On the step-by-step view, "Show" switches the chart between sizes on log axes and signed
+    values, rerunning that chart's fragment alone (the server does not send the page's caption again)."""
+    frames = received_frames(page)
     page.goto(f"{app_url}/inside")
     wait_idle(page)
     wait_charts(page, 3)
@@ -59,6 +67,15 @@ def test_inside_page_draws_every_view(page, app_url):
     assert page.locator(".katex").count() >= 1 + 3  # the function, then one block of update rules per optimizer
     assert query(page)["view"] == ["anatomy"]
     shot(page, "browser_inside_anatomy", 3000)
+    assert set(page.evaluate(ANATOMY_AXES_JS)) == {"log"}
+    assert any(b"What an adaptive optimizer sees" in f for f in frames), "a whole run sends the page's caption"
+    frames.clear()
+    page.locator(".st-key-in-scale button").filter(has_text="signed values").click()
+    wait_for(lambda: set(page.evaluate(ANATOMY_AXES_JS)) == {"linear"}, "the chart on linear axes")
+    wait_idle(page)
+    assert query(page)["scale"] == ["signed"] and query(page)["view"] == ["anatomy"]
+    assert not any(b"What an adaptive optimizer sees" in f for f in frames), "the switch reran the whole page"
+    no_exception(page)
     for label, view, charts in (("Zig-zag (seed 003)", "zigzag", 2), ("Where epsilon sits", "epsilon", 2),
                                 ("Decay and bias correction", "decay", 4)):
         page.locator(".st-key-in-view button").filter(has_text=label).click()
