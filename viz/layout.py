@@ -34,7 +34,7 @@ def base_layout(title: str, height: int, uirevision: str, *, legend: bool = True
         legend=dict(orientation="h", x=0.0, xanchor="left", y=0.0, yref="container", yanchor="bottom",
                     font=dict(size=11), itemsizing="constant"),
         hovermode="closest",
-        hoverlabel=dict(font_size=12),
+        hoverlabel=dict(font=dict(size=12)),  # spelt out: plotly.js reads no "font_size" in a figure dict
         uirevision=uirevision,
     )
 
