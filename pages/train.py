@@ -159,7 +159,6 @@ def view(s: TrainState, runs: dict[int, optim.Training], plan: tr.Plan, labels: 
                    "they blew up." + (" A long configuration name ends in “…” here; the charts' legends have it whole."
                                       if names != [labels[i] for i in runs] else ""))
 
-
     data = tr.points(source)
     st.subheader("Decision boundary")
     x1, x2, frames, steps = tr.boundary_frames(plan, chosen, seed)
