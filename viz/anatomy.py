@@ -21,7 +21,7 @@ import numpy as np
 
 import optim
 
-from .layout import base_layout
+from .layout import base_layout, grid_domains
 from .row_grid import row_arrangements
 from .series import esc, f32
 
@@ -275,20 +275,15 @@ class _Grid:
     HORIZONTAL_SPACING = 0.09
 
     def __init__(self, rows: int, vertical_spacing: float):
-        self.rows = rows
-        width = (1 - self.HORIZONTAL_SPACING) / 2
-        height = (1 - vertical_spacing * (rows - 1)) / rows
         self.axes: dict[str, dict] = {}
-        for r in range(rows):
-            top = 1 - r * (height + vertical_spacing)
-            for c in range(2):
-                x, y = self.refs(r, c)
-                left = c * (width + self.HORIZONTAL_SPACING)
-                xaxis = dict(anchor=y, domain=[left, left + width])
-                if r < rows - 1:  # every column's x axes follow its bottom one
-                    xaxis.update(matches=self.refs(rows - 1, c)[0], showticklabels=False)
-                self.axes[_axis_name(x)] = xaxis
-                self.axes[_axis_name(y)] = dict(anchor=x, domain=[max(top - height, 0.0), top])
+        for k, (xdomain, ydomain) in enumerate(grid_domains(rows, 2, self.HORIZONTAL_SPACING, vertical_spacing)):
+            r, c = divmod(k, 2)
+            x, y = self.refs(r, c)
+            xaxis = dict(anchor=y, domain=xdomain)
+            if r < rows - 1:  # every column's x axes follow its bottom one
+                xaxis.update(matches=self.refs(rows - 1, c)[0], showticklabels=False)
+            self.axes[_axis_name(x)] = xaxis
+            self.axes[_axis_name(y)] = dict(anchor=x, domain=ydomain)
 
     @staticmethod
     def refs(r: int, c: int) -> tuple[str, str]:
