@@ -23,12 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
-from plotly.subplots import make_subplots
 
 from . import colors
-from .layout import base_layout, grid_arrangements
+from .layout import base_layout, grid_arrangements, grid_domains, panel_title
 from .row_grid import wrap_sentence
 from .series import esc, fmt
 
@@ -140,13 +138,13 @@ def _codes(labels: np.ndarray) -> np.ndarray:
 
 
 def _swatch(name: str, color: str, *, symbol: str = "square", size: int = 13, group: str | None = None):
-    return go.Scatter(x=[None], y=[None], mode="markers", name=name, meta="legend", showlegend=True,
-                      legendgroup=group, hoverinfo="skip",
-                      marker=dict(symbol=symbol, size=size, color=color, line=dict(color=colors.OUTLINE, width=0.8)))
+    return dict(type="scatter", x=[None], y=[None], mode="markers", name=name, meta="legend", showlegend=True,
+                legendgroup=group, hoverinfo="skip",
+                marker=dict(symbol=symbol, size=size, color=color, line=dict(color=colors.OUTLINE, width=0.8)))
 
 
 def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin", max_steps: int | None = None,
-                 height: int = 460, title: str | None = None, pick: tuple[float, float] | None = None) -> go.Figure:
+                 height: int = 460, title: str | None = None, pick: tuple[float, float] | None = None) -> dict:
     """The basin maps of ``panels`` side by side, sharing colours, legend and axes ranges.
 
     Args:
@@ -188,17 +186,21 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
     lines = [wrap_sentence(esc(p.title), TITLE_CHARS) for p in panels]
     titles = ["<br>".join(t) for t in lines]
     taller = TITLE_LINE_PX * (max(len(t) for t in lines) - 1)  # the maps keep their size under longer titles
-    fig = make_subplots(rows=1, cols=cols, subplot_titles=titles, horizontal_spacing=0.03 + 0.02 / cols)
+    domains = grid_domains(1, cols, 0.03 + 0.02 / cols, 0.0)
+    grid_x, grid_y = xs.tolist(), ys.tolist()  # exact: a click on a cell sends its start point back to the page
     mcolors = basin_colors(minima)
     numbered = len(minima) <= MAX_LEGEND_MINIMA
     if max_steps is None:
         max_steps = max(1, max(int(np.max(p.steps, initial=0)) for p in panels))
+    data: list[dict] = []
+    axes: dict[str, dict] = {}
     for i, p in enumerate(panels):
+        suffix = "" if i == 0 else str(i + 1)
+        on = dict(xaxis=f"x{suffix}", yaxis=f"y{suffix}")
         if view == "basin":
-            codes = _codes(p.labels)
-            heat = go.Heatmap(
-                x=xs, y=ys, z=codes, customdata=np.asarray(p.steps).astype(np.int16), meta="basins", name=p.title,
-                zmin=-1.5, zmax=len(minima) + 0.5, showscale=False,
+            heat = dict(
+                type="heatmap", x=grid_x, y=grid_y, z=_codes(p.labels), customdata=np.asarray(p.steps).astype(np.int16),
+                meta="basins", name=p.title, zmin=-1.5, zmax=len(minima) + 0.5, showscale=False,
                 colorscale=_discrete_scale([DIVERGED_COLOR, NOT_CONVERGED_COLOR, *mcolors]),
                 hovertemplate=f"<b>{esc(p.title)}</b><br>start (%{{x:.3g}}, %{{y:.3g}})<br>ends at minimum %{{z}}"
                               "  (0: reached no minimum, −1: diverged)"
@@ -207,8 +209,8 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
         else:
             z = np.asarray(p.steps).astype(np.int32)
             z = np.where(np.asarray(p.labels) == DIVERGED, -2, np.where(z >= 0, z, -1)).astype(np.int16)
-            heat = go.Heatmap(
-                x=xs, y=ys, z=z, customdata=_codes(p.labels), meta="basins", name=p.title,
+            heat = dict(
+                type="heatmap", x=grid_x, y=grid_y, z=z, customdata=_codes(p.labels), meta="basins", name=p.title,
                 zmin=-2, zmax=max_steps, colorscale=_steps_scale(max_steps), showscale=i == cols - 1,
                 colorbar=dict(title=dict(text="steps", side="top"), thickness=12, len=0.85, outlinewidth=0,
                               tickmode="auto", tick0=0, x=1.01, xpad=4),
@@ -216,44 +218,45 @@ def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin
                               "%{z}  (−1 = never, −2 = diverged)<br>ends at minimum %{customdata}"
                               "<extra></extra>",
             )
-        fig.add_trace(heat, row=1, col=i + 1)
-        fig.add_trace(_minima_trace(minima, mcolors), row=1, col=i + 1)
+        data += [{**heat, **on}, {**_minima_trace(minima, mcolors), **on}]
         if pick is not None:
-            fig.add_trace(go.Scatter(x=[pick[0]], y=[pick[1]], mode="markers", meta="pick", name="picked start",
-                                     showlegend=False, hoverinfo="skip",
-                                     marker=dict(symbol="circle-open", size=16, color="#ffffff",
-                                                 line=dict(color=colors.OUTLINE, width=3))), row=1, col=i + 1)
-        suffix = "" if i == 0 else str(i + 1)
-        fig.update_xaxes(range=[xs[0], xs[-1]], constrain="domain", showgrid=False, zeroline=False,
-                         title=dict(text="start x", standoff=2), row=1, col=i + 1)
-        fig.update_yaxes(range=[ys[0], ys[-1]], constrain="domain", showgrid=False, zeroline=False,
-                         scaleanchor=f"x{suffix}", scaleratio=1,
-                         title=dict(text="start y", standoff=2) if i == 0 else None, row=1, col=i + 1)
-    fig.add_traces(_legend(minima, mcolors, numbered))
+            data.append(dict(type="scatter", x=[pick[0]], y=[pick[1]], mode="markers", meta="pick",
+                             name="picked start", showlegend=False, hoverinfo="skip",
+                             marker=dict(symbol="circle-open", size=16, color="#ffffff",
+                                         line=dict(color=colors.OUTLINE, width=3)), **on))
+        xdomain, ydomain = domains[i]
+        axes[f"xaxis{suffix}"] = dict(anchor=f"y{suffix}", domain=xdomain, range=[float(xs[0]), float(xs[-1])],
+                                      constrain="domain", showgrid=False, zeroline=False,
+                                      title=dict(text="start x", standoff=2))
+        axes[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=ydomain, range=[float(ys[0]), float(ys[-1])],
+                                      constrain="domain", showgrid=False, zeroline=False,
+                                      scaleanchor=f"x{suffix}", scaleratio=1,
+                                      **(dict(title=dict(text="start y", standoff=2)) if i == 0 else {}))
+    data += _legend(minima, mcolors, numbered)
     layout = base_layout(title or "", height + taller, uirevision=f"basins:{view}:{cols}")
     layout["margin"] = dict(l=50, r=10, t=50 + taller, b=10)
-    fig.update_layout(**layout)
-    fig.update_annotations(font=dict(size=13))
-    out = fig.to_plotly_json()
-    out["layout"].pop("template", None)  # the live chart puts the app theme's template under every figure
+    layout.update(axes)
+    layout["annotations"] = [panel_title(t, *domains[i], size=13) for i, t in enumerate(titles)]
+    out = {"data": data, "layout": layout}
     out["narrow"] = grid_arrangements(titles, cols, min_panel=MIN_PANEL, row_px=PANEL_HEIGHT + taller,
                                       extra_px=LEGEND_HEIGHT + layout["margin"]["t"] + layout["margin"]["b"],
                                       gap_px=80 + taller, y_title="start y", title_size=13)
     return out
 
 
-def _minima_trace(minima, mcolors) -> go.Scatter:
+def _minima_trace(minima, mcolors) -> dict:
     sizes = [16 if m.is_global else 11 for m in minima] if len(minima) <= 30 else \
         [13 if m.is_global else 6 for m in minima]
-    return go.Scatter(
-        x=[m.x for m in minima], y=[m.y for m in minima], mode="markers", meta="minima", name="minima",
+    return dict(
+        type="scatter", x=[m.x for m in minima], y=[m.y for m in minima], mode="markers", meta="minima",
+        name="minima",
         showlegend=False, customdata=[[k + 1, m.value] for k, m in enumerate(minima)],
         marker=dict(symbol="star", size=sizes, color=MINIMUM_FILL, line=dict(color=colors.OUTLINE, width=1.2)),
         hovertemplate="minimum %{customdata[0]} at (%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.6g}<extra></extra>",
     )
 
 
-def _legend(minima, mcolors, numbered: bool) -> list[go.Scatter]:
+def _legend(minima, mcolors, numbered: bool) -> list[dict]:
     out = []
     if numbered:
         for k, (m, c) in enumerate(zip(minima, mcolors, strict=True)):
