@@ -102,8 +102,8 @@ def test_each_series_labels_its_own_row():
     b = Series("B", "#d55e00", run(optim.make_optimizer("gd", lr=0.05, schedule=optim.make_schedule(
         "step", step_size=40, gamma=0.5))))
     _, notes = rate_marks([a, b])
-    rows = {note["font"]["color"]: note["yshift"] for note in notes}
-    assert len(set(rows.values())) == 2
+    rows = {note["bordercolor"]: note["yshift"] for note in notes}
+    assert rows.keys() == {"#0072b2", "#d55e00"} and len(set(rows.values())) == 2  # framed in its series' colour
 
 
 def test_the_loss_figure_keeps_the_step_line_first_and_marks_after_it():

@@ -44,8 +44,9 @@ ROW_TITLES: dict[str, str] = {
 """The subplot title over each row's two panels (one sentence saying what the row shows)."""
 
 DOTTED = "dot"
-G2_COLOR = "rgba(80, 80, 80, 0.55)"
-FLOOR_COLOR = "rgba(60, 60, 60, 0.8)"
+G2_COLOR = "rgba(128, 128, 128, 0.75)"
+"""The g² dots: a mid grey, seen on the light and the dark theme alike. Everything else without a series' colour
+(the floors, the row and column titles) takes the theme's colours from the chart's template."""
 LOG_FLOOR = 1e-300
 """Magnitudes at or below this are not drawn on a log axis (exact zeros leave a gap, not a cliff)."""
 
@@ -241,13 +242,12 @@ def anatomy_figure(
                 for c in range(2):
                     x, y = grid.refs(r, c)
                     shapes.append(dict(type="line", x0=0, x1=1, xref=f"{x} domain", y0=value, y1=value, yref=y,
-                                       line=dict(color=FLOOR_COLOR, width=1.2, dash="dash"), name=f"floor:{name}"))
+                                       line=dict(width=1.2, dash="dash"), name=f"floor:{name}"))
                     # Annotations on a log axis take log10 of the value (shapes take the value itself).
                     annotations.append(dict(text=esc(text), x=1, xref=f"{x} domain",
                                             y=float(np.log10(value)) if log else value, yref=y, xanchor="right",
                                             yanchor="bottom", showarrow=False, name=f"floor:{name}",
-                                            font=dict(size=10, color=FLOOR_COLOR),
-                                            bgcolor="rgba(255,255,255,0.75)"))
+                                            font=dict(size=10)))
     for r in range(len(rows)):
         for c in range(2):
             grid.x_axis(r, c).update(ticks="outside", rangemode="tozero", showticklabels=True)
@@ -315,7 +315,7 @@ def _row_headers(grid: _Grid, rows, titles: dict[str, str], coords: tuple[str, s
         x0, x1 = grid.x_axis(0, c)["domain"]
         out.append(dict(text=f"<i>{esc(coords[c])}</i>", x=(x0 + x1) / 2, xref="paper", xanchor="center",
                         y=1.0, yref="paper", yanchor="bottom", yshift=22, showarrow=False,
-                        font=dict(size=13, color="#333"), name=f"column:{c}"))
+                        font=dict(size=13), name=f"column:{c}"))
     return out
 
 

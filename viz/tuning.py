@@ -116,7 +116,7 @@ def tuning_figure(results: list[TuningResult], *, height: int = 440, score_label
                            line=dict(color="#999", width=1, dash="dot")))
         annotations.append(dict(xref="paper", x=0.0, xanchor="left", yref="y",
                                 y=np.log10(strip) if log else strip, yanchor="bottom", showarrow=False,
-                                text="diverged (score ∞)", font=dict(size=11, color="#555")))
+                                text="diverged (score ∞)", font=dict(size=11)))
     layout.update(
         xaxis=dict(type="log", title=dict(text="learning rate (log scale)", standoff=4), ticks="outside",
                    exponentformat="power"),

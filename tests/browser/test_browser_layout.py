@@ -116,6 +116,39 @@ TEXT_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flat
     }));
     return out; })"""
 FONT_JS = "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g._fullLayout.font.color)"
+# Every chart's text annotation (row and column titles, labels on lines) and the colour it is drawn in.
+ANNOTATIONS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(g =>
+    (g._fullLayout.annotations || []).filter(a => a.visible !== false && a.text).map(a => [a.text, a.font.color]))"""
+MIN_CONTRAST = 3.0
+"""WCAG's contrast for large text and graphics: an annotation's colour against the page's background."""
+
+
+def rgb_of(color: str, background: tuple[float, float, float] = (255, 255, 255)) -> tuple[float, float, float]:
+    """``"#333"``, ``"#e8eaee"``, ``"rgb(1, 2, 3)"`` or ``"rgba(1, 2, 3, 0.5)"`` as RGB, a translucent colour
+    blended over ``background``."""
+    if color.startswith("#"):
+        h = color[1:]
+        h = "".join(c * 2 for c in h) if len(h) == 3 else h
+        return tuple(float(int(h[i:i + 2], 16)) for i in (0, 2, 4))
+    parts = [float(v) for v in color[color.index("(") + 1:-1].split(",")]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    return tuple(alpha * c + (1 - alpha) * b for c, b in zip(parts[:3], background, strict=True))
+
+
+def contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """WCAG 2 contrast ratio of two RGB colours (1 to 21).
+
+    Example:
+        >>> round(contrast((0, 0, 0), (255, 255, 255)), 1)
+        21.0
+        >>> round(contrast(rgb_of("#333"), rgb_of("#0e1117")), 2)
+        1.5
+    """
+    def luminance(rgb):
+        lin = [(c / 255) / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def overlaps(boxes: list[dict], tolerance: float = 1.0) -> list[str]:
@@ -158,6 +191,11 @@ def test_every_page_reads_at_every_size(browser, app_url, name, path, charts):
                 problems.append(f"{where}: the page is not in the {scheme} theme ({background})")
             problems += layout_problems(page, where, width)
             problems += [f"{where}: chart text {c}" for c in page.evaluate(FONT_JS) if c != TEXT[scheme]]
+            page_rgb = rgb_of(background)
+            for text, color in page.evaluate(ANNOTATIONS_JS):
+                ratio = contrast(rgb_of(color, page_rgb), page_rgb)
+                if ratio < MIN_CONTRAST:
+                    problems.append(f"{where}: chart annotation {text!r} in {color}, contrast {ratio:.2f}")
             full_page_shot(page, ARTIFACTS / "layout" / f"{name}_{width}_{scheme}.png", width, height)
     finally:
         page.context.close()
