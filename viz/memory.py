@@ -7,11 +7,16 @@ AdaGrad's sum never forgets: that is why its steps only ever shrink.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import plotly.graph_objects as go
 
 from .layout import base_layout
 from .series import f32
+
+OTHER_DECAYS = "#8a94a0"
+"""The decays other than the person's: 3.1:1 against the light theme's page, 6.1:1 against the dark one's."""
 
 
 def memory_weights_figure(decays, chosen: float | None = None, *, horizon: int = 200, height: int = 330,
@@ -40,9 +45,11 @@ def memory_weights_figure(decays, chosen: float | None = None, *, horizon: int =
     """
     k = np.arange(horizon + 1)
     fig = go.Figure()
-    palette = ["#9aa5b1", "#6b7a8a", "#3d4c5c", "#1b2836"]
+    # The other decays in one mid grey, told apart by their dash: a grey ramp from light to near-black vanished
+    # on the dark theme at one end (1.1:1) and on the light theme at the other.
+    dashes = itertools.cycle(["solid", "dot", "dashdot", "longdash"])
     shown = sorted({float(d) for d in decays} | ({float(chosen)} if chosen is not None else set()))
-    for i, beta in enumerate(shown):
+    for beta in shown:
         if not 0 < beta < 1:
             raise ValueError(f"decay rates must be between 0 and 1 (exclusive), got {beta:g}.")
         w = (1 - beta) * beta ** k.astype(float)
@@ -50,7 +57,8 @@ def memory_weights_figure(decays, chosen: float | None = None, *, horizon: int =
         mine = chosen is not None and beta == float(chosen)
         fig.add_trace(go.Scatter(
             x=k, y=f32(w), name=f"β = {beta:g}", meta="weights", mode="lines",
-            line=dict(color="#d55e00" if mine else palette[i % len(palette)], width=3.2 if mine else 1.6),
+            line=dict(color="#d55e00", width=3.2) if mine else dict(color=OTHER_DECAYS, width=1.6,
+                                                                       dash=next(dashes)),
             hovertemplate=f"β = {beta:g}: the gradient from %{{x}} steps ago has weight %{{y:.3g}}<extra></extra>",
         ))
         if mine:
