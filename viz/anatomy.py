@@ -281,7 +281,7 @@ class _Grid:
             x, y = self.refs(r, c)
             xaxis = dict(anchor=y, domain=xdomain)
             if r < rows - 1:  # every column's x axes follow its bottom one
-                xaxis.update(matches=self.refs(rows - 1, c)[0], showticklabels=False)
+                xaxis["matches"] = self.refs(rows - 1, c)[0]
             self.axes[_axis_name(x)] = xaxis
             self.axes[_axis_name(y)] = dict(anchor=x, domain=ydomain)
 
