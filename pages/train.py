@@ -182,7 +182,7 @@ def view(s: TrainState, runs: dict[int, optim.Training], plan: tr.Plan, labels: 
                 projected = optim.project(sl, r.params[:, seed])
                 coords, captured = projected[0][0], projected[1][0]
             paths.append(SlicePath(labels[i], colors[i], coords, float(captured)))
-            shares[labels[i]] = float(captured)
+            shares[f"run {i + 1}"] = float(captured)  # the legend names each in full, with its share
         live_chart(landscape_figure(sl.alpha, sl.beta, sl.loss, paths,
                                     f"Training loss on a slice through run {run_no}, seed {run_seed}"),
                    key=f"{PAGE}.landscape")
