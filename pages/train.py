@@ -120,12 +120,14 @@ def view(s: TrainState, runs: dict[int, optim.Training], plan: tr.Plan, labels: 
     table_slot = st.container()  # filled once the seed on show is read from the controls under it
     row = st.container(horizontal=True, wrap=True, vertical_alignment="bottom")
     choices = list(runs)
+    # A long name shortened as the table shortens it: the box showed the start of one and cut it mid-setting.
+    short = {i + 1: board_label(labels[i], f"{i + 1}. {describe(s.configs[i])}") for i in runs}
     state.seed(f"{PAGE}.run", s.run if s.run - 1 in runs else choices[0] + 1)
     if st.session_state[f"{PAGE}.run"] not in [i + 1 for i in choices]:  # removed, refused, or a forged value
         st.session_state[f"{PAGE}.run"] = choices[0] + 1
     with row.container(width=360):
         run_no = int(st.selectbox("Run to show", [i + 1 for i in choices], key=f"{PAGE}.run",
-                                  format_func=lambda n: labels[n - 1],
+                                  format_func=short.get,
                                   help="The configuration whose network the boundary and the slice show."))
     with row.container(width=160):
         state.seed(f"{PAGE}.run_seed", s.run_seed)
@@ -147,7 +149,7 @@ def view(s: TrainState, runs: dict[int, optim.Training], plan: tr.Plan, labels: 
     chosen, seed = s.configs[run_no - 1], run_seed - 1
     with table_slot:
         # Short headers, so the whole table fits the page at 1280 px; the caption says whose numbers they are.
-        names = [board_label(labels[i], f"{i + 1}. {describe(s.configs[i])}") for i in runs]
+        names = [short[i + 1] for i in runs]
         st.dataframe(results_table(names, list(runs.values()), seed), hide_index=True,
                      width="stretch", column_config={
                          "final loss (this seed)": st.column_config.NumberColumn("final loss"),
@@ -156,7 +158,8 @@ def view(s: TrainState, runs: dict[int, optim.Training], plan: tr.Plan, labels: 
                          "median test accuracy": st.column_config.NumberColumn("median accuracy", format="percent")})
         st.caption(f"Final loss and test accuracy are those of seed {run_seed}, the one drawn below. The medians are "
                    "over all seeds and leave out seeds that diverged; the diverged column names them with the step "
-                   "they blew up." + (" A long configuration name ends in “…” here; the charts' legends have it whole."
+                   "they blew up." + (" A long configuration name ends in “…” here and under “Run to show”; the "
+                                      "charts' legends have it whole."
                                       if names != [labels[i] for i in runs] else ""))
 
     data = tr.points(source)

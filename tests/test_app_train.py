@@ -119,6 +119,21 @@ def test_a_link_reopens_the_same_view():
     assert at.selectbox(key="tr.run").value == 2 and at.segmented_control(key="tr.slice").value == "random"
 
 
+def test_long_names_are_shortened_alike_in_the_run_box_and_the_table():
+    """Configurations named by every setting run past the "Run to show" box, which cut one mid-setting: the box
+    and the table show the same short names (number, optimizer, flavor and "…"), the legends the whole."""
+    query = {**SMALL, "c1": "sgd", "c1.lr": "0.01", "c1.momentum": "0.8", "c1.nesterov": "true",
+             "c1.schedule": "cosine_restarts", "c2": "sgd", "c2.flavor": "keras", "c2.lr": "0.02",
+             "c2.momentum": "0.85", "c2.schedule": "warmup_cosine"}
+    at = app(query)
+    ok(at)
+    box = at.selectbox(key="tr.run")
+    table = list(at.dataframe[0].value["configuration"])
+    assert box.options == table == ["1. SGD with momentum (textbook) …", "2. SGD with momentum (keras) …"]
+    legend = [t["name"] for t in by_meta(at, "path")]
+    assert legend and all(len(name) > 60 for name in legend)  # the legends keep the whole names
+
+
 @pytest.mark.parametrize(("query", "says"), [
     ({"width": "abc"}, "`width=abc`: not a number"),
     ({"data": "swirl"}, "`data=swirl` is not allowed"),
