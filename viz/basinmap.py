@@ -140,7 +140,7 @@ def _codes(labels: np.ndarray) -> np.ndarray:
 def _swatch(name: str, color: str, *, symbol: str = "square", size: int = 13, group: str | None = None):
     return dict(type="scatter", x=[None], y=[None], mode="markers", name=name, meta="legend", showlegend=True,
                 legendgroup=group, hoverinfo="skip",
-                marker=dict(symbol=symbol, size=size, color=color, line=dict(color=colors.OUTLINE, width=0.8)))
+                marker=dict(symbol=symbol, size=size, color=color, line=dict(color=colors.MID_GREY, width=0.8)))
 
 
 def basin_figure(panels: list[BasinPanel], xs, ys, minima, *, view: str = "basin", max_steps: int | None = None,

@@ -46,9 +46,11 @@ MAP_COLORSCALE: list[list] = [
 
 CONTOUR_LINE = "rgba(70, 80, 95, 0.35)"
 OUTLINE = "#1a1a1a"
+MID_GREY = "#8a94a0"
+"""A grey that reads on both themes' pages (3.1:1 on white, 6.1:1 on the dark page): reference lines, and the
+outline of legend swatches, whose fill can be the page's own colour (a black "diverged" on the dark page)."""
 GLOBAL_MIN_COLOR = "#ffd21f"
 LOCAL_MIN_COLOR = "#ffffff"
-STEP_LINE_COLOR = "rgba(60, 60, 60, 0.55)"
 
 
 def palette(n: int) -> list[str]:

@@ -12,11 +12,9 @@ import itertools
 import numpy as np
 import plotly.graph_objects as go
 
+from . import colors
 from .layout import base_layout
 from .series import f32
-
-OTHER_DECAYS = "#8a94a0"
-"""The decays other than the person's: 3.1:1 against the light theme's page, 6.1:1 against the dark one's."""
 
 
 def memory_weights_figure(decays, chosen: float | None = None, *, horizon: int = 200, height: int = 330,
@@ -57,7 +55,7 @@ def memory_weights_figure(decays, chosen: float | None = None, *, horizon: int =
         mine = chosen is not None and beta == float(chosen)
         fig.add_trace(go.Scatter(
             x=k, y=f32(w), name=f"β = {beta:g}", meta="weights", mode="lines",
-            line=dict(color="#d55e00", width=3.2) if mine else dict(color=OTHER_DECAYS, width=1.6,
+            line=dict(color="#d55e00", width=3.2) if mine else dict(color=colors.MID_GREY, width=1.6,
                                                                        dash=next(dashes)),
             hovertemplate=f"β = {beta:g}: the gradient from %{{x}} steps ago has weight %{{y:.3g}}<extra></extra>",
         ))

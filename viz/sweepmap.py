@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from plotly.colors import diverging
 
+from . import colors
 from .layout import base_layout
 from .series import esc, f32
 from .sweepaxes import LOG, axis_kind, cell_labels, tick_text, ticks
@@ -147,7 +148,7 @@ def _log_colorbar(lo: float, hi: float, title: str) -> dict:
 
 def _swatch(name: str, color: str) -> dict:
     return dict(type="scatter", x=[None], y=[None], mode="markers", name=name, meta="legend", showlegend=True,
-                marker=dict(symbol="square", size=13, color=color, line=dict(color="#555", width=0.5)),
+                marker=dict(symbol="square", size=13, color=color, line=dict(color=colors.MID_GREY, width=0.8)),
                 hoverinfo="skip")
 
 
