@@ -249,8 +249,7 @@ def _minima_trace(minima, mcolors) -> dict:
         [13 if m.is_global else 6 for m in minima]
     return dict(
         type="scatter", x=[m.x for m in minima], y=[m.y for m in minima], mode="markers", meta="minima",
-        name="minima",
-        showlegend=False, customdata=[[k + 1, m.value] for k, m in enumerate(minima)],
+        name="minima", showlegend=False, customdata=[[k + 1, m.value] for k, m in enumerate(minima)],
         marker=dict(symbol="star", size=sizes, color=MINIMUM_FILL, line=dict(color=colors.OUTLINE, width=1.2)),
         hovertemplate="minimum %{customdata[0]} at (%{x:.4g}, %{y:.4g})<br>f = %{customdata[1]:.6g}<extra></extra>",
     )

@@ -101,7 +101,7 @@ def rate_marks(series, xref: str = "x", yref: str = "y") -> tuple[list[dict], li
                     name="rate-change", x=k, xref=xref, y=1, yref=f"{yref} domain", yanchor="top",
                     xanchor="left" if k <= 0.8 * span else "right", xshift=1 if k <= 0.8 * span else -1,
                     yshift=-2 - 17 * row, showarrow=False, text=f"lr {factor_text(before, after)}",
-                    # the theme's text in the series' colour frame: orange or sky-blue text on white read at 2:1
+                    # the theme's text in the series' colour frame: orange or sky-blue text on white read at about 2.3:1
                     font=dict(size=10), bordercolor=s.color, borderwidth=1, borderpad=1,
                     hovertext=esc(f"{s.label}: learning rate {fmt(before)} → {fmt(after)} from step {k}"),
                 ))

@@ -1,4 +1,5 @@
-"""Issue 7, security, against the live server: hostile text stays text, XSRF is enforced, big uploads are refused.
+"""Issue 7, security, against the live server: hostile text stays text, XSRF is enforced, big uploads are refused,
+and a page asks nothing of any other host (no chart offers to upload itself).
 
 A link is the easiest thing to hand fifty people, so each page is opened with HTML and script
 in the places a link can carry text (a formula, a setting, an optimizer name, a parameter's
