@@ -64,6 +64,38 @@ COMPARE_UIDS = """() => Array.from(document.querySelectorAll('[class*="st-key-cm
 STEP_RANGE = """() => { const r = document.querySelector(STEP); r.scrollIntoView({block: 'center'});
     return [+r.max + 1, +r.value]; }"""
 HELPERS, STEP_RANGE = (js.replace("(STEP)", f"('{STEP}')") for js in (HELPERS, STEP_RANGE))  # STEP into the JS
+# What happens on the page while a selectbox's list is open, for a pick that fails (the list closing under the
+# pointer is an error of earlier runs whose cause is not established): focus leaving an element (and for
+# where), the list or the selectbox itself leaving the page, the script starting or stopping, the connection
+# changing, the window scrolling or resizing. ``watch(key)`` starts a fresh log; ``seen()`` reads it.
+LIST_WATCH = """(key) => {
+    const t0 = performance.now(), log = [];
+    const note = (what) => { if (log.length < 40) log.push(`${Math.round(performance.now() - t0)} ms ${what}`); };
+    const name = (e) => !e ? 'nothing' : e.getAttribute?.('aria-label') || e.getAttribute?.('role')
+        || String(e.className || e.nodeName).slice(0, 40);
+    const box = document.querySelector(`.st-key-${key}`), app = document.querySelector("[data-testid='stApp']");
+    if (window.__ltWatch) window.__ltWatch.stop();
+    const onFocus = (e) => note(`focus left ${name(e.target)} for ${name(e.relatedTarget)}`);
+    const onScroll = (e) => note(`scroll of ${name(e.target === document ? document.documentElement : e.target)}`);
+    const onResize = () => note('window resized');
+    const dom = new MutationObserver((ms) => { for (const m of ms) for (const n of m.removedNodes) {
+        if (n.nodeType !== 1) continue;
+        if (n.matches('[role=listbox]') || n.querySelector('[role=listbox]')) note('the list left the page');
+        if (box && (n === box || n.contains(box))) note('the selectbox left the page');
+    } });
+    const state = new MutationObserver(() => note(`script ${app.getAttribute('data-test-script-state')}, `
+        + `connection ${app.getAttribute('data-test-connection-state')}`));
+    document.addEventListener('focusout', onFocus, true);
+    document.addEventListener('scroll', onScroll, true);
+    window.addEventListener('resize', onResize);
+    dom.observe(document.body, {childList: true, subtree: true});
+    if (app) state.observe(app, {attributes: true,
+        attributeFilter: ['data-test-script-state', 'data-test-connection-state']});
+    window.__ltWatch = { log, stop: () => { document.removeEventListener('focusout', onFocus, true);
+        document.removeEventListener('scroll', onScroll, true); window.removeEventListener('resize', onResize);
+        dom.disconnect(); state.disconnect(); } };
+}"""
+LIST_SEEN = "() => { const w = window.__ltWatch; if (!w) return []; w.stop(); return w.log; }"
 TROUBLE = """() => [Array.from(document.querySelectorAll("[data-testid='stException']")).map(e => e.innerText),
     document.querySelector("[data-testid='stStatusWidget']")?.innerText || '',
     document.body.innerText.includes('Connection error') ? 'Connection error dialog' : '']"""
@@ -118,7 +150,7 @@ class Record:
         return time.monotonic() - self.t0
 
     def error(self, session: int, message: str) -> None:
-        self.errors.append((round(self.now(), 1), session, " ".join(message.split())[:700]))
+        self.errors.append((round(self.now(), 1), session, " ".join(message.split())[:2000]))
 
 
 def steps(error: Exception) -> str:
@@ -362,9 +394,16 @@ class Session:
     async def _choose(self, key: str, option: str) -> None:
         """Pick ``option`` in a selectbox: type it (the list shows only what matches), then click it."""
         box = self.page.locator(f".st-key-{key}").get_by_role("combobox")
-        await box.click()
-        await box.fill(option)
-        await self.page.get_by_role("option", name=option, exact=True).click()
+        await self.page.evaluate(LIST_WATCH, key)
+        try:
+            await box.click()
+            await box.fill(option)
+            await self.page.get_by_role("option", name=option, exact=True).click()
+        except Exception as e:  # say what happened on the page while the list was open
+            seen = await self.page.evaluate(LIST_SEEN)
+            raise type(e)(f"{str(e).splitlines()[0]} [on the page meanwhile: {'; '.join(seen) or 'nothing'}]"
+                          f"\n{chr(10).join(str(e).splitlines()[1:])}") from e
+        await self.page.evaluate(LIST_SEEN)
 
     async def close(self, shot: Path | None) -> None:
         self.closing = True
