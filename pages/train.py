@@ -15,7 +15,7 @@ from ui.router import link_box, start_page
 from ui.schedule.panel import draw_schedule, follows_losses
 from ui.train import runs as tr
 from ui.train.panel import sidebar
-from ui.train.report import results_table, slice_sentence
+from ui.train.report import off_map_sentence, outside_share, results_table, slice_sentence
 from ui.train.state import SLICES, TrainState, check_work, encode_train
 from ui.widgets import number_box
 from viz import palette
@@ -177,19 +177,21 @@ def view(s: TrainState, runs: dict[int, optim.Training], plan: tr.Plan, labels: 
     except ValueError as e:
         st.error(f"No slice for this run: {e}")
     else:
-        paths, shares = [], {}
+        paths, shares, outside = [], {}, {}
         for i, r in runs.items():
             if i == run_no - 1:
                 coords, captured = sl.paths[seed], sl.captured[seed]
             else:
                 projected = optim.project(sl, r.params[:, seed])
                 coords, captured = projected[0][0], projected[1][0]
+                outside[f"run {i + 1}"] = outside_share(coords, sl.alpha, sl.beta)
             paths.append(SlicePath(labels[i], colors[i], coords, float(captured)))
             shares[f"run {i + 1}"] = float(captured)  # the legend names each in full, with its share
         live_chart(landscape_figure(sl.alpha, sl.beta, sl.loss, paths,
                                     f"Training loss on a slice through run {run_no}, seed {run_seed}"),
                    key=f"{PAGE}.landscape")
-        st.caption(slice_sentence(slice_dirs, shares))
+        st.caption(" ".join(filter(None, (slice_sentence(slice_dirs, shares),
+                                          off_map_sentence(f"run {run_no}", outside)))))
 
     st.subheader("Step size against weight size, per layer")
     live_chart(layer_norms_figure([LayerNorms(labels[i], colors[i], r.weight_norms[:, seed], r.step_norms[:, seed])

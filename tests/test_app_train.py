@@ -105,6 +105,26 @@ def test_adding_and_removing_a_configuration():
     assert len(at.dataframe[0].value) == 2 and "c3" not in link(at)
 
 
+def test_a_path_off_the_map_is_named_with_how_much_of_it_leaves():
+    """The map spans the chosen run's path: a run that went much farther shows as little more than its start, and
+    the caption says so, with the share of its recorded steps the figure indeed draws outside the map."""
+    query = {**SMALL, "c1": "adam", "c1.lr": "0.001", "c2": "sgd", "c2.lr": "0.5"}
+    at = app(query)
+    ok(at)
+    landscape = figures(at)[2]
+    (xlo, xhi), (ylo, yhi) = landscape["layout"]["xaxis"]["range"], landscape["layout"]["yaxis"]["range"]
+    sgd = next(t for t in landscape["data"] if t.get("meta") == "path" and t["name"].startswith("2."))
+    x, y = np.asarray(read_array(sgd["x"]), float), np.asarray(read_array(sgd["y"]), float)
+    off = 1 - np.mean((x >= xlo) & (x <= xhi) & (y >= ylo) & (y <= yhi))
+    assert off > 0.5
+    caption = next(c.value for c in at.caption if "The plane holds" in c.value)
+    assert f"Off this map, which spans run 1's path: {off:.0%} of run 2's recorded steps." in caption
+    at.selectbox(key="tr.run").set_value(2).run()  # the map now spans SGD's path, Adam's short one inside it
+    ok(at)
+    caption = next(c.value for c in at.caption if "The plane holds" in c.value)
+    assert "Off this map" not in caption
+
+
 def test_a_link_reopens_the_same_view():
     query = {**SMALL, "data": "spiral", "c1": "adam", "c1.flavor": "keras", "c1.lr": "0.02", "c2": "rmsprop",
              "c2.flavor": "torch", "c2.schedule": "step", "c2.schedule.step_size": "5", "run": "2",

@@ -1,4 +1,4 @@
-"""What the Train page says about its runs: a table of what each configuration did, and the slice's sentence.
+"""What the Train page says about its runs: a table of what each configuration did, and the slice's sentences.
 
 Plain Python (no Streamlit): the numbers come from :class:`optim.Training` records only, so the table says
 what the runs did and nothing more. A diverged network's records are NaN from its step on; the table names
@@ -76,3 +76,39 @@ def slice_sentence(directions: str, captured: dict[str, float]) -> str:
 def _first(shares: str) -> str:
     """``"93% of Adam, 40% of SGD"`` as ``"93% of the movement of Adam, 40% of SGD"``."""
     return shares.replace(" of ", " of the movement of ", 1)
+
+
+def outside_share(coords, alpha, beta) -> float:
+    """The share of a path's recorded points, in plane coordinates ``(R, 2)``, that fall outside the map's square
+    ``alpha`` x ``beta``; 0 for a path without a finite point. The map spans the chosen run's path and a margin,
+    so another run that went farther leaves it.
+
+    Example:
+        >>> round(outside_share(np.array([[0, 0], [0.5, 0.5], [3, 0], [np.nan, np.nan]]), [-1, 1], [-1, 1]), 3)
+        0.333
+    """
+    xy = np.asarray(coords, dtype=float)
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if not len(xy):
+        return 0.0
+    inside = ((xy[:, 0] >= np.min(alpha)) & (xy[:, 0] <= np.max(alpha))
+              & (xy[:, 1] >= np.min(beta)) & (xy[:, 1] <= np.max(beta)))
+    return float(1.0 - inside.mean())
+
+
+def off_map_sentence(chosen: str, outside: dict[str, float]) -> str:
+    """Which runs' paths leave the map, and how much of each (the share of its recorded points), or "" when
+    every path is on it: a path mostly off the map shows as little more than its start, which the legend and
+    the plane's share alone do not explain.
+
+    Example:
+        >>> off_map_sentence("run 1", {"run 2": 0.98, "run 3": 0.0, "run 4": 0.004})[:91]
+        "Off this map, which spans run 1's path: 98% of run 2's recorded steps, under 1% of run 4's."
+    """
+    off = [(k, v) for k, v in outside.items() if v > 0]
+    if not off:
+        return ""
+    parts = [f"{'under 1%' if v < 0.005 else f'{v:.0%}'} of {k}'s" for k, v in off]
+    parts[0] = parts[0][:-2] + "'s recorded steps"
+    return (f"Off this map, which spans {chosen}'s path: {', '.join(parts)}. Pick a run under “Run to show” to "
+            "centre the map on its path.")
