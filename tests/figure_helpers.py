@@ -2,8 +2,8 @@
 
 Building ``go.Figure`` from a figure dict runs plotly's validators, so a trace or layout key plotly would not
 draw fails the test; the attribute access (``fig.layout.yaxis.type``) then reads like plotly's own API.
-``loss_figure`` and ``small_multiples`` are viz's figures so validated; ``by_meta``, ``one`` and ``xy`` find a
-figure's traces by their ``meta`` tag and read their points.
+``contour_figure``, ``loss_figure`` and ``small_multiples`` are viz's figures so validated; ``by_meta``, ``one`` and
+``xy`` find a figure's traces by their ``meta`` tag and read their points.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 
+from viz import contour_figure as viz_contour_figure
 from viz import loss_figure as viz_loss_figure
 from viz import small_multiples as viz_small_multiples
 
@@ -40,6 +41,11 @@ def as_figure(fig) -> go.Figure:
     if isinstance(fig, go.Figure):
         return fig
     return go.Figure(data=_decoded(fig["data"]), layout=_decoded(fig["layout"]))
+
+
+def contour_figure(*args, **kwargs):
+    """``viz.contour_figure``'s figure dict as a validated ``go.Figure``."""
+    return as_figure(viz_contour_figure(*args, **kwargs))
 
 
 def loss_figure(*args, **kwargs):

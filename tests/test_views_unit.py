@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import optim
 from optim.edge import relative_width
 from ui.basins.state import BasinState, basin_objectives, decode_basins, default_basins, encode_basins
-from ui.live_chart import payload
+from ui.live_chart import payload, read_payload
 from ui.model import make_config
 from ui.sweep.state import (
     OUTCOMES,
@@ -336,7 +336,7 @@ def test_tuning_figure_puts_diverged_candidates_in_a_strip():
     r = TuningResult("SGD", "#0072b2", np.array([c["lr"] for c in t.candidates]),
                      np.array([c["momentum"] for c in t.candidates]), "momentum", t.scores, t.diverged_share,
                      t.best_index)
-    fig = tuning_figure([r])
+    fig = as_figure(tuning_figure([r]))
     assert np.isinf(t.scores).any()
     cand = next(tr for tr in fig.data if tr.meta == "candidates")
     strip = next(tr for tr in fig.data if tr.meta == "diverged")
@@ -345,3 +345,22 @@ def test_tuning_figure_puts_diverged_candidates_in_a_strip():
     chosen = next(tr for tr in fig.data if tr.meta == "chosen")
     assert chosen.x[0] == r.lr[t.best_index]
 
+
+def test_tuning_figure_sends_scores_below_float32s_range_exactly():
+    """Scores on a bowl reach 1e-170: sent as float32 they would arrive as 0, which a log axis does not draw."""
+    r = TuningResult("GD", "#0072b2", np.array([1e-3, 1e-2, 0.1]), None, None, np.array([1e-3, 1e-90, 1e-170]),
+                     np.zeros(3), best=2)
+    sent = read_payload(payload(tuning_figure([r])))["figure"]
+    assert sent["layout"]["yaxis"]["type"] == "log"
+    cand = next(tr for tr in sent["data"] if tr["meta"] == "candidates")
+    assert read_array(cand["x"]).tolist() == [1e-3, 1e-2, 0.1]
+    assert read_array(cand["y"]).tolist() == [1e-3, 1e-90, 1e-170]
+    chosen = next(tr for tr in sent["data"] if tr["meta"] == "chosen")
+    assert chosen["y"] == [1e-170] and "score = 1e-170<" in chosen["hovertemplate"]  # not float32's 0
+
+
+def test_tuning_figure_says_a_chosen_configuration_that_diverged_scored_infinity():
+    r = TuningResult("GD", "#0072b2", np.array([1.0, 2.0]), None, None, np.array([np.inf, np.inf]), np.ones(2),
+                     best=0)
+    chosen = next(tr for tr in tuning_figure([r])["data"] if tr["meta"] == "chosen")
+    assert "score = ∞ (diverged)<" in chosen["hovertemplate"]

@@ -205,7 +205,7 @@ def test_unknown_rows_are_refused():
 
 
 def test_memory_weights_follow_the_exponential_average():
-    fig = memory_weights_figure([0.5, 0.99], chosen=0.9, horizon=50)
+    fig = as_figure(memory_weights_figure([0.5, 0.99], chosen=0.9, horizon=50))
     lines = {t.name: t for t in traces(fig, "weights")}
     assert list(lines) == ["β = 0.5", "β = 0.9", "β = 0.99"]
     np.testing.assert_allclose(lines["β = 0.9"].y[:3], [0.1, 0.09, 0.081], rtol=1e-6)
@@ -224,7 +224,7 @@ def test_path_box_holds_the_paths_and_the_minimum():
     (x0, x1), (y0, y1) = path_box([gd], include=[(0.0, 0.0)], margin=0.0)
     assert x0 == pytest.approx(-1.2) and x1 == pytest.approx(0.0)
     assert y1 == pytest.approx(0.5) and y0 < -0.45
-    fig = valley_map(bowl, [gd], ("W (weight)", "b (bias)"))
+    fig = as_figure(valley_map(bowl, [gd], ("W (weight)", "b (bias)")))
     assert fig.layout.xaxis.title.text == "W (weight)" and fig.layout.yaxis.title.text == "b (bias)"
     assert fig.layout.xaxis.range[1] > 0  # the minimum at W = 0 is on the map
 
@@ -236,5 +236,5 @@ def test_a_diverged_path_does_not_blow_up_the_close_up():
     assert gd.traj.diverged_at >= 0
     (x0, x1), (y0, y1) = path_box([gd, rms], include=[(0.0, 0.0)])
     assert x1 - x0 < 2 and y1 - y0 < 2
-    fig = valley_map(bowl, [gd, rms])
+    fig = as_figure(valley_map(bowl, [gd, rms]))
     assert traces(fig, "exit")  # gradient descent's path leaves the map at its edge

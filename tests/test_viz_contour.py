@@ -7,18 +7,17 @@ functions spanning decades, read in real values; linear otherwise).
 
 import numpy as np
 import pytest
-from figure_helpers import by_meta, one, xy
+from figure_helpers import by_meta, contour_figure, one, xy
 from viz_runs import BOWL, ROSEN
 
 import optim
-import viz
 from viz import levels
 
 pytest_plugins = ["viz_fixtures"]  # the bowl_series and diverging fixtures
 
 
 def test_contour_start_and_end_markers_sit_on_the_path(bowl_series):
-    fig = viz.contour_figure(BOWL, bowl_series)
+    fig = contour_figure(BOWL, bowl_series)
     for s in bowl_series:
         xs = s.traj.xs
         np.testing.assert_array_equal(xy(one(fig, "start", s.label)), xs[:1])
@@ -29,21 +28,21 @@ def test_contour_start_and_end_markers_sit_on_the_path(bowl_series):
 
 
 def test_contour_uses_the_given_domain_and_equal_scale():
-    fig = viz.contour_figure(BOWL, [], domain=((-2, 2), (-1, 1)))
+    fig = contour_figure(BOWL, [], domain=((-2, 2), (-1, 1)))
     assert tuple(fig.layout.xaxis.range) == (-2, 2) and tuple(fig.layout.yaxis.range) == (-1, 1)
     assert fig.layout.yaxis.scaleanchor == "x"
     assert fig.layout.xaxis.title.text == "x" and fig.layout.yaxis.title.text == "y"
     contour = one(fig, "contour")
     assert contour.x[0] == -2 and contour.x[-1] == 2 and contour.y[0] == -1 and contour.y[-1] == 1
-    elongated = viz.contour_figure(BOWL, [], domain=((-10, 10), (-1, 1)))
+    elongated = contour_figure(BOWL, [], domain=((-10, 10), (-1, 1)))
     assert elongated.layout.yaxis.scaleanchor is None  # 20:1 would squash the plot into a strip
     with pytest.raises(ValueError):
-        viz.contour_figure(BOWL, [], domain=((1, -1), (0, 1)))
+        contour_figure(BOWL, [], domain=((1, -1), (0, 1)))
 
 
 def test_minima_are_marked_global_bigger_than_local():
     camel = optim.get_objective("six_hump_camel")
-    fig = viz.contour_figure(camel, [])
+    fig = contour_figure(camel, [])
     glob, loc = one(fig, "minima-global"), one(fig, "minima-local")
     assert len(glob.x) == 2 and len(loc.x) == 4
     assert glob.marker.symbol == loc.marker.symbol == "star"
@@ -54,19 +53,19 @@ def test_minima_are_marked_global_bigger_than_local():
 def test_rastrigin_draws_only_its_global_minimum():
     rastrigin = optim.get_objective("rastrigin")
     assert len(rastrigin.minima) == 121
-    fig = viz.contour_figure(rastrigin, [])
+    fig = contour_figure(rastrigin, [])
     assert (one(fig, "minima-global").x, one(fig, "minima-global").y) == ((0.0,), (0.0,))
     assert not by_meta(fig, "minima-local")
 
 
 def test_saddle_has_no_minima_markers():
-    fig = viz.contour_figure(optim.get_objective("saddle"), [])
+    fig = contour_figure(optim.get_objective("saddle"), [])
     assert not by_meta(fig, "minima-global") and not by_meta(fig, "minima-local")
 
 
 def test_diverged_run_ends_at_its_last_finite_point_with_a_marker(diverging):
     t = diverging.traj
-    fig = viz.contour_figure(BOWL, [diverging], domain=BOWL.domain)
+    fig = contour_figure(BOWL, [diverging], domain=BOWL.domain)
     marker = one(fig, "diverged")
     np.testing.assert_array_equal(xy(marker), t.xs[16:17])
     assert marker.marker.symbol == "x"
@@ -81,7 +80,7 @@ def test_diverged_run_ends_at_its_last_finite_point_with_a_marker(diverging):
     np.testing.assert_allclose(xy(exit_)[0], path[-1], rtol=1e-6)
     assert "diverged at step 17" in exit_.text[-1]
     # With room to show the whole path (a huge explicit domain) there is no exit arrow.
-    big = viz.contour_figure(BOWL, [diverging], domain=((-1e8, 1e8), (-1e8, 1e8)))
+    big = contour_figure(BOWL, [diverging], domain=((-1e8, 1e8), (-1e8, 1e8)))
     assert not by_meta(big, "exit")
     np.testing.assert_allclose(xy(one(big, "path")), t.xs[:17], rtol=1e-6)
 
@@ -89,7 +88,7 @@ def test_diverged_run_ends_at_its_last_finite_point_with_a_marker(diverging):
 @pytest.mark.parametrize("name", ["rosenbrock", "beale", "himmelblau", "goldstein_price", "three_hump_camel"])
 def test_wide_range_functions_get_log_levels_read_in_real_values(name):
     obj = optim.get_objective(name)
-    fig = viz.contour_figure(obj, [])
+    fig = contour_figure(obj, [])
     bar = one(fig, "contour").colorbar
     assert bar.tickmode == "array"
     values = [float(v) for v in bar.ticktext]
@@ -104,7 +103,7 @@ def test_wide_range_functions_get_log_levels_read_in_real_values(name):
 @pytest.mark.parametrize("name", ["quadratic", "rastrigin", "ackley", "styblinski_tang", "saddle", "booth"])
 def test_moderate_range_functions_get_linear_levels(name):
     obj = optim.get_objective(name)
-    contour = one(viz.contour_figure(obj, []), "contour")
+    contour = one(contour_figure(obj, []), "contour")
     assert contour.colorbar.tickmode != "array"
     g = levels.grid_values(obj, obj.domain, 120, supersample=1)
     np.testing.assert_allclose(np.asarray(contour.z, dtype=float), g.Z, rtol=1e-6)
@@ -113,12 +112,12 @@ def test_moderate_range_functions_get_linear_levels(name):
 
 
 def test_log_levels_can_be_forced_either_way():
-    assert one(viz.contour_figure(BOWL, [], log=True), "contour").colorbar.tickmode == "array"
-    assert one(viz.contour_figure(ROSEN, [], log=False), "contour").colorbar.tickmode != "array"
+    assert one(contour_figure(BOWL, [], log=True), "contour").colorbar.tickmode == "array"
+    assert one(contour_figure(ROSEN, [], log=False), "contour").colorbar.tickmode != "array"
 
 
 def test_zooming_far_out_switches_a_bowl_to_log_levels():
-    fig = viz.contour_figure(BOWL, [], domain=((-100, 100), (-100, 100)))
+    fig = contour_figure(BOWL, [], domain=((-100, 100), (-100, 100)))
     assert one(fig, "contour").colorbar.tickmode == "array"
 
 

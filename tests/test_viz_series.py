@@ -8,7 +8,7 @@ name on all of them, gets one legend entry, and the same set of traces.
 import re
 
 import pytest
-from figure_helpers import loss_figure
+from figure_helpers import contour_figure, loss_figure
 from viz_runs import BOWL, X0
 
 import optim
@@ -45,7 +45,7 @@ def test_series_rejects_a_batch_and_a_summary():
 
 def test_each_series_has_one_colour_and_name_on_all_three_charts(bowl_series):
     figs = {
-        "contour": viz.contour_figure(BOWL, bowl_series, step=5),
+        "contour": contour_figure(BOWL, bowl_series, step=5),
         "surface": viz.surface_figure(BOWL, bowl_series, step=5),
         "loss": loss_figure(bowl_series, step=5),
     }
@@ -65,13 +65,13 @@ def test_each_series_has_one_colour_and_name_on_all_three_charts(bowl_series):
 
 
 def test_trace_counts_per_series(bowl_series, diverging):
-    fig = viz.contour_figure(BOWL, [*bowl_series, diverging], domain=BOWL.domain)
+    fig = contour_figure(BOWL, [*bowl_series, diverging], domain=BOWL.domain)
     for s in bowl_series:
         assert sorted(t.meta for t in fig.data if t.legendgroup == s.label) == ["end", "path", "start"]
     # a diverged run: no end square but a diverged marker, and it leaves the map so an exit arrow
     assert sorted(t.meta for t in fig.data if t.legendgroup == diverging.label) == [
         "diverged", "exit", "path", "start"]
-    with_step = viz.contour_figure(BOWL, bowl_series, step=3)
+    with_step = contour_figure(BOWL, bowl_series, step=3)
     for s in bowl_series:
         assert len([t for t in with_step.data if t.legendgroup == s.label]) == 4
     surf = viz.surface_figure(BOWL, bowl_series)

@@ -1,9 +1,9 @@
 """Descent Lab's figures: pure functions from trajectories to Plotly figures (no Streamlit here).
 
-A figure is a plain dict (``{"data": [...], "layout": {...}}``) where a page redraws it on every change
-(the linked Playground figure, small multiples, loss curves and bands, the sweep map): building it skips
-plotly's validators, which cost more than the numbers; the others are ``go.Figure``. The live chart
-(``ui/live_chart``) takes either; ``go.Figure(data=..., layout=...)`` validates a dict.
+A figure is a plain dict (``{"data": [...], "layout": {...}}``): a page redraws it on every change, and
+building it as data skips plotly's validators, which cost more than the numbers. The 3D surface
+(:func:`surface_figure`) alone is a ``go.Figure``. The live chart (``ui/live_chart``) takes either;
+``go.Figure(data=..., layout=...)`` validates a dict.
 
 Every chart takes the same list of :class:`Series` (label, colour, single-run trajectory), so one
 optimizer configuration wears one colour everywhere, and the same optional ``step`` so one step
@@ -16,8 +16,8 @@ Example:
     ...         "RMSprop · lr=0.1": optim.make_optimizer("rmsprop", lr=0.1, decay=0.9)}
     >>> series = [viz.Series(label, color, optim.run(opt, bowl, x0=[1.5, 1.5], steps=100))
     ...           for (label, opt), color in zip(runs.items(), viz.palette(len(runs)))]
-    >>> figs = [viz.contour_figure(bowl, series, step=5).to_plotly_json(),
-    ...         viz.surface_figure(bowl, series, step=5).to_plotly_json(), viz.loss_figure(series, step=5)]
+    >>> figs = [viz.contour_figure(bowl, series, step=5), viz.loss_figure(series, step=5),
+    ...         viz.surface_figure(bowl, series, step=5).to_plotly_json()]
     >>> [sum(t["meta"] == "step-marker" for t in f["data"]) for f in figs]
     [2, 2, 2]
 """

@@ -3,11 +3,12 @@
 Layers, bottom to top: filled contour (muted colours, linear or log levels from :mod:`viz.levels`),
 the known minima, the paths, their start/end markers, then the step
 markers. Equal x/y scale whenever the view is not too elongated, so a round bowl looks round.
+
+The figure is a plain dict (``{"data", "layout"}``) for the live chart (``ui/live_chart``): built without
+plotly's validators, which cost more than the grid's numbers on every rerun of a page.
 """
 
 from __future__ import annotations
-
-import plotly.graph_objects as go
 
 from .domain import Domain, check_domain, equal_aspect, fit_domain
 from .layout import base_layout
@@ -34,7 +35,7 @@ def contour_figure(
     log: bool | None = None,
     grid: int = CONTOUR_GRID,
     title: str | None = None,
-) -> go.Figure:
+) -> dict:
     """Contour map of ``objective`` with each series' path, start/end markers and the known minima.
 
     Args:
@@ -48,14 +49,14 @@ def contour_figure(
         title: figure title; default the objective's title.
 
     Returns:
-        A ``go.Figure``. Traces are tagged with ``meta`` (see :mod:`viz.traces`).
+        A figure dict ``{"data", "layout"}``. Traces are tagged with ``meta`` (see :mod:`viz.traces`).
 
     Example:
         >>> import optim, viz
         >>> bowl = optim.get_objective("quadratic", a=1.0, b=10.0)
         >>> t = optim.run(optim.make_optimizer("gd", lr=0.1), bowl, x0=[1.5, 1.5], steps=100)
         >>> fig = viz.contour_figure(bowl, [viz.Series("GD", "#0072b2", t)], step=3)
-        >>> [tr.meta for tr in fig.data]
+        >>> [tr["meta"] for tr in fig["data"]]
         ['contour', 'minima-global', 'path', 'start', 'end', 'step-marker']
     """
     domain = fit_domain(objective, series) if domain is None else check_domain(domain)
@@ -63,14 +64,11 @@ def contour_figure(
     levels = map_levels(objective, domain, log=log)
     equal = equal_aspect(domain)
 
-    fig = go.Figure()
-    fig.add_trace(contour_trace(g, levels))
-    fig.add_traces(minima_traces(objective, domain))
-    fig.add_traces([path_trace(s, domain) for s in series])
+    data = [contour_trace(g, levels), *minima_traces(objective, domain), *(path_trace(s, domain) for s in series)]
     for s in series:
-        fig.add_traces(endpoint_traces(s, domain, equal_scale=equal))
+        data += endpoint_traces(s, domain, equal_scale=equal)
     if step is not None:
-        fig.add_traces([step_marker_trace(s, step) for s in series])
+        data += [step_marker_trace(s, step) for s in series]
 
     (x0, x1), (y0, y1) = domain
     layout = base_layout(objective.title if title is None else title, height,
@@ -84,6 +82,5 @@ def contour_figure(
     )
     if equal:
         layout["yaxis"].update(scaleanchor="x", scaleratio=1)
-    fig.update_layout(**layout)
-    return fig
+    return {"data": data, "layout": layout}
 

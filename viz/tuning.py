@@ -8,6 +8,8 @@ Rules: x is the learning rate (log); y the score (median final ``f - f*`` over t
 log-scaled when positive and spanning decades. Candidates that diverged from most starts score
 infinity and sit in a strip above the chart's top ("diverged"), drawn as crosses. The chosen
 configuration of each optimizer is a large star; the untuned default, when given, a diamond.
+
+The figure is a plain dict (``{"data", "layout"}``) for the live chart, built without plotly's validators.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 from . import colors
 from .layout import base_layout
@@ -49,16 +50,20 @@ class TuningResult:
 
 
 def tuning_figure(results: list[TuningResult], *, height: int = 440, score_label: str = "median final f − f*",
-                  title: str = "Every candidate's score (lower is better)") -> go.Figure:
+                  title: str = "Every candidate's score (lower is better)") -> dict:
     """Scatter of score against learning rate for every candidate of every optimizer.
+
+    Returns:
+        A figure dict ``{"data", "layout"}``: per optimizer its finite ``"candidates"``, the ``"diverged"`` ones
+        in the top strip (when any), its ``"chosen"`` star and its ``"default"`` diamond (when given).
 
     Example:
         >>> r = TuningResult("Adam", "#0072b2", np.array([1e-3, 1e-2, 1.0]), np.array([0.9, 0.5, 0.0]), "beta1",
         ...                  np.array([1e-2, 1e-5, np.inf]), np.array([0.0, 0.0, 1.0]), best=1, default=(1e-3, 0.5))
         >>> fig = tuning_figure([r])
-        >>> [t.meta for t in fig.data]
+        >>> [t["meta"] for t in fig["data"]]
         ['candidates', 'diverged', 'chosen', 'default']
-        >>> fig.layout.xaxis.type, fig.layout.yaxis.type
+        >>> fig["layout"]["xaxis"]["type"], fig["layout"]["yaxis"]["type"]
         ('log', 'log')
     """
     finite = np.concatenate([r.scores[np.isfinite(r.scores)] for r in results]) if results else np.empty(0)
@@ -69,37 +74,42 @@ def tuning_figure(results: list[TuningResult], *, height: int = 440, score_label
     top = float(finite.max()) if finite.size else 1.0
     bottom = float(finite.min()) if finite.size else 0.1
     strip = top * 10 ** 0.8 if log else top + 0.15 * (top - bottom if top > bottom else 1.0)
-    fig = go.Figure()
+    data = []
     for r in results:
         ok = np.isfinite(r.scores)
         sec = r.second if r.second is not None else np.full(len(r.lr), np.nan)
-        data = f32(np.column_stack([sec, r.diverged_share, r.scores]))
+        custom = f32(np.column_stack([sec, r.diverged_share, r.scores]))
         sline = f"<br>{esc(r.second_name)} = %{{customdata[0]:.4g}}" if r.second_name else ""
         head = f"<b>{esc(r.label)}</b><br>lr = %{{x:.4g}}{sline}"
-        fig.add_trace(go.Scatter(
-            x=r.lr[ok], y=r.scores[ok], customdata=data[ok], mode="markers", name=r.label, legendgroup=r.label,
-            meta="candidates", marker=dict(color=r.color, size=9, opacity=0.8, line=dict(color="white", width=0.5)),
+        # x and y as exact numbers, not float32 typed arrays: scores on a bowl reach 1e-170, which float32 holds as
+        # 0, a point a log axis does not draw.
+        data.append(dict(
+            type="scatter", x=r.lr[ok].tolist(), y=r.scores[ok].tolist(), customdata=custom[ok], mode="markers",
+            name=r.label, legendgroup=r.label, meta="candidates",
+            marker=dict(color=r.color, size=9, opacity=0.8, line=dict(color="white", width=0.5)),
             hovertemplate=f"{head}<br>score = %{{y:.4g}}<br>diverged from %{{customdata[1]:.0%}} of starts"
                           "<extra></extra>"))
         if (~ok).any():
-            fig.add_trace(go.Scatter(
-                x=r.lr[~ok], y=np.full(int((~ok).sum()), strip), customdata=data[~ok], mode="markers",
-                name=r.label, legendgroup=r.label, showlegend=False, meta="diverged",
+            data.append(dict(
+                type="scatter", x=r.lr[~ok].tolist(), y=[strip] * int((~ok).sum()), customdata=custom[~ok],
+                mode="markers", name=r.label, legendgroup=r.label, showlegend=False, meta="diverged",
                 marker=dict(symbol="x-thin", size=10, color=r.color, line=dict(color=r.color, width=2)),
                 hovertemplate=f"{head}<br><b>diverged</b> from %{{customdata[1]:.0%}} of starts (score ∞)"
                               "<extra></extra>"))
         b = int(r.best)
         by = float(r.scores[b]) if np.isfinite(r.scores[b]) else strip
-        fig.add_trace(go.Scatter(
-            x=[r.lr[b]], y=[by], customdata=data[b:b + 1], mode="markers", name=f"{r.label}: chosen",
-            legendgroup=r.label, showlegend=False, meta="chosen",
+        data.append(dict(
+            type="scatter", x=[r.lr[b]], y=[by], customdata=custom[b:b + 1], mode="markers",
+            name=f"{r.label}: chosen", legendgroup=r.label, showlegend=False, meta="chosen",
             marker=dict(symbol="star", size=20, color=r.color, line=dict(color=colors.OUTLINE, width=1.5)),
-            hovertemplate=f"<b>chosen</b> · {head}<br>score = %{{customdata[2]:.4g}}<extra></extra>"))
+            # the score written here, not read from the float32 customdata: that holds 1e-170 as 0, and ∞ as 3.4e38
+            hovertemplate=f"<b>chosen</b> · {head}<br>score = "
+                          f"{fmt(r.scores[b]) if np.isfinite(r.scores[b]) else '∞ (diverged)'}<extra></extra>"))
         if r.default is not None:
             dlr, dscore = r.default
-            fig.add_trace(go.Scatter(
-                x=[dlr], y=[dscore if np.isfinite(dscore) else strip], mode="markers", name=f"{r.label}: default",
-                legendgroup=r.label, showlegend=False, meta="default",
+            data.append(dict(
+                type="scatter", x=[dlr], y=[dscore if np.isfinite(dscore) else strip], mode="markers",
+                name=f"{r.label}: default", legendgroup=r.label, showlegend=False, meta="default",
                 marker=dict(symbol="diamond-open", size=13, color=r.color, line=dict(color=r.color, width=2.5)),
                 hovertemplate=f"<b>{esc(r.label)}</b> at its default settings<br>lr = %{{x:.4g}}<br>score = "
                               f"{fmt(dscore) if np.isfinite(dscore) else '∞ (diverged)'}<extra></extra>"))
@@ -122,5 +132,4 @@ def tuning_figure(results: list[TuningResult], *, height: int = 440, score_label
                    exponentformat="power"),
         yaxis=yaxis, shapes=shapes, annotations=annotations,
     )
-    fig.update_layout(**layout)
-    return fig
+    return {"data": data, "layout": layout}

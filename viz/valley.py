@@ -7,7 +7,6 @@ valley the paths actually cross, with the global minima, axes named for what the
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 
 def path_box(series, *, include=(), margin: float = 0.08, min_span: float = 1e-6):
@@ -42,15 +41,18 @@ def path_box(series, *, include=(), margin: float = 0.08, min_span: float = 1e-6
 
 
 def valley_map(objective, series, coords: tuple[str, str] = ("x", "y"), *, title: str | None = None,
-               height: int = 420, margin: float = 0.08) -> go.Figure:
+               height: int = 420, margin: float = 0.08) -> dict:
     """A close-up contour map of the paths and the global minima (:func:`path_box`), axes named ``coords``.
+
+    Returns:
+        A figure dict ``{"data", "layout"}``: :func:`viz.contour_figure`'s, its axes retitled.
 
     Example:
         >>> import optim, viz
         >>> bowl = optim.get_objective("quadratic", a=0.2, b=990)
         >>> t = optim.run(optim.make_optimizer("gd", lr=0.001), bowl, x0=[-1.2, 0.5], steps=50)
         >>> fig = valley_map(bowl, [viz.Series("GD", "#0072b2", t)], ("W", "b"))
-        >>> fig.layout.xaxis.title.text, fig.layout.yaxis.title.text
+        >>> fig["layout"]["xaxis"]["title"]["text"], fig["layout"]["yaxis"]["title"]["text"]
         ('W', 'b')
     """
     from .contour import contour_figure
@@ -58,5 +60,7 @@ def valley_map(objective, series, coords: tuple[str, str] = ("x", "y"), *, title
     minima = [(m.x, m.y) for m in objective.global_minima]
     fig = contour_figure(objective, series, domain=path_box(series, include=minima, margin=margin),
                          height=height, title=title)
-    fig.update_layout(xaxis_title_text=coords[0], yaxis_title_text=coords[1])
+    layout = fig["layout"]
+    layout["xaxis"]["title"]["text"] = coords[0]
+    layout["yaxis"]["title"]["text"] = coords[1]
     return fig
