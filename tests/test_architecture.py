@@ -21,17 +21,23 @@ def private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
+SCRIPT_DIRS = ("tests", "benchmarks")
+"""Folders whose modules import each other by bare name (``from app_helpers import …``): pytest and the
+benchmark scripts put them on ``sys.path``, so their helpers are project modules too."""
+
+
 def project_module(dotted: str, here: Path, level: int) -> Path | None:
     """The project file or package a (possibly relative) import names, or None for a library."""
     base = here.parent
     for _ in range(level - 1):
         base = base.parent
     parts = dotted.split(".") if dotted else []
-    start = base if level else ROOT
-    target = start.joinpath(*parts)
-    for candidate in (target.with_suffix(".py"), target / "__init__.py"):
-        if parts and candidate.is_file() or (not parts and level and candidate.name == "__init__.py"):
-            return candidate
+    starts = [base] if level else [ROOT, here.parent, *(ROOT / d for d in SCRIPT_DIRS)]
+    for start in starts:
+        target = start.joinpath(*parts)
+        for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+            if parts and candidate.is_file() or (not parts and level and candidate.name == "__init__.py"):
+                return candidate
     return None
 
 
@@ -75,6 +81,16 @@ def test_the_check_finds_a_private_import(tmp_path, monkeypatch):
     (tmp_path / "pkg" / "b.py").write_text("from . import a\nfrom .a import _secret\nx = a._secret + _secret\n")
     monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
     assert [c.split(" ", 1)[1] for c in crossings(tmp_path / "pkg" / "b.py")] == ["imports _secret", "reads a._secret"]
+
+
+def test_the_check_finds_a_private_import_between_test_helpers(tmp_path, monkeypatch):
+    """Tests import their helpers by bare name (pytest puts ``tests/`` on the path): the check follows those too."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "helpers.py").write_text("_secret = 1\n")
+    (tmp_path / "tests" / "test_x.py").write_text("import helpers\nfrom helpers import _secret\nx = helpers._secret\n")
+    monkeypatch.setattr(__import__(__name__), "ROOT", tmp_path)
+    assert [c.split(" ", 1)[1] for c in crossings(tmp_path / "tests" / "test_x.py")] == [
+        "imports _secret", "reads helpers._secret"]
 
 
 def test_app_modules_stay_under_400_lines():
