@@ -16,14 +16,13 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from browser.conftest import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -100,12 +99,6 @@ def test_dockerignore_keeps_the_context_to_the_app():
     assert allowed == APP_FILES | {"requirements.txt"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.skipif(bool(os.environ.get("SKIP_DOCKER_RECIPE")), reason="SKIP_DOCKER_RECIPE is set")
 def test_recipe_installs_starts_and_answers_health(tmp_path):
     venv = tmp_path / "venv"
@@ -135,7 +128,7 @@ def test_recipe_installs_starts_and_answers_health(tmp_path):
               "    assert not at.exception and not at.error, (page, at.exception, at.error)\n")
     subprocess.run([str(py), "-c", render], cwd=app, check=True, capture_output=True, timeout=300)
 
-    port = _free_port()
+    port = free_port()
     cmd = cmd_list()
     cmd[0] = str(venv / "bin" / cmd[0])
     cmd[cmd.index("--server.port") + 1] = str(port)
@@ -144,15 +137,10 @@ def test_recipe_installs_starts_and_answers_health(tmp_path):
         proc = subprocess.Popen(cmd, cwd=app, stdout=out, stderr=subprocess.STDOUT,
                                 env={**os.environ, "HOME": str(tmp_path)})
     try:
-        body, deadline = None, time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    body = r.read().decode()
-                    break
-            except OSError:
-                time.sleep(0.25)
-        assert body == "ok", log.read_text()[-2000:]
+        try:
+            wait_healthy(f"http://127.0.0.1:{port}", proc)
+        except (TimeoutError, RuntimeError) as e:
+            pytest.fail(f"{e}\n{log.read_text()[-2000:]}")
         check = healthcheck_cmd()
         check[0] = str(py)
         check[-1] = check[-1].replace(":8501/", f":{port}/")
