@@ -67,7 +67,8 @@ HELPERS, STEP_RANGE = (js.replace("(STEP)", f"('{STEP}')") for js in (HELPERS, S
 # What happens on the page while a selectbox's list is open, for a pick that fails (the list closing under the
 # pointer is an error of earlier runs whose cause is not established): focus leaving an element (and for
 # where), the list or the selectbox itself leaving the page, the script starting or stopping, the connection
-# changing, the window scrolling or resizing. ``watch(key)`` starts a fresh log; ``seen()`` reads it.
+# changing, the window scrolling or resizing. ``LIST_WATCH`` (given the box's key) starts a fresh log;
+# ``LIST_SEEN`` stops it and reads it.
 LIST_WATCH = """(key) => {
     const t0 = performance.now(), log = [];
     const note = (what) => { if (log.length < 40) log.push(`${Math.round(performance.now() - t0)} ms ${what}`); };
@@ -215,8 +216,9 @@ class Session:
                 await self._check(f"{where} {kind}")
                 self.previous = (f"{where} {kind}", self.rec.now())
             except Exception as e:  # a timeout or a missing element: an error; reopen the page and go on
-                self.rec.error(self.i, f"{where} {kind}: {type(e).__name__}: {str(e).splitlines()[0]}{steps(e)} "
-                                       f"({await self._context(started)}) at {await self._evidence()}")
+                notes = "".join(f" [{n}]" for n in getattr(e, "__notes__", ()))
+                self.rec.error(self.i, f"{where} {kind}: {type(e).__name__}: {str(e).splitlines()[0]}{steps(e)}"
+                                       f"{notes} ({await self._context(started)}) at {await self._evidence()}")
                 if not await self._recover():
                     return
                 continue
@@ -399,10 +401,13 @@ class Session:
             await box.click()
             await box.fill(option)
             await self.page.get_by_role("option", name=option, exact=True).click()
-        except Exception as e:  # say what happened on the page while the list was open
-            seen = await self.page.evaluate(LIST_SEEN)
-            raise type(e)(f"{str(e).splitlines()[0]} [on the page meanwhile: {'; '.join(seen) or 'nothing'}]"
-                          f"\n{chr(10).join(str(e).splitlines()[1:])}") from e
+        except Exception as e:  # say what happened on the page while the list was open (the error's message ends so)
+            try:
+                seen = "; ".join(await self.page.evaluate(LIST_SEEN)) or "nothing"
+            except Exception as gone:  # the page itself went away
+                seen = f"? ({type(gone).__name__})"
+            e.add_note(f"on the page while the list was open: {seen}")
+            raise
         await self.page.evaluate(LIST_SEEN)
 
     async def close(self, shot: Path | None) -> None:
