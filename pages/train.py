@@ -184,14 +184,14 @@ def view(s: TrainState, runs: dict[int, optim.Training], plan: tr.Plan, labels: 
             else:
                 projected = optim.project(sl, r.params[:, seed])
                 coords, captured = projected[0][0], projected[1][0]
-                outside[f"run {i + 1}"] = outside_share(coords, sl.alpha, sl.beta)
+            outside[f"run {i + 1}"] = outside_share(coords, sl.alpha, sl.beta)
             paths.append(SlicePath(labels[i], colors[i], coords, float(captured)))
             shares[f"run {i + 1}"] = float(captured)  # the legend names each in full, with its share
         live_chart(landscape_figure(sl.alpha, sl.beta, sl.loss, paths,
                                     f"Training loss on a slice through run {run_no}, seed {run_seed}"),
                    key=f"{PAGE}.landscape")
         st.caption(" ".join(filter(None, (slice_sentence(slice_dirs, shares),
-                                          off_map_sentence(f"run {run_no}", outside)))))
+                                          off_map_sentence(slice_dirs, f"run {run_no}", outside)))))
 
     st.subheader("Step size against weight size, per layer")
     live_chart(layer_norms_figure([LayerNorms(labels[i], colors[i], r.weight_norms[:, seed], r.step_norms[:, seed])

@@ -12,6 +12,7 @@ from hypothesis import strategies as hst
 from streamlit.testing.v1 import AppTest
 
 from ui.model import make_config
+from ui.train.report import off_map_sentence
 from ui.train.state import TrainState, decode_train, encode_train
 
 SMALL = {"n": "120", "width": "6", "epochs": "4", "batch": "24", "seeds": "2"}
@@ -123,6 +124,16 @@ def test_a_path_off_the_map_is_named_with_how_much_of_it_leaves():
     ok(at)
     caption = next(c.value for c in at.caption if "The plane holds" in c.value)
     assert "Off this map" not in caption
+
+
+def test_the_off_map_sentence_says_what_the_map_spans():
+    """The random directions' map is one unit either side of the chosen run's final weights, not its path: its own
+    path can leave it too, and the sentence then says so rather than claim the map spans it."""
+    random = off_map_sentence("random", "run 1", {"run 1": 0.25, "run 2": 0.0})
+    assert random.startswith("Off this map, one unit of each direction either side of run 1's final weights: 25% of "
+                             "run 1's recorded steps. ")
+    assert "spans run 1's path" not in random
+    assert off_map_sentence("pca", "run 1", {"run 1": 0.0, "run 2": 0.0}) == ""
 
 
 def test_a_link_reopens_the_same_view():

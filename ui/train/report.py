@@ -96,19 +96,23 @@ def outside_share(coords, alpha, beta) -> float:
     return float(1.0 - inside.mean())
 
 
-def off_map_sentence(chosen: str, outside: dict[str, float]) -> str:
+def off_map_sentence(directions: str, chosen: str, outside: dict[str, float]) -> str:
     """Which runs' paths leave the map, and how much of each (the share of its recorded points), or "" when
     every path is on it: a path mostly off the map shows as little more than its start, which the legend and
-    the plane's share alone do not explain.
+    the plane's share alone do not explain. The principal directions' map spans the ``chosen`` run's path
+    (:func:`optim.landscape`), the random directions' one unit of each either side of its final weights.
 
     Example:
-        >>> off_map_sentence("run 1", {"run 2": 0.98, "run 3": 0.0, "run 4": 0.004})[:91]
-        "Off this map, which spans run 1's path: 98% of run 2's recorded steps, under 1% of run 4's."
+        >>> off_map_sentence("pca", "run 1", {"run 1": 0.0, "run 2": 0.98, "run 3": 0.004})[:91]
+        "Off this map, which spans run 1's path: 98% of run 2's recorded steps, under 1% of run 3's."
     """
     off = [(k, v) for k, v in outside.items() if v > 0]
     if not off:
         return ""
     parts = [f"{'under 1%' if v < 0.005 else f'{v:.0%}'} of {k}'s" for k, v in off]
     parts[0] = parts[0][:-2] + "'s recorded steps"
-    return (f"Off this map, which spans {chosen}'s path: {', '.join(parts)}. Pick a run under “Run to show” to "
-            "centre the map on its path.")
+    if directions == "pca":
+        return (f"Off this map, which spans {chosen}'s path: {', '.join(parts)}. Pick a run under “Run to show” "
+                "to centre the map on its path.")
+    return (f"Off this map, one unit of each direction either side of {chosen}'s final weights: {', '.join(parts)}. "
+            "Sliced along the principal directions, the map spans the chosen run's whole path.")
