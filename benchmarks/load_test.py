@@ -33,8 +33,9 @@ Prints a table (sessions, interactions per page and kind, p50 / p95 / max latenc
 and writes the same summary to tests/artifacts/load_test.json, with the server's log and a
 screenshot of the first two sessions next to it.
 
-The parts live next to this file: the sessions in ``load_sessions.py``, the memory samples in
-``load_memory.py``, the summary and table in ``load_report.py``; this file starts the server and runs them.
+The parts live next to this file: the sessions in ``load_sessions.py`` (the JavaScript they run in the page
+in ``load_page.py``), the memory samples in ``load_memory.py``, the summary and table in ``load_report.py``;
+this file starts the server and runs them.
 """
 
 from __future__ import annotations
