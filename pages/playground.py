@@ -193,7 +193,7 @@ def results(setup: Setup, obj: optim.Objective, flavor: str, names: list[str]) -
                 st.markdown(f"**{s.label}** · {t.optimizer.flavor}  \nFinal point {fmt_point(t.final_x)}  \n"
                             f"Final loss {fmt_loss(t.final_loss)}  \n:{color}[{text}]")
                 st.caption("  \n".join(filter(None, small)))
-                if slow:
+                if slow and slow[1] is not None:
                     st.button(f"Try lr = {slow[1]:g}", key=page_key(PAGE, f"faster.{cfg.name}"), on_click=_set_lr,
                               args=(cfg.name, slow[1]), icon=":material/speed:",
                               help="Sets this optimizer's learning rate; the library's default stays in its help "

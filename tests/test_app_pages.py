@@ -134,6 +134,26 @@ def test_a_run_that_barely_moved_says_why_and_offers_a_learning_rate_that_moves(
     assert not any(line.startswith("Barely moved") for line in caption_lines(at))
 
 
+def test_under_a_one_cycle_schedule_a_slow_run_is_told_to_raise_max_lr_not_lr():
+    """One-cycle's max_lr replaces the optimizer's learning rate: a "Try lr" button would change nothing."""
+    at = app({"opt": ["adam"], "adam.lr": "0.001", "adam.schedule": "one_cycle", "adam.schedule.max_lr": "0.0001",
+              "adam.schedule.total_steps": "100"})
+    ok(at)
+    (line,) = [line for line in caption_lines(at) if line.startswith("Barely moved")]
+    assert "peaks at max_lr = 0.0001, which replaces the optimizer's learning rate" in line
+    assert not [b for b in at.button if b.label.startswith("Try lr = ")]
+
+
+def test_a_run_resting_in_a_local_minimum_is_not_called_slow():
+    """Ackley lists only its global minimum; a run stuck in a local one is at rest, and a larger rate is no cure."""
+    at = app({"objective": "ackley", "opt": ["gd"], "gd.lr": "0.01", "x0": "2.9", "y0": "2.0"})
+    ok(at)
+    (line,) = [line for line in caption_lines(at) if line.startswith("Barely moved")]
+    assert "It came to rest where the gradient vanishes: a local minimum or a saddle point" in line
+    assert "takes steps too small" not in line
+    assert not [b for b in at.button if b.label.startswith("Try lr = ")]
+
+
 def test_playground_changing_an_optimizer_changes_results():
     at = app()
     before = results(at)
