@@ -6,7 +6,8 @@ compared on more than luck.
 
 Rules: a diverged seed counts as an infinitely large loss from the step it diverged (so it drags
 the quantiles up instead of vanishing). Where the upper quartile is infinite the band runs to the
-top of the chart; where the median is infinite the median line stops, with an "x" and a note.
+top of the chart; where the median is infinite (half the seeds or more diverged: with an even K the median of
+K/2 finite and K/2 infinite losses is infinite) the median line stops, with an "x" and a note.
 The y-axis follows :func:`viz.loss_figure`'s rule: ``f - f*`` when ``f_min`` is given, log scale when
 the drawn values are positive and span more than two decades.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import colors
 from .layout import base_layout, room_for_legend
 from .losses import LOG_SPAN, log_ticks
 from .series import drawn_indices, esc, f32, legend_name
@@ -140,8 +142,9 @@ def band_figure(bands: list[Band], *, f_min: float | None = None, height: int = 
             data.append(dict(
                 type="scatter", x=[last], y=[float(med[last])], mode="markers", meta="median-diverged",
                 legendgroup=b.label,
-                showlegend=False, marker=dict(symbol="x", size=12, color=b.color, line=dict(color="#1a1a1a", width=1)),
-                hovertemplate=f"<b>{esc(b.label)}</b><br>more than half the seeds diverged after step %{{x}}"
+                showlegend=False,
+                marker=dict(symbol="x", size=12, color=b.color, line=dict(color=colors.MID_GREY, width=1)),
+                hovertemplate=f"<b>{esc(b.label)}</b><br>half the seeds or more diverged after step %{{x}}"
                               "<extra></extra>"))
             annotations.append(dict(
                 x=last, y=float(np.log10(med[last])) if log else float(med[last]), xref="x", yref="y",

@@ -2,7 +2,7 @@
 
 Figures are plain dicts for the live chart (``ui/live_chart``). Divergence is NaN-masked: a diverged
 seed counts as an infinitely large loss from its step on (the band runs to the top, and the median
-stops where more than half diverged, as on Compare's noise bands), while its accuracy is left out of
+stops where half or more diverged, as on Compare's noise bands), while its accuracy is left out of
 the accuracy quantiles (a diverged network has no accuracy); the legend says how many diverged.
 """
 
