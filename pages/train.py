@@ -15,7 +15,7 @@ from ui.router import link_box, start_page
 from ui.schedule.panel import draw_schedule, follows_losses
 from ui.train import runs as tr
 from ui.train.panel import sidebar
-from ui.train.report import off_map_sentence, outside_share, results_table, slice_sentence
+from ui.train.report import off_map_sentence, outside_share, results_table, seed_diverged_at, slice_sentence
 from ui.train.state import SLICES, TrainState, check_work, encode_train
 from ui.widgets import number_box
 from viz import palette
@@ -172,12 +172,19 @@ def view(s: TrainState, runs: dict[int, optim.Training], plan: tr.Plan, labels: 
                + "; the dots are the training points. Play or drag **Step** to watch it learn.")
 
     st.subheader("Loss landscape")
-    try:
-        sl = tr.landscape_slice(plan, chosen, seed, slice_dirs)
-    except ValueError as e:
-        st.error(f"No slice for this run: {e}")
+    sl = None
+    if (at := seed_diverged_at(runs[run_no - 1], seed)) >= 0:  # said in the page's words: run and seed, from 1
+        why = (f"run {run_no}, seed {run_seed} diverged at step {at}, and a slice goes through a network's final "
+               "weights; choose a seed or a run that did not diverge.")
     else:
-        paths, shares, outside = [], {}, {}
+        try:
+            sl = tr.landscape_slice(plan, chosen, seed, slice_dirs)
+        except ValueError as e:
+            why = str(e)
+    if sl is None:
+        st.error(f"No slice for this run: {why}")
+    else:
+        paths, shares, outside, diverged = [], {}, {}, {}
         for i, r in runs.items():
             if i == run_no - 1:
                 coords, captured = sl.paths[seed], sl.captured[seed]
@@ -185,13 +192,15 @@ def view(s: TrainState, runs: dict[int, optim.Training], plan: tr.Plan, labels: 
                 projected = optim.project(sl, r.params[:, seed])
                 coords, captured = projected[0][0], projected[1][0]
             outside[f"run {i + 1}"] = outside_share(coords, sl.alpha, sl.beta)
+            if (at := seed_diverged_at(r, seed)) >= 0:
+                diverged[f"run {i + 1}"] = at
             paths.append(SlicePath(labels[i], colors[i], coords, float(captured)))
             shares[f"run {i + 1}"] = float(captured)  # the legend names each in full, with its share
         live_chart(landscape_figure(sl.alpha, sl.beta, sl.loss, paths,
                                     f"Training loss on a slice through run {run_no}, seed {run_seed}"),
                    key=f"{PAGE}.landscape")
         st.caption(" ".join(filter(None, (slice_sentence(slice_dirs, shares),
-                                          off_map_sentence(slice_dirs, f"run {run_no}", outside)))))
+                                          off_map_sentence(slice_dirs, f"run {run_no}", outside, diverged)))))
 
     st.subheader("Step size against weight size, per layer")
     live_chart(layer_norms_figure([LayerNorms(labels[i], colors[i], r.weight_norms[:, seed], r.step_norms[:, seed])

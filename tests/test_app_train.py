@@ -218,6 +218,14 @@ def test_a_diverged_run_says_so_and_keeps_the_axes_of_the_others():
     assert "2 diverged" in curves["data"][2]["name"]
     medians = [read_array(t["y"]) for t in curves["data"] if t["meta"] == "median" and t["yaxis"] == "y"]
     assert np.isfinite(medians[1]).all() and np.nanmax(medians[1]) < 10  # Adam's curve is drawn in full
+    # The slice through Adam's run: the diverged run's share off the map counts only its points before it diverged.
+    caption = next(c.value for c in at.caption if "The plane holds" in c.value)
+    assert "of run 1's recorded steps before it diverged at step 10." in caption
+    at.selectbox(key="tr.run").set_value(1).run()  # a diverged network has no final weights to slice through
+    ok(at)
+    assert [e.value for e in at.error] == ["No slice for this run: run 1, seed 1 diverged at step 10, and a slice goes "
+                                           "through a network's final weights; choose a seed or a run that did not "
+                                           "diverge."]
 
 
 def test_upload_trains_on_the_file_and_bad_files_get_one_sentence():

@@ -78,6 +78,18 @@ def _first(shares: str) -> str:
     return shares.replace(" of ", " of the movement of ", 1)
 
 
+def seed_diverged_at(run, seed: int) -> int:
+    """The step at which network ``seed`` (from 0) of training ``run`` diverged, or -1 if it did not.
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> run = SimpleNamespace(diverged_at=np.array([-1, 29]))
+        >>> seed_diverged_at(run, 0), seed_diverged_at(run, 1)
+        (-1, 29)
+    """
+    return int(np.atleast_1d(run.diverged_at)[seed])
+
+
 def outside_share(coords, alpha, beta) -> float:
     """The share of a path's recorded points, in plane coordinates ``(R, 2)``, that fall outside the map's square
     ``alpha`` x ``beta``; 0 for a path without a finite point. The map spans the chosen run's path and a margin,
@@ -96,21 +108,33 @@ def outside_share(coords, alpha, beta) -> float:
     return float(1.0 - inside.mean())
 
 
-def off_map_sentence(directions: str, chosen: str, outside: dict[str, float]) -> str:
+def off_map_sentence(directions: str, chosen: str, outside: dict[str, float],
+                     diverged: dict[str, int] | None = None) -> str:
     """Which runs' paths leave the map, and how much of each (the share of its recorded points), or "" when
     every path is on it: a path mostly off the map shows as little more than its start, which the legend and
     the plane's share alone do not explain. The principal directions' map spans the ``chosen`` run's path
     (:func:`optim.landscape`), the random directions' one unit of each either side of its final weights.
+    ``diverged`` gives the step at which a run diverged: its share counts the points recorded before that (a
+    diverged network has no weights to place after it), and the sentence says so.
 
     Example:
         >>> off_map_sentence("pca", "run 1", {"run 1": 0.0, "run 2": 0.98, "run 3": 0.004})[:91]
         "Off this map, which spans run 1's path: 98% of run 2's recorded steps, under 1% of run 3's."
+        >>> off_map_sentence("pca", "run 2", {"run 1": 0.62}, {"run 1": 29})[:100]
+        "Off this map, which spans run 2's path: 62% of run 1's recorded steps before it diverged at step 29."
     """
+    diverged = diverged or {}
     off = [(k, v) for k, v in outside.items() if v > 0]
     if not off:
         return ""
-    parts = [f"{'under 1%' if v < 0.005 else f'{v:.0%}'} of {k}'s" for k, v in off]
-    parts[0] = parts[0][:-2] + "'s recorded steps"
+    parts = []
+    for i, (k, v) in enumerate(off):
+        part = f"{'under 1%' if v < 0.005 else f'{v:.0%}'} of {k}'s"
+        if k in diverged:
+            part += f" recorded steps before it diverged at step {diverged[k]}"
+        elif i == 0:
+            part += " recorded steps"
+        parts.append(part)
     if directions == "pca":
         return (f"Off this map, which spans {chosen}'s path: {', '.join(parts)}. Pick a run under “Run to show” "
                 "to centre the map on its path.")
