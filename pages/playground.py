@@ -20,17 +20,8 @@ from ui.model import (
     make_config,
 )
 from ui.model import with_flavor as in_flavor
-from ui.report import (
-    barely_moved,
-    evaluations_note,
-    fmt_loss,
-    fmt_point,
-    schedule_note,
-    settings_note,
-    status,
-    trajectories_csv,
-    why_it_left,
-)
+from ui.playground.outcome import barely_moved, status, why_it_left
+from ui.report import evaluations_note, fmt_loss, fmt_point, schedule_note, settings_note, trajectories_csv
 from ui.router import start_page
 from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses, schedule_editor
 from ui.setup.panel import CARD_WIDTH, cells, objective_header, objective_panel, run_panel

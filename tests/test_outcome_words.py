@@ -1,4 +1,5 @@
-"""The sentences the result cards and captions write about a run say what that run did (ui.report, viz.bands)."""
+"""The sentences the result cards and captions write about a run say what that run did (ui.playground.outcome,
+viz.bands)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 
 import optim
 from ui.model import Setup
-from ui.report import barely_moved, status, why_it_left
+from ui.playground.outcome import barely_moved, status, why_it_left
 from viz.bands import Band, band_figure
 
 

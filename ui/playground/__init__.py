@@ -1,0 +1,1 @@
+"""What only the Playground uses: the result cards' sentences about how each run ended (``outcome``)."""
