@@ -48,6 +48,17 @@ class BasinMap:
         return {int(v): c / self.labels.size for v, c in zip(values, counts, strict=True)}
 
 
+def default_radius(domain: Domain) -> float:
+    """How near a minimum a run must end to reach it, unless told otherwise: 1% of ``domain``'s diagonal.
+
+    Example:
+        >>> default_radius(((-5.0, 5.0), (-5.0, 5.0)))
+        0.1414213562373095
+    """
+    (x0, x1), (y0, y1) = domain
+    return 0.01 * float(np.hypot(x1 - x0, y1 - y0))
+
+
 def label_outcomes(objective: Objective, summary: Summary, radius: float) -> np.ndarray:
     """Label runs by the minimum their final point is within ``radius`` of (see module doc)."""
     final = np.asarray(summary.final_x)
@@ -86,7 +97,7 @@ def basins(
     X, Y = np.meshgrid(xs, ys)
     starts = np.stack([X.ravel(), Y.ravel()], axis=1)
     if radius is None:
-        radius = 0.01 * float(np.hypot(x1 - x0, y1 - y0))
+        radius = default_radius(((x0, x1), (y0, y1)))
     summary = run(optimizer, obj, starts, steps, tol=tol, record="final")
     labels = label_outcomes(obj, summary, radius).reshape(ny, nx)
     steps_to = np.where(labels >= 0, np.asarray(summary.converged_at).reshape(ny, nx), -1)

@@ -17,9 +17,9 @@ from ui.basins.panel import (
     view_picker,
 )
 from ui.basins.state import BasinState, encode_basins
-from ui.compute import basin_map, check_basins
+from ui.compute import basin_map, check_basins, trajectory
 from ui.live_chart import chart_state, live_chart
-from ui.model import CompareState, Setup, describe
+from ui.model import CompareState, describe
 from ui.report import board_label
 from ui.router import start_page
 from ui.setup.panel import function_header
@@ -75,12 +75,10 @@ if maps is not None:
                        height=560 if len(panels) <= 2 else 440, pick=new_state.pick)
     live_chart(fig, key=CHART, events=["click"], on_click=_on_pick)
     if new_state.pick is not None:
-        x, y = new_state.pick
-        st.subheader(f"From the start point ({x:.3g}, {y:.3g})")
-        for line in pick_lines(labels, maps, obj.minima, new_state.pick):
+        setup = new_state.pick_setup()
+        st.subheader(f"From the start point ({setup.x0:.3g}, {setup.y0:.3g})")
+        for line in pick_lines(labels, [trajectory(c, setup) for c in configs], obj):
             st.markdown(line)
-        setup = Setup(objective=new_state.objective, objective_params=new_state.objective_params, x0=x, y0=y,
-                      steps=new_state.steps, tol=new_state.tol, criterion="grad_norm")
         st.page_link("pages/compare.py", label="Open these runs on Compare", icon=":material/compare_arrows:",
                      query_params=encode_compare(CompareState(setup, tuple(configs))))
     st.subheader("Where the runs ended")

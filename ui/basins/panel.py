@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import optim
+from optim.basins import default_radius, label_outcomes
 
 from ..config_editor import config_editor
 from ..model import OptConfig
@@ -112,21 +113,20 @@ def share_table(labels: list[str], maps: list[dict], minima) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pick_lines(labels: list[str], maps: list[dict], minima, pick: tuple[float, float]) -> list[str]:
-    """Where each optimizer went from the picked start point (the run of the nearest grid point)."""
-    xs, ys = np.asarray(maps[0]["xs"]), np.asarray(maps[0]["ys"])
-    col, row = int(np.abs(xs - pick[0]).argmin()), int(np.abs(ys - pick[1]).argmin())
+def pick_lines(labels: list[str], runs: list[optim.Trajectory], obj: optim.Objective) -> list[str]:
+    """Where each optimizer went from the picked start point: ``runs`` are its runs from that very point, one per
+    map, labelled by the maps' rule (so the sentences hold for the point picked, also after the grid changed)."""
     lines = []
-    for lab, m in zip(labels, maps, strict=True):
-        k, steps = int(np.asarray(m["labels"])[row, col]), int(np.asarray(m["steps"])[row, col])
+    for lab, t in zip(labels, runs, strict=True):
+        k = int(label_outcomes(obj, t, default_radius(obj.domain)))  # the maps' own rule (over the whole domain)
         if k == optim.DIVERGED:
             where = ":red[diverged]"
         elif k < 0:
             where = "ended near no minimum"
         else:
-            mm = minima[k]
+            mm = obj.minima[k]
             where = f"reached minimum {k + 1} at ({mm.x:.3g}, {mm.y:.3g})"
-            where += f" in {steps} steps" if steps >= 0 else ", but not within the tolerance"
+            where += f" in {t.converged_at} steps" if t.converged_at >= 0 else ", but not within the tolerance"
         lines.append(f"**{lab}**: {where}.")
     return lines
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import optim
 from optim import Param
 
-from ..model import RUN_PARAMS, OptConfig, make_config, objective_defaults
+from ..model import RUN_PARAMS, OptConfig, Setup, make_config, objective_defaults
 from ..urlstate import QueryDict, QueryReader, decode_numbered_configs, fmt, shorten, warn_unknown
 
 MIN_MAPS, MAX_MAPS = 2, 4
@@ -63,6 +63,17 @@ class BasinState:
 
     def build_objective(self) -> optim.Objective:
         return optim.get_objective(self.objective, **dict(self.objective_params))
+
+    def pick_setup(self) -> Setup:
+        """The set-up of the runs from the picked start point itself (not a grid point near it), as the maps run.
+
+        The page's sentences and its Compare link both come from this one set-up, so they describe the same
+        runs; a clicked pixel's pick is that pixel's start point, so the sentences read as its colour.
+        Call only with a pick.
+        """
+        x, y = self.pick
+        return Setup(objective=self.objective, objective_params=self.objective_params, x0=x, y0=y,
+                     steps=self.steps, tol=self.tol, criterion="grad_norm")
 
 
 def default_basins() -> BasinState:
