@@ -28,7 +28,11 @@ MAX_BUDGET = 400
 
 @dataclass(frozen=True, eq=False)
 class Tuning:
-    """Every candidate configuration of one optimizer with its score; ``best`` is the lowest score."""
+    """Every candidate configuration of one optimizer with its score; ``best`` is the lowest finite score.
+
+    When every candidate scored infinity (diverged from half the starts or more), none is chosen:
+    ``best_index`` and ``best`` are None, so no caller can race or mark a configuration that diverged.
+    """
 
     name: str
     flavor: str
@@ -40,13 +44,18 @@ class Tuning:
     starts: np.ndarray
 
     @property
-    def best_index(self) -> int:
+    def best_index(self) -> int | None:
+        """The chosen candidate: lowest score, then fewest diverged starts; None when every score is infinite."""
+        if not np.isfinite(self.scores).any():
+            return None
         order = np.lexsort((self.diverged_share, self.scores))
         return int(order[0])
 
     @property
-    def best(self) -> dict:
-        return dict(self.candidates[self.best_index])
+    def best(self) -> dict | None:
+        """The chosen candidate's hyperparameters, or None when none was chosen (every candidate diverged)."""
+        b = self.best_index
+        return None if b is None else dict(self.candidates[b])
 
     def rows(self) -> list[dict]:
         """One row per candidate (hyperparameters, score, diverged share), best first, for a table."""

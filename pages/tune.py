@@ -19,8 +19,10 @@ from ui.tune.panel import (
     budget_panel,
     candidates_csv,
     candidates_table,
+    chosen_settings,
     leaderboard,
     leaderboard_display,
+    left_out_sentence,
 )
 from ui.tune.state import TuneState, encode_tune
 from ui.urlstate import encode_compare
@@ -71,13 +73,17 @@ if results:
                "on the same starts and steps: what tuning bought.")
     st.dataframe(board_table(leaderboard_display(board), board["config"], colors, "optimizer"), hide_index=True,
                  width="stretch", column_config=LEADERBOARD_HEADERS)
-    race = new_state.race({n: r["candidates"][r["best"]] for n, r in results.items()})
+    left_out = left_out_sentence(new_state, results)
+    if left_out:
+        st.caption(left_out)
+    race = new_state.race(chosen_settings(results))
     # One row that wraps: in two fixed columns both labels were cut short at 800 px.
     actions = st.container(horizontal=True, vertical_alignment="center")
-    actions.page_link("pages/compare.py", label="Race the tuned configurations on Compare",
-                      icon=":material/sports_score:", query_params=encode_compare(race),
-                      help=f"Opens Compare with each optimizer's chosen settings, from ({setup.x0:g}, {setup.y0:g}) "
-                           f"for {setup.steps} steps.")
+    if race.configs:  # no empty race: the sentence above says why none is chosen
+        actions.page_link("pages/compare.py", label="Race the tuned configurations on Compare",
+                          icon=":material/sports_score:", query_params=encode_compare(race),
+                          help=f"Opens Compare with each optimizer's chosen settings, from ({setup.x0:g}, "
+                               f"{setup.y0:g}) for {setup.steps} steps.")
     actions.download_button("Download every candidate and its score (CSV)", partial(candidates_csv, new_state, results),
                             file_name="descent-lab-tuning.csv", mime="text/csv", on_click="ignore",
                             icon=":material/download:")

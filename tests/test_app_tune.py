@@ -69,3 +69,35 @@ def test_tune_settings_change_results_and_bad_budget_is_refused():
     bad = tune({"budget": "0", "lr.min": "1", "lr.max": "0.01"})
     ok(bad)
     assert len(bad.warning) == 1 and "budget=0" in bad.warning[0].value and "range is empty" in bad.warning[0].value
+
+
+ALL_GD_DIVERGE = {"objective": "quadratic", "opt": ["gd", "adam"], "lr.min": "5", "lr.max": "10", "steps": "50",
+                  "budget": "5", "starts": "3"}
+"""Learning rates 5 to 10 on the quadratic bowl: every candidate of gradient descent diverges, Adam's do not."""
+
+
+def test_tune_an_optimizer_whose_every_candidate_diverged_is_not_chosen_starred_or_raced():
+    at = tune(ALL_GD_DIVERGE)
+    ok(at)
+    board = at.dataframe[0].value.set_index("optimizer")
+    assert board.loc["Gradient descent", "chosen lr"] == "none: every candidate diverged"
+    assert board.loc["Gradient descent", "diverged from"] == "—"
+    assert [m for m in metas(figures(at)[0]) if m == "chosen"] == ["chosen"]  # Adam's star only
+    cands = at.dataframe[1].value
+    assert list(cands[cands["chosen"]]["optimizer"]) == ["adam"]
+    (query,) = page_links(at)
+    race, _ = decode_compare(query)
+    assert [c.name for c in race.configs] == ["adam"]
+    assert [c.value for c in at.caption if "left out of the race" in c.value] == [
+        "Gradient descent is left out of the race on Compare: every candidate it tried diverged from half the "
+        "starts or more, so none was chosen."]
+
+
+def test_tune_offers_no_empty_race_when_every_optimizer_diverged():
+    at = tune(dict(ALL_GD_DIVERGE, opt=["gd", "sgd"]))
+    ok(at)
+    assert page_links(at) == []
+    assert "chosen" not in metas(figures(at)[0])
+    assert any(c.value.startswith("No race on Compare: every candidate of every optimizer diverged")
+               for c in at.caption)
+    assert at.get("download_button")

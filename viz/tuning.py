@@ -7,7 +7,8 @@ learning rate, and where it starts to diverge.
 Rules: x is the learning rate (log); y the score (median final ``f - f*`` over the shared starts),
 log-scaled when positive and spanning decades. Candidates that diverged from most starts score
 infinity and sit in a strip above the chart's top ("diverged"), drawn as crosses. The chosen
-configuration of each optimizer is a large star; the untuned default, when given, a diamond.
+configuration of each optimizer is a large star (none when nothing was chosen: every candidate
+diverged); the untuned default, when given, a diamond.
 
 The figure is a plain dict (``{"data", "layout"}``) for the live chart, built without plotly's validators.
 """
@@ -34,7 +35,7 @@ class TuningResult:
         second_name: its name, or None.
         scores: median final ``f - f*`` per candidate; inf when most starts diverged.
         diverged_share: fraction of starts that diverged, per candidate.
-        best: index of the chosen candidate.
+        best: index of the chosen candidate, or None when none was chosen (every candidate diverged): no star.
         default: ``(lr, score)`` of the optimizer at its default settings on the same starts, or None.
     """
 
@@ -45,7 +46,7 @@ class TuningResult:
     second_name: str | None
     scores: np.ndarray
     diverged_share: np.ndarray
-    best: int
+    best: int | None
     default: tuple[float, float] | None = None
 
 
@@ -55,7 +56,8 @@ def tuning_figure(results: list[TuningResult], *, height: int = 440, score_label
 
     Returns:
         A figure dict ``{"data", "layout"}``: per optimizer its finite ``"candidates"``, the ``"diverged"`` ones
-        in the top strip (when any), its ``"chosen"`` star and its ``"default"`` diamond (when given).
+        in the top strip (when any), its ``"chosen"`` star (when one was chosen) and its ``"default"`` diamond (when
+        given).
 
     Example:
         >>> r = TuningResult("Adam", "#0072b2", np.array([1e-3, 1e-2, 1.0]), np.array([0.9, 0.5, 0.0]), "beta1",
@@ -96,15 +98,8 @@ def tuning_figure(results: list[TuningResult], *, height: int = 440, score_label
                 marker=dict(symbol="x-thin", size=10, color=r.color, line=dict(color=r.color, width=2)),
                 hovertemplate=f"{head}<br><b>diverged</b> from %{{customdata[1]:.0%}} of starts (score ∞)"
                               "<extra></extra>"))
-        b = int(r.best)
-        by = float(r.scores[b]) if np.isfinite(r.scores[b]) else strip
-        data.append(dict(
-            type="scatter", x=[r.lr[b]], y=[by], customdata=custom[b:b + 1], mode="markers",
-            name=f"{r.label}: chosen", legendgroup=r.label, showlegend=False, meta="chosen",
-            marker=dict(symbol="star", size=20, color=r.color, line=dict(color=colors.OUTLINE, width=1.5)),
-            # the score written here, not read from the float32 customdata: that holds 1e-170 as 0, and ∞ as 3.4e38
-            hovertemplate=f"<b>chosen</b> · {head}<br>score = "
-                          f"{fmt(r.scores[b]) if np.isfinite(r.scores[b]) else '∞ (diverged)'}<extra></extra>"))
+        if r.best is not None:
+            data.append(_chosen_star(r, custom, head, strip))
         if r.default is not None:
             dlr, dscore = r.default
             data.append(dict(
@@ -133,3 +128,16 @@ def tuning_figure(results: list[TuningResult], *, height: int = 440, score_label
         yaxis=yaxis, shapes=shapes, annotations=annotations,
     )
     return {"data": data, "layout": layout}
+
+
+def _chosen_star(r: TuningResult, custom: np.ndarray, head: str, strip: float) -> dict:
+    """The star on ``r``'s chosen candidate, so the configuration that races on Compare stands out."""
+    b = int(r.best)
+    by = float(r.scores[b]) if np.isfinite(r.scores[b]) else strip
+    return dict(
+        type="scatter", x=[r.lr[b]], y=[by], customdata=custom[b:b + 1], mode="markers",
+        name=f"{r.label}: chosen", legendgroup=r.label, showlegend=False, meta="chosen",
+        marker=dict(symbol="star", size=20, color=r.color, line=dict(color=colors.OUTLINE, width=1.5)),
+        # the score written here, not read from the float32 customdata: that holds 1e-170 as 0, and ∞ as 3.4e38
+        hovertemplate=f"<b>chosen</b> · {head}<br>score = "
+                      f"{fmt(r.scores[b]) if np.isfinite(r.scores[b]) else '∞ (diverged)'}<extra></extra>")

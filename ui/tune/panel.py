@@ -66,21 +66,23 @@ def leaderboard(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
 
     The scores come first because they are what the table is for: at 800 px, with the sidebar open, the table
     shows four columns and scrolls sideways for the rest; after the chosen settings, the scores were out of view.
+    An optimizer with nothing chosen (every candidate diverged) scores ∞ and has no chosen lr (NaN), no chosen
+    second ("—") and no diverged share (NaN): :func:`leaderboard_display` says so in words.
     """
     rows = []
     for i, name in enumerate(state.names):
         r = results[name]
         b = r["best"]
-        best = r["candidates"][b]
+        best = r["candidates"][b] if b is not None else {}
         second = optim.OPTIMIZERS[name].second
         rows.append({
             "config": i + 1,
             "optimizer": widgets.optimizer_title(name),
-            "score": r["scores"][b],
+            "score": r["scores"][b] if b is not None else np.inf,
             "default settings score": r["default_score"],
-            "chosen lr": best["lr"],
-            "chosen second": f"{widgets.label(second)} = {best[second]:.4g}" if second else "—",
-            "diverged from": r["diverged_share"][b],
+            "chosen lr": best.get("lr", np.nan),
+            "chosen second": f"{widgets.label(second)} = {best[second]:.4g}" if second and best else "—",
+            "diverged from": r["diverged_share"][b] if b is not None else np.nan,
             "candidates diverged": float(np.isinf(r["scores"]).mean()),
         })
     df = pd.DataFrame(rows).sort_values(["score", "config"], kind="stable").reset_index(drop=True)
@@ -100,22 +102,28 @@ so every column shows at 1280 px (the long names ran the table 91 px past its wi
 :data:`ui.report.LEADERBOARD_HEADERS`."""
 
 
+NONE_CHOSEN = "none: every candidate diverged"
+"""The chosen lr of an optimizer with nothing chosen: a diverged candidate is never shown as the choice."""
+
+
 def leaderboard_display(df: pd.DataFrame) -> pd.DataFrame:
-    """The leaderboard as text: 4 significant digits, "diverged" for an infinite score, percentages."""
+    """The leaderboard as text: 4 significant digits, "diverged" for an infinite score, percentages, and
+    :data:`NONE_CHOSEN` where every candidate diverged (so no settings were chosen)."""
     def score(v):
         return "diverged" if not np.isfinite(v) else f"{v:.4g}"
 
     return df.drop(columns="config").assign(**{
-        "chosen lr": [f"{v:.4g}" for v in df["chosen lr"]],
+        "chosen lr": [NONE_CHOSEN if np.isnan(v) else f"{v:.4g}" for v in df["chosen lr"]],
         "score": [score(v) for v in df["score"]],
-        "diverged from": [f"{v:.0%} of starts" for v in df["diverged from"]],
+        "diverged from": ["—" if np.isnan(v) else f"{v:.0%} of starts" for v in df["diverged from"]],
         "default settings score": [score(v) for v in df["default settings score"]],
         "candidates diverged": [f"{v:.0%}" for v in df["candidates diverged"]],
     })
 
 
 def candidates_table(state: TuneState, results: dict[str, dict]) -> pd.DataFrame:
-    """Every candidate of every optimizer: settings, score, diverged share, whether it was chosen."""
+    """Every candidate of every optimizer: settings, score, diverged share, whether it was chosen (never, for an
+    optimizer whose every candidate diverged: its ``best`` is None)."""
     frames = []
     for name in state.names:
         r = results[name]
@@ -134,4 +142,25 @@ def candidates_table(state: TuneState, results: dict[str, dict]) -> pd.DataFrame
 
 
 def candidates_csv(state: TuneState, results: dict[str, dict]) -> bytes:
+    """:func:`candidates_table` as CSV bytes for the download, every digit kept."""
     return candidates_table(state, results).to_csv(index=False, float_format="%.17g").encode()
+
+
+def chosen_settings(results: dict[str, dict]) -> dict[str, dict]:
+    """Each optimizer's chosen hyperparameters, for the race on Compare; an optimizer with nothing chosen (every
+    candidate diverged) is left out, so a diverged configuration never races."""
+    return {n: r["candidates"][r["best"]] for n, r in results.items() if r["best"] is not None}
+
+
+def left_out_sentence(state: TuneState, results: dict[str, dict]) -> str | None:
+    """One sentence naming the optimizers left out of the race and why (every candidate diverged), or None when
+    every optimizer races."""
+    out = [widgets.optimizer_title(n) for n in state.names if results[n]["best"] is None]
+    if not out:
+        return None
+    why = "diverged from half the starts or more, so none was chosen"
+    names = out[0] if len(out) == 1 else f"{', '.join(out[:-1])} and {out[-1]}"
+    if len(out) == len(state.names):
+        return f"No race on Compare: every candidate of {'every optimizer' if len(out) > 1 else names} {why}."
+    verb, who = ("is", "it") if len(out) == 1 else ("are", "they")
+    return f"{names} {verb} left out of the race on Compare: every candidate {who} tried {why}."

@@ -55,7 +55,8 @@ class TuneState:
     def race(self, best: dict[str, dict]) -> CompareState:
         """A Compare state racing each optimizer's chosen settings from the objective's start.
 
-        ``best`` maps optimizer name to the chosen hyperparameters (``optim.Tuning.best``).
+        ``best`` maps optimizer name to the chosen hyperparameters (``optim.Tuning.best``); an optimizer missing
+        from it (nothing chosen: every candidate diverged) stays out of the race.
         """
         configs = tuple(make_config(n, effective_flavor(n, self.flavor), **best[n]) for n in self.names if n in best)
         return CompareState(setup=replace(self.setup, noise=0.0, seed=0), configs=configs)
