@@ -157,18 +157,22 @@ def evaluations_note(traj: optim.Trajectory) -> str | None:
         'Function evaluations: 45 in 20 steps (2 to 3 per step; the line search tried the extra ones).'
         >>> evaluations_note(optim.run(optim.make_optimizer("newton"), "quadratic", x0=[1.0, 1.0], steps=5))
         'Evaluations: one gradient and one Hessian per step (5 of each in 5 steps).'
+        >>> evaluations_note(optim.run(optim.make_optimizer("lbfgs", lr=10), "quadratic", x0=[1.5, 1.5], steps=20))
+        'Function evaluations: 8 in the 8 steps before it diverged (1 per step).'
     """
     if not counts_evaluations(traj):
         return None
     evals = np.asarray(traj.evaluations, dtype=float)
     taken = evals[np.isfinite(evals)]
+    # A run's records stop at the step that diverged: the counts are of the steps before it, and say so.
+    span = f"{taken.size} steps" if traj.diverged_at < 0 else f"the {taken.size} steps before it diverged"
     if "hessian" in traj.optimizer.rule.needs:
-        return f"Evaluations: one gradient and one Hessian per step ({taken.size} of each in {taken.size} steps)."
+        return f"Evaluations: one gradient and one Hessian per step ({taken.size} of each in {span})."
     if not taken.size:
         return None
     lo, hi = int(taken.min()), int(taken.max())
     each = f"{lo} per step" if lo == hi else f"{lo} to {hi} per step; the line search tried the extra ones"
-    return f"Function evaluations: {int(taken.sum())} in {taken.size} steps ({each})."
+    return f"Function evaluations: {int(taken.sum())} in {span} ({each})."
 
 
 def schedule_note(cfg: OptConfig) -> str | None:
