@@ -16,6 +16,7 @@ from ui.state import page_key
 from ui.sweep.panel import (
     best_cell,
     cell_card,
+    diverged_text,
     optimizer_panel,
     outcome_picker,
     run_settings,
@@ -132,7 +133,7 @@ if arrays is not None:
         if cell is None:
             st.caption("Click a cell of the map to see how that run went and open it in the Playground.")
         else:
-            cell_card(grid, new_state, *cell)
+            cell_card(new_state, *cell)
             st.page_link("pages/playground.py", label="Open this run in the Playground", icon=":material/explore:",
                          query_params=encode_playground(new_state.playground(*cell)))
     with best_box:
@@ -141,11 +142,10 @@ if arrays is not None:
         if best is None:
             st.markdown(":red[Every run diverged.] Try smaller learning rates.")
         else:
-            cell_card(grid, new_state, *best)
+            cell_card(new_state, *best)
             st.button("Pick the best cell", on_click=_pick, args=(best,), icon=":material/my_location:",
                       disabled=best == cell)
-        diverged = float((grid.diverged_at >= 0).mean())
-        st.caption(f"{diverged:.0%} of the {grid.shape[0] * grid.shape[1]:,} runs diverged.")
+        st.caption(diverged_text(grid.diverged_at >= 0))
         st.download_button("Download the grid (CSV)", partial(sweep_csv, grid, new_state),
                            file_name="descent-lab-sweep.csv", mime="text/csv", on_click="ignore",
                            icon=":material/download:")

@@ -25,9 +25,10 @@ Layout rules:
   typed arrays, so a 512 x 512 map is a few megabytes, not a scatter of 262,144 points.
 
 Trace ``meta`` tags: ``"outcome"`` (the main heatmap; the speed view's only one), ``"diverged"`` (diverged
-cells), ``"never"`` (cells that never reached the tolerance on the steps view, or did not diverge on the
-diverged view),
-``"legend"`` (legend-only swatches). Layout shapes: the stability edge and the selected cell's ring
+cells), ``"never"`` (cells that never stayed within the tolerance to their last step on the steps view, or did
+not diverge on the diverged view),
+``"round-off"`` (on the loss views, cells whose f − f* is zero or below by round-off), ``"legend"``
+(legend-only swatches). Layout shapes: the stability edge and the selected cell's ring
 (``name`` :data:`SELECTED_NAME`).
 """
 
@@ -36,7 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from plotly.colors import diverging
+from plotly.colors import diverging, sequential
 
 from . import colors
 from .layout import base_layout
@@ -57,6 +58,8 @@ NEVER_COLOR = "#d4d4d4"
 STABLE_COLOR = "#eeeeee"
 EDGE_COLOR = "#111111"
 LOSS_COLORSCALE = "Viridis"
+LOSS_LOWEST = sequential.Viridis[0]
+"""The loss colourscale's lowest colour: cells at f* to round-off wear it."""
 STEPS_COLORSCALE = "Viridis"
 DIVERGED_COLORSCALE = [[0.0, "#67000d"], [0.5, "#cb181d"], [1.0, "#fc9272"]]
 """Early divergence dark red, late divergence pale red."""
@@ -110,12 +113,13 @@ class SweepGrid:
         """A map of per-coordinate learning rates: x's across, y's (``lr_y``) up."""
         return self.second_name == "lr_y"
 
-    def gap(self, which: str = "final_loss") -> np.ndarray:
-        """``loss - f_min`` floored just above zero (raw loss without ``f_min``); NaN where diverged."""
+    def gap(self, which: str = "final_loss", floored: bool = True) -> np.ndarray:
+        """``loss - f_min``, floored just above zero for the log colours unless ``floored`` is False (raw loss
+        without ``f_min``); NaN where diverged."""
         y = np.asarray(getattr(self, which), dtype=float)
         if self.f_min is None:
             return y
-        floor = 1e-16 * max(1.0, abs(float(self.f_min)))
+        floor = 1e-16 * max(1.0, abs(float(self.f_min))) if floored else -np.inf
         with np.errstate(invalid="ignore"):
             return np.where(np.isfinite(y), np.maximum(y - float(self.f_min), floor), np.nan)
 
@@ -264,13 +268,7 @@ def _layers(grid: SweepGrid, outcome: str, diverged, converged, head: str) -> tu
     data: list[dict] = []
     legend: list[dict] = []
     if outcome in ("final_loss", "best_loss"):
-        values = grid.gap(outcome)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(values > 0, np.log10(values), np.nan) if grid.f_min is not None else values
-        finite = z[np.isfinite(z)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        if hi - lo < 1e-9:
-            lo, hi = lo - 0.5, hi + 0.5
+        z, lo, hi = _loss_z(grid, outcome)
         word = OUTCOMES[outcome]
         if grid.f_min is not None:
             colorbar, value = _log_colorbar(lo, hi, what), "10<sup>%{z:.2f}</sup>"
@@ -279,6 +277,7 @@ def _layers(grid: SweepGrid, outcome: str, diverged, converged, head: str) -> tu
         data.append(dict(type="heatmap", z=f32(z), zmin=lo, zmax=hi, colorscale=LOSS_COLORSCALE, colorbar=colorbar,
                          name=f"{word}: {what}" + (" (log scale)" if grid.f_min is not None else ""), meta="outcome",
                          hovertemplate=f"{head}{word} {what} = {value}<extra></extra>"))
+        data += _round_off_layer(grid, outcome, head)
     elif outcome == "steps":
         z = np.where(converged & ~diverged, grid.converged_at, np.nan).astype(float)
         data.append(dict(type="heatmap", z=f32(z), zmin=0, zmax=max(grid.steps, 1), colorscale=STEPS_COLORSCALE,
@@ -287,9 +286,9 @@ def _layers(grid: SweepGrid, outcome: str, diverged, converged, head: str) -> tu
                          hovertemplate=f"{head}within {esc(grid.tol_text)} from step %{{z}} on<extra></extra>"))
         never = np.where(~converged & ~diverged, 1.0, np.nan)
         data.append(dict(type="heatmap", z=f32(never), zmin=0, zmax=1, colorscale=_solid(NEVER_COLOR),
-                         showscale=False, name="never reached", meta="never",
+                         showscale=False, name="never stayed within", meta="never",
                          hovertemplate=f"{head}never stayed within {esc(grid.tol_text)}<extra></extra>"))
-        legend.append(_swatch(f"never reached {grid.tol_text}", NEVER_COLOR))
+        legend.append(_swatch(f"never stayed within {grid.tol_text}", NEVER_COLOR))
     elif outcome == "speed":  # one layer: the sign of the rank says the side, so the hover can say it too
         names = ["diverged:<br>slow", "diverged:<br>fast", "bounded:<br>fast", "bounded:<br>slow"]
         data.append(dict(type="heatmap", z=f32(grid.speed), zmin=-1, zmax=1, colorscale=SPEED_COLORSCALE,
@@ -317,6 +316,38 @@ def _layers(grid: SweepGrid, outcome: str, diverged, converged, head: str) -> tu
                      hovertemplate=f"{head}<b>diverged</b> at step %{{z}}<extra></extra>"))
     legend.insert(0, _swatch("diverged", DIVERGED_COLOR))
     return data, legend
+
+
+def _loss_z(grid: SweepGrid, outcome: str) -> tuple[np.ndarray, float, float]:
+    """The loss views' values and colour range: log10 of each run's own f − f*, the range stopping at the
+    floor of :meth:`SweepGrid.gap` (lower values take its colour, and the hover still gives their own value);
+    f itself when the minimum is unknown. NaN where diverged, or where f − f* is not above zero."""
+    values = grid.gap(outcome)
+    if grid.f_min is None:
+        z = ranged = values
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            raw = grid.gap(outcome, floored=False)
+            z, ranged = np.where(raw > 0, np.log10(raw), np.nan), np.log10(values)
+    finite = ranged[np.isfinite(ranged)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.5, hi + 0.5
+    return z, lo, hi
+
+
+def _round_off_layer(grid: SweepGrid, outcome: str, head: str) -> list[dict]:
+    """Cells whose f − f* is zero or below, which only round-off gives (f* is the lowest value): the lowest loss
+    colour, and a hover that says so rather than a made-up power of ten. None when no cell is such."""
+    if grid.f_min is None:
+        return []
+    with np.errstate(invalid="ignore"):
+        zero = grid.gap(outcome, floored=False) <= 0
+    if not zero.any():
+        return []
+    return [dict(type="heatmap", z=f32(np.where(zero, 1.0, np.nan)), zmin=0, zmax=1, showscale=False,
+                 colorscale=_solid(LOSS_LOWEST), name="f − f* = 0 to float64 precision", meta="round-off",
+                 hovertemplate=f"{head}{OUTCOMES[outcome]} f − f* = 0 to float64 precision<extra></extra>")]
 
 
 def selected_cell(click, shape: tuple[int, int]) -> tuple[int, int] | None:

@@ -20,6 +20,7 @@ from optim.edge import relative_width
 from viz.sweepaxes import cell_labels
 from viz.sweepmap import SweepGrid
 
+from ..compute import trajectory
 from ..model import CRITERIA, RUN_PARAMS, Setup, effective_flavor, make_config, with_flavor
 from ..setup.panel import tolerance_widgets
 from ..state import page_key, seed
@@ -154,7 +155,8 @@ def outcome_picker(prefix: str, current: SweepState) -> str:
     return st.segmented_control("Colour by", list(OUTCOMES), key=f"{prefix}.outcome", required=True,
                                 format_func=names.get,
                                 help="Final loss: f − f* after the last step (log colours). Best loss: the lowest "
-                                     "along the way. Steps to tolerance: the first step within the tolerance. "
+                                     "along the way. Steps to tolerance: the step from which the run stayed within the "
+                                     "tolerance to its last step (grey: it never stayed within it). "
                                      "Diverged: where, and how soon, runs blew up. Speed: how fast each run came "
                                      "down or blew up, ranked on each side of the edge (blue: stayed bounded, red: "
                                      "diverged; dark: slow, next to the edge), as in Sohl-Dickstein (2024), so the "
@@ -201,33 +203,99 @@ def ends_text(lo: float, hi: float) -> str:
     return f"{lo:.{digits}g} to {hi:.{digits}g}"
 
 
-def cell_lines(grid: SweepGrid, state: SweepState, row: int, col: int) -> list[str]:
+def cell_run(state: SweepState, row: int, col: int) -> optim.Trajectory:
+    """One cell's run, replayed on its own: the run its card describes and its Playground link opens.
+
+    The page's sweep arrays (:func:`ui.compute.sweep_arrays`) keep each run's final and best loss and when it
+    stayed within the tolerance, not when it first reached it or left it; the card says all of that, so it reads
+    them off the run itself, replayed alone (its losses may differ from the batched run's in the last digit).
+    """
+    replay = state.playground(row, col)
+    return trajectory(replay.optimizers[0], replay.setup)
+
+
+def gap_text(value: float) -> str:
+    """A run's own ``f − f*`` to three digits; at or below zero, which only round-off gives (f* is the lowest
+    value), "0 to float64 precision" rather than a negative gap.
+
+    Example:
+        >>> gap_text(5.316073222710149e-17), gap_text(-1.4210854715202004e-14)
+        ('5.32e-17', '0 to float64 precision')
+    """
+    return f"{value:.3g}" if value > 0 else "0 to float64 precision"
+
+
+def loss_text(traj: optim.Trajectory) -> str:
+    """``Final f − f* = …, best ….``: the run's own values, not the map's (whose colours floor them at 1e-16);
+    ``f`` itself when the minimum is unknown."""
+    f_min = traj.objective.f_min
+    if f_min is None:
+        return f"Final f = {traj.final_loss:.3g}, best {traj.best_loss:.3g}."
+    return f"Final f − f* = {gap_text(traj.final_loss - f_min)}, best {gap_text(traj.best_loss - f_min)}."
+
+
+def tolerance_outcome(traj: optim.Trajectory, tol: str) -> str:
+    """How the run went against the tolerance ``tol``, in one coloured sentence.
+
+    A run that reached the tolerance may leave it again (RMSprop near a minimum): the sentence gives the
+    first step within it, the step it left, and whether it ended within it (the step it stayed from) or not,
+    as the Playground does; the map's steps view colours by the step it stayed from.
+    """
+    reached, left, stayed = int(traj.reached_at), int(traj.left_at), int(traj.converged_at)
+    if traj.diverged_at >= 0:
+        after = f", after reaching {tol} at step {reached}" if reached >= 0 else ""
+        return f":red[Diverged at step {int(traj.diverged_at)}{after}.]"
+    if stayed >= 0 and reached < stayed:
+        return (f":green[Reached {tol} at step {reached}, left it at step {left} and stayed within it from step "
+                f"{stayed}.]")
+    if stayed >= 0:
+        return f":green[Reached {tol} at step {reached} and stayed within it.]"
+    if reached >= 0:
+        return f":orange[Reached {tol} at step {reached}, left it at step {left} and ended outside it.]"
+    return f":orange[Never reached {tol}.]"
+
+
+def cell_lines(state: SweepState, row: int, col: int, traj: optim.Trajectory) -> list[str]:
     """Plain sentences about one cell: its settings, as the map's hover names them (the fewest digits that tell
-    the cells apart; a link carries every digit), and how its run went."""
+    the cells apart; a link carries every digit), and how its run ``traj`` (:func:`cell_run`) went."""
     second = state.second_values()
     settings = cell_labels(state.lr_values(), "lr")[col] + (
         f", {cell_labels(second, state.second)[row]}" if second is not None else "")
-    what = "f − f*" if grid.f_min is not None else "f"
-    final = grid.gap("final_loss")[row, col]
-    best = grid.gap("best_loss")[row, col]
-    if grid.diverged_at[row, col] >= 0:
-        outcome = f":red[Diverged at step {int(grid.diverged_at[row, col])}.]"
-    elif grid.converged_at[row, col] >= 0:
-        outcome = (f":green[Reached {grid.tol_text} at step {int(grid.converged_at[row, col])}.] "
-                   f"Final {what} = {final:.3g}, best {best:.3g}.")
-    else:
-        outcome = f":orange[Never reached {grid.tol_text}.] Final {what} = {final:.3g}, best {best:.3g}."
+    outcome = tolerance_outcome(traj, tolerance_text(state.setup, traj.objective))
+    if traj.diverged_at < 0:
+        outcome += f" {loss_text(traj)}"
     return [f"**{settings}**", outcome]
 
 
-def cell_card(grid: SweepGrid, state: SweepState, row: int, col: int) -> None:
+def cell_card(state: SweepState, row: int, col: int) -> None:
     """One cell's sentences (:func:`cell_lines`) on the page, a paragraph each (the picked cell, the best one)."""
-    for line in cell_lines(grid, state, row, col):
+    for line in cell_lines(state, row, col, cell_run(state, row, col)):
         st.markdown(line)
 
 
+def diverged_text(diverged: np.ndarray) -> str:
+    """How many of the runs diverged, in one sentence: a share that rounds to 0% or 100% without being it is
+    given as a count.
+
+    Example:
+        >>> import numpy as np
+        >>> diverged_text(np.arange(300) == 299), diverged_text(np.arange(300) < 150), diverged_text(np.ones(3) > 0)
+        ('1 of the 300 runs diverged.', '50% of the 300 runs diverged.', '100% of the 3 runs diverged.')
+        >>> diverged_text(np.array([False]))
+        'The run did not diverge.'
+    """
+    n, total = int(np.count_nonzero(diverged)), int(np.size(diverged))
+    if total == 1:
+        return "The run diverged." if n else "The run did not diverge."
+    share = f"{n / total:.0%}"
+    if share in ("0%", "100%") and 0 < n < total:
+        share = f"{n:,}"
+    return f"{share} of the {total:,} runs diverged."
+
+
 def best_cell(grid: SweepGrid) -> tuple[int, int] | None:
-    """The cell with the lowest final loss (ties: the earliest to reach the tolerance), or None if all diverged."""
+    """The cell with the lowest final loss (ties: the earliest to stay within the tolerance), or None if all
+    diverged."""
     final = grid.gap("final_loss")
     ok = np.isfinite(final) & (grid.diverged_at < 0)
     if not ok.any():
