@@ -31,6 +31,15 @@ def test_colours_are_the_optimizers_own_and_leave_the_variant_free():
     assert colors[:11] == [c.lower() for c in viz.palette(11)]
 
 
+def test_every_series_colour_reads_on_the_dark_page():
+    """Loss curves and legends are drawn on the page itself: black AdamW, Rprop's brown, Adamax's indigo and Adam's
+    wine were 1.1 to 2.2:1 on the dark theme's page, all but gone (3:1 is the least for a graphic to read)."""
+    colors = [spec.color for spec in optim.OPTIMIZERS.values()] + list(viz.colors.SERIES_COLORS)
+    faint = {c: round(viz.colors.contrast(c, viz.colors.DARK_PAGE), 2) for c in colors
+             if viz.colors.contrast(c, viz.colors.DARK_PAGE) < 3}
+    assert not faint
+
+
 class SignumState(NamedTuple):
     t: int
     m: np.ndarray

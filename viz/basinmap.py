@@ -32,8 +32,9 @@ from .series import esc, fmt
 
 NOT_CONVERGED_COLOR = "#c4c4c4"
 DIVERGED_COLOR = "#000000"
-BASIN_COLORS: tuple[str, ...] = tuple(c for c in colors.SERIES_COLORS if c != "#000000")
-"""Categorical colours for basins: the series palette without black (black means diverged)."""
+BASIN_COLORS: tuple[str, ...] = tuple(c for c in colors.SERIES_COLORS if c != colors.SERIES_GREY)
+"""Categorical colours for basins: the series palette without its grey (grey means a run that ended near no
+minimum, black one that diverged)."""
 STEPS_COLORSCALE = "Viridis"
 MINIMUM_FILL = "#ffffff"
 """Stars marking the minima are white with a black outline: visible on every basin colour."""

@@ -211,7 +211,7 @@ ADAM = OptimizerSpec(
     coordinatewise=True,
     equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
     average=M_HAT, squares=V_HAT, family="adaptive",
-    color="#882255", tex={"eps_root": r"\epsilon_{root}"},
+    color="#c0306e", tex={"eps_root": r"\epsilon_{root}"},
 )
 
 ADAMW = OptimizerSpec(
@@ -232,5 +232,5 @@ ADAMW = OptimizerSpec(
     coordinatewise=True,
     equations=equations, state_fields=ADAM_FIELDS, buffers=ADAM_BUFFERS,
     average=M_HAT, squares=V_HAT, family="adaptive",
-    color="#000000", tex={"eps_root": r"\epsilon_{root}"},
+    color="#6b6b6b", tex={"eps_root": r"\epsilon_{root}"},
 )

@@ -115,5 +115,5 @@ ADAMAX = OptimizerSpec(
     buffers={"m": FIRST_MOMENT,
              "u": "u: the largest recent gradient magnitude, decayed by beta2 each step (infinity norm)."},
     average=M_HAT, squares=View("u", "u²", lambda v, hp, t: v**2), family="adaptive",
-    color="#332288",
+    color="#6655cc",
 )

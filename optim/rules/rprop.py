@@ -87,7 +87,7 @@ RPROP = OptimizerSpec(
     equations=equations, state_fields={"prev": "prev", "ss": "step_size"},
     buffers={"prev": "The previous gradient (torch; zero where its sign flipped) or signed step (optax).",
              "step_size": "s: each coordinate's current step size."},
-    average=None, squares=View("step_size", "s"), family="adaptive", color="#661100",
+    average=None, squares=View("step_size", "s"), family="adaptive", color="#9c4a1a",
     tex={"dx": r"\Delta_t", "q": "q_t", "ss": "s", "gp": r"\tilde{g}_t", "prev": r"u", "eta_minus": r"\eta_-",
          "eta_plus": r"\eta_+",
          "step_min": r"s_{\min}", "step_max": r"s_{\max}"},
