@@ -7,6 +7,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+from optim import OPTIMIZERS
 from ui import state
 from ui.compute import check_tuning, objective_for, tuning
 from ui.live_chart import live_chart
@@ -27,7 +28,6 @@ from ui.tune.panel import (
 from ui.tune.state import TuneState, encode_tune
 from ui.urlstate import encode_compare
 from ui.widgets import optimizer_title
-from viz import palette
 from viz.tuning import TuningResult, tuning_figure
 
 current: TuneState
@@ -54,7 +54,7 @@ if not new_state.names:
     st.info("Pick at least one optimizer in the sidebar.")
     st.stop()
 
-colors = palette(len(new_state.names))
+colors = [OPTIMIZERS[n].color for n in new_state.names]  # each optimizer in its own colour, as elsewhere
 results: dict[str, dict] = {}
 try:
     check_tuning(new_state)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app_helpers import figures, link, metas, ok, open_app, open_cards, page_links
 from streamlit.testing.v1 import AppTest
 
+import optim
 from ui.state import page_key
 from ui.tune.state import decode_tune
 from ui.urlstate import decode_compare
@@ -27,6 +28,10 @@ def test_tune_default_leaderboard_chart_and_downloads():
         "rank", "optimizer", "score", "default settings score", "chosen lr", "chosen second"]
     assert list(board["rank"]) == [1, 2, 3]
     assert set(metas(figures(at)[0])) >= {"candidates", "chosen", "default"}
+    # Each optimizer wears its own colour, as on every page (it wore the palette's, by position: Adam green here).
+    stars = {t["name"]: t["marker"]["color"] for t in figures(at)[0]["data"] if t.get("meta") == "chosen"}
+    specs = [optim.OPTIMIZERS[n] for n in ("sgd", "rmsprop", "adam")]
+    assert stars == {f"{spec.title}: chosen": spec.color for spec in specs}
     assert len(at.dataframe[1].value) == 75  # every candidate
     assert at.get("download_button")
     assert link(at)["opt"] == ["sgd", "rmsprop", "adam"] and link(at)["budget"] == ["25"]

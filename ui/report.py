@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 import optim
+from viz.colors import ink_on
 
 from .compute import nearest_minimum_distance
 from .model import OptConfig, Setup, changed_settings
@@ -72,12 +73,13 @@ def leaderboard(labels: list[str], trajs: list[optim.Trajectory], setup: Setup) 
 
 
 def board_table(display: pd.DataFrame, numbers, colors: list[str], column: str):
-    """A leaderboard for ``st.dataframe``: the ``column`` cells wear each configuration's colour.
+    """A leaderboard for ``st.dataframe``: the ``column`` cells wear each configuration's colour, in white or
+    near-black text, whichever reads better on it.
 
     ``numbers`` are the rows' configuration numbers (1-based) in display order; ``colors`` every
     configuration's colour by number.
     """
-    fill = [f"background-color: {colors[int(n) - 1]}; color: white" for n in numbers]
+    fill = [f"background-color: {(c := colors[int(n) - 1])}; color: {ink_on(c)}" for n in numbers]
     return display.style.apply(lambda _: fill, subset=[column])
 
 
