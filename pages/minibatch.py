@@ -14,6 +14,7 @@ from ui.minibatch.training import contour, problem, trajectory
 from ui.router import start_page
 from ui.setup.panel import chart_cells, function_header
 from viz import Fit, Series, epoch_loss_figure, fit_figure, parameter_contour_figure
+from viz.colors import MID_GREY
 
 current: mb.MiniBatchState
 PAGE, current, message_slot = start_page(
@@ -73,7 +74,7 @@ with b:
 with c:
     fits = [Fit(sr.label, sr.color, *map(float, sr.traj.final_x)) for sr in series]
     if minimum is not None:
-        fits.append(Fit("least-squares fit" if s.model == "linear" else "best fit", "#000000", minimum.x, minimum.y,
+        fits.append(Fit("least-squares fit" if s.model == "linear" else "best fit", MID_GREY, minimum.x, minimum.y,
                         "dash"))
     live_chart(fit_figure(p.data.x, p.data.y, fits, logistic=s.model == "logistic"), key=f"{PAGE}.fit")
 with d:
