@@ -203,9 +203,11 @@ def landscape_figure(alpha, beta, loss, paths: list[SlicePath], title: str, heig
         coloraxis=dict(colorscale=colors.MAP_COLORSCALE, cmin=zlo, cmax=zhi, colorbar=bar),
         scene=dict(domain=dict(x=[0.56, 1.0], y=[0.0, 1.0]), aspectmode="manual",
                    aspectratio=dict(x=1.0, y=1.0, z=0.65),
-                   # Far enough, and the box moved right (the screen's right is +d1 +d2 from here), that the
-                   # loss axis's labels and title stay inside the scene at 800 and 1280 px (they were cut).
-                   camera=dict(eye=dict(x=1.7, y=-1.7, z=1.1), center=dict(x=-0.12, y=-0.12, z=0.0)),
+                   # Far enough, and the box moved right (the screen's right is +d1 +d2 from here), that the box,
+                   # the loss axis's title on its left and the d2 axis on its right stay inside the scene at 800, 1280
+                   # and 1600 px (at 1280 a one-row legend leaves the scene tall, and the box, scaled to that, was cut
+                   # on both sides from a nearer eye).
+                   camera=dict(eye=dict(x=2.1, y=-2.1, z=1.35), center=dict(x=-0.15, y=-0.15, z=-0.05)),
                    xaxis=dict(title=dict(text="d1"), range=[float(alpha[0]), float(alpha[-1])]),
                    yaxis=dict(title=dict(text="d2"), range=[float(beta[0]), float(beta[-1])]),
                    zaxis=dict(title=dict(text="loss"), tickmode="array", tickvals=list(ticks[::few]),
