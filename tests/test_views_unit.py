@@ -47,6 +47,7 @@ from viz.basinmap import (
     basin_colors,
     basin_figure,
 )
+from viz.colors import MID_GREY
 from viz.sweepmap import DIVERGED_COLOR as SWEEP_DIVERGED
 from viz.sweepmap import EDGE_NAME, SELECTED_NAME, SweepGrid, selected_cell
 from viz.tuning import TuningResult, tuning_figure
@@ -198,7 +199,11 @@ def test_sweep_stability_edge_follows_the_first_diverging_column():
     xs = [float(p.split(",")[0]) for p in re.split("[ML]", edge.path) if p][::2]
     assert xs == [c - 0.5 for c in first]
     per_coordinate = grid(second_name="lr_y", second=np.geomspace(1e-4, 1e-2, 4))  # no staircase on a fractal edge
-    assert edge.showlegend and not any(s.name == EDGE_NAME for s in sweep_figure(per_coordinate).layout.shapes)
+    # Named in the legend by a swatch with a grey outline (the shape's own entry vanished on the dark page).
+    (swatch,) = [t for t in fig.data if t.name == EDGE_NAME]
+    assert swatch.showlegend and swatch.marker.line.color == MID_GREY and not edge.showlegend
+    flat = sweep_figure(per_coordinate)
+    assert not any(s.name == EDGE_NAME for s in flat.layout.shapes) and not any(t.name == EDGE_NAME for t in flat.data)
 
 
 def test_sweep_clicks_come_from_the_heatmap_cells():

@@ -214,7 +214,10 @@ def sweep_figure(grid: SweepGrid, outcome: str = "final_loss", *, selected: tupl
         path = stability_edge(grid)
         if path:
             shapes.append(dict(type="path", path=path, xref="x", yref="y", line=dict(color=EDGE_COLOR, width=2),
-                               name=EDGE_NAME, showlegend=True))
+                               name=EDGE_NAME, showlegend=False))
+            # Its legend entry is a swatch with the others' grey outline: the shape's own entry, a ring in the
+            # edge's near-black, vanished on the dark page.
+            data.append(_swatch(EDGE_NAME, EDGE_COLOR))
     if selected is not None:
         r, c = selected
         if 0 <= r < ny and 0 <= c < nx:
