@@ -351,6 +351,17 @@ def test_tuning_figure_puts_diverged_candidates_in_a_strip():
     assert chosen.x[0] == r.lr[t.best_index]
 
 
+def test_a_log_score_axis_labels_the_scores_and_the_strip_alone():
+    """No score tick in the strip of diverged candidates, where plotly's 10³ and its 2 and 5 read as their scores."""
+    scores = np.array([0.02, 0.3, 4.0, 250.0, np.inf, np.inf])
+    r = TuningResult("SGD", "#0072b2", np.geomspace(1e-4, 1, 6), None, None, scores, np.isinf(scores) * 1.0, 0)
+    fig = as_figure(tuning_figure([r]))
+    strip = next(tr for tr in fig.data if tr.meta == "diverged")
+    assert fig.layout.yaxis.type == "log"
+    ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=True))
+    assert ticks.pop(strip.y[0]) == "∞" and max(ticks) <= 250.0 and len(ticks) == 5
+
+
 def test_tuning_figure_sends_scores_below_float32s_range_exactly():
     """Scores on a bowl reach 1e-170: sent as float32 they would arrive as 0, which a log axis does not draw."""
     r = TuningResult("GD", "#0072b2", np.array([1e-3, 1e-2, 0.1]), None, None, np.array([1e-3, 1e-90, 1e-170]),

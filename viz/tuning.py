@@ -116,18 +116,38 @@ def tuning_figure(results: list[TuningResult], *, height: int = 440, score_label
            for r in results):
         yaxis["range"] = ([np.log10(bottom) - 0.3, np.log10(strip) + 0.3] if log
                           else [min(0.0, bottom), strip + 0.08 * (strip - min(0.0, bottom))])
+        if log:
+            yaxis.update(strip_ticks(bottom, top, strip))
         shapes.append(dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=np.sqrt(top * strip) if log else
                            (top + strip) / 2, y1=np.sqrt(top * strip) if log else (top + strip) / 2,
                            line=dict(color="#999", width=1, dash="dot")))
         annotations.append(dict(xref="paper", x=0.0, xanchor="left", yref="y",
                                 y=np.log10(strip) if log else strip, yanchor="bottom", showarrow=False,
-                                text="diverged (score ∞)", font=dict(size=11)))
+                                yshift=7, text="diverged (score ∞)", font=dict(size=11)))
     layout.update(
         xaxis=dict(type="log", title=dict(text="learning rate (log scale)", standoff=4), ticks="outside",
                    exponentformat="power"),
         yaxis=yaxis, shapes=shapes, annotations=annotations,
     )
     return {"data": data, "layout": layout}
+
+
+def strip_ticks(bottom: float, top: float, strip: float) -> dict:
+    """A log score axis's ticks when a strip of diverged candidates sits above the scores: the powers of ten the
+    scores span, and "∞" at the strip. plotly's own ticks went on into the strip (10³ with its 2 and 5 beside the
+    crosses), where they read as the diverged candidates' scores.
+
+    Example:
+        >>> strip_ticks(0.02, 250.0, 1577.0)["ticktext"]
+        ['10<sup>−2</sup>', '10<sup>−1</sup>', '1', '10', '10<sup>2</sup>', '∞']
+        >>> strip_ticks(1e-170, 5.0, 32.0)["ticktext"][-4:]
+        ['10<sup>−44</sup>', '10<sup>−22</sup>', '1', '∞']
+    """
+    lo, hi = int(np.floor(np.log10(bottom))), int(np.floor(np.log10(top)))
+    every = -(-(hi - lo + 1) // 8)  # at most eight powers of ten (a bowl's scores reach 1e-170)
+    decades = range(hi - (hi - lo) // every * every, hi + 1, every)
+    text = ["1" if k == 0 else "10" if k == 1 else f"10<sup>{k}</sup>".replace("-", "−") for k in decades]
+    return dict(tickmode="array", tickvals=[10.0 ** k for k in decades] + [strip], ticktext=text + ["∞"])
 
 
 def _chosen_star(r: TuningResult, custom: np.ndarray, head: str, strip: float) -> dict:
