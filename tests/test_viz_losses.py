@@ -88,3 +88,17 @@ def test_a_run_that_left_the_tolerance_is_marked_where_it_reached_left_and_conve
                       criterion="loss_gap")
     fig = loss_figure([viz.Series("RMSprop", "#0072b2", short)], f_min=bowl.f_min)
     assert not by_meta(fig, "converged") and one(fig, "left").x[0] == 90
+
+
+def test_a_narrow_log_axis_labels_each_tick_with_its_whole_value():
+    """A diverged run makes the axis log while the others' range, which sets it, spans about a decade: plotly's own
+    ticks read "2, 10, 5, 2" from the top (the top 2 is 20). Each label must say its tick's value."""
+    diverging = viz.Series("GD", "#0072b2", run("gd", ROSEN, steps=200, lr=10.0))
+    adam = viz.Series("Adam", "#c0306e", run("adam", ROSEN, steps=200, lr=0.0005))
+    fig = loss_figure([diverging, adam], f_min=ROSEN.f_min)
+    axis = fig.layout.yaxis
+    assert axis.type == "log" and axis.tickmode == "array" and len(axis.tickvals) >= 3
+    for value, text in zip(axis.tickvals, axis.ticktext, strict=True):
+        mantissa, _, power = text.replace("−", "-").replace("</sup>", "").partition("×10<sup>")
+        shown = float(mantissa) * 10.0 ** int(power) if power else float(mantissa.replace("10<sup>", "1e"))
+        assert np.isclose(shown, value), (text, value)

@@ -178,7 +178,9 @@ def loss_figure(
 
 def log_ticks(drawn) -> dict:
     """One labelled tick per decade (or per few decades on very wide ranges), no 2 and 5 in between; on a
-    narrow range (under two decades) labels at 1, 2 and 5 times each power of ten, not every digit."""
+    narrow range (under two decades) ticks at 1, 2 and 5 times each power of ten (more under half a decade), each
+    labelled with its whole value: plotly's own narrow log ticks label only the leading digit, "2, 10, 5, 2" from
+    the top, where the top 2 is 20."""
     if drawn is None:
         return {}
     pos = drawn[drawn > 0]
@@ -186,8 +188,40 @@ def log_ticks(drawn) -> dict:
         return {}
     decades = np.log10(pos.max() / pos.min())
     if decades < 2:
-        return dict(dtick="D2")
+        return narrow_log_ticks(float(pos.min()), float(pos.max()))
     return dict(dtick=int(np.ceil(decades / 9)), minor=dict(ticks="", showgrid=False))
+
+
+def narrow_log_ticks(lo: float, hi: float) -> dict:
+    """Ticks for a log axis from about ``lo`` to ``hi`` (under two decades; a little beyond either end, for the
+    axis's padding), labelled with their values.
+
+    Example:
+        >>> narrow_log_ticks(2.5, 18.0)["ticktext"]
+        ['2', '5', '10', '20']
+        >>> narrow_log_ticks(3.5e-6, 4.4e-6)["ticktext"][:3]
+        ['2×10<sup>−6</sup>', '3×10<sup>−6</sup>', '4×10<sup>−6</sup>']
+    """
+    mantissas = (1, 2, 5) if np.log10(hi / lo) >= 0.7 else (1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9)
+    first, last = int(np.floor(np.log10(lo) - 0.3)), int(np.floor(np.log10(hi) + 0.3))
+    values = [m * 10.0 ** k for k in range(first, last + 1) for m in mantissas
+              if lo / 10 ** 0.3 <= m * 10.0 ** k <= hi * 10 ** 0.3]
+    return dict(tickmode="array", tickvals=values, ticktext=[tick_text(v) for v in values])
+
+
+def tick_text(v: float) -> str:
+    """A tick's value as people write it: ``0.02``, ``20``, ``5000``; ``2×10⁻⁶`` beyond 1e-3 to 1e4.
+
+    Example:
+        >>> tick_text(0.02), tick_text(20.0), tick_text(1.5e-6), tick_text(1e5)
+        ('0.02', '20', '1.5×10<sup>−6</sup>', '10<sup>5</sup>')
+    """
+    if 1e-3 <= v < 1e4:
+        return f"{v:.4g}"
+    k = int(np.floor(np.log10(v) + 1e-9))
+    m = f"{v / 10.0 ** k:.2g}"
+    power = f"10<sup>{k}</sup>".replace("-", "−")
+    return power if m == "1" else f"{m}×{power}"
 
 
 def loss_values(s, f_min: float | None) -> np.ndarray:
