@@ -18,6 +18,7 @@ from ui.report import (
     board_table,
     leaderboard,
     leaderboard_display,
+    same_paths_sentence,
     trajectories_csv,
 )
 from ui.router import link_box, start_page
@@ -138,6 +139,8 @@ def results(setup: Setup, obj: optim.Objective, seeds: int) -> None:
                    "the 25th to 75th percentile. The paths and the leaderboard show one seed.")
     else:
         live_chart(loss_figure(series, f_min=obj.f_min, height=380), key=f"{PAGE}.losses")
+    if same := same_paths_sentence([s.traj for s in series]):
+        st.caption(same)
     st.subheader("Leaderboard")
     board = leaderboard(labels, [s.traj for s in series], setup)
     crit = "loss above the minimum" if setup.criterion_for(obj) == "loss_gap" else "gradient norm"

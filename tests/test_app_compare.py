@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 from app_helpers import charts, figures, link, metas, ok, one_message, open_app, open_cards, param, reopen
+from figure_helpers import read_array
 from streamlit.testing.v1 import AppTest
 
 from ui.model import default_compare
@@ -33,6 +35,12 @@ def test_compare_default_renders_leaderboard_and_link():
     link = at.code[0].value
     assert "/compare?" in link and "c2.decay=0.99" in link
     assert param(at, "c3.flavor") == ["torch"]
+    # RMSprop's textbook decay 0.99 and PyTorch's alpha 0.99 are one rule: configuration 2's curve lies under 3's,
+    # a legend entry with no line of its own, and the page says why.
+    losses = [read_array(t["y"]) for t in figures(at)[4]["data"] if t.get("meta") == "loss"]
+    assert np.allclose(losses[1], losses[2], rtol=1e-6) and not np.allclose(losses[0], losses[3], rtol=1e-3)
+    assert ("Configurations 2 and 3 took paths within a millionth of the map's width of each other at every step: "
+            "their loss curves lie on top of each other." in [c.value for c in at.caption])
 
 
 def test_compare_changing_a_setting_changes_the_leaderboard():

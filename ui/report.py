@@ -72,6 +72,59 @@ def leaderboard(labels: list[str], trajs: list[optim.Trajectory], setup: Setup) 
     return df
 
 
+def same_paths_sentence(trajs: list[optim.Trajectory]) -> str | None:
+    """Which configurations took paths no chart here can tell apart, or None: within a millionth of the map's
+    diagonal of each other at every step, and their losses within 0.2% (a thousandth of a decade, on the log
+    loss chart). Their loss curves lie on top of each other, so only the last one drawn shows, and a legend entry
+    with no line of its own needs saying (RMSprop's textbook decay 0.99 and PyTorch's alpha 0.99 are one rule,
+    apart from round-off).
+
+    Example:
+        >>> import optim
+        >>> def rms(flavor):
+        ...     return optim.run(optim.make_optimizer("rmsprop", flavor, lr=0.01), "quadratic", x0=[1.0, 1.0], steps=5)
+        >>> gd = optim.run(optim.make_optimizer("gd", lr=0.1), "quadratic", x0=[1.0, 1.0], steps=5)
+        >>> print(same_paths_sentence([rms("textbook"), gd, rms("textbook")]))
+        Configurations 1 and 3 took paths within a millionth of the map's width of each other at every step: their
+        loss curves lie on top of each other.
+        >>> same_paths_sentence([gd, rms("textbook")]) is None
+        True
+    """
+    groups: list[list[int]] = []
+    for i, t in enumerate(trajs):
+        for group in groups:
+            if indistinguishable(trajs[group[0]], t):
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    same = [g for g in groups if len(g) > 1]
+    if not same:
+        return None
+    names = [", ".join(str(i + 1) for i in g[:-1]) + f" and {g[-1] + 1}" for g in same]
+    return (f"Configurations {names[0]} took paths within a millionth of the map's width of each other at every step"
+            + "".join(f", and so did {n}" for n in names[1:]) + ": their loss curves lie on top of each other.")
+
+
+def indistinguishable(a: optim.Trajectory, b: optim.Trajectory) -> bool:
+    """Whether runs ``a`` and ``b`` (on one function, for as many steps) draw the same on every chart: the same steps
+    diverged, points within 1e-6 of the map's diagonal, losses above the minimum within 1e-3 of a decade."""
+    xa, xb = np.asarray(a.xs, dtype=float), np.asarray(b.xs, dtype=float)
+    if xa.shape != xb.shape or not np.array_equal(np.isfinite(xa), np.isfinite(xb)):
+        return False
+    (x0, x1), (y0, y1) = a.objective.domain
+    ok = np.isfinite(xa)
+    if np.any(np.abs(xa[ok] - xb[ok]) > 1e-6 * float(np.hypot(x1 - x0, y1 - y0))):
+        return False
+    f_min = a.objective.f_min or 0.0
+    floor = 1e-16 * max(1.0, abs(f_min))
+    la, lb = (np.asarray(t.losses, dtype=float) - f_min for t in (a, b))
+    seen = np.isfinite(la) & np.isfinite(lb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.abs(np.log10(np.maximum(np.abs(la[seen]), floor)) - np.log10(np.maximum(np.abs(lb[seen]), floor)))
+    return bool(np.all(gap <= 1e-3))
+
+
 def board_table(display: pd.DataFrame, numbers, colors: list[str], column: str):
     """A leaderboard for ``st.dataframe``: the ``column`` cells wear each configuration's colour, in white or
     near-black text, whichever reads better on it.
