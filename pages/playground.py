@@ -20,8 +20,16 @@ from ui.model import (
     make_config,
 )
 from ui.model import with_flavor as in_flavor
-from ui.playground.outcome import barely_moved, status, why_it_left
-from ui.report import evaluations_note, fmt_loss, fmt_point, schedule_note, settings_note, trajectories_csv
+from ui.playground.outcome import barely_moved, why_it_left
+from ui.report import (
+    evaluations_note,
+    fmt_loss,
+    fmt_point,
+    schedule_note,
+    settings_note,
+    status_markdown,
+    trajectories_csv,
+)
 from ui.router import start_page
 from ui.schedule.panel import draw_schedule, draw_used_rate, follows_losses, schedule_editor
 from ui.setup.panel import CARD_WIDTH, cells, objective_header, objective_panel, run_panel
@@ -175,14 +183,12 @@ def results(setup: Setup, obj: optim.Objective, flavor: str, names: list[str]) -
         # did, then its small print (the settings it ran with, notes, why it left, a hint when it barely moved).
         for card, s, cfg in zip(cells(len(series), CARD_WIDTH, border=True), series, configs, strict=True):
             t = s.traj
-            text = status(t, setup)
-            color = "red" if t.diverged_at >= 0 else "green" if text.startswith("Converged") else "orange"
             slow = barely_moved(t)
             small = (settings_note(cfg), schedule_note(cfg), evaluations_note(t), *optim.notes(t),
                      why_it_left(t, setup), slow[0] if slow else None)
             with card:
                 st.markdown(f"**{s.label}** · {t.optimizer.flavor}  \nFinal point {fmt_point(t.final_x)}  \n"
-                            f"Final loss {fmt_loss(t.final_loss)}  \n:{color}[{text}]")
+                            f"Final loss {fmt_loss(t.final_loss)}  \n{status_markdown(t, setup)}")
                 st.caption("  \n".join(filter(None, small)))
                 if slow and slow[1] is not None:
                     st.button(f"Try lr = {slow[1]:g}", key=page_key(PAGE, f"faster.{cfg.name}"), on_click=_set_lr,

@@ -1,5 +1,5 @@
 """The sentences the result cards and captions write about a run say what that run did (ui.playground.outcome,
-viz.bands)."""
+ui.report, viz.bands)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import numpy as np
 
 import optim
 from ui.model import Setup
-from ui.playground.outcome import barely_moved, status, why_it_left
+from ui.playground.outcome import barely_moved, why_it_left
+from ui.report import status, status_markdown
 from viz.bands import Band, band_figure
 
 
@@ -65,3 +66,14 @@ def test_a_median_that_half_the_seeds_made_infinite_says_half_or_more():
     (marker,) = [t for t in fig["data"] if t.get("meta") == "median-diverged"]
     assert "half the seeds or more diverged after step" in marker["hovertemplate"]
     assert "more than half" not in marker["hovertemplate"]
+
+
+def test_a_card_s_status_is_coloured_by_how_the_run_ended():
+    """One rule for the Playground's cards and the Sweep's: red diverged, green converged, orange otherwise; a run
+    that diverged after reaching the tolerance says both."""
+    assert status_markdown(bowl_run(optim.make_optimizer("gd", lr=0.12), tol=1000), Setup(tol=1000)).startswith(
+        ":red[Diverged at step 54, after reaching the tolerance at step 0")
+    assert status_markdown(bowl_run(optim.make_optimizer("rmsprop", lr=0.1, decay=0.9)), Setup()).startswith(
+        ":green[Converged at step 98")
+    assert status_markdown(bowl_run(optim.make_optimizer("gd", lr=0.001)), Setup()).startswith(
+        ":orange[Not converged in 100 steps")

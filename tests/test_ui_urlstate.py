@@ -191,7 +191,7 @@ def test_an_objective_without_a_minimum_falls_back_to_the_gradient_norm():
     setup = Setup(objective="saddle", objective_params=(), x0=-1.8, y0=0.01)
     assert setup.criterion_for(setup.build_objective()) == "grad_norm"
     t = optim.run(optim.make_optimizer("gd", lr=0.1), setup.build_objective(), x0=[-1.8, 0.01], steps=5)
-    assert "gradient norm" in ui.playground.outcome.status(t, setup)
+    assert "gradient norm" in ui.report.status(t, setup)
 
 
 def test_configurations_past_the_limit_are_named_as_left_out():

@@ -1,5 +1,5 @@
-"""Words and tables about finished runs: settings notes, the leaderboard and the CSV download (how a single run
-ended, in sentences, is :mod:`ui.playground.outcome`)."""
+"""Words and tables about finished runs: status lines, settings notes, the leaderboard and the CSV download (why a
+Playground run left the tolerance or barely moved is :mod:`ui.playground.outcome`)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,79 @@ import optim
 from viz.colors import ink_on
 
 from .compute import nearest_minimum_distance
-from .model import OptConfig, Setup, changed_settings
+from .model import CRITERIA, OptConfig, Setup, changed_settings
 from .schedule.model import run_schedule
+
+
+def status(traj: optim.Trajectory, setup: Setup) -> str:
+    """One honest sentence about how a run ended.
+
+    A run has converged only if it stays within the tolerance to its last step (``optim.run``'s
+    ``converged_at``); one that got there and left again says when it did both.
+
+    Example:
+        >>> import optim
+        >>> from ui.model import Setup
+        >>> t = optim.run(optim.make_optimizer("gd", lr=0.2), "quadratic", x0=[1.0, 1.0], steps=20)
+        >>> status(t, Setup(steps=20))
+        'Diverged at step 17 (learning rate too large?)'
+        >>> steep = optim.parse_objective("exp(x^2) + y^2")
+        >>> status(optim.run(optim.make_optimizer("adam"), steep, x0=[26.6, 1.0], steps=5), Setup(steps=5))
+        'Diverged at step 1: the gradient at the start point is not finite, so no learning rate helps; start elsewhere'
+        >>> bowl = optim.get_objective("quadratic", a=1, b=10)
+        >>> rms = optim.run(optim.make_optimizer("rmsprop", lr=0.1, decay=0.9), bowl, x0=[1.5, 1.5], steps=100,
+        ...                 tol=1e-4, criterion="loss_gap")
+        >>> print(status(rms, Setup()))
+        Converged at step 98 (loss above the minimum ≤ 0.0001 from then on); it first got there at step 25,
+        left at step 90 and came back
+    """
+    if traj.diverged_at >= 0:
+        start = np.asarray(traj.xs[0], dtype=float)
+        with np.errstate(all="ignore"):
+            if not np.isfinite(traj.objective.grad(start)).all():
+                return (f"Diverged at step {traj.diverged_at}: the gradient at the start point is not finite, "
+                        "so no learning rate helps; start elsewhere")
+        if traj.reached_at >= 0:
+            return (f"Diverged at step {traj.diverged_at}, after reaching the tolerance at step {traj.reached_at} "
+                    f"(learning rate too large?)")
+        return f"Diverged at step {traj.diverged_at} (learning rate too large?)"
+    criterion = setup.criterion_for(traj.objective)
+    crit = f"{CRITERIA[criterion]} ≤ {setup.tol:g}"
+    if traj.converged_at >= 0:
+        if traj.reached_at < traj.converged_at:
+            return (f"Converged at step {traj.converged_at} ({crit} from then on); it first got there at step "
+                    f"{traj.reached_at}, left at step {traj.left_at} and came back")
+        return f"Converged at step {traj.converged_at} ({crit} from then on)"
+    if traj.reached_at >= 0:
+        return (f"Not converged: reached {crit} at step {traj.reached_at} but left it at step {traj.left_at} and "
+                f"ended outside it")
+    return f"Not converged in {steps_text(traj.steps)} ({CRITERIA[criterion]} stayed above {setup.tol:g})"
+
+
+def steps_text(n: int) -> str:
+    """``n`` steps in words: "1 step", "100 steps".
+
+    Example:
+        >>> steps_text(1), steps_text(100)
+        ('1 step', '100 steps')
+    """
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
+def status_markdown(traj: optim.Trajectory, setup: Setup) -> str:
+    """:func:`status` coloured for a card: red when the run diverged, green when it converged, orange otherwise
+    (the Playground's result cards and the Sweep's cell cards).
+
+    Example:
+        >>> import optim
+        >>> from ui.model import Setup
+        >>> status_markdown(optim.run(optim.make_optimizer("gd", lr=0.2), "quadratic", x0=[1.0, 1.0], steps=20),
+        ...                 Setup(steps=20))
+        ':red[Diverged at step 17 (learning rate too large?)]'
+    """
+    text = status(traj, setup)
+    color = "red" if traj.diverged_at >= 0 else "green" if traj.converged_at >= 0 else "orange"
+    return f":{color}[{text}]"
 
 
 def settings_note(cfg: OptConfig) -> str:

@@ -22,6 +22,7 @@ from viz.sweepmap import SweepGrid
 
 from ..compute import trajectory
 from ..model import CRITERIA, RUN_PARAMS, Setup, effective_flavor, make_config, with_flavor
+from ..report import status_markdown
 from ..setup.panel import tolerance_widgets
 from ..state import page_key, seed
 from ..widgets import (
@@ -234,36 +235,15 @@ def loss_text(traj: optim.Trajectory) -> str:
     return f"Final f − f* = {gap_text(traj.final_loss - f_min)}, best {gap_text(traj.best_loss - f_min)}."
 
 
-def tolerance_outcome(traj: optim.Trajectory, tol: str) -> str:
-    """How the run went against the tolerance ``tol``, in one coloured sentence.
-
-    A run that reached the tolerance may leave it again (RMSprop near a minimum): the sentence gives the
-    first step within it, the step it left, and whether it ended within it (the step it stayed from) or not,
-    as the Playground does; the map's steps view colours by the step it stayed from.
-    """
-    reached, left, stayed = int(traj.reached_at), int(traj.left_at), int(traj.converged_at)
-    if traj.diverged_at >= 0:
-        after = f", after reaching {tol} at step {reached}" if reached >= 0 else ""
-        return f":red[Diverged at step {int(traj.diverged_at)}{after}.]"
-    if stayed >= 0 and reached < stayed:
-        return (f":green[Reached {tol} at step {reached}, left it at step {left} and stayed within it from step "
-                f"{stayed}.]")
-    if stayed >= 0:
-        return f":green[Reached {tol} at step {reached} and stayed within it.]"
-    if reached >= 0:
-        return f":orange[Reached {tol} at step {reached}, left it at step {left} and ended outside it.]"
-    return f":orange[Never reached {tol}.]"
-
-
 def cell_lines(state: SweepState, row: int, col: int, traj: optim.Trajectory) -> list[str]:
     """Plain sentences about one cell: its settings, as the map's hover names them (the fewest digits that tell
     the cells apart; a link carries every digit), and how its run ``traj`` (:func:`cell_run`) went."""
     second = state.second_values()
     settings = cell_labels(state.lr_values(), "lr")[col] + (
         f", {cell_labels(second, state.second)[row]}" if second is not None else "")
-    outcome = tolerance_outcome(traj, tolerance_text(state.setup, traj.objective))
+    outcome = status_markdown(traj, state.setup)  # as the Playground's card says it: this cell's run opens there
     if traj.diverged_at < 0:
-        outcome += f" {loss_text(traj)}"
+        outcome += f". {loss_text(traj)}"
     return [f"**{settings}**", outcome]
 
 
